@@ -1,0 +1,3 @@
+"""specc: a compiler for specifications."""
+
+__version__ = "0.1.0"

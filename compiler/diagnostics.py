@@ -1,0 +1,151 @@
+"""Diagnostics as values: one table of codes, and their text and JSON forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable
+
+from specc.source import SourceFile, Span
+
+
+class Severity(str, Enum):
+    """How much a diagnostic matters; only errors fail a build."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    HINT = "hint"
+
+
+E, W, H = Severity.ERROR, Severity.WARNING, Severity.HINT
+
+#: Every diagnostic specc can report: code -> (severity, summary).
+CODES: dict[str, tuple[Severity, str]] = {
+    # Reading the file.
+    "E001": (E, "cannot read the spec file"),
+    "E002": (E, "the spec is not UTF-8 text"),
+    "E003": (E, "the spec is a binary file"),
+    "E004": (E, "the spec is empty"),
+    "E005": (E, "no spec files found"),
+    # Front matter.
+    "E010": (E, "front matter is not valid YAML"),
+    "E011": (E, "front matter must be a mapping"),
+    "E012": (E, "front matter field has the wrong form"),
+    "W013": (W, "unknown front matter field"),
+    # Headings and rule IDs.
+    "E020": (E, "malformed heading attribute block"),
+    "E021": (E, "duplicate rule ID"),
+    "E022": (E, "duplicate heading attribute"),
+    "E023": (E, "heading attribute block has no ID"),
+    # Links and footnotes.
+    "E030": (E, "cross-reference to an unknown rule ID"),
+    "W031": (W, "footnote definition is never referenced"),
+    # Declarations.
+    "E040": (E, "declaration syntax error"),
+    "E041": (E, "duplicate declaration name"),
+    "E042": (E, "unknown type"),
+    "E043": (E, "duplicate member name"),
+    "E044": (E, "raises names something that is not an error"),
+    "E045": (E, "wrong number of type arguments"),
+    "E046": (E, "default value does not fit the field's type"),
+    "E047": (E, "type alias refers to itself"),
+    "E048": (E, "map key type must be string, int, bool or an enum"),
+    # Examples.
+    "E050": (E, "example syntax error"),
+    "E051": (E, "unknown function"),
+    "E052": (E, "wrong number of arguments"),
+    "E053": (E, "value does not match the expected type"),
+    "E054": (E, "unknown field"),
+    "E055": (E, "missing required field"),
+    "E056": (E, "unknown enum member"),
+    "E057": (E, "unknown variant tag"),
+    "E058": (E, "the function does not declare this error"),
+    "E059": (E, "unknown error"),
+    "E060": (E, "approximate comparison needs a float result"),
+    "E061": (E, "integer out of range"),
+    "E062": (E, "duplicate key"),
+    # Conversations.
+    "E070": (E, "malformed example conversation"),
+    "E071": (E, "unknown answer label"),
+    "W072": (W, "example title without a conversation"),
+    # Lints.
+    "W101": (W, "function has no examples"),
+    "H102": (H, "rule has no normative word"),
+    "W103": (W, "examples outside any rule"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding about a spec, pointing at the place it concerns."""
+
+    code: str
+    message: str
+    span: Span
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"undeclared diagnostic code {self.code}")
+
+    @property
+    def severity(self) -> Severity:
+        """Return the severity the code table gives this code."""
+        return CODES[self.code][0]
+
+    def to_json(self) -> dict[str, object]:
+        """Return the diagnostic as a JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "path": self.span.path,
+            "line": self.span.line,
+            "col": self.span.col,
+            "end_line": self.span.end_line,
+            "end_col": self.span.end_col,
+            "hint": self.hint,
+        }
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Return whether any diagnostic is an error."""
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
+    """Order diagnostics by file, then position, then code."""
+    span = diagnostic.span
+    return (span.path, span.line, span.col, diagnostic.code)
+
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.HINT: "cyan"}
+
+
+def render(
+    diagnostic: Diagnostic, source: SourceFile | None, colour: bool = False
+) -> str:
+    """Render one diagnostic as text, with its source line and a caret."""
+    import click
+
+    span = diagnostic.span
+    severity = diagnostic.severity.value
+    head = f"{severity}[{diagnostic.code}]"
+    if colour:
+        head = click.style(head, fg=_COLOURS[diagnostic.severity], bold=True)
+    lines = [f"{span.path}:{span.line}:{span.col}: {head}: {diagnostic.message}"]
+    text = source.line(span.line) if source else ""
+    if text:
+        gutter = str(span.line)
+        pad = " " * len(gutter)
+        width = 1
+        if span.end_col and (span.end_line in (None, span.line)):
+            width = max(1, span.end_col - span.col)
+        prefix = "".join(c if c == "\t" else " " for c in text[: span.col - 1])
+        caret = "^" + "~" * (width - 1)
+        if colour:
+            caret = click.style(caret, fg=_COLOURS[diagnostic.severity], bold=True)
+        lines += [f"{pad} |", f"{gutter} | {text}", f"{pad} | {prefix}{caret}"]
+    if diagnostic.hint:
+        lines.append(f"  = hint: {diagnostic.hint}")
+    return "\n".join(lines)

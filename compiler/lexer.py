@@ -1,0 +1,141 @@
+"""The tokenizer shared by the declaration language and example values."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+TokenKind = Literal["name", "int", "float", "string", "punct", "doc", "eof"]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>[ \t\r]+)
+  | (?P<nl>\n)
+  | (?P<doc>///[^\n]*)
+  | (?P<comment>//[^\n]*|\#[^\n]*)
+  | (?P<float>-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+))
+  | (?P<int>-?\d+)
+  | (?P<string>"(?:[^"\\\n]|\\.)*")
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<punct>->|~=|==|[{}()<>\[\],:=?])
+    """,
+    re.X,
+)
+
+
+class LexError(Exception):
+    """Raised for a character no token starts with, or a bad string literal."""
+
+    def __init__(
+        self, message: str, line: int, col: int, code: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col, self.code = message, line, col, code
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token with its absolute position in the spec file."""
+
+    kind: TokenKind
+    text: str
+    value: object
+    line: int
+    col: int
+
+
+def tokenize(
+    text: str, line: int = 1, col: int = 1, hash_comments: bool = False
+) -> list[Token]:
+    """Split ``text`` into tokens; positions are offset to where it sits in the file."""
+    tokens: list[Token] = []
+    pos, cur_line, line_start = 0, line, 0
+    first_col = col
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        column = (first_col if cur_line == line else col) + pos - line_start
+        if not match:
+            raise LexError(f"unexpected character {text[pos]!r}", cur_line, column)
+        kind = match.lastgroup
+        chunk = match.group()
+        if kind == "nl":
+            cur_line += 1
+            line_start = match.end()
+        elif kind == "comment":
+            if chunk.startswith("#") and not hash_comments:
+                raise LexError("unexpected character '#'", cur_line, column)
+        elif kind != "ws":
+            tokens.append(_token(kind, chunk, cur_line, column))  # type: ignore[arg-type]
+        pos = match.end()
+    column = (first_col if cur_line == line else col) + pos - line_start
+    tokens.append(Token("eof", "", None, cur_line, column))
+    return tokens
+
+
+def _token(kind: TokenKind, chunk: str, line: int, col: int) -> Token:
+    value: object = chunk
+    if kind == "int":
+        value = int(chunk)
+    elif kind == "float":
+        value = float(chunk)
+    elif kind == "string":
+        try:
+            value = json.loads(chunk)
+        except ValueError:
+            raise LexError("invalid escape in string literal", line, col) from None
+    elif kind == "doc":
+        value = chunk[3:].strip()
+    return Token(kind, chunk, value, line, col)
+
+
+class TokenStream:
+    """A cursor over tokens with the small look-ahead both parsers need."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    @property
+    def current(self) -> Token:
+        """Return the token under the cursor."""
+        return self.tokens[self.pos]
+
+    def peek(self, offset: int = 1) -> Token:
+        """Return the token ``offset`` places ahead."""
+        return self.tokens[min(self.pos + offset, len(self.tokens) - 1)]
+
+    def next(self) -> Token:
+        """Return the current token and advance."""
+        token = self.tokens[self.pos]
+        if token.kind != "eof":
+            self.pos += 1
+        return token
+
+    def at(self, text: str) -> bool:
+        """Return whether the current token is punctuation or a word ``text``."""
+        token = self.current
+        return token.text == text and token.kind in ("punct", "name")
+
+    def accept(self, text: str) -> Token | None:
+        """Consume and return the current token if it is ``text``."""
+        return self.next() if self.at(text) else None
+
+    def expect(self, text: str, what: str | None = None) -> Token:
+        """Consume ``text`` or raise a parse error naming what was expected."""
+        if self.at(text):
+            return self.next()
+        raise self.error(f"expected {what or repr(text)}")
+
+    def expect_name(self, what: str) -> Token:
+        """Consume an identifier or raise a parse error."""
+        if self.current.kind == "name":
+            return self.next()
+        raise self.error(f"expected {what}")
+
+    def error(self, message: str) -> LexError:
+        """Return a parse error at the current token."""
+        token = self.current
+        found = "end of block" if token.kind == "eof" else repr(token.text)
+        return LexError(f"{message}, found {found}", token.line, token.col)

@@ -1,0 +1,66 @@
+"""Source files and the spans that point into them."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Span(BaseModel):
+    """A place in a source file: 1-based line and column, inclusive start."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    """The file's path as the user named it."""
+    line: int
+    """First line, counted from 1."""
+    col: int = 1
+    """First column, counted from 1 in characters."""
+    end_line: int | None = None
+    """Last line, when the span covers more than one position."""
+    end_col: int | None = None
+    """Column just past the end on the last line."""
+
+
+@dataclass
+class SourceFile:
+    """A decoded source file with fast line look-up."""
+
+    path: str
+    text: str
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        find = self.text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self._starts = starts
+
+    @property
+    def line_count(self) -> int:
+        """Return the number of lines."""
+        return len(self._starts)
+
+    def line(self, number: int) -> str:
+        """Return line ``number`` (1-based) without its newline."""
+        if number < 1 or number > len(self._starts):
+            return ""
+        start = self._starts[number - 1]
+        end = self.text.find("\n", start)
+        return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based (line, column) of a character offset."""
+        index = bisect_right(self._starts, offset) - 1
+        return index + 1, offset - self._starts[index] + 1
+
+    def span(self, line: int, col: int = 1, length: int | None = None) -> Span:
+        """Return a span on one line, optionally ``length`` characters long."""
+        end = col + length if length else None
+        return Span(path=self.path, line=line, col=col, end_line=line, end_col=end)
