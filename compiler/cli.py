@@ -111,3 +111,249 @@ def ir(spec: str | None, schema: bool) -> None:
     if not result.ok or result.spec is None:
         sys.exit(EXIT_ERRORS)
     click.echo(result.spec.model_dump_json(indent=2))
+
+
+def _parse_options(
+    pairs: tuple[str, ...], targets: list[str]
+) -> dict[str, dict[str, object]]:
+    """Turn `--option target.key=value` (or `key=value` for a single target) into a dict."""
+    import yaml
+
+    options: dict[str, dict[str, object]] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(
+                f"`{pair}` is not KEY=VALUE", param_hint="--option"
+            )
+        target, dot, name = key.partition(".")
+        if not dot:
+            if len(targets) != 1:
+                raise click.BadParameter(
+                    f"`{key}` needs a target prefix, such as ts.{key}",
+                    param_hint="--option",
+                )
+            target, name = targets[0], key
+        try:
+            value = yaml.safe_load(raw) if raw else ""
+        except yaml.YAMLError:
+            value = raw
+        options.setdefault(target, {})[name] = value
+    return options
+
+
+def _targets(value: str) -> list[str]:
+    from specc.emitters import BUILTIN
+
+    names = [t.strip() for t in value.split(",") if t.strip()]
+    if names == ["all"]:
+        return list(BUILTIN)
+    return list(dict.fromkeys(names))
+
+
+def _build_options(f):  # type: ignore[no-untyped-def]
+    """Options shared by `build` and `test`."""
+    f = click.option(
+        "--templates",
+        "templates",
+        multiple=True,
+        type=click.Path(file_okay=False, exists=True),
+        help="A folder of templates that shadow the built-in ones "
+        "(repeatable; `!name` extends the built-in).",
+    )(f)
+    f = click.option(
+        "--option",
+        "-O",
+        "option_pairs",
+        multiple=True,
+        metavar="TARGET.KEY=VALUE",
+        help="Set an emitter option (repeatable).",
+    )(f)
+    f = click.option(
+        "--out",
+        "out_dir",
+        default="out",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="Output folder.",
+    )(f)
+    return f
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--target",
+    "-t",
+    "target",
+    default="all",
+    show_default=True,
+    metavar="NAME[,NAME…]",
+    help="Targets to build, comma-separated, or `all`.",
+)
+@_build_options
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if the output folder is missing, stale or changed.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics and the report.",
+)
+def build(
+    paths: tuple[str, ...],
+    target: str,
+    templates: tuple[str, ...],
+    option_pairs: tuple[str, ...],
+    out_dir: str,
+    check: bool,
+    fmt: str,
+) -> None:
+    """Build specs (files or folders; default specs/) into OUT/<target>/."""
+    from specc.build import build as run_build
+
+    targets = _targets(target)
+    options = _parse_options(option_pairs, targets)
+    result = run_build(
+        list(paths) or ["specs"], targets, out_dir, templates, options, check
+    )
+    _report_build(result, fmt, check)
+
+
+def _report_build(result, fmt: str, check: bool) -> None:  # type: ignore[no-untyped-def]
+    plan = result.plan
+    drift = plan.drift if plan is not None else []
+    if fmt == "json":
+        diagnostics = [d.to_json() for d in result.diagnostics]
+        diagnostics += [d.to_json() for c in result.compiled for d in c.diagnostics]
+        report: dict[str, object] = {"diagnostics": diagnostics, "ok": result.ok}
+        if plan is not None:
+            report.update(
+                written=sorted(plan.write),
+                unchanged=len(plan.unchanged),
+                kept=sorted(plan.kept),
+                removed=sorted(plan.remove),
+                drift=[{"status": s, "path": p} for s, p in drift],
+            )
+        click.echo(json.dumps(report, indent=2))
+    else:
+        print_diagnostics(result.compiled, result.diagnostics, False)
+        if plan is not None and check:
+            for status, path in drift:
+                click.echo(f"{status}: {plan.out_dir / path}", err=True)
+            click.echo(
+                f"{plan.out_dir}: "
+                + (
+                    f"{len(drift)} files out of date; run `specc build` to refresh them"
+                    if drift
+                    else "up to date"
+                ),
+                err=True,
+            )
+        elif plan is not None:
+            click.echo(
+                f"{plan.out_dir}: {len(plan.write)} written, {len(plan.unchanged)} unchanged, "
+                f"{len(plan.remove)} removed, {len(plan.kept)} scaffolds kept",
+                err=True,
+            )
+            for path in sorted(plan.write):
+                click.echo(f"  wrote {plan.out_dir / path}", err=True)
+            for path in plan.remove:
+                click.echo(f"  removed {plan.out_dir / path}", err=True)
+        else:
+            click.echo("build failed: nothing was written", err=True)
+    if not result.ok or (check and drift):
+        sys.exit(EXIT_ERRORS)
+
+
+@main.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--target",
+    "-t",
+    "target",
+    required=True,
+    metavar="NAME[,NAME…]",
+    help="Targets whose conformance tests to run, comma-separated.",
+)
+@_build_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="`json` prints a list of {spec, rule, example, status, message}.",
+)
+@click.option(
+    "--require-all",
+    is_flag=True,
+    help="Also fail when an example is not implemented yet.",
+)
+def test_command(
+    paths: tuple[str, ...],
+    target: str,
+    templates: tuple[str, ...],
+    option_pairs: tuple[str, ...],
+    out_dir: str,
+    fmt: str,
+    require_all: bool,
+) -> None:
+    """Build, then run each target's conformance tests and report per rule and example.
+
+    Exit status 1 when any example failed (or, with --require-all, is not implemented).
+    """
+    from pathlib import Path
+
+    from specc import conformance
+    from specc.build import build as run_build
+
+    targets = _targets(target)
+    options = _parse_options(option_pairs, targets)
+    result = run_build(list(paths) or ["specs"], targets, out_dir, templates, options)
+    if not result.ok:
+        _report_build(result, "text", False)
+    results: list[conformance.Result] = []
+    failed = False
+    for name in targets:
+        try:
+            run = conformance.runner(name)
+            for spec in result.specs:
+                results.extend(run(Path(out_dir) / name, spec))
+        except conformance.ToolchainError as error:
+            click.echo(f"error[E088]: {name}: {error}", err=True)
+            failed = True
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in results], indent=2))
+    else:
+        _print_results(results)
+    bad = {"failed"} | ({"not_implemented"} if require_all else set())
+    if failed or any(r.status in bad for r in results):
+        sys.exit(EXIT_ERRORS)
+
+
+_LABELS = {"passed": "PASS", "failed": "FAIL", "not_implemented": "TODO"}
+
+
+def _print_results(results: list) -> None:  # type: ignore[type-arg]
+    colours = {"passed": "green", "failed": "red", "not_implemented": "yellow"}
+    colour = sys.stdout.isatty()
+    for r in results:
+        label = _LABELS[r.status]
+        if colour:
+            label = click.style(label, fg=colours[r.status], bold=True)
+        suffix = " (not implemented)" if r.status == "not_implemented" else ""
+        click.echo(f"{label} {r.spec} {r.rule} #{r.example}: {r.text}{suffix}")
+        if r.status == "failed" and r.message:
+            for line in r.message.splitlines():
+                click.echo(f"     {line}")
+    counts = {s: sum(1 for r in results if r.status == s) for s in _LABELS}
+    click.echo(
+        f"{len(results)} examples: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['not_implemented']} not implemented"
+    )

@@ -68,6 +68,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E070": (E, "malformed example conversation"),
     "E071": (E, "unknown answer label"),
     "W072": (W, "example title without a conversation"),
+    # Building.
+    "E080": (E, "unknown target"),
+    "E081": (E, "invalid emitter option"),
+    "E082": (E, "an emitter failed"),
+    "E083": (E, "output path leaves the output folder"),
+    "E084": (E, "value cannot be represented in the target language"),
+    "W085": (W, "operation is missing from the scaffolded implementation"),
+    "E086": (E, "two outputs claim the same path"),
+    "E087": (E, "cannot write the output"),
+    "E088": (E, "the target's toolchain is missing or failed"),
     # Lints.
     "W101": (W, "function has no examples"),
     "H102": (H, "rule has no normative word"),

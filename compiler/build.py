@@ -1,0 +1,184 @@
+"""The build: compile every spec, run the emitters, then write (or check) the output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from specc import ir
+from specc.diagnostics import Diagnostic, has_errors
+from specc.emitters.base import EmitContext, OutputFile
+from specc.frontend import Compiled, compile_file, find_specs
+from specc.source import Span
+
+
+@dataclass
+class BuildResult:
+    """What a build did, or would do with ``check``."""
+
+    compiled: list[Compiled] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """Build-level diagnostics (the specs' own are on ``compiled``)."""
+    plan: Any = None
+    """The `writer.Plan`, when the build got as far as planning."""
+    files: dict[str, OutputFile] = field(default_factory=dict)
+
+    @property
+    def specs(self) -> list[ir.Spec]:
+        """Return the IR of every spec that compiled."""
+        return [c.spec for c in self.compiled if c.spec is not None]
+
+    @property
+    def ok(self) -> bool:
+        """Return whether nothing went wrong."""
+        every = self.diagnostics + [d for c in self.compiled for d in c.diagnostics]
+        return not has_errors(every) and self.plan is not None
+
+
+def _where(specs: list[ir.Spec]) -> Span:
+    return Span(path=specs[0].path if specs else "specc", line=1)
+
+
+def run_emitters(
+    specs: list[ir.Spec],
+    targets: Sequence[str],
+    templates: Sequence[str | Path] = (),
+    options: dict[str, dict[str, object]] | None = None,
+) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
+    """Run each target's emitter; return files keyed `target/path`, and diagnostics."""
+    from pydantic import ValidationError
+
+    from specc import emitters
+    from specc.templating import environment
+
+    env = environment(templates)
+    files: dict[str, OutputFile] = {}
+    problems: list[Diagnostic] = []
+    where = _where(specs)
+    for name in targets:
+        try:
+            emitter = emitters.load(name)
+        except emitters.RegistryError as error:
+            problems.append(Diagnostic("E080", str(error), where))
+            continue
+        try:
+            opts = emitter.Options.model_validate((options or {}).get(name, {}))
+        except ValidationError as error:
+            for e in error.errors():
+                key = ".".join(str(p) for p in e["loc"])
+                problems.append(
+                    Diagnostic(
+                        "E081",
+                        f"option `{name}.{key}`: {e['msg']}",
+                        where,
+                        f"options of `{name}`: {', '.join(emitter.Options.model_fields) or 'none'}",
+                    )
+                )
+            continue
+        ctx = EmitContext(specs=specs, options=opts, env=env)
+        try:
+            produced = list(emitter.emit(ctx))
+        except Exception as error:  # an emitter bug must not become a traceback
+            problems.append(
+                Diagnostic(
+                    "E082",
+                    f"the `{name}` emitter failed: {type(error).__name__}: {error}",
+                    where,
+                    "this is a bug in the emitter or a template override",
+                )
+            )
+            continue
+        problems.extend(ctx.diagnostics)
+        for output in produced:
+            key = f"{name}/{output.path}"
+            if key in files:
+                problems.append(
+                    Diagnostic(
+                        "E086",
+                        f"two outputs of `{name}` are both {output.path}",
+                        where,
+                        "two specs may share one `spec:` name",
+                    )
+                )
+            files[key] = output
+    return files, problems
+
+
+def build(
+    paths: Sequence[str],
+    targets: Sequence[str],
+    out_dir: str | Path = "out",
+    templates: Sequence[str | Path] = (),
+    options: dict[str, dict[str, object]] | None = None,
+    check: bool = False,
+) -> BuildResult:
+    """Compile, emit and write; write nothing if anything fails; only plan with ``check``."""
+    from specc import writer
+
+    files, problems = find_specs(list(paths))
+    result = BuildResult(
+        compiled=[compile_file(f) for f in files], diagnostics=problems
+    )
+    if problems or not all(c.ok for c in result.compiled):
+        return result
+    out = Path(out_dir)
+    produced, problems = run_emitters(result.specs, targets, templates, options)
+    result.diagnostics.extend(problems)
+    result.files = produced
+    if has_errors(result.diagnostics):
+        return result
+    try:
+        plan = writer.plan(out, list(targets), produced)
+    except writer.UnsafePath as error:
+        result.diagnostics.append(
+            Diagnostic(
+                "E083",
+                f"refusing to write {error}: it is outside {out}",
+                _where(result.specs),
+            )
+        )
+        return result
+    result.diagnostics.extend(_missing_operations(plan, result.specs))
+    if not check:
+        try:
+            writer.apply(plan)
+        except OSError as error:
+            result.diagnostics.append(
+                Diagnostic(
+                    "E087",
+                    f"cannot write {error.filename or out}: {error.strerror or error}",
+                    _where(result.specs),
+                )
+            )
+            return result
+    result.plan = plan
+    return result
+
+
+def _missing_operations(plan: Any, specs: list[ir.Spec]) -> list[Diagnostic]:
+    """Warn about operations a kept scaffold does not define yet."""
+    found = []
+    by_name = {(s.path, f.name): f for s in specs for f in s.functions}
+    for relative, wanted in plan.kept.items():
+        if not wanted.symbols:
+            continue
+        try:
+            text = (plan.out_dir / relative).read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        for spec_path, operation, identifier in wanted.symbols:
+            if identifier in text:
+                continue
+            fn = by_name.get((spec_path, operation))
+            span = fn.span if fn else Span(path=spec_path, line=1)
+            found.append(
+                Diagnostic(
+                    "W085",
+                    f"operation `{operation}` is new: {plan.out_dir / relative} has no "
+                    f"`{identifier}` yet",
+                    span,
+                    "implement it there; the target's compiler reports it missing until you do",
+                )
+            )
+    return found

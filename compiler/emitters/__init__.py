@@ -1,0 +1,55 @@
+"""The emitter registry: built-ins by name, third parties by entry point."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from specc.emitters.base import Emitter
+
+ENTRY_POINT_GROUP = "specc.emitters"
+
+#: Built-in targets: name -> "module:Class", imported only when used.
+BUILTIN: dict[str, str] = {
+    "ts": "specc.emitters.ts:TypeScriptEmitter",
+    "rust": "specc.emitters.rust:RustEmitter",
+    "python": "specc.emitters.python:PythonEmitter",
+    "docs": "specc.emitters.docs:DocsEmitter",
+    "podcast": "specc.emitters.podcast:PodcastEmitter",
+}
+
+
+class RegistryError(Exception):
+    """Raised for an unknown target or two emitters with one name."""
+
+
+def available() -> dict[str, str]:
+    """Return every target name with where it comes from, refusing duplicates."""
+    from importlib.metadata import entry_points
+
+    names = dict(BUILTIN)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name in names:
+            raise RegistryError(
+                f"two emitters are named `{entry.name}`: {names[entry.name]} "
+                f"and {entry.value}"
+            )
+        names[entry.name] = entry.value
+    return names
+
+
+def load(name: str) -> Emitter:
+    """Return an instance of the emitter called ``name``."""
+    names = available()
+    target = names.get(name)
+    if target is None:
+        raise RegistryError(
+            f"unknown target `{name}`; known targets: {', '.join(sorted(names))}"
+        )
+    module, _, attr = target.partition(":")
+    try:
+        cls = getattr(import_module(module), attr)
+    except (ImportError, AttributeError) as error:
+        raise RegistryError(f"the `{name}` emitter cannot load: {error}") from error
+    return cls()

@@ -1,0 +1,127 @@
+"""What the code targets share: type mapping, value rendering and test naming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from specc import ir
+from specc.naming import path_segment
+
+
+class TypeMapper:
+    """Maps IR types to one language's type syntax; subclasses fill in the forms."""
+
+    primitives: dict[str, str] = {}
+
+    def __init__(self, spec: ir.Spec, name: Callable[[str], str]) -> None:
+        self.spec = spec
+        self.type_name = name
+        """Turns a declaration name into the language's type name."""
+
+    def __call__(self, ref: ir.TypeRef) -> str:
+        if ref.kind == "primitive":
+            return self.primitives[str(ref.name)]
+        if ref.kind == "named":
+            return self.type_name(str(ref.name))
+        args = [self(a) for a in ref.args]
+        return getattr(self, ref.kind)(*args)
+
+    def list(self, item: str) -> str:
+        raise NotImplementedError
+
+    def map(self, key: str, value: str) -> str:
+        raise NotImplementedError
+
+    def optional(self, inner: str) -> str:
+        raise NotImplementedError
+
+
+class ValueRenderer:
+    """Renders typed IR values as source expressions; one method per value kind."""
+
+    def __call__(self, value: ir.Value) -> str:
+        if value.type.kind == "optional" and value.kind != "none":
+            return self.some(self.plain(value), value)
+        return self.plain(value)
+
+    def plain(self, value: ir.Value) -> str:
+        """Render a value without the optional wrapper its position may need."""
+        return getattr(self, f"render_{value.kind}")(value)
+
+    def some(self, rendered: str, value: ir.Value) -> str:
+        """Wrap a present value in an optional position (Rust's `Some`)."""
+        return rendered
+
+
+def string_literal(text: str, braced_unicode: bool = False) -> str:
+    """Return a double-quoted literal for TypeScript and Python, or Rust (braced escapes)."""
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif code < 0x20 or code == 0x7F or 0x2028 <= code <= 0x2029:
+            out.append(f"\\u{{{code:x}}}" if braced_unicode else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def float_literal(value: float) -> str:
+    """Return a float literal that reads back as exactly ``value``."""
+    text = repr(float(value))
+    return text if any(c in text for c in ".eEn") else text + ".0"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One example as a conformance test: where it comes from and what it is called."""
+
+    spec: ir.Spec
+    example: ir.Example
+
+    @property
+    def rule(self) -> str:
+        """Return the rule ID (examples outside rules use the spec's ID)."""
+        return self.example.rule or self.spec.id
+
+    @property
+    def title(self) -> str:
+        """Return the test's display name: `<rule_id> #<n>: <example line>`."""
+        return f"{self.rule} #{self.example.index}: {self.example.text}"
+
+
+def cases(spec: ir.Spec) -> list[Case]:
+    """Return every example of a spec as a test case, in source order."""
+    return [Case(spec, e) for e in spec.examples()]
+
+
+def has_code(spec: ir.Spec) -> bool:
+    """Return whether a code target applies to the spec (it declares functions)."""
+    return bool(spec.functions)
+
+
+def package_dir(spec: ir.Spec) -> str:
+    """Return the spec's folder name under a target's output folder."""
+    return path_segment(spec.id)
+
+
+def normative(spec: ir.Spec, rule_id: str | None) -> list[str]:
+    """Return the normative statements of a rule, for doc comments."""
+    rule = spec.rule(rule_id) if rule_id else None
+    if rule is None:
+        return []
+    return [s.text for s in rule.statements if s.strength]
+
+
+def comment_safe(text: str) -> str:
+    """Return text that cannot close a block comment or docstring early."""
+    return text.replace("*/", "*\u200b/").replace('"""', '"\u200b""')

@@ -1,0 +1,216 @@
+"""The TypeScript target: an npm package with types, an API, a scaffold and node:test tests."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from specc import ir
+from specc.diagnostics import Diagnostic
+from specc.emitters import code
+from specc.emitters.base import EmitContext, Emitter, OutputFile, header
+from specc.emitters.base import Options as BaseOptions
+from specc.naming import camel, identifier, pascal
+from specc.source import Span
+
+MAX_SAFE_INTEGER = 2**53 - 1
+KEYWORDS = frozenset(
+    """break case catch class const continue debugger default delete do else enum
+    export extends false finally for function if import in instanceof new null return
+    super switch this throw true try typeof var void while with as implements interface
+    let package private protected public static yield any boolean number string symbol
+    type from of never unknown object undefined""".split()
+)
+
+
+def ts_name(name: str) -> str:
+    """Return a declaration name as a TypeScript type name."""
+    return identifier(pascal(name), KEYWORDS)
+
+
+def ts_member(name: str) -> str:
+    """Return a field, parameter or method name in camelCase."""
+    return identifier(camel(name), KEYWORDS)
+
+
+class TsTypes(code.TypeMapper):
+    """IR types as TypeScript types."""
+
+    primitives = {
+        "bool": "boolean",
+        "int": "number",
+        "float": "number",
+        "string": "string",
+        "bytes": "Uint8Array",
+    }
+
+    def list(self, item: str) -> str:
+        return f"{item}[]" if item.isidentifier() else f"Array<{item}>"
+
+    def map(self, key: str, value: str) -> str:
+        return f"Map<{key}, {value}>"
+
+    def optional(self, inner: str) -> str:
+        return f"{inner} | undefined"
+
+
+class TsValues(code.ValueRenderer):
+    """Typed IR values as TypeScript expressions."""
+
+    def __init__(self, types: TsTypes, tag_field: str) -> None:
+        self.types = types
+        self.tag_field = tag_field
+        self.too_large: list[ir.IntValue] = []
+
+    def render_bool(self, v: ir.BoolValue) -> str:
+        return "true" if v.value else "false"
+
+    def render_int(self, v: ir.IntValue) -> str:
+        if abs(v.value) > MAX_SAFE_INTEGER:
+            self.too_large.append(v)
+        return str(v.value)
+
+    def render_float(self, v: ir.FloatValue) -> str:
+        return code.float_literal(v.value)
+
+    def render_string(self, v: ir.StringValue) -> str:
+        return code.string_literal(v.value)
+
+    def render_bytes(self, v: ir.BytesValue) -> str:
+        return f"new Uint8Array([{', '.join(map(str, v.value))}])"
+
+    def render_none(self, v: ir.NoneValue) -> str:
+        return "undefined"
+
+    def render_list(self, v: ir.ListValue) -> str:
+        return f"[{', '.join(self(i) for i in v.items)}]"
+
+    def render_map(self, v: ir.MapValue) -> str:
+        kind = self.types(v.type.args[0] if v.type.kind == "optional" else v.type)
+        entries = ", ".join(f"[{self(e.key)}, {self(e.value)}]" for e in v.entries)
+        return f"new {kind}([{entries}])"
+
+    def render_enum(self, v: ir.EnumValue) -> str:
+        return code.string_literal(v.member)
+
+    def fields(self, fields: list[ir.FieldValue]) -> list[str]:
+        """Render present fields as `name: value` (absent optionals are left out)."""
+        return [
+            f"{ts_member(f.name)}: {self(f.value)}"
+            for f in fields
+            if f.value.kind != "none"
+        ]
+
+    def render_record(self, v: ir.RecordValue) -> str:
+        return "{ " + ", ".join(self.fields(v.fields)) + " }" if v.fields else "{}"
+
+    def render_variant(self, v: ir.VariantValue) -> str:
+        parts = [
+            f"{self.tag_field}: {code.string_literal(v.tag)}",
+            *self.fields(v.fields),
+        ]
+        return "{ " + ", ".join(parts) + " }"
+
+
+def tag_field(spec: ir.Spec) -> str:
+    """Return the discriminator field of variants: `kind`, or `tag` if a field is named kind."""
+    clash = any(
+        f.name == "kind"
+        for t in spec.types
+        if isinstance(t, ir.Variant)
+        for tag in t.tags
+        for f in tag.fields
+    )
+    return "tag" if clash else "kind"
+
+
+class TypeScriptEmitter(Emitter):
+    """Emit one npm package per spec that declares functions."""
+
+    name = "ts"
+    description = "TypeScript package: types, API interface, scaffold, node:test tests"
+
+    class Options(BaseOptions):
+        """Options of the TypeScript target."""
+
+        typescript: str = "~5.9.3"
+        """Version range of the `typescript` dev dependency."""
+        node_types: str = "^20.11.0"
+        """Version range of the `@types/node` dev dependency."""
+
+    def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
+        for spec in ctx.specs:
+            if code.has_code(spec):
+                yield from self.package(ctx, spec)
+
+    def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
+        """Return the files of one spec's package."""
+        root = code.package_dir(spec)
+        types = TsTypes(spec, ts_name)
+        values = TsValues(types, tag_field(spec))
+        api = identifier(pascal(spec.id), KEYWORDS) + "Api"
+        impl = api[: -len("Api")]
+        if impl in {ts_name(t.name) for t in spec.types}:
+            impl += "Impl"
+        context = dict(
+            spec=spec,
+            ir=ir,
+            header=header(spec),
+            scaffold_header=header(spec, "scaffold"),
+            type=types,
+            value=values,
+            name=ts_name,
+            member=ts_member,
+            api=api,
+            type_names=[ts_name(t.name) for t in spec.types if t.kind != "error"],
+            error_names=[ts_name(t.name) for t in spec.types if t.kind == "error"],
+            impl=impl,
+            tag_field=values.tag_field,
+            package=root.lower(),
+            options=ctx.options,
+            cases=code.cases(spec),
+            normative=lambda rule: code.normative(spec, rule),
+            literal=code.string_literal,
+            comment=code.comment_safe,
+        )
+        render = ctx.render
+        yield OutputFile(
+            f"{root}/package.json", render("ts/package.json.jinja", **context)
+        )
+        yield OutputFile(
+            f"{root}/tsconfig.json", render("ts/tsconfig.json.jinja", **context)
+        )
+        yield OutputFile(f"{root}/src/types.ts", render("ts/types.ts.jinja", **context))
+        yield OutputFile(f"{root}/src/api.ts", render("ts/api.ts.jinja", **context))
+        yield OutputFile(
+            f"{root}/src/impl.ts",
+            render("ts/impl.ts.jinja", **context),
+            kind="scaffold",
+            symbols=tuple(
+                (spec.path, f.name, ts_member(f.name)) for f in spec.functions
+            ),
+        )
+        yield OutputFile(
+            f"{root}/test/support.ts", render("ts/support.ts.jinja", **context)
+        )
+        yield OutputFile(
+            f"{root}/test/conformance.test.ts",
+            render("ts/conformance.test.ts.jinja", **context),
+        )
+        for value in values.too_large:
+            ctx.diagnostics.append(
+                Diagnostic(
+                    "E084",
+                    f"{value.value} is beyond 2^53 and would lose precision as a TypeScript number",
+                    _span_of(spec, value),
+                    "keep TypeScript-bound integers within ±9007199254740991",
+                )
+            )
+
+
+def _span_of(spec: ir.Spec, value: ir.IntValue) -> Span:
+    """Return the span of the first example that holds ``value``."""
+    needle = value.model_dump_json()
+    for example in spec.examples():
+        if needle in example.model_dump_json():
+            return example.span
+    return Span(path=spec.path, line=1)

@@ -1,0 +1,52 @@
+"""Identifier conversions and sanitising shared by every emitter."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+
+
+def words(name: str) -> list[str]:
+    """Split an identifier into lower-case words (`addTask`, `add_task` -> add, task)."""
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def snake(name: str) -> str:
+    """Return ``name`` in snake_case."""
+    return "_".join(words(name)) or "_"
+
+
+def camel(name: str) -> str:
+    """Return ``name`` in camelCase."""
+    parts = words(name)
+    if not parts:
+        return "_"
+    return parts[0] + "".join(p.capitalize() for p in parts[1:])
+
+
+def pascal(name: str) -> str:
+    """Return ``name`` in PascalCase."""
+    return "".join(p.capitalize() for p in words(name)) or "_"
+
+
+def screaming(name: str) -> str:
+    """Return ``name`` in SCREAMING_SNAKE_CASE."""
+    return snake(name).upper()
+
+
+def identifier(
+    name: str, keywords: frozenset[str] = frozenset(), suffix: str = "_"
+) -> str:
+    """Return ``name`` made a safe identifier: no odd characters, no leading digit, no keyword."""
+    safe = _UNSAFE.sub("_", name).strip("_") or "_"
+    if safe[0].isdigit():
+        safe = "_" + safe
+    return safe + suffix if safe in keywords else safe
+
+
+def path_segment(name: str) -> str:
+    """Return ``name`` as a single safe file or folder name (never `.`, `..` or empty)."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._-")
+    return safe or "spec"

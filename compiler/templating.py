@@ -1,0 +1,51 @@
+"""The only Jinja2 environment factory: built-in templates, user overrides first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+def builtin_templates() -> Path:
+    """Return the folder of the built-in templates (editable or installed alike)."""
+    from importlib.resources import files
+
+    return Path(str(files("specc.templates")))
+
+
+def environment(user_dirs: Sequence[str | Path] = ()) -> jinja2.Environment:
+    """Return an environment where ``user_dirs`` shadow the built-in templates.
+
+    A user template may extend the built-in one of the same name as `!name`,
+    as Sphinx allows, to override one block without copying the rest.
+    """
+    import jinja2
+
+    class BuiltinLoader(jinja2.FileSystemLoader):
+        """Built-in templates, also reachable as `!name` from an override."""
+
+        def get_source(self, environment, template):  # type: ignore[no-untyped-def]
+            return super().get_source(environment, template.removeprefix("!"))
+
+    loaders: list[jinja2.BaseLoader] = (
+        [jinja2.FileSystemLoader([str(d) for d in user_dirs])] if user_dirs else []
+    )
+    loaders.append(BuiltinLoader(str(builtin_templates())))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=_autoescape,
+    )
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escape HTML and XML templates (`*.html.jinja`); leave code templates alone."""
+    return name is not None and name.removesuffix(".jinja").endswith(
+        (".html", ".xml", ".svg")
+    )
