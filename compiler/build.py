@@ -27,7 +27,7 @@ class BuildResult:
     @property
     def specs(self) -> list[ir.Spec]:
         """Return the IR of every spec that compiled."""
-        return [c.spec for c in self.compiled if c.spec is not None]
+        return [c.spec for c in self.compiled if c.ok and c.spec is not None]
 
     @property
     def ok(self) -> bool:

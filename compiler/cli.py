@@ -81,15 +81,31 @@ def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
         hidden = "" if hints or not summary["hints"] else " (--hints shows them)"
         click.echo(
             f"checked {summary['specs']} spec{'s' if summary['specs'] != 1 else ''}: "
-            f"{summary['rules']} rules, {summary['types']} types, "
-            f"{summary['functions']} functions, {summary['examples']} examples, "
-            f"{summary['conversations']} conversations, "
-            f"{summary['commentary']} commentary blocks; "
-            f"{summary['errors']} errors, {summary['warnings']} warnings, "
-            f"{summary['hints']} hints{hidden}",
+            + "; ".join(
+                ", ".join(_count(summary[key], noun) for key, noun in group)
+                for group in _SUMMARY
+            )
+            + hidden,
             err=True,
         )
     sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+_SUMMARY = (
+    (
+        ("rules", "rule"),
+        ("types", "type"),
+        ("functions", "function"),
+        ("examples", "example"),
+        ("conversations", "conversation"),
+        ("commentary", "commentary block"),
+    ),
+    (("errors", "error"), ("warnings", "warning"), ("hints", "hint")),
+)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @main.command()

@@ -12,7 +12,7 @@ from specc.source import SourceFile, Span
 
 @dataclass
 class Compiled:
-    """The outcome of compiling one spec: its IR (when it has no errors) and findings."""
+    """The outcome of compiling one spec: its IR (check ``ok`` before emitting) and findings."""
 
     path: str
     source: SourceFile | None
@@ -79,9 +79,7 @@ def compile_source(path: str, data: bytes) -> Compiled:
     diagnostics: list[Diagnostic] = []
     spec = lower_document(parse_document(source), diagnostics.append)
     diagnostics.sort(key=sort_key)
-    return Compiled(
-        path, source, None if has_errors(diagnostics) else spec, diagnostics
-    )
+    return Compiled(path, source, spec, diagnostics)
 
 
 def compile_file(path: str | Path) -> Compiled:
