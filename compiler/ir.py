@@ -19,7 +19,7 @@ Primitive = Literal["bool", "int", "float", "string", "bytes"]
 class Node(BaseModel):
     """Base of every IR node: immutable, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # --- Types ----------------------------------------------------------------
@@ -573,11 +573,6 @@ class Spec(Node):
     def rule(self, rule_id: str) -> Section | None:
         """Return the rule with ID ``rule_id``."""
         return next((s for s in self.rules() if s.id == rule_id), None)
-
-
-for _model in list(globals().values()):
-    if isinstance(_model, type) and issubclass(_model, Node):
-        _model.model_rebuild()
 
 
 def json_schema() -> dict[str, object]:
