@@ -51,12 +51,16 @@ def check_path(out_dir: Path, relative: str) -> Path:
         or "\\" in relative
         or "\x00" in relative
         or pure.is_absolute()
+        or str(pure) != relative
         or any(part in ("", ".", "..") or ":" in part for part in pure.parts)
     ):
         raise UnsafePath(relative)
     target = out_dir / Path(*pure.parts)
-    root = out_dir.resolve()
-    if not target.resolve().is_relative_to(root):
+    try:
+        inside = target.resolve().is_relative_to(out_dir.resolve())
+    except (OSError, RuntimeError) as error:  # a symlink loop
+        raise UnsafePath(relative) from error
+    if not inside:
         raise UnsafePath(relative)
     return target
 
@@ -104,7 +108,7 @@ def plan(out_dir: Path, targets: list[str], files: dict[str, OutputFile]) -> Pla
                     path = check_path(out_dir, relative)
                 except UnsafePath:
                     continue
-                if path.exists():
+                if path.is_file():
                     result.remove.append(relative)
             continue
         result.manifest[relative] = entry
@@ -138,8 +142,9 @@ def apply(plan: Plan) -> None:
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.specc-tmp-{os.getpid()}")
+    temporary.unlink(missing_ok=True)  # never write through a planted symlink
     try:
-        with open(temporary, "wb") as handle:
+        with open(temporary, "xb") as handle:
             handle.write(data)
         os.replace(temporary, path)
     finally:

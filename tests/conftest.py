@@ -39,3 +39,31 @@ def cli():
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
     return run
+
+
+TS_TOOLCHAIN = ROOT / ".cache" / "node"
+"""Where typescript and @types/node are installed once (scripts/install-toolchains)."""
+
+
+@pytest.fixture(scope="session")
+def ts_node_modules() -> Path:
+    """Return a node_modules folder holding typescript and @types/node, installed once."""
+    import shutil
+    import subprocess
+
+    modules = TS_TOOLCHAIN / "node_modules"
+    if not (modules / "typescript" / "bin" / "tsc").is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is not installed; run scripts/install-toolchains")
+        TS_TOOLCHAIN.mkdir(parents=True, exist_ok=True)
+        manifest = TS_TOOLCHAIN / "package.json"
+        if not manifest.exists():
+            manifest.write_text('{"private": true}\n')
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent"]
+            + ["typescript@~5.9.3", "@types/node@^20.11.0"],
+            cwd=TS_TOOLCHAIN,
+            check=True,
+        )
+    return modules

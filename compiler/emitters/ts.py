@@ -20,11 +20,17 @@ KEYWORDS = frozenset(
     let package private protected public static yield any boolean number string symbol
     type from of never unknown object undefined""".split()
 )
+#: Globals the generated code uses (or users commonly need): a spec type of the
+#: same name would shadow them, so declaration names that collide get a suffix.
+RESERVED_TYPES = frozenset(
+    """Array Map Set Error Uint8Array String Number Boolean Object Symbol BigInt
+    Function Promise Date Record NotImplementedError""".split()
+)
 
 
 def ts_name(name: str) -> str:
     """Return a declaration name as a TypeScript type name."""
-    return identifier(pascal(name), KEYWORDS)
+    return identifier(pascal(name), KEYWORDS | RESERVED_TYPES)
 
 
 def ts_member(name: str) -> str:
@@ -59,14 +65,11 @@ class TsValues(code.ValueRenderer):
     def __init__(self, types: TsTypes, tag_field: str) -> None:
         self.types = types
         self.tag_field = tag_field
-        self.too_large: list[ir.IntValue] = []
 
     def render_bool(self, v: ir.BoolValue) -> str:
         return "true" if v.value else "false"
 
     def render_int(self, v: ir.IntValue) -> str:
-        if abs(v.value) > MAX_SAFE_INTEGER:
-            self.too_large.append(v)
         return str(v.value)
 
     def render_float(self, v: ir.FloatValue) -> str:
@@ -147,10 +150,10 @@ class TypeScriptEmitter(Emitter):
         root = code.package_dir(spec)
         types = TsTypes(spec, ts_name)
         values = TsValues(types, tag_field(spec))
-        api = identifier(pascal(spec.id), KEYWORDS) + "Api"
-        impl = api[: -len("Api")]
-        if impl in {ts_name(t.name) for t in spec.types}:
-            impl += "Impl"
+        base = identifier(pascal(spec.id), KEYWORDS)
+        taken = {ts_name(t.name) for t in spec.types}
+        api = _free(base + "Api", taken)
+        impl = _free(base, taken | {api}, "Impl")
         context = dict(
             spec=spec,
             ir=ir,
@@ -165,6 +168,7 @@ class TypeScriptEmitter(Emitter):
             error_names=[ts_name(t.name) for t in spec.types if t.kind == "error"],
             impl=impl,
             tag_field=values.tag_field,
+            optional=lambda ref: is_optional(spec, ref),
             package=root.lower(),
             options=ctx.options,
             cases=code.cases(spec),
@@ -196,21 +200,67 @@ class TypeScriptEmitter(Emitter):
             f"{root}/test/conformance.test.ts",
             render("ts/conformance.test.ts.jinja", **context),
         )
-        for value in values.too_large:
-            ctx.diagnostics.append(
+        ctx.diagnostics.extend(unsafe_integers(spec))
+
+
+def _free(name: str, taken: set[str], suffix: str = "_") -> str:
+    """Return ``name``, suffixed until no spec type already uses it."""
+    while name in taken:
+        name += suffix
+    return name
+
+
+def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
+    """Return whether a type is optional, looking through aliases."""
+    seen: set[str] = set()
+    while ref.kind == "named" and ref.name not in seen:
+        seen.add(str(ref.name))
+        decl = spec.type(str(ref.name))
+        if not isinstance(decl, ir.Alias):
+            return False
+        ref = decl.target
+    return ref.kind == "optional"
+
+
+def unsafe_integers(spec: ir.Spec) -> list[Diagnostic]:
+    """Return E084 for every int beyond 2^53, at the default or example holding it."""
+    found: list[Diagnostic] = []
+    places: list[tuple[Span, list[ir.Value]]] = []
+    for decl in spec.types:
+        fields = [f for t in getattr(decl, "tags", []) for f in t.fields]
+        for field in [*getattr(decl, "fields", []), *fields]:
+            places.append((field.span, [field.default] if field.default else []))
+    for example in spec.examples():
+        wrote = [*example.args, *([example.result] if example.result else [])]
+        if example.raises:
+            wrote += [f.value for f in example.raises.fields]
+        places.append((example.span, wrote))
+    for span, values in places:
+        for number in dict.fromkeys(n for v in values for n in _big_ints(v)):
+            found.append(
                 Diagnostic(
                     "E084",
-                    f"{value.value} is beyond 2^53 and would lose precision as a TypeScript number",
-                    _span_of(spec, value),
+                    f"{number} is beyond 2^53 and would lose precision as a "
+                    "TypeScript number",
+                    span,
                     "keep TypeScript-bound integers within ±9007199254740991",
                 )
             )
+    return found
 
 
-def _span_of(spec: ir.Spec, value: ir.IntValue) -> Span:
-    """Return the span of the first example that holds ``value``."""
-    needle = value.model_dump_json()
-    for example in spec.examples():
-        if needle in example.model_dump_json():
-            return example.span
-    return Span(path=spec.path, line=1)
+def _big_ints(value: ir.Value) -> Iterable[int]:
+    """Yield the unsafe integers a value holds (defaults filled in are not its own)."""
+    if isinstance(value, ir.IntValue) and abs(value.value) > MAX_SAFE_INTEGER:
+        yield value.value
+    elif isinstance(value, ir.ListValue):
+        for item in value.items:
+            yield from _big_ints(item)
+    elif isinstance(value, ir.MapValue):
+        for entry in value.entries:
+            yield from _big_ints(entry.key)
+            yield from _big_ints(entry.value)
+    elif isinstance(value, (ir.RecordValue, ir.VariantValue)):
+        for field in value.fields:
+            if field.explicit:
+                yield from _big_ints(field.value)

@@ -1,0 +1,525 @@
+"""The TypeScript target: real tsc under strict, conformance both ways, goldens."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "ts"
+IMPLS = ROOT / "tests" / "impls" / "ts"
+GOLDEN_SPECS = ("todo", "geometry")
+
+
+def _compiled_examples() -> list:
+    from specc.frontend import compile_file, find_specs
+
+    files, problems = find_specs([str(EXAMPLES)])
+    assert not problems
+    return [compile_file(f) for f in files]
+
+
+COMPILED = _compiled_examples()
+CODE_SPECS = sorted(c.spec.id for c in COMPILED if c.ok and c.spec.functions)
+
+
+def spec_named(spec_id: str):  # type: ignore[no-untyped-def]
+    """Return the IR of one of the shared examples."""
+    return next(c.spec for c in COMPILED if c.spec is not None and c.spec.id == spec_id)
+
+
+def expected_rows(spec_ids: tuple[str, ...] | list[str]) -> list[tuple[str, str, int]]:
+    """Return (spec, rule, example) for every example of the given specs, in order."""
+    from specc.emitters.code import cases
+
+    return [
+        (case.spec.id, case.rule, case.example.index)
+        for compiled in COMPILED
+        if compiled.spec is not None and compiled.spec.id in spec_ids
+        for case in cases(compiled.spec)
+    ]
+
+
+def build_into(out: Path, paths: list[str] | None = None) -> dict[str, object]:
+    """Build the shared examples (or ``paths``) for ts into ``out``; return the files."""
+    from specc.build import build
+
+    result = build(paths or [str(EXAMPLES)], ["ts"], out)
+    assert result.ok, [d.message for d in result.diagnostics]
+    return result.files
+
+
+def link_modules(package: Path, modules: Path) -> None:
+    """Share the one typescript install with a generated package."""
+    link = package / "node_modules"
+    if not link.exists():
+        link.symlink_to(modules, target_is_directory=True)
+
+
+def tsc(package: Path, modules: Path) -> subprocess.CompletedProcess[str]:
+    """Compile a generated package with the real TypeScript compiler."""
+    return subprocess.run(
+        [
+            "node",
+            str(modules / "typescript" / "bin" / "tsc"),
+            "-p",
+            ".",
+            "--pretty",
+            "false",
+        ],
+        cwd=package,
+        capture_output=True,
+        text=True,
+    )
+
+
+def specc_test(cli, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+    """Run `specc test --target ts` on the shared examples."""
+    return cli("test", str(EXAMPLES), "--target", "ts", "--out", str(out), *extra)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Build the shared examples once for the whole module."""
+    out = tmp_path_factory.mktemp("ts-build") / "out"
+    return out, build_into(out)
+
+
+# --- every spec with functions builds and compiles under strict ---------------
+
+
+def test_a_package_per_spec_that_declares_functions(built) -> None:
+    """Specs with functions get a package; a spec without (support_bot) gets none."""
+    out, files = built
+    assert {"todo", "geometry"} <= set(CODE_SPECS)
+    assert "support_bot" not in CODE_SPECS
+    assert sorted(p.name for p in (out / "ts").iterdir()) == CODE_SPECS
+    kinds = {key: f.kind for key, f in files.items()}
+    for spec_id in CODE_SPECS:
+        assert kinds.pop(f"ts/{spec_id}/src/impl.ts") == "scaffold"
+    assert set(kinds.values()) == {"generated"}
+
+
+@pytest.mark.parametrize("spec_id", CODE_SPECS)
+def test_package_compiles_with_zero_errors_under_strict(
+    built, ts_node_modules: Path, spec_id: str
+) -> None:
+    """The real tsc compiles the fresh package (scaffold included) under `strict`."""
+    out, _ = built
+    package = out / "ts" / spec_id
+    config = json.loads((package / "tsconfig.json").read_text())
+    assert config["compilerOptions"]["strict"] is True
+    link_modules(package, ts_node_modules)
+    done = tsc(package, ts_node_modules)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "error TS" not in done.stdout
+    assert (package / "dist" / "test" / "conformance.test.js").is_file()
+
+
+@pytest.mark.parametrize("spec_id", CODE_SPECS)
+def test_package_json_has_no_runtime_dependencies(built, spec_id: str) -> None:
+    """`npm test` compiles and runs node:test; only typescript and node types are dev deps."""
+    out, _ = built
+    manifest = json.loads((out / "ts" / spec_id / "package.json").read_text())
+    assert "dependencies" not in manifest
+    assert set(manifest["devDependencies"]) == {"typescript", "@types/node"}
+    assert manifest["scripts"]["test"].startswith("tsc -p . && node --test ")
+
+
+TRICKY = """---
+spec: kitchen-sink
+title: Kitchen sink */ x
+version: 0.1.0
+---
+
+# Kitchen sink {#kitchen}
+
+## Types {#types}
+
+```specc
+enum Color { red, Green, dark_blue }
+type Name = string
+type MaybeName = Name?
+record Thing {
+  default: int = 3
+  class: string?
+  new: list<int?> = []
+  kind: Color = red
+  blob: bytes?
+  table: map<string, list<int>> = {}
+  nick: MaybeName
+}
+variant Event {
+  created { thing: Thing }
+  deleted { id: int, reason: string? }
+  noop {}
+}
+record Map { x: int }
+record Array { z: int }
+record String { s: string }
+record KitchenSinkApi { w: int }
+record KitchenSink { v: int }
+error Oops "it went */ wrong"
+error Broken { code: int, detail: string? }
+error NotImplementedError "clash with the scaffold's own error"
+```
+
+## Operations {#ops.main:v1-x}
+
+Calls MUST work, even `${x}` and */ in prose.
+
+```specc
+/// Deletes; */ in a doc comment.
+fn delete(thing: Thing) -> Thing raises Oops, Broken, NotImplementedError
+fn new() -> Event?
+fn type(events: list<Event>, names: map<Name, Color>) -> map<Color, int>
+fn bytes_of(b: bytes, m: Map, a: Array, s: String) -> bytes
+fn api() -> KitchenSinkApi
+fn sink() -> KitchenSink
+```
+
+```examples
+delete({}) == {default: 3}
+delete({class: "x\\"*/y`${z}`", new: [1, none], nick: "n"}) raises Broken{code: 7}
+delete({}) raises NotImplementedError
+new() == none
+new() == deleted{id: 1}
+type([created{thing: {}}, noop{}], {"a": red}) == {dark_blue: 2}
+bytes_of([0, 255], {x: 1}, {z: 2}, {s: "\\u2028"}) == []
+delete({table: {"k": [9007199254740991, -9007199254740991]}}) == {}
+api() == {w: 1}
+sink() == {v: 1}
+```
+"""
+
+
+def test_every_type_form_and_awkward_names_compile(
+    tmp_path: Path, ts_node_modules: Path, cli
+) -> None:
+    """Keywords, aliases of optionals, globals (Map, Array, String) as names all compile."""
+    (tmp_path / "kitchen.spec.md").write_text(TRICKY)
+    out = tmp_path / "out"
+    done = cli(
+        "build", str(tmp_path / "kitchen.spec.md"), "--target", "ts", "--out", str(out)
+    )
+    assert done.exit_code == 0, done.output
+    package = out / "ts" / "kitchen-sink"
+    types = (package / "src" / "types.ts").read_text()
+    assert "export type Event = EventCreated | EventDeleted | EventNoop;" in types
+    assert '  kind: "deleted";\n  id: number;\n  reason?: string;\n' in types
+    assert "  nick?: MaybeName;\n" in types
+    assert "  table: Map<string, number[]>;\n" in types
+    assert "export class Broken extends Error {" in types
+    assert "public readonly code: number" in types
+    link_modules(package, ts_node_modules)
+    compiled = tsc(package, ts_node_modules)
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+
+
+# --- conformance: correct, broken and mutated implementations -----------------
+
+MUTANTS = {
+    # an error of the wrong class, an error with the wrong field, pi off by 2e-6
+    "todo": [
+        ("throw new EmptyTitle();", 'throw new Error("empty");'),
+        ("throw new NoSuchTask(index);", "throw new NoSuchTask(index + 1);"),
+    ],
+    "geometry": [("return Math.PI * shape.radius", "return 3.1416 * shape.radius")],
+}
+
+VARIANTS = {
+    "correct": {"todo": "todo.ts", "geometry": "geometry.ts"},
+    "todo_broken": {"todo": "todo_broken.ts", "geometry": "geometry.ts"},
+    "geometry_broken": {"todo": "todo.ts", "geometry": "geometry_broken.ts"},
+    "mutants": {"todo": "todo.ts", "geometry": "geometry.ts"},
+}
+
+
+@pytest.fixture(scope="module")
+def conformance(tmp_path_factory, ts_node_modules: Path):  # type: ignore[no-untyped-def]
+    """Return a function running `specc test --format json` once per variant."""
+    from click.testing import CliRunner
+
+    from specc.cli import main
+
+    runs: dict[str, tuple[int, list[dict], Path]] = {}
+
+    def run(variant: str) -> tuple[int, list[dict], Path]:
+        if variant not in runs:
+            out = tmp_path_factory.mktemp(variant) / "out"
+            build_into(out)
+            for spec_id, impl in VARIANTS[variant].items():
+                source = (IMPLS / impl).read_text()
+                for old, new in (
+                    MUTANTS.get(spec_id, []) if variant == "mutants" else []
+                ):
+                    assert old in source
+                    source = source.replace(old, new)
+                (out / "ts" / spec_id / "src" / "impl.ts").write_text(source)
+                link_modules(out / "ts" / spec_id, ts_node_modules)
+            done = CliRunner().invoke(
+                main,
+                ["test", str(EXAMPLES), "--target", "ts", "--out", str(out)]
+                + ["--format", "json"],
+                catch_exceptions=False,
+            )
+            runs[variant] = (done.exit_code, json.loads(done.stdout), out)
+        return runs[variant]
+
+    return run
+
+
+def test_correct_implementations_pass_every_example(conformance) -> None:
+    """todo.ts and geometry.ts pass every example; JSON rows have the documented keys."""
+    code, results, _ = conformance("correct")
+    assert [(r["spec"], r["rule"], r["example"]) for r in results] == expected_rows(
+        GOLDEN_SPECS
+    )
+    assert {r["status"] for r in results} == {"passed"}
+    assert all(
+        set(r) == {"spec", "rule", "example", "status", "message", "text"}
+        for r in results
+    )
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    "variant, spec_id, rule, example, detail",
+    [
+        ("todo_broken", "todo", "by_tag", 2, "strictly deep-equal"),
+        ("geometry_broken", "geometry", "area", 4, "-6 !== 6"),
+    ],
+)
+def test_broken_implementation_fails_exactly_its_example(
+    conformance, variant: str, spec_id: str, rule: str, example: int, detail: str
+) -> None:
+    """One wrong behaviour: that example fails under its rule ID, the rest pass, exit 1."""
+    code, results, _ = conformance(variant)
+    failed = [r for r in results if r["status"] == "failed"]
+    assert [(r["spec"], r["rule"], r["example"]) for r in failed] == [
+        (spec_id, rule, example)
+    ]
+    assert detail in failed[0]["message"]
+    assert {r["status"] for r in results if r not in failed} == {"passed"}
+    assert len(results) == len(expected_rows(GOLDEN_SPECS))
+    assert code == 1
+
+
+def test_equality_tolerance_and_error_fields_are_checked(conformance) -> None:
+    """A wrong error class, a wrong error field and pi off by 2e-6 each fail."""
+    code, results, _ = conformance("mutants")
+    failed = {
+        (r["spec"], r["rule"], r["example"]) for r in results if r["status"] == "failed"
+    }
+    assert failed == {
+        ("todo", "add_task", 4),
+        ("todo", "complete_task", 3),
+        ("todo", "complete_task", 4),
+        ("geometry", "area", 1),
+    }
+    messages = {(r["rule"], r["example"]): r["message"] for r in results}
+    assert (
+        "expected EmptyTitle to be thrown, got Error: empty" in messages["add_task", 4]
+    )
+    assert "NoSuchTask.index" in messages["complete_task", 3]
+    assert "expected 3.14159265 within 0.000001, got 3.1416" in messages["area", 1]
+    assert code == 1
+
+
+def test_npm_test_runs_one_test_per_example_named_by_rule(
+    conformance, ts_node_modules: Path
+) -> None:
+    """`npm test` compiles and runs node:test; each test is `<rule_id> #<n>: <line>`."""
+    from specc.emitters.code import cases
+
+    _, _, out = conformance("correct")
+    done = subprocess.run(
+        ["npm", "test", "--silent"],
+        cwd=out / "ts" / "todo",
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    titles = [c.title for c in cases(spec_named("todo"))]
+    assert titles[0] == 'add_task #1: add_task([], "Buy milk") == [{title: "Buy milk"}]'
+    ran = [
+        re.sub(r"\\(.)", r"\1", line.split(" - ", 1)[1])
+        for line in done.stdout.splitlines()
+        if re.match(r"ok \d+ - ", line)
+    ]
+    assert ran == titles
+    assert f"# pass {len(titles)}" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def scaffold_out(tmp_path_factory) -> Path:
+    """A fresh build whose packages have no node_modules: `specc test` installs them."""
+    out = tmp_path_factory.mktemp("scaffold") / "out"
+    build_into(out)
+    return out
+
+
+def test_fresh_scaffold_reports_every_example_not_implemented(
+    cli, scaffold_out
+) -> None:
+    """One TODO line per example, a summary line, exit 0 (npm install done by specc)."""
+    done = specc_test(cli, scaffold_out)
+    assert done.exit_code == 0, done.output
+    from specc.emitters.code import cases
+
+    want = [
+        f"TODO {c.spec.id} {c.rule} #{c.example.index}: {c.example.text} (not implemented)"
+        for compiled in COMPILED
+        if compiled.spec is not None and compiled.spec.id in CODE_SPECS
+        for c in cases(compiled.spec)
+    ]
+    lines = done.stdout.splitlines()
+    assert lines[:-1] == want
+    assert (
+        lines[-1]
+        == f"{len(want)} examples: 0 passed, 0 failed, {len(want)} not implemented"
+    )
+    for spec_id in CODE_SPECS:
+        assert (scaffold_out / "ts" / spec_id / "node_modules" / "typescript").is_dir()
+
+
+def test_fresh_scaffold_fails_with_require_all(cli, scaffold_out) -> None:
+    """`--require-all` turns not-implemented examples into exit code 1."""
+    done = specc_test(cli, scaffold_out, "--require-all", "--format", "json")
+    assert done.exit_code == 1
+    results = json.loads(done.stdout)
+    assert len(results) == len(expected_rows(CODE_SPECS))
+    assert {r["status"] for r in results} == {"not_implemented"}
+    assert all(r["message"] == f"not implemented: rule {r['rule']}" for r in results)
+
+
+# --- goldens -----------------------------------------------------------------
+
+
+def golden_problems(produced: dict[str, bytes], folder: Path) -> list[str]:
+    """Return `missing`, `changed` and `stale` problems of ``folder`` against ``produced``."""
+    problems = []
+    on_disk = (
+        {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        if folder.is_dir()
+        else set()
+    )
+    for relative, data in sorted(produced.items()):
+        if relative not in on_disk:
+            problems.append(f"missing: {relative}")
+        elif (folder / relative).read_bytes() != data:
+            problems.append(f"changed: {relative}")
+    problems += [f"stale: {r}" for r in sorted(on_disk - set(produced))]
+    return problems
+
+
+def write_goldens(produced: dict[str, bytes], folder: Path) -> None:
+    """Make ``folder`` hold exactly ``produced``."""
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and relative not in produced:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for relative, data in produced.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+
+
+def produced_for(out: Path, spec_id: str) -> dict[str, bytes]:
+    """Return every file the build wrote for one spec, relative to its package."""
+    package = out / "ts" / spec_id
+    return {
+        p.relative_to(package).as_posix(): p.read_bytes()
+        for p in package.rglob("*")
+        if p.is_file()
+        and not {"node_modules", "dist"} & set(p.relative_to(package).parts)
+    }
+
+
+@pytest.mark.parametrize("spec_id", GOLDEN_SPECS)
+def test_emitted_files_match_goldens(
+    tmp_path_factory, spec_id: str, update_goldens: bool
+) -> None:
+    """The emitted package equals tests/golden/ts/<spec>/ byte for byte."""
+    out = tmp_path_factory.mktemp(f"golden-{spec_id}") / "out"
+    files = build_into(out, [str(EXAMPLES / f"{spec_id}.spec.md")])
+    produced = produced_for(out, spec_id)
+    assert produced == {
+        k.removeprefix(f"ts/{spec_id}/"): f.content.encode() for k, f in files.items()
+    }
+    if update_goldens:
+        write_goldens(produced, GOLDEN / spec_id)
+    assert golden_problems(produced, GOLDEN / spec_id) == []
+
+
+def test_golden_comparison_catches_missing_changed_and_stale(tmp_path: Path) -> None:
+    """The golden check fails on each kind of drift, and the update rewrites all of it."""
+    folder = tmp_path / "golden"
+    produced = {"a.ts": b"one\n", "sub/b.ts": b"two\n", "c.ts": b"three\n"}
+    assert golden_problems(produced, folder) == [
+        "missing: a.ts",
+        "missing: c.ts",
+        "missing: sub/b.ts",
+    ]
+    write_goldens(produced, folder)
+    assert golden_problems(produced, folder) == []
+    (folder / "a.ts").write_bytes(b"one \n")
+    (folder / "c.ts").unlink()
+    (folder / "old").mkdir()
+    (folder / "old" / "d.ts").write_bytes(b"gone\n")
+    assert golden_problems(produced, folder) == [
+        "changed: a.ts",
+        "missing: c.ts",
+        "stale: old/d.ts",
+    ]
+    write_goldens(produced, folder)
+    assert golden_problems(produced, folder) == []
+    assert not (folder / "old").exists()
+
+
+# --- determinism -------------------------------------------------------------
+
+_ABSOLUTE = re.compile(r"(?<![\w.])/(?:tmp|home|root|work|usr|var|private)/")
+_TIMESTAMP = re.compile(r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b|\b[0-2]\d:[0-5]\d:[0-5]\d\b")
+
+
+def test_building_twice_gives_identical_bytes_without_paths_or_times(
+    tmp_path: Path,
+) -> None:
+    """Two builds, from copies at other paths with other mtimes, a second apart, agree."""
+    trees = []
+    for n, stamp in enumerate((1_000_000_000, 1_500_000_000)):
+        specs = tmp_path / f"copy{n}" / "specs"
+        shutil.copytree(EXAMPLES, specs)
+        for spec in specs.iterdir():
+            os.utime(spec, (stamp, stamp))
+        out = tmp_path / f"copy{n}" / "elsewhere" / "out"
+        build_into(out, [str(specs)])
+        trees.append(
+            {
+                p.relative_to(out).as_posix(): p.read_bytes()
+                for p in sorted(out.rglob("*"))
+                if p.is_file()
+            }
+        )
+        if n == 0:
+            time.sleep(1.05)
+    assert trees[0] == trees[1]
+    assert ".specc-manifest.json" in trees[0]
+    for relative, data in trees[0].items():
+        text = data.decode()
+        assert str(tmp_path) not in text and str(ROOT) not in text, relative
+        assert str(Path.home()) not in text, relative
+        assert not _ABSOLUTE.search(text), relative
+        assert not _TIMESTAMP.search(text), relative
