@@ -100,16 +100,15 @@ def plan(out_dir: Path, targets: list[str], files: dict[str, OutputFile]) -> Pla
             result.write[relative] = wanted
     built = tuple(f"{t}/" for t in targets)
     for relative, entry in old.items():
-        if relative in files:
+        if relative in files or not isinstance(entry, dict):
             continue
+        try:
+            path = check_path(out_dir, relative)
+        except UnsafePath:
+            continue  # never act on, nor keep, an entry outside the folder
         if relative.startswith(built):
-            if entry.get("kind") == "generated":
-                try:
-                    path = check_path(out_dir, relative)
-                except UnsafePath:
-                    continue
-                if path.is_file():
-                    result.remove.append(relative)
+            if entry.get("kind") == "generated" and path.is_file():
+                result.remove.append(relative)
             continue
         result.manifest[relative] = entry
     return result

@@ -1,0 +1,514 @@
+"""Safe output writing: mtimes kept, stale files removed, scaffolds and user files kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+
+IMPLS = ROOT / "tests" / "impls" / "ts"
+OLD = 1_000_000_000  # an mtime long past, so a rewrite is visible
+TODO_GENERATED = [
+    "package.json",
+    "tsconfig.json",
+    "src/api.ts",
+    "src/types.ts",
+    "test/conformance.test.ts",
+    "test/support.ts",
+]
+
+
+def snapshot(root: Path) -> dict[str, tuple]:
+    """Return every folder, link and file under ``root`` with its bytes and mtime."""
+    found: dict[str, tuple] = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder) / name
+            relative = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[relative] = ("link", os.readlink(path))
+            elif path.is_dir():
+                found[relative] = ("dir",)
+            else:
+                found[relative] = ("file", path.read_bytes(), path.stat().st_mtime_ns)
+    return found
+
+
+def age(root: Path) -> None:
+    """Set every file's mtime far in the past."""
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, (OLD, OLD))
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    """A workspace with specs/ (todo and geometry) and no out/ yet."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in ("todo", "geometry"):
+        shutil.copy(EXAMPLES / f"{name}.spec.md", specs)
+    return tmp_path
+
+
+def build(cli, ws: Path, *args: str, specs: tuple[str, ...] = ("specs",)):  # type: ignore[no-untyped-def]
+    """Run `specc build --target ts` in the workspace."""
+    paths = [str(ws / s) for s in specs]
+    done = cli("build", *paths, "--target", "ts", "--out", str(ws / "out"), *args)
+    assert "Traceback" not in done.output
+    return done
+
+
+def manifest(ws: Path) -> dict[str, dict[str, str]]:
+    """Return the files the build's manifest lists."""
+    return json.loads((ws / "out" / ".specc-manifest.json").read_text())["files"]
+
+
+# --- unchanged files keep their mtime ------------------------------------------
+
+
+def test_rebuild_rewrites_nothing_and_keeps_mtimes(cli, ws: Path) -> None:
+    """A rebuild with nothing changed writes nothing; every mtime stays."""
+    assert build(cli, ws).exit_code == 0
+    age(ws / "out")
+    before = snapshot(ws / "out")
+    done = build(cli, ws)
+    assert done.exit_code == 0
+    assert "0 written, 12 unchanged, 0 removed, 2 scaffolds kept" in done.stderr
+    assert snapshot(ws / "out") == before
+
+
+def test_spec_edit_rewrites_only_files_whose_bytes_change(cli, ws: Path) -> None:
+    """Changing todo's summary rewrites exactly the files that show it."""
+    assert build(cli, ws).exit_code == 0
+    age(ws / "out")
+    before = snapshot(ws / "out")
+    spec = ws / "specs" / "todo.spec.md"
+    spec.write_text(spec.read_text().replace("A small task list", "A tiny task list"))
+    assert build(cli, ws).exit_code == 0
+    after = snapshot(ws / "out")
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    assert changed == [
+        ".specc-manifest.json",
+        "ts/todo/package.json",
+        "ts/todo/src/api.ts",
+    ]
+    assert "A tiny task list" in (ws / "out/ts/todo/src/api.ts").read_text()
+
+
+# --- stale files go; files the build never generated stay ----------------------
+
+
+def test_stale_files_are_removed_and_folders_pruned(cli, ws: Path) -> None:
+    """Build two specs, then one: the other's generated files go, its empty folders too."""
+    assert build(cli, ws).exit_code == 0
+    todo_before = snapshot(ws / "out" / "ts" / "todo")
+    done = build(cli, ws, specs=("specs/todo.spec.md",))
+    assert done.exit_code == 0
+    assert "6 removed" in done.stderr
+    geometry = ws / "out" / "ts" / "geometry"
+    # only the scaffold is left: it is the user's code, never deleted
+    assert sorted(snapshot(geometry)) == ["src", "src/impl.ts"]
+    assert not (geometry / "test").exists()
+    assert snapshot(ws / "out" / "ts" / "todo") == todo_before
+    assert not any(k.startswith("ts/geometry/") for k in manifest(ws))
+
+
+def test_files_the_build_never_generated_are_never_touched(cli, ws: Path) -> None:
+    """User files in out/, out/ts/ and inside packages survive builds and removals."""
+    assert build(cli, ws).exit_code == 0
+    mine = {
+        "NOTES.md": b"mine\n",
+        "ts/README.md": b"also mine\n",
+        "ts/todo/src/helpers.ts": b"export const x = 1;\n",
+        "ts/geometry/test/extra.test.ts": b"// my own test\n",
+        "ts/geometry/data/points.json": b"[]\n",
+    }
+    for relative, data in mine.items():
+        (ws / "out" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (ws / "out" / relative).write_bytes(data)
+    age(ws / "out")
+    before = snapshot(ws / "out")
+    assert build(cli, ws).exit_code == 0
+    assert build(cli, ws, specs=("specs/todo.spec.md",)).exit_code == 0
+    after = snapshot(ws / "out")
+    for relative in mine:
+        assert after[relative] == before[relative]
+    assert "ts/geometry/test" in after and "ts/geometry/src/api.ts" not in after
+
+
+# --- scaffolds --------------------------------------------------------------------
+
+
+def test_scaffold_survives_rebuilds_and_spec_changes(cli, ws: Path) -> None:
+    """An edited impl.ts is kept by a rebuild and by a rebuild after the spec changed."""
+    assert build(cli, ws).exit_code == 0
+    impl = ws / "out" / "ts" / "todo" / "src" / "impl.ts"
+    assert 'throw new NotImplementedError("by_tag")' in impl.read_text()
+    shutil.copy(IMPLS / "todo.ts", impl)
+    written = impl.read_bytes()
+    done = build(cli, ws)
+    assert done.exit_code == 0 and "2 scaffolds kept" in done.stderr
+    assert impl.read_bytes() == written
+    spec = ws / "specs" / "todo.spec.md"
+    spec.write_text(
+        spec.read_text().replace(
+            'by_tag([{title: "A", tags: ["Home"]}], "home") == []',
+            'by_tag([{title: "A", tags: ["Home"]}], "home") == []\nby_tag([], "x") == []',
+        )
+    )
+    done = build(cli, ws)
+    assert done.exit_code == 0
+    assert "wrote" in done.stderr and "conformance.test.ts" in done.stderr
+    assert (
+        'by_tag #3: by_tag([], \\"x\\") == []'
+        in (ws / "out/ts/todo/test/conformance.test.ts").read_text()
+    )
+    assert impl.read_bytes() == written
+    assert "W085" not in done.stderr
+
+
+NEW_OPERATION = """
+## Clearing finished tasks {#clear_done}
+
+`clear_done` MUST drop every task that is done.
+
+```specc
+fn clear_done(tasks: list<Task>) -> list<Task>
+```
+
+```examples
+clear_done([{title: "A", done: true}, {title: "B"}]) == [{title: "B"}]
+```
+"""
+
+
+def test_new_operation_is_named_and_tsc_reports_it_missing(
+    cli, ws: Path, ts_node_modules: Path
+) -> None:
+    """The spec gains a fn: W085 names it, the scaffold is kept, tsc flags the method."""
+    assert build(cli, ws).exit_code == 0
+    impl = ws / "out" / "ts" / "todo" / "src" / "impl.ts"
+    shutil.copy(IMPLS / "todo.ts", impl)
+    written = impl.read_bytes()
+    spec = ws / "specs" / "todo.spec.md"
+    text = spec.read_text() + NEW_OPERATION
+    spec.write_text(text)
+    line = text.splitlines().index("fn clear_done(tasks: list<Task>) -> list<Task>") + 1
+    done = build(cli, ws)
+    assert done.exit_code == 0, done.output
+    warnings = [w for w in done.stderr.splitlines() if "W085" in w]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{spec}:{line}:")
+    assert "`clear_done`" in warnings[0] and "`clearDone`" in warnings[0]
+    assert impl.read_bytes() == written
+    package = impl.parent.parent
+    (package / "node_modules").symlink_to(ts_node_modules, target_is_directory=True)
+    compiled = subprocess.run(
+        [
+            "node",
+            str(ts_node_modules / "typescript/bin/tsc"),
+            "-p",
+            ".",
+            "--pretty",
+            "false",
+        ],
+        cwd=package,
+        capture_output=True,
+        text=True,
+    )
+    assert compiled.returncode != 0
+    assert "src/impl.ts" in compiled.stdout and "error TS2420" in compiled.stdout
+    assert "Property 'clearDone' is missing" in compiled.stdout
+
+
+# --- --check ------------------------------------------------------------------
+
+
+def _missing_generated(out: Path, specs: Path) -> str:
+    (out / "ts/todo/src/types.ts").unlink()
+    return "missing: {out}/ts/todo/src/types.ts"
+
+
+def _missing_scaffold(out: Path, specs: Path) -> str:
+    (out / "ts/geometry/src/impl.ts").unlink()
+    return "missing: {out}/ts/geometry/src/impl.ts"
+
+
+def _changed(out: Path, specs: Path) -> str:
+    with open(out / "ts/todo/src/api.ts", "a") as handle:
+        handle.write("// a hand edit\n")
+    return "changed: {out}/ts/todo/src/api.ts"
+
+
+def _stale(out: Path, specs: Path) -> str:
+    (specs / "geometry.spec.md").unlink()
+    return "stale: {out}/ts/geometry/src/types.ts"
+
+
+def _spec_edited(out: Path, specs: Path) -> str:
+    spec = specs / "todo.spec.md"
+    spec.write_text(spec.read_text().replace("Todo list", "To-do list", 1))
+    return "changed: {out}/ts/todo/src/api.ts"
+
+
+@pytest.mark.parametrize(
+    "drift", [_missing_generated, _missing_scaffold, _changed, _stale, _spec_edited]
+)
+def test_check_exits_1_on_drift_and_writes_nothing(cli, ws: Path, drift) -> None:  # type: ignore[no-untyped-def]
+    """`--check` names what is missing, changed or stale, exits 1, and writes nothing."""
+    out = ws / "out"
+    assert build(cli, ws).exit_code == 0
+    assert build(cli, ws, "--check").exit_code == 0
+    line = drift(out, ws / "specs").format(out=out)
+    before = snapshot(ws)
+    done = build(cli, ws, "--check")
+    assert done.exit_code == 1
+    assert line in done.stderr.splitlines()
+    assert "files out of date; run `specc build` to refresh them" in done.stderr
+    assert snapshot(ws) == before
+
+
+def test_check_is_quiet_when_fresh_even_with_user_edits(cli, ws: Path) -> None:
+    """Edited scaffolds and user files are not drift: `--check` exits 0."""
+    out = ws / "out"
+    assert build(cli, ws).exit_code == 0
+    shutil.copy(IMPLS / "todo.ts", out / "ts/todo/src/impl.ts")
+    (out / "ts" / "mine.txt").write_text("mine\n")
+    before = snapshot(ws)
+    done = build(cli, ws, "--check")
+    assert done.exit_code == 0, done.output
+    assert done.stderr.strip().endswith("up to date")
+    assert snapshot(ws) == before
+
+
+def test_check_on_a_missing_out_folder_creates_nothing(cli, ws: Path) -> None:
+    """`--check` before any build reports everything missing and creates no folder."""
+    done = build(cli, ws, "--check")
+    assert done.exit_code == 1
+    assert "14 files out of date" in done.stderr
+    assert not (ws / "out").exists()
+
+
+# --- a failing build writes nothing ----------------------------------------------
+
+BAD_SPEC = """---
+spec: bad
+title: Bad
+---
+
+# Bad {#bad}
+
+Calls MUST work.
+
+```specc
+fn f(x: Nope) -> int
+```
+"""
+
+
+def _prepare_pending_change(cli, ws: Path) -> None:
+    """Build, then change todo so that a successful build would write something."""
+    assert build(cli, ws).exit_code == 0
+    spec = ws / "specs" / "todo.spec.md"
+    spec.write_text(spec.read_text().replace("A small task list", "A tiny task list"))
+    (ws / "specs" / "geometry.spec.md").rename(ws / "geometry.spec.md.off")
+
+
+def test_a_spec_with_an_error_means_nothing_is_written(cli, ws: Path) -> None:
+    """One bad spec among good ones: no write, no removal, same tree (fresh or not)."""
+    (ws / "specs" / "bad.spec.md").write_text(BAD_SPEC)
+    done = build(cli, ws)
+    assert done.exit_code == 1
+    assert not (ws / "out").exists()
+    (ws / "specs" / "bad.spec.md").rename(ws / "bad.spec.md.off")
+    _prepare_pending_change(cli, ws)
+    (ws / "bad.spec.md.off").rename(ws / "specs" / "bad.spec.md")
+    before = snapshot(ws)
+    done = build(cli, ws)
+    assert done.exit_code == 1
+    assert "bad.spec.md:11:" in done.stderr and "`Nope`" in done.stderr
+    assert "build failed: nothing was written" in done.stderr
+    assert snapshot(ws) == before
+
+
+def test_an_emitter_raising_means_nothing_is_written(
+    cli, ws: Path, tmp_path_factory
+) -> None:
+    """A template override that fails (StrictUndefined) is E082 and writes nothing."""
+    templates = tmp_path_factory.mktemp("templates")
+    (templates / "ts").mkdir()
+    (templates / "ts" / "types.ts.jinja").write_text("{{ no_such_variable }}\n")
+    _prepare_pending_change(cli, ws)
+    before = snapshot(ws)
+    done = build(cli, ws, "--templates", str(templates))
+    assert done.exit_code == 1
+    assert "error[E082]: the `ts` emitter failed: UndefinedError" in done.stderr
+    assert snapshot(ws) == before
+
+
+def test_one_unknown_target_means_no_target_is_written(cli, ws: Path) -> None:
+    """`--target ts,nope`: ts alone would build, but nothing is written."""
+    done = cli(
+        "build", str(ws / "specs"), "--target", "ts,nope", "--out", str(ws / "out")
+    )
+    assert done.exit_code == 1 and "error[E080]" in done.stderr
+    assert not (ws / "out").exists()
+
+
+# --- hostile names stay inside out/ ---------------------------------------------
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize(
+    "spec_id",
+    [
+        "../../evil",
+        "..",
+        "/tmp/evil-absolute",
+        "C:\\\\evil",
+        "a/../../b",
+        "./.hidden",
+        "%2e%2e%2fevil",
+        "ünï cödé",
+        "evil\\u0000nul",
+    ],
+)
+def test_hostile_spec_names_stay_inside_out(cli, tmp_path: Path, spec_id: str) -> None:
+    """Whatever `spec:` says, every file lands under out/ts/<one safe folder>/."""
+    work = tmp_path / "a" / "b"
+    (work / "specs").mkdir(parents=True)
+    text = (EXAMPLES / "todo.spec.md").read_text()
+    text = text.replace("spec: todo", f'spec: "{spec_id}"', 1)
+    (work / "specs" / "evil.spec.md").write_text(text)
+    listings = {p: _listing(p) for p in (tmp_path, tmp_path / "a", work)}
+    done = cli(
+        "build", str(work / "specs"), "--target", "ts", "--out", str(work / "out")
+    )
+    assert "Traceback" not in done.output
+    assert _listing(tmp_path) == listings[tmp_path]
+    assert _listing(tmp_path / "a") == listings[tmp_path / "a"]
+    assert _listing(work) in (listings[work], sorted(listings[work] + ["out"]))
+    assert not Path("/tmp/evil-absolute").exists()
+    if done.exit_code == 0:
+        folders = _listing(work / "out" / "ts")
+        assert len(folders) == 1 and not folders[0].startswith(".")
+        for path in (work / "out").rglob("*"):
+            assert path.resolve().is_relative_to((work / "out").resolve())
+    else:
+        assert "error[" in done.stderr and not (work / "out").exists()
+
+
+def test_odd_rule_ids_and_example_text_stay_inside_out(cli, tmp_path: Path) -> None:
+    """Rule IDs with `.:-` and examples with quotes and slashes only change file content."""
+    text = (EXAMPLES / "todo.spec.md").read_text()
+    spec_ok = text.replace("{#by_tag}", "{#by_tag:v1.2-x}")
+    spec_ok = spec_ok.replace('"home") == []', '"../../h\\\\o\\"me/*") == []')
+    (tmp_path / "todo.spec.md").write_text(spec_ok)
+    before = _listing(tmp_path)
+    done = cli(
+        "build",
+        str(tmp_path / "todo.spec.md"),
+        "--target",
+        "ts",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert done.exit_code == 0, done.output
+    assert _listing(tmp_path) == sorted(before + ["out"])
+    assert sorted(
+        p.relative_to(tmp_path / "out").as_posix()
+        for p in (tmp_path / "out").rglob("*")
+        if p.is_file()
+    ) == sorted(
+        [".specc-manifest.json", "ts/todo/src/impl.ts"]
+        + [f"ts/todo/{g}" for g in TODO_GENERATED]
+    )
+    tests = (tmp_path / "out/ts/todo/test/conformance.test.ts").read_text()
+    assert 'test("by_tag:v1.2-x #2: ' in tests
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder outside the output folder, with a file a build must never touch."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "victim.txt").write_text("precious\n")
+    return folder
+
+
+def _plant_folder_link(out: Path, outside: Path) -> None:
+    (out / "ts").mkdir(parents=True)
+    (out / "ts" / "todo").symlink_to(outside, target_is_directory=True)
+
+
+def _plant_file_link(out: Path, outside: Path) -> None:
+    (out / "ts" / "todo" / "src").mkdir(parents=True)
+    (out / "ts" / "todo" / "src" / "types.ts").symlink_to(outside / "victim.txt")
+
+
+def _plant_loop(out: Path, outside: Path) -> None:
+    (out / "ts").mkdir(parents=True)
+    (out / "ts" / "todo").symlink_to(out / "ts" / "loop")
+    (out / "ts" / "loop").symlink_to(out / "ts" / "todo")
+
+
+@pytest.mark.parametrize("plant", [_plant_folder_link, _plant_file_link, _plant_loop])
+def test_symlinks_in_out_are_refused_without_writing(
+    cli, ws: Path, outside: Path, plant  # type: ignore[no-untyped-def]
+) -> None:
+    """A pre-existing symlink under out/ pointing away is E083; nothing is written."""
+    out = ws / "out"
+    plant(out, outside)
+    before = snapshot(ws)
+    done = build(cli, ws)
+    assert done.exit_code == 1
+    assert "error[E083]: refusing to write ts/todo/" in done.stderr
+    assert snapshot(ws) == before
+    assert (outside / "victim.txt").read_text() == "precious\n"
+
+
+def test_symlinked_manifest_and_hostile_manifest_entries_touch_nothing_outside(
+    cli, ws: Path, outside: Path
+) -> None:
+    """A manifest naming files outside out/ as stale, or linked outside, harms nothing."""
+    out = ws / "out"
+    out.mkdir()
+    victims = {
+        "../outside/victim.txt": "generated",
+        "ts/../../outside/victim.txt": "generated",
+        str(outside / "victim.txt"): "generated",
+        "ts/todo/../../../outside/victim.txt": "generated",
+    }
+    (outside / "manifest.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "files": {
+                    **{k: {"kind": v, "sha256": "0"} for k, v in victims.items()},
+                    "ts/todo/corrupt": "not an entry",
+                    "ts/todo/src": {"kind": "generated", "sha256": "0"},
+                },
+            }
+        )
+    )
+    (out / ".specc-manifest.json").symlink_to(outside / "manifest.json")
+    saved = snapshot(outside)
+    done = build(cli, ws)
+    assert done.exit_code == 0, done.output
+    assert snapshot(outside) == saved
+    assert not (out / ".specc-manifest.json").is_symlink()
+    assert set(manifest(ws)) == {
+        f"ts/{s}/{f}"
+        for s in ("todo", "geometry")
+        for f in TODO_GENERATED + ["src/impl.ts"]
+    }
