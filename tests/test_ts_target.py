@@ -523,3 +523,23 @@ def test_building_twice_gives_identical_bytes_without_paths_or_times(
         assert str(Path.home()) not in text, relative
         assert not _ABSOLUTE.search(text), relative
         assert not _TIMESTAMP.search(text), relative
+
+
+@pytest.mark.parametrize("spec_id", GOLDEN_SPECS)
+def test_api_documents_each_method_with_its_rule(built, spec_id: str) -> None:
+    """One camelCase method per fn, its doc naming the rule and its normative text."""
+    from specc.emitters.code import normative
+    from specc.naming import camel
+
+    spec = spec_named(spec_id)
+    out, _ = built
+    api = (out / "ts" / spec_id / "src" / "api.ts").read_text()
+    impl = (out / "ts" / spec_id / "src" / "impl.ts").read_text()
+    docs = api.split("/**")[2:]
+    assert len(docs) == len(spec.functions)
+    for doc, fn in zip(docs, spec.functions):
+        assert f"   * Rule `{fn.rule}`:\n" in doc
+        for statement in normative(spec, fn.rule):
+            assert f"   * - {statement}\n" in doc
+        assert f"\n  {camel(fn.name)}(" in doc
+        assert f'throw new NotImplementedError("{fn.rule}");' in impl
