@@ -1,0 +1,617 @@
+"""The Python target: a package with dataclass types, a Protocol, a scaffold and pytest tests."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+import textwrap
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from specc import ir
+from specc.emitters import code
+from specc.emitters.base import EmitContext, Emitter, OutputFile, header
+from specc.emitters.base import Options as BaseOptions
+from specc.naming import identifier, pascal, screaming, snake
+
+KEYWORDS = frozenset(keyword.kwlist)
+#: Names the generated code uses inside class bodies and signatures: a field or
+#: method of the same name would shadow them there (mypy resolves annotations
+#: in class scope), so spec names that collide get a trailing underscore.
+RESERVED_MEMBERS = KEYWORDS | frozenset(
+    "bool int float str bytes list dict object self dataclasses enum typing".split()
+)
+#: Attributes every exception already has.
+RESERVED_ERROR_FIELDS = RESERVED_MEMBERS | {"args", "add_note", "with_traceback"}
+#: Classes the generated code refers to by bare name.
+RESERVED_TYPES = KEYWORDS | {"Exception", "NotImplementedError"}
+#: Top-level module names a package on the path must not shadow: the standard
+#: library (with modules recent Pythons dropped or added, so the name does not
+#: depend on which Python runs specc) and what the tests run on.
+TAKEN_MODULES = frozenset(sys.stdlib_module_names) | frozenset(
+    """aifc asynchat asyncore audioop cgi cgitb chunk crypt distutils imghdr imp
+    lib2to3 mailcap msilib nis nntplib ossaudiodev pipes smtpd sndhdr spwd sunau
+    telnetlib uu xdrlib annotationlib compression pytest _pytest pluggy iniconfig
+    packaging setuptools pkg_resources mypy black tests test conftest""".split()
+)
+#: Default values that are immutable literals; others get a default factory.
+LITERAL_DEFAULTS = frozenset(
+    {"bool", "int", "float", "string", "bytes", "none", "enum"}
+)
+PYTHON = "py310"
+"""The oldest Python the packages support, for black and pyproject."""
+
+
+# --- Names ------------------------------------------------------------------
+
+
+def py_module(spec_id: str) -> str:
+    """Return the import name of a spec's package (never a standard module)."""
+    name = identifier(snake(spec_id), KEYWORDS)
+    if name.strip("_") == "":
+        name = "spec"
+    return name + "_spec" if name in TAKEN_MODULES else name
+
+
+def distribution(module: str) -> str:
+    """Return the distribution name of the package (PEP 508: letters, digits, `-`)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", module).strip("-").lower() or "spec"
+
+
+_PRE = re.compile(r"^(alpha|a|beta|b|rc|c|pre|preview)[.-]?(\d*)$")
+_SEMVER = re.compile(r"^(\d+\.\d+\.\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$")
+
+
+def pep440(version: str | None) -> str:
+    """Return a semantic version as a PEP 440 version setuptools accepts."""
+    match = _SEMVER.match(version or "0.0.0")
+    if match is None:
+        return "0.0.0"
+    core, pre, build = match.groups()
+    local = [build] if build else []
+    if pre:
+        known = _PRE.match(pre.lower())
+        if known:
+            tag = {"alpha": "a", "beta": "b", "c": "rc", "pre": "rc", "preview": "rc"}
+            core += tag.get(known.group(1), known.group(1)) + (known.group(2) or "0")
+        else:  # no PEP 440 equivalent: a dev release, labelled with the original
+            core += ".dev0"
+            local.insert(0, pre)
+    label = re.sub(r"[^a-z0-9]+", ".", ".".join(local).lower()).strip(".")
+    return f"{core}+{label}" if label else core
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """Return ``name``, suffixed with `_` until it is not taken, and take it."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def members(
+    names: Iterable[str], reserved: frozenset[str] = RESERVED_MEMBERS
+) -> dict[str, str]:
+    """Return snake_case identifiers for the fields, parameters or methods of one scope."""
+    taken: set[str] = set()
+    return {n: _unique(identifier(snake(n), reserved), taken) for n in names}
+
+
+def enum_members(decl: ir.Enum) -> dict[str, str]:
+    """Return the SCREAMING_CASE member names of an enum."""
+    taken: set[str] = set()
+    return {
+        m.name: _unique(identifier(screaming(m.name), KEYWORDS), taken)
+        for m in decl.members
+    }
+
+
+class Names:
+    """Every Python name of one spec's package, unique where they share a scope."""
+
+    def __init__(self, spec: ir.Spec) -> None:
+        self.module = py_module(spec.id)
+        taken = set(RESERVED_TYPES)
+        self.types = {
+            t.name: _unique(identifier(pascal(t.name), RESERVED_TYPES), taken)
+            for t in spec.types
+        }
+        self.tags = {
+            (t.name, tag.name): _unique(self.types[t.name] + pascal(tag.name), taken)
+            for t in spec.types
+            if isinstance(t, ir.Variant)
+            for tag in t.tags
+        }
+        base = identifier(pascal(spec.id), RESERVED_TYPES)
+        self.api = _unique(base + "Api", taken)
+        self.impl = _unique(base if base not in taken else base + "Impl", taken)
+        self.methods = members(f.name for f in spec.functions)
+        tests: set[str] = set()
+        self.tests = {
+            c.title: _unique(f"test_{snake(c.rule)}_{c.example.index}", tests)
+            for c in code.cases(spec)
+        }
+
+
+def fields_of(decl: ir.Record | ir.VariantTag | ir.Error) -> dict[str, str]:
+    """Return the attribute names of a record's, variant case's or error's fields."""
+    reserved = RESERVED_ERROR_FIELDS if isinstance(decl, ir.Error) else RESERVED_MEMBERS
+    return members((f.name for f in decl.fields), reserved)
+
+
+def discriminator(decl: ir.Variant) -> str:
+    """Return the name of a variant's tag attribute: `kind`, unless a field has it."""
+    used = {name for tag in decl.tags for name in fields_of(tag).values()}
+    return next(n for n in ("kind", "tag", "variant", "kind_") if n not in used)
+
+
+def test_names(spec: ir.Spec) -> dict[str, str]:
+    """Return the pytest function name of every example, by test title."""
+    return Names(spec).tests
+
+
+# --- Types and values ---------------------------------------------------------
+
+
+class PyTypes(code.TypeMapper):
+    """IR types as Python annotations."""
+
+    primitives = {
+        "bool": "bool",
+        "int": "int",
+        "float": "float",
+        "string": "str",
+        "bytes": "bytes",
+    }
+
+    def list(self, item: str) -> str:
+        return f"list[{item}]"
+
+    def map(self, key: str, value: str) -> str:
+        return f"dict[{key}, {value}]"
+
+    def optional(self, inner: str) -> str:
+        return f"{inner} | None"
+
+
+class PyValues(code.ValueRenderer):
+    """Typed IR values as Python expressions; remembers the classes they name."""
+
+    def __init__(self, spec: ir.Spec, names: Names) -> None:
+        self.spec = spec
+        self.names = names
+        self.used: set[str] = set()
+
+    def render_bool(self, v: ir.BoolValue) -> str:
+        return "True" if v.value else "False"
+
+    def render_int(self, v: ir.IntValue) -> str:
+        return str(v.value)
+
+    def render_float(self, v: ir.FloatValue) -> str:
+        text = code.float_literal(v.value)
+        return text if text[-1].isdigit() else f'float("{text}")'
+
+    def render_string(self, v: ir.StringValue) -> str:
+        return py_string(v.value)
+
+    def render_bytes(self, v: ir.BytesValue) -> str:
+        return repr(bytes(v.value))
+
+    def render_none(self, v: ir.NoneValue) -> str:
+        return "None"
+
+    def render_list(self, v: ir.ListValue) -> str:
+        return f"[{', '.join(self(i) for i in v.items)}]"
+
+    def render_map(self, v: ir.MapValue) -> str:
+        entries = ", ".join(f"{self(e.key)}: {self(e.value)}" for e in v.entries)
+        return "{" + entries + "}"
+
+    def render_enum(self, v: ir.EnumValue) -> str:
+        decl = self.spec.type(v.enum)
+        assert isinstance(decl, ir.Enum)
+        return f"{self._use(self.names.types[v.enum])}.{enum_members(decl)[v.member]}"
+
+    def render_record(self, v: ir.RecordValue) -> str:
+        decl = self.spec.type(v.record)
+        assert isinstance(decl, ir.Record)
+        cls = self._use(self.names.types[v.record])
+        return f"{cls}({self._keywords(v.fields, fields_of(decl))})"
+
+    def render_variant(self, v: ir.VariantValue) -> str:
+        decl = self.spec.type(v.variant)
+        assert isinstance(decl, ir.Variant)
+        tag = next(t for t in decl.tags if t.name == v.tag)
+        cls = self._use(self.names.tags[(v.variant, v.tag)])
+        return f"{cls}({self._keywords(v.fields, fields_of(tag))})"
+
+    def _keywords(self, fields: list[ir.FieldValue], names: dict[str, str]) -> str:
+        """Render the fields the example wrote as keyword arguments (defaults are implied)."""
+        return ", ".join(
+            f"{names[f.name]}={self(f.value)}" for f in fields if f.explicit
+        )
+
+    def _use(self, name: str) -> str:
+        self.used.add(name)
+        return name
+
+
+def py_string(text: str) -> str:
+    """Return a Python string literal (lone surrogates escaped, so the file is UTF-8)."""
+    return re.sub(r"[\ud800-\udfff]", _escape_char, code.string_literal(text))
+
+
+def docstring(text: str) -> str:
+    """Return ``text`` as a triple-quoted docstring that cannot end early."""
+    body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    body = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]", _escape_char, body)
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    return f'"""{body}\n"""' if "\n" in body else f'"""{body}"""'
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def wrap(text: str, bullet: str = "", width: int = 76) -> str:
+    """Return prose wrapped for a docstring, as a bullet item when ``bullet`` is set."""
+    return textwrap.fill(
+        " ".join(text.split()),
+        width=width,
+        initial_indent=bullet,
+        subsequent_indent=" " * len(bullet),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
+    """Return whether a type is optional, looking through aliases."""
+    return _resolve(spec, ref).kind == "optional"
+
+
+def _resolve(spec: ir.Spec, ref: ir.TypeRef) -> ir.TypeRef:
+    """Return the type an alias chain ends in (the front end rejects cycles)."""
+    seen: set[str] = set()
+    while ref.kind == "named" and str(ref.name) not in seen:
+        seen.add(str(ref.name))
+        decl = spec.type(str(ref.name))
+        if not isinstance(decl, ir.Alias):
+            break
+        ref = decl.target
+    return ref
+
+
+def named_in(ref: ir.TypeRef) -> Iterable[str]:
+    """Yield the declaration names a type refers to directly."""
+    if ref.kind == "named":
+        yield str(ref.name)
+    for arg in ref.args:
+        yield from named_in(arg)
+
+
+# --- The model of types.py ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PyField:
+    """One attribute of a generated dataclass: `name: annotation = default`."""
+
+    name: str
+    annotation: str
+    default: str
+    """The right-hand side, or empty for a required field."""
+    doc: str
+
+
+@dataclass(frozen=True)
+class PyDecl:
+    """One top-level definition of types.py."""
+
+    kind: Literal["enum", "record", "tag", "union", "error", "alias"]
+    name: str
+    doc: str
+    rule: str | None
+    fields: tuple[PyField, ...] = ()
+    members: tuple[tuple[str, str, str], ...] = ()
+    """Enum members: (name, value literal, doc)."""
+    tag: tuple[str, str] = ("", "")
+    """Variant cases: (discriminator attribute, tag literal)."""
+    target: str = ""
+    """Aliases and unions: the aliased annotation."""
+    message: str = ""
+    """Errors: the expression of the exception's message."""
+
+
+class TypesModel:
+    """Builds the definitions of types.py in an order Python can execute."""
+
+    def __init__(self, spec: ir.Spec, names: Names) -> None:
+        self.spec = spec
+        self.names = names
+        self.type = PyTypes(spec, names.types.__getitem__)
+        self.value = PyValues(spec, names)
+
+    def decls(self) -> list[PyDecl]:
+        """Return enums first (defaults use them), classes, then aliases in dependency order."""
+        types = self.spec.types
+        found = [self.enum(t) for t in types if isinstance(t, ir.Enum)]
+        for t in types:
+            if isinstance(t, ir.Record):
+                found.append(self.record(t))
+            elif isinstance(t, ir.Variant):
+                found.extend(self.variant(t))
+            elif isinstance(t, ir.Error):
+                found.append(self.error(t))
+        return found + [self.alias(t) for t in self.aliases()]
+
+    def aliases(self) -> list[ir.Alias]:
+        """Return the aliases so that each comes after the aliases it names."""
+        pending = {t.name: t for t in self.spec.types if isinstance(t, ir.Alias)}
+        ordered: list[ir.Alias] = []
+
+        def visit(alias: ir.Alias) -> None:
+            pending.pop(alias.name, None)
+            for name in named_in(alias.target):
+                if name in pending:
+                    visit(pending[name])
+            ordered.append(alias)
+
+        for alias in [t for t in self.spec.types if isinstance(t, ir.Alias)]:
+            if alias.name in pending:
+                visit(alias)
+        return ordered
+
+    def field(self, f: ir.Field, name: str) -> PyField:
+        """Return one dataclass attribute, with a default factory for mutable defaults."""
+        default = ""
+        if f.default is None:
+            default = "None" if is_optional(self.spec, f.type) else ""
+        elif f.default.kind in LITERAL_DEFAULTS:
+            default = self.value(f.default)
+        elif f.default.kind in ("list", "map") and not _items(f.default):
+            default = f"dataclasses.field(default_factory={f.default.kind.replace('map', 'dict')})"
+        else:
+            default = (
+                f"dataclasses.field(default_factory=lambda: {self.value(f.default)})"
+            )
+        return PyField(name, self.type(f.type), default, f.doc)
+
+    def fields(self, decl: ir.Record | ir.VariantTag | ir.Error) -> tuple[PyField, ...]:
+        """Return the attributes of a record, variant case or error."""
+        names = fields_of(decl)
+        return tuple(self.field(f, names[f.name]) for f in decl.fields)
+
+    def enum(self, t: ir.Enum) -> PyDecl:
+        """Return an `enum.Enum` whose values are the members as the spec spells them."""
+        names = enum_members(t)
+        rows = tuple((names[m.name], py_string(m.name), m.doc) for m in t.members)
+        return PyDecl("enum", self.names.types[t.name], t.doc, t.rule, members=rows)
+
+    def record(self, t: ir.Record) -> PyDecl:
+        """Return a frozen, keyword-only dataclass."""
+        return PyDecl("record", self.names.types[t.name], t.doc, t.rule, self.fields(t))
+
+    def variant(self, t: ir.Variant) -> list[PyDecl]:
+        """Return one dataclass per case, then the union of them."""
+        attr = discriminator(t)
+        found = [
+            PyDecl(
+                "tag",
+                self.names.tags[(t.name, tag.name)],
+                tag.doc or f"The `{tag.name}` case of `{t.name}`.",
+                t.rule,
+                self.fields(tag),
+                tag=(attr, py_string(tag.name)),
+            )
+            for tag in t.tags
+        ]
+        union = " | ".join(d.name for d in found) or "typing.NoReturn"
+        found.append(
+            PyDecl("union", self.names.types[t.name], t.doc, t.rule, target=union)
+        )
+        return found
+
+    def error(self, t: ir.Error) -> PyDecl:
+        """Return an exception class carrying the error's fields."""
+        fields = self.fields(t)
+        if t.message is not None:
+            message = py_string(t.message)
+        elif fields:
+            shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in fields)
+            message = "f" + py_string(shown)
+        else:
+            message = py_string(t.name)
+        return PyDecl(
+            "error", self.names.types[t.name], t.doc, t.rule, fields, message=message
+        )
+
+    def alias(self, t: ir.Alias) -> PyDecl:
+        """Return a `typing.TypeAlias`."""
+        return PyDecl(
+            "alias", self.names.types[t.name], t.doc, t.rule, target=self.type(t.target)
+        )
+
+
+def _items(value: ir.Value) -> list[object]:
+    return list(getattr(value, "items", None) or getattr(value, "entries", None) or [])
+
+
+# --- The model of the conformance tests -----------------------------------------
+
+
+@dataclass(frozen=True)
+class PyTest:
+    """One example as a pytest function."""
+
+    name: str
+    title: str
+    rule: str
+    call: str
+    """The call of the implementation, such as `_IMPL.area(ShapeCircle(radius=1.0))`."""
+    check: Literal["equals", "is", "approx", "approx_tree", "raises"]
+    """How the result is checked: `==`, `is` (None and bools), approximately, or raised."""
+    expected: str = ""
+    tolerance: str = ""
+    error: str = ""
+    fields: tuple[tuple[str, str, str], ...] = ()
+    """Fields of a raised error to check: (attribute, `==` or `is`, value)."""
+
+
+def _operator(value: ir.Value) -> str:
+    """Return `is` for singletons (an int is never `True`), `==` for the rest."""
+    return "is" if value.kind in ("none", "bool") else "=="
+
+
+def conformance_tests(spec: ir.Spec, names: Names, value: PyValues) -> list[PyTest]:
+    """Return the test of every example, in source order."""
+    tests = []
+    for case in code.cases(spec):
+        e = case.example
+        fn = spec.function(e.function)
+        assert fn is not None
+        args = ", ".join(value(a) for a in e.args)
+        base = dict(
+            name=names.tests[case.title],
+            title=case.title,
+            rule=case.rule,
+            call=f"_IMPL.{names.methods[fn.name]}({args})",
+        )
+        if e.expect == "raises" and e.raises is not None:
+            decl = spec.type(e.raises.error)
+            assert isinstance(decl, ir.Error)
+            attrs = fields_of(decl)
+            checks = tuple(
+                (attrs[f.name], _operator(f.value), value(f.value))
+                for f in e.raises.fields
+            )
+            error = value._use(names.types[e.raises.error])
+            tests.append(PyTest(**base, check="raises", error=error, fields=checks))
+            continue
+        assert e.result is not None
+        if e.expect == "approx":
+            flat = _resolve(spec, fn.returns)
+            check = (
+                "approx"
+                if flat == ir.TypeRef(kind="primitive", name="float")
+                else "approx_tree"
+            )
+            tolerance = code.float_literal(e.tolerance or 1e-6)
+            tests.append(
+                PyTest(
+                    **base, check=check, expected=value(e.result), tolerance=tolerance
+                )
+            )
+        else:
+            check = "is" if _operator(e.result) == "is" else "equals"
+            tests.append(PyTest(**base, check=check, expected=value(e.result)))
+    return tests
+
+
+# --- The emitter ------------------------------------------------------------------
+
+
+class PythonEmitter(Emitter):
+    """Emit one installable, black-formatted Python package per spec that declares functions."""
+
+    name = "python"
+    description = (
+        "Python package: dataclasses, a Protocol, a scaffold, pytest conformance tests"
+    )
+
+    class Options(BaseOptions):
+        """Options of the Python target."""
+
+        pytest: str = ">=8"
+        """Version range of pytest in the package's `test` extra."""
+
+    def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
+        for spec in ctx.specs:
+            if code.has_code(spec):
+                yield from self.package(ctx, spec)
+
+    def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
+        """Return the files of one spec's package."""
+        root = code.package_dir(spec)
+        names = Names(spec)
+        model = TypesModel(spec, names)
+        decls = model.decls()
+        test_values = PyValues(spec, names)
+        tests = conformance_tests(spec, names, test_values)
+        context = dict(
+            spec=spec,
+            header=header(spec),
+            scaffold_header=header(spec, "scaffold"),
+            source=spec_file(spec),
+            names=names,
+            decls=decls,
+            signature_types=signature_types(spec, names),
+            raised=sorted({names.types[e] for f in spec.functions for e in f.raises}),
+            test_imports=sorted(test_values.used),
+            tests=tests,
+            type=model.type,
+            options=ctx.options,
+            distribution=distribution(names.module),
+            version=pep440(spec.version),
+            python=PYTHON,
+            normative=lambda rule: code.normative(spec, rule),
+            literal=py_string,
+            docstring=docstring,
+            wrap=wrap,
+            members=lambda names: members(list(names)),
+        )
+        src = f"{root}/src/{names.module}"
+        render = ctx.render
+        yield OutputFile(
+            f"{root}/pyproject.toml", render("python/pyproject.toml.jinja", **context)
+        )
+        yield OutputFile(
+            f"{src}/__init__.py", black(render("python/__init__.py.jinja", **context))
+        )
+        yield OutputFile(
+            f"{src}/types.py", black(render("python/types.py.jinja", **context))
+        )
+        yield OutputFile(
+            f"{src}/api.py", black(render("python/api.py.jinja", **context))
+        )
+        yield OutputFile(
+            f"{src}/implementation.py",
+            black(render("python/implementation.py.jinja", **context)),
+            kind="scaffold",
+            symbols=tuple(
+                (spec.path, f.name, f"def {names.methods[f.name]}(")
+                for f in spec.functions
+            ),
+        )
+        yield OutputFile(f"{src}/py.typed", "")
+        yield OutputFile(
+            f"{root}/tests/test_conformance.py",
+            black(render("python/test_conformance.py.jinja", **context)),
+        )
+
+
+def signature_types(spec: ir.Spec, names: Names) -> list[str]:
+    """Return the types and aliases the functions' signatures name, sorted."""
+    refs = [p.type for f in spec.functions for p in f.params]
+    refs += [f.returns for f in spec.functions]
+    return sorted({names.types[n] for ref in refs for n in named_in(ref)})
+
+
+def spec_file(spec: ir.Spec) -> str:
+    """Return the spec's file name, as generated files cite it."""
+    from specc.emitters.base import spec_source_name
+
+    return spec_source_name(spec)
+
+
+def black(source: str) -> str:
+    """Return Python source formatted as `black --check` expects (black loads lazily)."""
+    import black as formatter
+
+    mode = formatter.Mode(
+        target_versions={formatter.TargetVersion[PYTHON.upper()]}, line_length=88
+    )
+    return formatter.format_str(source, mode=mode)
