@@ -38,8 +38,9 @@ def print_diagnostics(results: list[Compiled], extra: list, show_hints: bool) ->
     from specc.diagnostics import Severity, render
 
     colour = sys.stderr.isatty()
+    sources = {r.path: r.source for r in results}
     for d in extra:
-        click.echo(render(d, None, colour), err=True)
+        click.echo(render(d, sources.get(d.span.path), colour), err=True)
     for result in results:
         for d in result.diagnostics:
             if d.severity is Severity.HINT and not show_hints:

@@ -384,7 +384,7 @@ class Lowerer:
     def examples_block(self, block: RawBlock) -> _PendingExamples:
         """Parse an `examples` block line by line."""
         raws = []
-        for offset, text in enumerate(block.content.splitlines()):
+        for offset, text in enumerate(block.content.split("\n")):
             line = block.content_line + offset
             try:
                 raw = parse_example(text, line, block.content_col)
