@@ -6,12 +6,18 @@ import keyword
 import re
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Literal
 
 from specc import ir
 from specc.emitters import code
-from specc.emitters.base import EmitContext, Emitter, OutputFile, header
+from specc.emitters.base import (
+    EmitContext,
+    Emitter,
+    OutputFile,
+    header,
+    spec_source_name,
+)
 from specc.emitters.base import Options as BaseOptions
 from specc.naming import identifier, pascal, screaming, snake
 
@@ -468,47 +474,37 @@ def _operator(value: ir.Value) -> str:
 
 def conformance_tests(spec: ir.Spec, names: Names, value: PyValues) -> list[PyTest]:
     """Return the test of every example, in source order."""
-    tests = []
-    for case in code.cases(spec):
-        e = case.example
-        fn = spec.function(e.function)
-        assert fn is not None
-        args = ", ".join(value(a) for a in e.args)
-        base = dict(
-            name=names.tests[case.title],
-            title=case.title,
-            rule=case.rule,
-            call=f"_IMPL.{names.methods[fn.name]}({args})",
+    return [conformance_test(spec, names, value, case) for case in code.cases(spec)]
+
+
+def conformance_test(
+    spec: ir.Spec, names: Names, value: PyValues, case: code.Case
+) -> PyTest:
+    """Return the test of one example."""
+    e = case.example
+    fn = spec.function(e.function)
+    assert fn is not None
+    args = ", ".join(value(a) for a in e.args)
+    call = f"_IMPL.{names.methods[fn.name]}({args})"
+    test = PyTest(names.tests[case.title], case.title, case.rule, call, "equals")
+    if e.raises is not None:
+        decl = spec.type(e.raises.error)
+        assert isinstance(decl, ir.Error)
+        attrs = fields_of(decl)
+        checks = tuple(
+            (attrs[f.name], _operator(f.value), value(f.value)) for f in e.raises.fields
         )
-        if e.expect == "raises" and e.raises is not None:
-            decl = spec.type(e.raises.error)
-            assert isinstance(decl, ir.Error)
-            attrs = fields_of(decl)
-            checks = tuple(
-                (attrs[f.name], _operator(f.value), value(f.value))
-                for f in e.raises.fields
-            )
-            error = value._use(names.types[e.raises.error])
-            tests.append(PyTest(**base, check="raises", error=error, fields=checks))
-            continue
-        assert e.result is not None
-        if e.expect == "approx":
-            flat = _resolve(spec, fn.returns)
-            check = (
-                "approx"
-                if flat == ir.TypeRef(kind="primitive", name="float")
-                else "approx_tree"
-            )
-            tolerance = code.float_literal(e.tolerance or 1e-6)
-            tests.append(
-                PyTest(
-                    **base, check=check, expected=value(e.result), tolerance=tolerance
-                )
-            )
-        else:
-            check = "is" if _operator(e.result) == "is" else "equals"
-            tests.append(PyTest(**base, check=check, expected=value(e.result)))
-    return tests
+        error = value._use(names.types[e.raises.error])
+        return replace(test, check="raises", error=error, fields=checks)
+    assert e.result is not None
+    test = replace(test, expected=value(e.result))
+    if e.expect == "approx":
+        flat = _resolve(spec, fn.returns) == ir.TypeRef(kind="primitive", name="float")
+        tolerance = code.float_literal(e.tolerance or 1e-6)
+        return replace(
+            test, check="approx" if flat else "approx_tree", tolerance=tolerance
+        )
+    return replace(test, check="is" if _operator(e.result) == "is" else "equals")
 
 
 # --- The emitter ------------------------------------------------------------------
@@ -545,7 +541,7 @@ class PythonEmitter(Emitter):
             spec=spec,
             header=header(spec),
             scaffold_header=header(spec, "scaffold"),
-            source=spec_file(spec),
+            source=spec_source_name(spec),
             names=names,
             decls=decls,
             signature_types=signature_types(spec, names),
@@ -564,22 +560,13 @@ class PythonEmitter(Emitter):
             members=lambda names: members(list(names)),
         )
         src = f"{root}/src/{names.module}"
-        render = ctx.render
-        yield OutputFile(
-            f"{root}/pyproject.toml", render("python/pyproject.toml.jinja", **context)
-        )
-        yield OutputFile(
-            f"{src}/__init__.py", black(render("python/__init__.py.jinja", **context))
-        )
-        yield OutputFile(
-            f"{src}/types.py", black(render("python/types.py.jinja", **context))
-        )
-        yield OutputFile(
-            f"{src}/api.py", black(render("python/api.py.jinja", **context))
-        )
+        for path, template in FILES:
+            text = ctx.render(f"python/{template}", **context)
+            path = path.format(root=root, src=src)
+            yield OutputFile(path, black(text) if path.endswith(".py") else text)
         yield OutputFile(
             f"{src}/implementation.py",
-            black(render("python/implementation.py.jinja", **context)),
+            black(ctx.render("python/implementation.py.jinja", **context)),
             kind="scaffold",
             symbols=tuple(
                 (spec.path, f.name, f"def {names.methods[f.name]}(")
@@ -587,10 +574,16 @@ class PythonEmitter(Emitter):
             ),
         )
         yield OutputFile(f"{src}/py.typed", "")
-        yield OutputFile(
-            f"{root}/tests/test_conformance.py",
-            black(render("python/test_conformance.py.jinja", **context)),
-        )
+
+
+#: The generated files of a package and their templates (under `python/`).
+FILES = (
+    ("{root}/pyproject.toml", "pyproject.toml.jinja"),
+    ("{src}/__init__.py", "__init__.py.jinja"),
+    ("{src}/types.py", "types.py.jinja"),
+    ("{src}/api.py", "api.py.jinja"),
+    ("{root}/tests/test_conformance.py", "test_conformance.py.jinja"),
+)
 
 
 def signature_types(spec: ir.Spec, names: Names) -> list[str]:
@@ -598,13 +591,6 @@ def signature_types(spec: ir.Spec, names: Names) -> list[str]:
     refs = [p.type for f in spec.functions for p in f.params]
     refs += [f.returns for f in spec.functions]
     return sorted({names.types[n] for ref in refs for n in named_in(ref)})
-
-
-def spec_file(spec: ir.Spec) -> str:
-    """Return the spec's file name, as generated files cite it."""
-    from specc.emitters.base import spec_source_name
-
-    return spec_source_name(spec)
 
 
 def black(source: str) -> str:
