@@ -16,7 +16,12 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 MAP_KEY_PRIMITIVES = frozenset({"string", "int", "bool"})
 DEFAULT_TOLERANCE = 1e-6
 
-_STRING = ir.TypeRef(kind="primitive", name="string")
+
+class Unusable:
+    """Marks a default that was reported as wrong, so uses stay quiet."""
+
+
+UNUSABLE = Unusable()
 
 
 def _suggest(name: str, choices: list[str]) -> str | None:
@@ -33,6 +38,7 @@ class Checker:
         self.types: dict[str, DeclDraft] = {}
         self.functions: dict[str, DeclDraft] = {}
         self._resolved: dict[str, ir.TypeRef | None] = {}
+        self._defaults: dict[int, ir.Value | Unusable | None] = {}
 
     # --- helpers ---------------------------------------------------------------
 
@@ -94,7 +100,7 @@ class Checker:
                 self._unique([(f.name, f.span) for f in tag.fields], tag.name)
             for ref, span in self._type_refs(decl):
                 self._check_map_keys(ref, span)
-            if decl.kind == "alias" and self.resolve_name(decl.name) is None:
+            if decl.kind == "alias" and self._alias_cycle(decl.name):
                 self.error_at(
                     "E047", f"type alias `{decl.name}` refers to itself", decl.span
                 )
@@ -113,6 +119,21 @@ class Checker:
                         f"`{use.name}` is a {target.kind}, not an error",
                         use.span,
                     )
+
+    def _alias_cycle(self, name: str) -> bool:
+        """Return whether an alias reaches itself through alias targets."""
+        stack, seen = [name], set()
+        while stack:
+            decl = self.types.get(stack.pop())
+            if decl is None or decl.kind != "alias" or decl.target is None:
+                continue
+            for used in _names(decl.target):
+                if used == name:
+                    return True
+                if used not in seen:
+                    seen.add(used)
+                    stack.append(used)
+        return False
 
     def _unique(self, names: list[tuple[str, Span]], owner: str) -> None:
         seen: dict[str, Span] = {}
@@ -416,6 +437,9 @@ class Checker:
                 out.append(values[draft.name])
                 continue
             default = self.default(draft)
+            if default is UNUSABLE:
+                ok = False
+                continue
             if default is None:
                 assert at is not None
                 self.error(
@@ -427,19 +451,46 @@ class Checker:
                 )
                 ok = False
                 continue
-            out.append(ir.FieldValue(name=draft.name, value=default, explicit=False))
+            assert isinstance(default, ir.ValueBase)
+            out.append(ir.FieldValue(name=draft.name, value=default, explicit=False))  # type: ignore[arg-type]
         return out if ok else None
 
-    def default(self, draft: FieldDraft) -> ir.Value | None:
-        """Return a field's default value, implicit `none` for optionals; None if required."""
+    def default(self, draft: FieldDraft) -> ir.Value | Unusable | None:
+        """Return a field's default (implicit `none` for optionals), checked once.
+
+        None means the field is required; `UNUSABLE` that its default or type
+        is wrong, which was reported where it is written.
+        """
+        key = id(draft)
+        if key not in self._defaults:
+            self._defaults[key] = self._check_default(draft)
+        return self._defaults[key]
+
+    def _check_default(self, draft: FieldDraft) -> ir.Value | Unusable | None:
         expected = self.resolve(draft.type)
         if expected is None:
-            return None
-        if draft.default is not None:
-            return self.value(draft.default, expected)
-        if expected.kind == "optional":
-            return ir.NoneValue(type=expected)
-        return None
+            return UNUSABLE if draft.default is not None else None
+        if draft.default is None:
+            return ir.NoneValue(type=expected) if expected.kind == "optional" else None
+        found: list[Diagnostic] = []
+        report, self.report = self.report, found.append
+        try:
+            value = self.value(draft.default, expected)
+        finally:
+            self.report = report
+        if value is not None:
+            return value
+        inner = found[0] if found else None
+        raw = draft.default
+        self.error(
+            "E046",
+            f"the default of `{draft.name}` does not fit `{draft.type}`"
+            + (f": {inner.message}" if inner else ""),
+            raw.line,
+            raw.col,
+            inner.hint if inner else None,
+        )
+        return UNUSABLE
 
     # --- examples ------------------------------------------------------------
 
@@ -550,6 +601,13 @@ class Checker:
         if fields is None:
             return None
         return ir.ExpectedError(error=name, fields=fields)
+
+
+def _names(ref: ir.TypeRef) -> list[str]:
+    """Return every declaration name a type mentions."""
+    if ref.kind == "named":
+        return [str(ref.name)]
+    return [n for a in ref.args for n in _names(a)]
 
 
 def _has_float(ref: ir.TypeRef | None) -> bool:

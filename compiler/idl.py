@@ -207,6 +207,7 @@ class _Parser:
                     f"{'s' if want > 1 else ''}, not {len(args)}",
                     name.line,
                     name.col,
+                    "E045",
                 )
             ref = TypeRef(kind=name.text, args=args)  # type: ignore[arg-type]
         elif name.text in PRIMITIVES:

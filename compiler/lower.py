@@ -375,7 +375,7 @@ class Lowerer:
             self.path, block.content, block.content_line, block.content_col
         )
         if error is not None:
-            self.diag("E040", error.message, error.line, error.col)
+            self.diag(error.code or "E040", error.message, error.line, error.col)
         for decl in decls:
             decl.rule = rule
         self.decls.extend(decls)
@@ -429,11 +429,18 @@ class Lowerer:
                 continue
             first_line = last_map[0] + 1
             self.statements(token.content, first_line, draft)
-            for child in token.children or []:
-                if child.type == "link_open":
-                    href = str(child.attrs.get("href", ""))
-                    if href.startswith("#"):
-                        draft.links.append(self.link(href[1:], first_line, last_map[1]))
+            cursor = (first_line, 0)
+            children = token.children or []
+            for i, child in enumerate(children):
+                href = (
+                    str(child.attrs.get("href", ""))
+                    if child.type == "link_open"
+                    else ""
+                )
+                if href.startswith("#"):
+                    text = _link_text(children, i + 1)
+                    link, cursor = self.link(href[1:], text, cursor, last_map[1])
+                    draft.links.append(link)
 
     def statements(self, content: str, first_line: int, draft: _SectionDraft) -> None:
         """Append one statement per sentence of an inline run."""
@@ -450,30 +457,31 @@ class Lowerer:
             line = first_line + content.count("\n", 0, offset)
             head = text.split("\n", 1)[0][:30]
             col = self.source.line(line).find(head) + 1 or 1
-            strength = _STRENGTH.search(text)
+            strength = _strongest(text)
             draft.statements.append(
                 ir.Statement(
                     text=" ".join(text.split()),
-                    strength=strength.group(1) if strength else None,  # type: ignore[arg-type]
+                    strength=strength,  # type: ignore[arg-type]
                     footnotes=_FOOTNOTE.findall(text),
                     span=Span(path=self.path, line=line, col=col),
                 )
             )
 
-    def link(self, target: str, first: int, last: int) -> ir.Link:
-        """Locate a `](#target)` link in a block's lines."""
-        needle = f"](#{target})"
-        for line in range(first, last + 1):
-            col = self.source.line(line).find(needle)
-            if col != -1:
-                text_start = self.source.line(line).rfind("[", 0, col) + 1
-                text = self.source.line(line)[text_start:col]
-                return ir.Link(
-                    target=target,
-                    text=text,
-                    span=self.source.span(line, col + 3, len(target) + 1),
+    def link(
+        self, target: str, text: str, cursor: tuple[int, int], last: int
+    ) -> tuple[ir.Link, tuple[int, int]]:
+        """Locate a cross-reference at or after ``cursor`` (line, offset) in a block."""
+        first, offset = cursor
+        for needle, shift in ((f"](#{target}", 3), (f"[{text}]", 0)):
+            for line in range(first, last + 1):
+                col = self.source.line(line).find(
+                    needle, offset if line == first else 0
                 )
-        return ir.Link(target=target, text="", span=self.source.span(first))
+                if col != -1:
+                    length = len(target) + 1 if shift else len(text) + 2
+                    span = self.source.span(line, col + shift, length)
+                    return ir.Link(target=target, text=text, span=span), (line, col + 1)
+        return ir.Link(target=target, text=text, span=self.source.span(first)), cursor
 
     # --- finishing ------------------------------------------------------------------
 
@@ -521,15 +529,17 @@ class Lowerer:
         return types, functions
 
     def fields(self, drafts: list[FieldDraft]) -> list[ir.Field]:
-        """Build IR fields, checking explicit defaults against their types."""
+        """Build IR fields with their checked defaults (`none` for optionals)."""
         out = []
         for f in drafts:
-            default = None
-            if f.default is not None and self.checker.resolve(f.type) is not None:
-                default = self.checker.default(f)
+            default = self.checker.default(f)
             out.append(
                 ir.Field(
-                    name=f.name, type=f.type, default=default, doc=f.doc, span=f.span
+                    name=f.name,
+                    type=f.type,
+                    default=default if isinstance(default, ir.ValueBase) else None,
+                    doc=f.doc,
+                    span=f.span,
                 )
             )
         return out
@@ -637,6 +647,28 @@ class Lowerer:
                             "RFC 2119 keywords in capitals give each statement its strength",
                         )
                     )
+
+
+def _link_text(children: list, start: int) -> str:  # type: ignore[type-arg]
+    """Return the plain text of inline tokens up to the link's closing token."""
+    parts = []
+    for child in children[start:]:
+        if child.type == "link_close":
+            break
+        parts.append(child.content)
+    return "".join(parts)
+
+
+_RANK = {"MUST": 3, "MUST NOT": 3, "SHOULD": 2, "SHOULD NOT": 2, "MAY": 1}
+
+
+def _strongest(text: str) -> str | None:
+    """Return the strongest RFC 2119 keyword of a sentence (the first among equals)."""
+    best = None
+    for match in _STRENGTH.finditer(text):
+        if best is None or _RANK[match.group(1)] > _RANK[best]:
+            best = match.group(1)
+    return best
 
 
 def _suggest_id(name: str, ids: list[str]) -> str | None:

@@ -111,8 +111,8 @@ def parse_document(source: SourceFile) -> Document:
             doc.front_matter_line = 2
             i += 1
             continue
-        if token.type.startswith("footnote_block"):
-            i += 1
+        if token.type == "footnote_block_open":
+            i = _matching_close(tokens, i) + 1
             continue
         close = _matching_close(tokens, i)
         if token.type == "heading_open":
@@ -190,6 +190,8 @@ def _code(source: SourceFile, token: Token) -> RawBlock:
 def _admonition(source: SourceFile, tokens: list[Token]) -> RawBlock:
     open_ = tokens[0]
     line, end = _lines(open_)
+    while end > line and not source.line(end).strip():
+        end -= 1
     body = [source.line(n) for n in range(line + 1, end + 1)]
     text = "\n".join(b[4:] if b.startswith("    ") else b.lstrip() for b in body)
     return RawBlock(

@@ -15,17 +15,7 @@ SUFFIX = ".spec.md"
 
 #: Goldens that hold the right IR, hand-corrected, where the compiler is wrong
 #: today; `--update-goldens` leaves them alone (see the front-end test report).
-KNOWN_BUGS = {
-    "10_commentary_and_footnotes": (
-        "footnote definitions become statements of the last section (parse.py "
-        "keeps the footnote block's inner tokens as prose), and an admonition's "
-        "span ends on the blank line after it"
-    ),
-    "11_optional_default": (
-        "an optional field without a default gets `default: null` (so "
-        "Field.required is true) instead of the implicit `none`"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def inputs() -> list[Path]:

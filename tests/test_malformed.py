@@ -22,19 +22,7 @@ REQUIRED_CODES = set(
 )
 
 #: Cases whose expected diagnostic the compiler gets wrong today (see the report).
-KNOWN_BUGS = {
-    "29_list_two_type_args.spec.md": (
-        "idl.py raises a code-less LexError for a wrong type-argument count, so it "
-        "is reported as E040 and the rest of the block is dropped; E045 is never used"
-    ),
-    "30_default_wrong_type.spec.md": (
-        "a bad field default is reported as E053 (once per use), never as E046"
-    ),
-    "58_alias_to_unknown_type.spec.md": (
-        "check.py reports E047 'refers to itself' for an alias whose target is "
-        "unknown, ahead of the real E042"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -163,15 +151,7 @@ def test_check_json_output(case: Case, cli, monkeypatch):
 
 @pytest.mark.parametrize(
     "case",
-    params(
-        CASES,
-        {
-            "30_default_wrong_type.spec.md": (
-                "a bad default is re-checked, and re-reported, at every record "
-                "value that omits the field"
-            )
-        },
-    ),
+    params(CASES, KNOWN_BUGS),
 )
 def test_no_diagnostic_is_reported_twice(case: Case):
     from specc.frontend import compile_file
