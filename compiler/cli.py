@@ -16,6 +16,18 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
+def _format_option(help: str):  # type: ignore[no-untyped-def]
+    """Return the `--format text|json` option every command shares."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="specc")
 def main() -> None:
@@ -51,14 +63,7 @@ def print_diagnostics(results: list[Compiled], extra: list, show_hints: bool) ->
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print diagnostics and the summary.",
-)
+@_format_option("How to print diagnostics and the summary.")
 @click.option(
     "--hints", is_flag=True, help="Also print hints (they never fail a check)."
 )
@@ -214,14 +219,7 @@ def _build_options(f):  # type: ignore[no-untyped-def]
     is_flag=True,
     help="Write nothing; exit 1 if the output folder is missing, stale or changed.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print diagnostics and the report.",
-)
+@_format_option("How to print diagnostics and the report.")
 def build(
     paths: tuple[str, ...],
     target: str,
@@ -299,14 +297,7 @@ def _report_build(result, fmt: str, check: bool) -> None:  # type: ignore[no-unt
     help="Targets whose conformance tests to run, comma-separated.",
 )
 @_build_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="`json` prints a list of {spec, rule, example, status, message}.",
-)
+@_format_option("`json` prints a list of {spec, rule, example, status, message}.")
 @click.option(
     "--require-all",
     is_flag=True,
