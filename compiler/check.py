@@ -555,7 +555,7 @@ class Checker:
                     if returns and returns.kind == "optional"
                     else returns
                 )
-                if ok and not _has_float(base):
+                if ok and not self.has_float(base):
                     self.error(
                         "E060",
                         f"`~=` compares floats, but `{fn.name}` returns "
@@ -568,6 +568,23 @@ class Checker:
         if not ok or any(a is None for a in args):
             return None
         return ir.Example(args=args, **fields)  # type: ignore[arg-type]
+
+    def has_float(
+        self, ref: ir.TypeRef | None, seen: frozenset[str] = frozenset()
+    ) -> bool:
+        """Return whether a float appears anywhere inside an alias-free type."""
+        if ref is None:
+            return False
+        if ref.kind == "primitive":
+            return ref.name == "float"
+        if ref.kind != "named":
+            return any(self.has_float(a, seen) for a in ref.args)
+        name = str(ref.name)
+        decl = self.types.get(name)
+        if decl is None or name in seen:
+            return False
+        fields = decl.fields + [f for t in decl.tags for f in t.fields]
+        return any(self.has_float(self.resolve(f.type), seen | {name}) for f in fields)
 
     def _expected_error(
         self, raw: RawExample, fn: DeclDraft
@@ -608,14 +625,6 @@ def _names(ref: ir.TypeRef) -> list[str]:
     if ref.kind == "named":
         return [str(ref.name)]
     return [n for a in ref.args for n in _names(a)]
-
-
-def _has_float(ref: ir.TypeRef | None) -> bool:
-    if ref is None:
-        return False
-    if ref.kind == "primitive":
-        return ref.name == "float"
-    return any(_has_float(a) for a in ref.args)
 
 
 def _signature(fn: DeclDraft) -> str:

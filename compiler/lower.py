@@ -665,7 +665,7 @@ _RANK = {"MUST": 3, "MUST NOT": 3, "SHOULD": 2, "SHOULD NOT": 2, "MAY": 1}
 def _strongest(text: str) -> str | None:
     """Return the strongest RFC 2119 keyword of a sentence (the first among equals)."""
     best = None
-    for match in _STRENGTH.finditer(text):
+    for match in _STRENGTH.finditer(" ".join(text.split())):
         if best is None or _RANK[match.group(1)] > _RANK[best]:
             best = match.group(1)
     return best

@@ -95,7 +95,8 @@ def _braces(stream: TokenStream) -> RawValue:
     braces = RawValue("braces", open_.line, open_.col)
     while not stream.at("}"):
         key = stream.current
-        if key.kind == "name" and stream.peek().text == ":":
+        literal = key.text in ("true", "false", "none", "null")
+        if key.kind == "name" and not literal and stream.peek().text == ":":
             stream.next()
             stream.next()
             braces.keyed_by_name = True

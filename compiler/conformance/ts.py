@@ -25,7 +25,7 @@ def run(target_dir: Path, spec: ir.Spec) -> list[Result]:
     """Install the dev dependencies if needed, compile, run the tests, map results."""
     if not has_code(spec):
         return []
-    package = target_dir / package_dir(spec)
+    package = (target_dir / package_dir(spec)).resolve()
     node = tool("node", "install Node.js 20 or newer")
     if not (package / "node_modules" / "typescript").is_dir():
         npm = tool("npm", "install npm with Node.js")
@@ -37,7 +37,8 @@ def run(target_dir: Path, spec: ir.Spec) -> list[Result]:
     tsc = package / "node_modules" / "typescript" / "bin" / "tsc"
     compiled = execute([node, str(tsc), "-p", "."], package)
     if compiled.returncode != 0:
-        return all_failed(spec, "does not compile:\n" + first_lines(compiled.stdout))
+        output = compiled.stdout + compiled.stderr
+        return all_failed(spec, "does not compile:\n" + first_lines(output))
     tested = execute(
         [node, "--test", "--test-reporter=tap", "dist/test/conformance.test.js"],
         package,
