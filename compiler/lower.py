@@ -79,6 +79,8 @@ class Lowerer:
         self.example_counts: dict[str | None, int] = {}
         self.conversation_counts: dict[str | None, int] = {}
         self.called: set[str] = set()
+        self.loose_links: list[ir.Link] = []
+        """Cross-references outside any section (before the first heading)."""
 
     def diag(
         self,
@@ -322,8 +324,7 @@ class Lowerer:
                     continue
                 markdown = self.block_text(block)
                 items.append(ir.Prose(markdown=markdown, span=span))
-                if draft is not None:
-                    self.prose(block, draft)
+                self.prose(block, draft)
             elif block.kind == "admonition":
                 items.append(self.admonition(block, span, draft))
             elif block.info == "specc":
@@ -362,9 +363,9 @@ class Lowerer:
         """Lower `!!! meta "Title"` to commentary; other admonitions stay prose."""
         kind, _, title = block.info.partition(" ")
         if kind != "meta":
-            if draft is not None:
-                self.prose(block, draft)
+            self.prose(block, draft)
             return ir.Prose(markdown=self.block_text(block), span=span)
+        self.prose(block, draft, statements=False)
         return ir.Commentary(
             title=title.strip().strip('"'), markdown=block.content, span=span
         )
@@ -419,16 +420,23 @@ class Lowerer:
 
     # --- prose ----------------------------------------------------------------------
 
-    def prose(self, block: RawBlock, draft: _SectionDraft) -> None:
-        """Split a prose block into statements and collect its cross-references."""
+    def prose(
+        self, block: RawBlock, draft: _SectionDraft | None, statements: bool = True
+    ) -> None:
+        """Split prose into statements (of a section) and collect its cross-references."""
+        links = draft.links if draft is not None else self.loose_links
         last_map: list[int] | None = None
+        in_title = False
         for token in block.tokens:
+            if token.type.startswith("admonition_title"):
+                in_title = token.nesting == 1
             if token.map is not None:
                 last_map = token.map
-            if token.type != "inline" or last_map is None:
+            if token.type != "inline" or last_map is None or in_title:
                 continue
             first_line = last_map[0] + 1
-            self.statements(token.content, first_line, draft)
+            if statements and draft is not None:
+                self.statements(token.content, first_line, draft)
             cursor = (first_line, 0)
             children = token.children or []
             for i, child in enumerate(children):
@@ -440,7 +448,7 @@ class Lowerer:
                 if href.startswith("#"):
                     text = _link_text(children, i + 1)
                     link, cursor = self.link(href[1:], text, cursor, last_map[1])
-                    draft.links.append(link)
+                    links.append(link)
 
     def statements(self, content: str, first_line: int, draft: _SectionDraft) -> None:
         """Append one statement per sentence of an inline run."""
@@ -597,19 +605,11 @@ class Lowerer:
         """Report cross-references to IDs the spec lacks."""
         stack = list(drafts)
         ids = list(self.rule_ids)
+        self._check_targets(self.loose_links, ids)
         while stack:
             draft = stack.pop()
             stack.extend(draft.children)
-            for link in draft.links:
-                if link.target not in self.rule_ids:
-                    self.report(
-                        Diagnostic(
-                            "E030",
-                            f"link to `#{link.target}`, which no heading has",
-                            link.span,
-                            _suggest_id(link.target, ids),
-                        )
-                    )
+            self._check_targets(draft.links, ids)
             for item in draft.items:
                 if isinstance(item, ir.ConversationBlock):
                     for answer in item.conversation.answers:
@@ -623,6 +623,18 @@ class Lowerer:
                                         _suggest_id(ref, ids),
                                     )
                                 )
+
+    def _check_targets(self, links: list[ir.Link], ids: list[str]) -> None:
+        for link in links:
+            if link.target not in self.rule_ids:
+                self.report(
+                    Diagnostic(
+                        "E030",
+                        f"link to `#{link.target}`, which no heading has",
+                        link.span,
+                        _suggest_id(link.target, ids),
+                    )
+                )
 
     def lint(self, sections: list[ir.Section], functions: list[ir.Function]) -> None:
         """Report functions without examples and rules without normative words."""
