@@ -78,6 +78,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E086": (E, "two outputs claim the same path"),
     "E087": (E, "cannot write the output"),
     "E088": (E, "the target's toolchain is missing or failed"),
+    "W089": (W, "a podcast episode misses its target length"),
     # Lints.
     "W101": (W, "function has no examples"),
     "H102": (H, "rule has no normative word"),
