@@ -174,7 +174,7 @@ def parse_markdown(text: str) -> list[list[Spoken]]:
 
 def _rule_problems(rule: ir.Section, findings: Findings) -> list[str]:
     """Return what is wrong for one rule: not discussed, or in an episode with problems."""
-    problems = []
+    problems: list[str] = []
     episodes: set[int] = set()
     for name, cited in findings.discussed.items():
         found = cited.get(str(rule.id), set())
@@ -182,10 +182,10 @@ def _rule_problems(rule: ir.Section, findings: Findings) -> list[str]:
             problems.append(f"no turn of {name} discusses it")
         episodes |= found
     discussing = {n for c in findings.discussed.values() for e in c.values() for n in e}
-    for number, found in sorted(findings.episode_problems.items()):
+    for number, wrong in sorted(findings.episode_problems.items()):
         # An episode that discusses no rule at all fails every rule.
         if number in episodes or number not in discussing:
-            problems += found
+            problems += wrong
     return list(dict.fromkeys(problems))
 
 

@@ -14,7 +14,9 @@ SCHEMA_FILE = "script.schema.json"
 class ScriptNode(BaseModel):
     """Base of every script node: immutable, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True
+    )
 
 
 class Speaker(ScriptNode):
