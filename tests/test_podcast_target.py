@@ -614,3 +614,27 @@ def test_audio_without_a_script_says_to_build_first(tmp_path: Path) -> None:
 
     with pytest.raises(ToolchainError, match="build it first"):
         render_audio(tmp_path / "podcast", compile_spec(EXAMPLES / "todo.spec.md"))
+
+
+def test_a_user_template_rewords_the_turns(tmp_path: Path, specs) -> None:
+    """A `podcast/turns.txt.jinja` in --templates changes the wording; the check still passes."""
+    from specc.build import build
+    from specc.conformance.podcast import run
+    from specc.templating import builtin_templates
+
+    folder = tmp_path / "templates" / "podcast"
+    folder.mkdir(parents=True)
+    original = (builtin_templates() / "podcast" / "turns.txt.jinja").read_text()
+    reworded = original.replace(
+        "Now to {{ title }}.", "Moving right along to {{ title }}."
+    )
+    assert reworded != original
+    (folder / "turns.txt.jinja").write_text(reworded)
+    out = tmp_path / "out"
+    result = build(
+        [str(EXAMPLES / "todo.spec.md")], ["podcast"], out, [tmp_path / "templates"]
+    )
+    assert result.ok
+    texts = [t.text for t in load(out, "todo").episodes[0].turns()]
+    assert "Moving right along to Types." in texts
+    assert {r.status for r in run(out / "podcast", specs["todo"])} == {"passed"}
