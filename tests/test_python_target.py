@@ -582,3 +582,24 @@ def test_importing_the_emitter_does_not_load_black() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_an_override_that_breaks_python_is_reported_with_its_file(
+    tmp_path: Path,
+) -> None:
+    """A template override that renders invalid Python fails the build, naming the file."""
+    (tmp_path / "python").mkdir()
+    (tmp_path / "python" / "api.py.jinja").write_text(
+        '{% extends "!python/api.py.jinja" %}\n'
+        "{% block protocol %}\nclass (:\n{% endblock %}\n"
+    )
+    result = build(
+        [str(EXAMPLES / "todo.spec.md")],
+        ["python"],
+        tmp_path / "out",
+        templates=[tmp_path],
+    )
+    assert not result.ok and not (tmp_path / "out").exists()
+    (problem,) = result.diagnostics
+    assert problem.code == "E082"
+    assert "todo/src/todo/api.py is not valid Python" in problem.message

@@ -69,7 +69,6 @@ def pytest_command(report: Path) -> list[str]:
         "junit_family=xunit2",
         "-p",
         "no:cacheprovider",
-        "-q",
         "-vv",
         "--no-header",
         f"--junitxml={report}",

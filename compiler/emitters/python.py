@@ -563,10 +563,11 @@ class PythonEmitter(Emitter):
         for path, template in FILES:
             text = ctx.render(f"python/{template}", **context)
             path = path.format(root=root, src=src)
-            yield OutputFile(path, black(text) if path.endswith(".py") else text)
+            yield OutputFile(path, black(text, path) if path.endswith(".py") else text)
+        impl = f"{src}/implementation.py"
         yield OutputFile(
-            f"{src}/implementation.py",
-            black(ctx.render("python/implementation.py.jinja", **context)),
+            impl,
+            black(ctx.render("python/implementation.py.jinja", **context), impl),
             kind="scaffold",
             symbols=tuple(
                 (spec.path, f.name, f"def {names.methods[f.name]}(")
@@ -593,11 +594,14 @@ def signature_types(spec: ir.Spec, names: Names) -> list[str]:
     return sorted({names.types[n] for ref in refs for n in named_in(ref)})
 
 
-def black(source: str) -> str:
+def black(source: str, path: str) -> str:
     """Return Python source formatted as `black --check` expects (black loads lazily)."""
     import black as formatter
 
     mode = formatter.Mode(
         target_versions={formatter.TargetVersion[PYTHON.upper()]}, line_length=88
     )
-    return formatter.format_str(source, mode=mode)
+    try:
+        return formatter.format_str(source, mode=mode)
+    except formatter.InvalidInput as error:  # only a broken template override
+        raise ValueError(f"{path} is not valid Python: {error}") from error
