@@ -111,7 +111,7 @@ class Lowerer:
         self.lint(sections, functions)
         default_id = PurePath(self.path).name.split(".")[0] or "spec"
         spec_id = meta.pop("spec", None) or default_id
-        title = meta.pop("title", None) or (sections[0].title if sections else spec_id)
+        title = meta.pop("title", None) or _default_title(sections, spec_id)
         return ir.Spec(
             id=spec_id,
             title=title,
@@ -659,6 +659,14 @@ class Lowerer:
                             "RFC 2119 keywords in capitals give each statement its strength",
                         )
                     )
+
+
+def _default_title(sections: list[ir.Section], spec_id: str) -> str:
+    """Return the lone top-level heading, else the spec ID in words (`model_spec` -> Model spec)."""
+    if len(sections) == 1:
+        return sections[0].title
+    words = spec_id.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else spec_id
 
 
 def _link_text(children: list, start: int) -> str:  # type: ignore[type-arg]
