@@ -429,7 +429,7 @@ Everything here MUST be awkward. """ and \ and `*/`.
 
 ```specc
 /// Doc with """ triple quotes and a \ backslash "
-enum None { None, class, True, x_y, xY }
+enum None { None, class, True, x_y, xY, _2fast, _2Fast, _ }
 
 record Exception {
   list: list<int> = [1, 2]

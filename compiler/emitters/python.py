@@ -105,12 +105,13 @@ def members(
 
 
 def enum_members(decl: ir.Enum) -> dict[str, str]:
-    """Return the SCREAMING_CASE member names of an enum."""
+    """Return the SCREAMING_CASE member names of an enum (never `_sunder_` ones)."""
     taken: set[str] = set()
-    return {
-        m.name: _unique(identifier(screaming(m.name), KEYWORDS), taken)
-        for m in decl.members
-    }
+    found = {}
+    for member in decl.members:
+        name = identifier(screaming(member.name), KEYWORDS)
+        found[member.name] = _unique("M" + name if name[0] == "_" else name, taken)
+    return found
 
 
 class Names:
