@@ -220,6 +220,12 @@ def _build_options(f):  # type: ignore[no-untyped-def]
     help="Write nothing; exit 1 if the output folder is missing, stale or changed.",
 )
 @_format_option("How to print diagnostics and the report.")
+@click.option(
+    "--audio",
+    is_flag=True,
+    help="With the podcast target: also speak each episode to a WAV file "
+    "(needs espeak-ng and sox).",
+)
 def build(
     paths: tuple[str, ...],
     target: str,
@@ -228,19 +234,41 @@ def build(
     out_dir: str,
     check: bool,
     fmt: str,
+    audio: bool,
 ) -> None:
     """Build specs (files or folders; default specs/) into OUT/<target>/."""
     from specc.build import build as run_build
 
     targets = _targets(target)
+    if audio and ("podcast" not in targets or check):
+        raise click.UsageError("--audio goes with --target podcast and without --check")
     options = _parse_options(option_pairs, targets)
     result = run_build(
         list(paths) or ["specs"], targets, out_dir, templates, options, check
     )
     _report_build(result, fmt, check)
+    if audio:
+        _render_audio(result.specs, out_dir)
+
+
+def _render_audio(specs: list, out_dir: str) -> None:  # type: ignore[type-arg]
+    """Speak every built podcast script; exit 1 if the tools are missing or fail."""
+    from pathlib import Path
+
+    from specc.audio import render_audio
+    from specc.conformance import ToolchainError
+
+    try:
+        for spec in specs:
+            for path, seconds in render_audio(Path(out_dir) / "podcast", spec):
+                click.echo(f"  audio {path} ({seconds:.1f} s)", err=True)
+    except ToolchainError as error:
+        click.echo(f"error[E088]: podcast audio: {error}", err=True)
+        sys.exit(EXIT_ERRORS)
 
 
 def _report_build(result, fmt: str, check: bool) -> None:  # type: ignore[no-untyped-def]
+    """Print a build's diagnostics and what it wrote; exit 1 if it failed."""
     plan = result.plan
     drift = plan.drift if plan is not None else []
     if fmt == "json":

@@ -638,3 +638,44 @@ def test_a_user_template_rewords_the_turns(tmp_path: Path, specs) -> None:
     texts = [t.text for t in load(out, "todo").episodes[0].turns()]
     assert "Moving right along to Types." in texts
     assert {r.status for r in run(out / "podcast", specs["todo"])} == {"passed"}
+
+
+def test_build_audio_flag_speaks_each_episode(tmp_path: Path, cli) -> None:
+    """`specc build --target podcast --audio` writes a WAV and reports its length."""
+    need_audio_tools()
+    out = tmp_path / "out"
+    result = cli(
+        "build",
+        str(EXAMPLES / "todo.spec.md"),
+        "--target",
+        "podcast",
+        "--out",
+        str(out),
+        "-O",
+        "podcast.minutes=1",
+    )
+    assert result.exit_code == 0, result.stderr
+    result = cli(
+        "build",
+        str(EXAMPLES / "todo.spec.md"),
+        "--target",
+        "podcast",
+        "--out",
+        str(out),
+        "-O",
+        "podcast.minutes=1",
+        "--audio",
+    )
+    assert result.exit_code == 0, result.stderr
+    spoken = re.findall(r"audio (\S+\.wav) \(([\d.]+) s\)", result.stderr)
+    assert spoken, result.stderr
+    for path, seconds in spoken:
+        assert Path(path).is_file()
+        assert 20 < float(seconds) < 600
+
+
+def test_audio_flag_needs_the_podcast_target(cli) -> None:
+    """`--audio` without the podcast target is a usage error, not a silent no-op."""
+    result = cli("build", str(EXAMPLES), "--target", "ts", "--audio")
+    assert result.exit_code == 2
+    assert "--audio goes with --target podcast" in result.stderr
