@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from impls.breakages import implementation
+
 from conftest import EXAMPLES, ROOT
 from specc import ir
 from specc.build import build
@@ -18,7 +20,6 @@ from specc.conformance import python as runner
 from specc.emitters import python as emitter
 
 GOLDEN = ROOT / "tests" / "golden" / "python"
-IMPLS = ROOT / "tests" / "impls" / "python"
 #: Golden files carry this suffix so pytest, mypy and black leave them alone.
 SUFFIX = ".golden"
 
@@ -46,10 +47,11 @@ def package(built: tuple[Path, dict[str, ir.Spec]], spec_id: str, into: Path) ->
     return target
 
 
-def implement(pkg: Path, impl: str) -> None:
+def implement(pkg: Path, spec_id: str, broken: bool = False) -> None:
     """Replace the scaffold of a package with a hand-written implementation."""
     (module,) = (pkg / "src").iterdir()
-    shutil.copyfile(IMPLS / f"{impl}.py", module / "implementation.py")
+    source = implementation("python", spec_id, broken)
+    (module / "implementation.py").write_text(source, "utf-8")
 
 
 def statuses(results: list) -> dict[tuple[str, int], str]:  # type: ignore[type-arg]
@@ -251,7 +253,7 @@ def test_broken_implementation_fails_under_the_right_rule(
 ) -> None:
     """One wrong behaviour fails exactly its example, with pytest's message."""
     spec = built[1][spec_id]
-    implement(package(built, spec_id, tmp_path), spec_id + "_broken")
+    implement(package(built, spec_id, tmp_path), spec_id, broken=True)
     results = runner.run(tmp_path / "python", spec)
     failed = {k for k, v in statuses(results).items() if v == "failed"}
     assert failed == {wrong}

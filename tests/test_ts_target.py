@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from impls.breakages import implementation
+
 from conftest import EXAMPLES, ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "ts"
-IMPLS = ROOT / "tests" / "impls" / "ts"
 GOLDEN_SPECS = ("todo", "geometry")
 
 
@@ -235,11 +236,12 @@ MUTANTS = {
     "geometry": [("return Math.PI * shape.radius", "return 3.1416 * shape.radius")],
 }
 
+#: variant -> spec -> whether that spec's implementation is the broken one
 VARIANTS = {
-    "correct": {"todo": "todo.ts", "geometry": "geometry.ts"},
-    "todo_broken": {"todo": "todo_broken.ts", "geometry": "geometry.ts"},
-    "geometry_broken": {"todo": "todo.ts", "geometry": "geometry_broken.ts"},
-    "mutants": {"todo": "todo.ts", "geometry": "geometry.ts"},
+    "correct": {"todo": False, "geometry": False},
+    "todo_broken": {"todo": True, "geometry": False},
+    "geometry_broken": {"todo": False, "geometry": True},
+    "mutants": {"todo": False, "geometry": False},
 }
 
 
@@ -256,8 +258,8 @@ def conformance(tmp_path_factory, ts_node_modules: Path):  # type: ignore[no-unt
         if variant not in runs:
             out = tmp_path_factory.mktemp(variant) / "out"
             build_into(out)
-            for spec_id, impl in VARIANTS[variant].items():
-                source = (IMPLS / impl).read_text()
+            for spec_id, broken in VARIANTS[variant].items():
+                source = implementation("ts", spec_id, broken)
                 for old, new in (
                     MUTANTS.get(spec_id, []) if variant == "mutants" else []
                 ):
