@@ -384,12 +384,16 @@ def _print_results(results: list) -> None:  # type: ignore[type-arg]
         if colour:
             label = click.style(label, fg=colours[r.status], bold=True)
         suffix = " (not implemented)" if r.status == "not_implemented" else ""
-        click.echo(f"{label} {r.spec} {r.rule} #{r.example}: {r.text}{suffix}")
+        where = (
+            f"{r.rule} #{r.example}: {r.text}" if r.example else f"{r.rule}: {r.text}"
+        )
+        click.echo(f"{label} {r.spec} {where}{suffix}")
         if r.status == "failed" and r.message:
             for line in r.message.splitlines():
                 click.echo(f"     {line}")
     counts = {s: sum(1 for r in results if r.status == s) for s in _LABELS}
+    noun = "examples" if any(r.example for r in results) else "rules"
     click.echo(
-        f"{len(results)} examples: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{len(results)} {noun}: {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['not_implemented']} not implemented"
     )
