@@ -1,4 +1,10 @@
-"""Check a docs site: every rule has its anchor, every link resolves, every example appears."""
+"""Check a docs site: every rule has its anchor, every link resolves, every example appears.
+
+One result per rule (`example` 0). Problems outside every rule's section (a
+dangling link in the contents or the types reference, a duplicate id, a missing
+stylesheet, an index that does not list the page) fail one more result whose
+rule is `(page)`, a name no rule ID can take.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,9 @@ from specc.conformance import Result
 from specc.emitters.docs import SEARCH_INDEX
 from specc.emitters.docs_markdown import PageEnv, plain
 from specc.emitters.docs_page import page_file
+
+#: The `rule` of the result that carries page-wide problems.
+PAGE = "(page)"
 
 
 @dataclass
@@ -161,7 +170,7 @@ def run(target_dir: Path, spec: ir.Spec) -> list[Result]:
         page_problems.append(f"index.html does not link to {name}")
     if page_problems:
         message = "; ".join(dict.fromkeys(page_problems))
-        results.append(Result(spec.id, spec.id, 0, "failed", message, name))
+        results.append(Result(spec.id, PAGE, 0, "failed", message, name))
     return results
 
 
