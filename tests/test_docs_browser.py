@@ -183,8 +183,9 @@ class Browser:
         """Click the middle of the first element matching ``selector``, as a mouse does."""
         box = self.evaluate(
             f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-            " e.scrollIntoView({block: 'center'});"
-            " const r = e.getBoundingClientRect();"
+            " let r = e.getBoundingClientRect();"
+            " if (r.top < 0 || r.bottom > innerHeight) {"
+            " e.scrollIntoView({block: 'center'}); r = e.getBoundingClientRect(); }"
             " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
         )
         for kind in ("mousePressed", "mouseReleased"):
@@ -449,6 +450,16 @@ def test_screenshots(browser: Browser, site: Path, scheme: str) -> None:
             assert (luminance < 150) == (scheme == "dark")
             width_used = browser.evaluate("document.documentElement.scrollWidth")
             assert width_used <= width  # nothing forces sideways scrolling
+        browser.viewport(390, 844, mobile=True)
+        browser.open(url(site, "model_spec.html", "chain_of_command"))
+        browser.click(".toc-toggle")  # the phone's contents drawer
+        browser.evaluate("new Promise(r => setTimeout(r, 400))")
+        assert browser.evaluate("document.body.classList.contains('toc-open')")
+        browser.screenshot(SCREENSHOTS / f"model-spec-phone-contents-{scheme}.png")
+        browser.viewport(1280, 860)
+        browser.open(url(site, "index.html"))
+        browser.type_text("#search", "privacy")
+        browser.screenshot(SCREENSHOTS / f"search-{scheme}.png")
         assert browser.problems() == []
     finally:
         browser.viewport(1280, 860)

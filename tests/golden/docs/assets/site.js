@@ -374,6 +374,12 @@
         setDrawer(false);
       });
     });
+    document.addEventListener("click", function (event) {
+      var open = document.body.classList.contains("toc-open");
+      if (open && !event.target.closest(".sidebar, .toc-toggle")) {
+        setDrawer(false);
+      }
+    });
     setupSearch();
     trackPosition();
   }
