@@ -86,12 +86,16 @@ class Browser:
         self._next_id = 0
         self.events: list[dict[str, Any]] = []
         self.session = ""
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.send(
-            "Target.attachToTarget", targetId=target, flatten=True
-        )["sessionId"]
-        for domain in ("Page", "Runtime", "Log"):
-            self.send(f"{domain}.enable")
+        try:
+            target = self.send("Target.createTarget", url="about:blank")["targetId"]
+            self.session = self.send(
+                "Target.attachToTarget", targetId=target, flatten=True
+            )["sessionId"]
+            for domain in ("Page", "Runtime", "Log"):
+                self.send(f"{domain}.enable")
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         """Stop the browser."""
@@ -354,19 +358,19 @@ def test_search_finds_a_rule_by_a_word_of_its_text(
     assert word not in rule.title.lower() and word not in str(rule.id)
     assert any(word in s.text.lower() for s in rule.statements)
     browser.open(url(site, "index.html"))
-    browser.type_text("#search", word)
+    browser.type_text(".search-input", word)
     hits = browser.evaluate(
-        "[...document.querySelectorAll('#search-results .search-result a')]"
+        "[...document.querySelectorAll('.search-results .search-result a')]"
         ".map(a => a.getAttribute('href'))"
     )
     assert "model_spec.html#assume_best_intentions" in hits
-    assert browser.evaluate("document.getElementById('search-results').hidden") is False
-    browser.type_text("#search", " nonsensewordzz")
+    assert browser.evaluate("document.querySelector('.search-results').hidden") is False
+    browser.type_text(".search-input", " nonsensewordzz")
     assert browser.evaluate(
-        "document.querySelector('#search-results .search-empty').textContent"
+        "document.querySelector('.search-results .search-empty').textContent"
     ).startswith("No rule matches")
-    browser.evaluate("document.getElementById('search').value = ''")
-    browser.type_text("#search", "sycophancy")
+    browser.evaluate("document.querySelector('.search-input').value = ''")
+    browser.type_text(".search-input", "sycophancy")
     browser.press("Enter", "Enter", 13)
     browser.wait_for("Page.loadEventFired")
     assert browser.evaluate("location.hash") == "#avoid_sycophancy"
@@ -409,13 +413,13 @@ def test_theme_toggle_switches_and_remembers(browser: Browser, site: Path) -> No
     browser.open(url(site, "todo.html"))
     background = "getComputedStyle(document.body).backgroundColor"
     light = browser.evaluate(background)
-    browser.click("#theme-toggle")
+    browser.click(".theme-toggle")
     assert browser.evaluate("document.documentElement.dataset.theme") == "dark"
     dark = browser.evaluate(background)
     assert dark != light
     browser.open(url(site, "todo.html"))
     assert browser.evaluate(background) == dark
-    browser.click("#theme-toggle")
+    browser.click(".theme-toggle")
     assert browser.evaluate(background) == light
     browser.evaluate("localStorage.clear()")
     assert browser.problems() == []
@@ -458,7 +462,7 @@ def test_screenshots(browser: Browser, site: Path, scheme: str) -> None:
         browser.screenshot(SCREENSHOTS / f"model-spec-phone-contents-{scheme}.png")
         browser.viewport(1280, 860)
         browser.open(url(site, "index.html"))
-        browser.type_text("#search", "privacy")
+        browser.type_text(".search-input", "privacy")
         browser.screenshot(SCREENSHOTS / f"search-{scheme}.png")
         assert browser.problems() == []
     finally:

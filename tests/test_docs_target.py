@@ -701,3 +701,47 @@ def test_building_twice_gives_identical_bytes_without_paths(tmp_path: Path) -> N
     for data in trees[0].values():
         assert str(tmp_path).encode() not in data
         assert b"/work/" not in data and b"/tmp/" not in data
+
+
+COLLIDING = """\
+---
+spec: names
+title: Names the page also uses
+---
+
+# Search {#search}
+
+The search box MUST work.
+
+# Theme {#theme-toggle}
+
+The theme MAY change.
+
+# Content {#content}
+
+## Types
+
+A heading without an ID.
+
+## Types
+
+Another one with the same title.
+
+# Page {#page.top:x-1}
+
+It SHOULD stay put.
+"""
+
+
+def test_rule_ids_never_collide_with_the_pages_own_ids(tmp_path: Path) -> None:
+    """Rules named like the page's parts, and repeated plain headings, keep distinct ids."""
+    (tmp_path / "names.spec.md").write_text(COLLIDING, "utf-8")
+    build_into(tmp_path / "out", [tmp_path / "names.spec.md"])
+    site = tmp_path / "out" / "docs"
+    from specc.conformance.docs import parse_page
+
+    facts = parse_page((site / "names.html").read_text("utf-8"))
+    assert facts.duplicate_ids == set()
+    assert {"search", "theme-toggle", "content", "page.top:x-1"} <= facts.ids
+    assert {"section/types", "section/types-2"} <= facts.ids
+    assert failures(check(site, compile_spec(tmp_path / "names.spec.md"))) == {}

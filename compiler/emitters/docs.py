@@ -63,7 +63,6 @@ class DocsEmitter(Emitter):
             csp=Markup(CSP),
             assets="assets/",
             search_index=SEARCH_INDEX,
-            ir=ir,
             heading_level=heading_level,
             source_name=spec_source_name,
         )

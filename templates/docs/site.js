@@ -225,8 +225,8 @@
   }
 
   function setupSearch() {
-    var input = document.getElementById("search");
-    var panel = document.getElementById("search-results");
+    var input = document.getElementById("ui/search");
+    var panel = document.getElementById("ui/search-results");
     if (!input || !panel) {
       return;
     }
@@ -356,7 +356,7 @@
   }
 
   function init() {
-    var toggle = document.getElementById("theme-toggle");
+    var toggle = document.getElementById("ui/theme-toggle");
     if (toggle) {
       toggle.addEventListener("click", toggleTheme);
     }
