@@ -1,0 +1,442 @@
+"""Lay out Rust expressions and statements exactly as rustfmt (edition 2021) would.
+
+The Rust target renders example values of unbounded size. Rather than require
+rustfmt at build time, this module ports the part of rustfmt's algorithm those
+values need (calls, `vec![…]`, arrays, tuples and struct literals, with
+rustfmt's width heuristics and last-argument overflow) to a small typed model.
+Where rustfmt itself gives up (a literal wider than the line), rustfmt keeps
+the statement as written, and so the flat form printed here is what it keeps.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Union
+
+MAX_WIDTH = 100
+TAB = 4
+FN_CALL_WIDTH = 60
+ARRAY_WIDTH = 60
+STRUCT_LIT_WIDTH = 18
+SHORT_ARRAY_ITEM = 10
+
+
+# --- The model ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A literal or path, printed as is (`3`, `None`, `Priority::High`)."""
+
+    text: str
+    simple: bool = True
+    """rustfmt's `is_simple_expr`: literals and one-segment paths."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """`callee(args)`, or a macro called with parentheses (`check!(…)`)."""
+
+    callee: str
+    args: tuple[Expr, ...] = ()
+    macro: bool = False
+
+
+@dataclass(frozen=True)
+class Array:
+    """`[items]`, or `vec![items]` when ``name`` is `vec!`."""
+
+    items: tuple[Expr, ...] = ()
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Tuple:
+    """`(a, b)` with two or more items."""
+
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Struct:
+    """`Path { field: value, ..base }`; a field without value is shorthand."""
+
+    path: str
+    fields: tuple[tuple[str, Optional[Expr]], ...] = ()
+    base: Optional[Expr] = None
+
+
+Expr = Union[Atom, Call, Array, Tuple, Struct]
+
+
+def flat(expr: Expr) -> str:
+    """Return the expression on one line."""
+    if isinstance(expr, Atom):
+        return expr.text
+    if isinstance(expr, Call):
+        return f"{expr.callee}({', '.join(flat(a) for a in expr.args)})"
+    if isinstance(expr, Array):
+        return f"{expr.name}[{', '.join(flat(a) for a in expr.items)}]"
+    if isinstance(expr, Tuple):
+        return f"({', '.join(flat(a) for a in expr.items)})"
+    parts = [n if v is None else f"{n}: {flat(v)}" for n, v in expr.fields]
+    if expr.base is not None:
+        parts.append(".." + flat(expr.base))
+    return f"{expr.path} {{ {', '.join(parts)} }}" if parts else f"{expr.path} {{}}"
+
+
+# --- Shapes and widths ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """rustfmt's `Shape` in block-indent style: room left on the line, and indents."""
+
+    width: int
+    indent: int
+    offset: int = 0
+
+    def offset_left(self, extra: int) -> Shape | None:
+        if self.width < extra:
+            return None
+        return Shape(self.width - extra, self.indent, self.offset + extra)
+
+    def sub_width(self, extra: int) -> Shape | None:
+        if self.width < extra:
+            return None
+        return Shape(self.width - extra, self.indent, self.offset)
+
+    def nested(self) -> Shape:
+        """Return the shape of items one block deeper, a comma kept free."""
+        indent = self.indent + TAB
+        return Shape(max(0, MAX_WIDTH - indent - 1), indent)
+
+    def used(self) -> int:
+        return self.indent + self.offset
+
+
+def indented(indent: int) -> Shape:
+    """Return a whole line at ``indent``."""
+    return Shape(max(0, MAX_WIDTH - indent), indent)
+
+
+def width(text: str) -> int:
+    """Return the display width of one line (wide characters count twice)."""
+    total = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Cf", "Mn"):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def _first(text: str) -> str:
+    return text.split("\n", 1)[0]
+
+
+def _last(text: str) -> str:
+    return text.rsplit("\n", 1)[-1]
+
+
+def _blen(text: str) -> int:
+    """Return the UTF-8 length, which rustfmt uses in a few width checks."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+Tactic = Literal["horizontal", "vertical", "mixed"]
+
+
+@dataclass
+class _Context:
+    """What rustfmt's `RewriteContext` carries that matters here."""
+
+    inside_macro: bool = False
+
+
+def rewrite(expr: Expr, shape: Shape, ctx: _Context | None = None) -> str | None:
+    """Return the expression laid out within ``shape``, or None when it cannot fit."""
+    ctx = ctx or _Context()
+    if isinstance(expr, Atom):
+        return expr.text if width(expr.text) <= shape.width else None
+    if isinstance(expr, Struct):
+        return _struct(expr, shape, ctx)
+    if isinstance(expr, Call):
+        inner = _Context(ctx.inside_macro or expr.macro)
+        return _List(expr.callee, expr.args, shape, inner, FN_CALL_WIDTH).rewrite()
+    if isinstance(expr, Tuple):
+        return _List("", expr.items, shape, ctx, FN_CALL_WIDTH).rewrite()
+    return _List(expr.name, expr.items, shape, ctx, ARRAY_WIDTH, "[]").rewrite()
+
+
+def _is_nested_call(expr: Expr) -> bool:
+    return isinstance(expr, Call) or (isinstance(expr, Array) and bool(expr.name))
+
+
+def _can_overflow(expr: Expr, count: int) -> bool:
+    return not isinstance(expr, Atom) and count == 1
+
+
+def _simple(expr: Expr) -> bool:
+    return isinstance(expr, Atom) and expr.simple
+
+
+def definitive(items: list[str | None], limit: int) -> Tactic:
+    """Return horizontal when the items fit in ``limit`` on one line, else vertical."""
+    texts = [i or "" for i in items]
+    total = sum(width(t) for t in texts) + 2 * max(0, len(texts) - 1)
+    if total <= limit and not any("\n" in t for t in texts):
+        return "horizontal"
+    return "vertical"
+
+
+def write_list(
+    items: list[str | None], tactic: Tactic, trailing: bool, shape: Shape
+) -> str | None:
+    """Join rewritten items with commas as rustfmt's `write_list` does."""
+    if any(i is None for i in items):
+        return None
+    texts: list[str] = [i for i in items if i is not None]
+    indent = " " * shape.indent
+    if tactic == "horizontal":
+        return ", ".join(texts) + ("," if trailing and texts else "")
+    if tactic == "vertical":
+        body = (",\n" + indent).join(texts)
+        return body + ("," if trailing and texts else "")
+    out, line, broke = "", 0, trailing
+    for n, text in enumerate(texts):
+        last = n == len(texts) - 1
+        total = width(text) + (1 if not last or broke else 0)
+        if line > 0 and line + 1 + total > shape.width:
+            out += "\n" + indent
+            line, broke = 0, True
+        elif line > 0:
+            out += " "
+            line += 1
+        out += text + ","
+        line += total
+    return out
+
+
+class _List:
+    """rustfmt's `overflow::Context`: a delimited, comma-separated list of items."""
+
+    def __init__(
+        self,
+        ident: str,
+        items: tuple[Expr, ...],
+        shape: Shape,
+        ctx: _Context,
+        item_max: int,
+        delims: str = "()",
+    ) -> None:
+        self.ident, self.items, self.shape, self.ctx = ident, items, shape, ctx
+        self.item_max, self.delims = item_max, delims
+        self.one_line_width = max(0, shape.width - (len(ident) + 2))
+        one = shape.offset_left(width(_last(ident)) + 1)
+        one = one.sub_width(1) if one else None
+        self.one_line_shape = (
+            Shape(one.width, shape.indent, shape.offset + width(_last(ident)) + 1)
+            if one
+            else Shape(0, shape.indent, shape.offset)
+        )
+        self.nested = shape.nested()
+
+    def _last_item_shape(self, texts: list[str | None]) -> Shape | None:
+        shape = self.one_line_shape
+        if len(texts) == 1 and not _is_nested_call(self.items[0]):
+            return shape
+        offset = sum(2 + _blen(t or "") for t in texts[:-1])
+        limited = Shape(min(self.item_max, shape.width), shape.indent, shape.offset)
+        return limited.offset_left(offset)
+
+    def _tactic(self, texts: list[str | None]) -> Tactic:
+        items, count = self.items, len(self.items)
+        combine = count == 1 and len(self.ident) < TAB
+        overflow = combine or _can_overflow(items[-1], count)
+        placeholder = None
+        if overflow:
+            arg_shape = self._last_item_shape(texts)
+            if arg_shape is not None:
+                placeholder = rewrite(items[-1], arg_shape, self.ctx)
+                if placeholder is not None:
+                    texts[-1] = _first(placeholder)
+        tactic = definitive(texts, min(self.one_line_width, self.item_max))
+        if overflow and tactic == "horizontal" and placeholder is not None:
+            texts[-1] = placeholder
+            if count == 1 and placeholder.count("\n") == 1:
+                again = rewrite(items[-1], self.nested, self.ctx)
+                if again is not None and "\n" not in again:
+                    texts[-1] = again
+            return tactic
+        texts[-1] = rewrite(items[-1], self.nested, self.ctx)
+        only = texts[0] or ""
+        if (
+            count == 1
+            and self.one_line_width != 0
+            and "\n" not in only
+            and width(only) <= self.one_line_width
+        ):
+            return "horizontal"
+        tactic = definitive(texts, min(self.one_line_width, self.item_max))
+        if (
+            tactic == "vertical"
+            and all(_simple(i) for i in items)
+            and all(_blen(t or "") <= SHORT_ARRAY_ITEM for t in texts)
+        ):
+            return "mixed"
+        return tactic
+
+    def rewrite(self) -> str | None:
+        open_, close = self.delims
+        if not self.items:
+            body = ""
+            tactic: Tactic = "horizontal"
+        else:
+            texts = [rewrite(i, self.nested, self.ctx) for i in self.items]
+            tactic = self._tactic(texts)
+            trailing = tactic == "vertical"
+            joined = write_list(texts, tactic, trailing, self.nested)
+            if joined is None:
+                return None
+            body = joined
+        room = self.shape.width - width(_last(self.ident))
+        extend = 2 if not body else width(_first(body)) + 1
+        single = (
+            self.ctx.inside_macro and "\n" not in body and _blen(body) + 2 <= room
+        ) or (tactic == "horizontal" and extend <= room)
+        if single:
+            return f"{self.ident}{open_}{body}{close}"
+        inner = f"\n{' ' * self.nested.indent}{body}" if body else ""
+        return f"{self.ident}{open_}{inner}\n{' ' * self.shape.indent}{close}"
+
+
+# --- Struct literals ----------------------------------------------------------------
+
+
+def _field(name: str, value: Expr | None, shape: Shape, ctx: _Context) -> str | None:
+    """Return `name: value`, the value on the next line when it fits only there."""
+    if value is None:
+        return name
+    value_shape = shape.offset_left(len(name) + 2)
+    if value_shape is None:
+        return None
+    text = rewrite(value, value_shape, ctx)
+    if text is not None:
+        return f"{name}: {text}"
+    deeper = shape.indent + TAB
+    text = rewrite(value, indented(deeper), ctx)
+    return None if text is None else f"{name}:\n{' ' * deeper}{text}"
+
+
+def _struct(expr: Struct, shape: Shape, ctx: _Context) -> str | None:
+    path = expr.path
+    if shape.width < 2 or width(path) > shape.width - 2:
+        return None
+    if not expr.fields and expr.base is None:
+        return f"{path} {{}}"
+    v_shape = indented(shape.indent + TAB)
+    room = shape.width - (len(path) + 3 + 2)
+    h_width = min(room, STRUCT_LIT_WIDTH) if room >= 0 else None
+    field_shape = v_shape.sub_width(1)
+    items: list[str | None] = [
+        _field(n, v, field_shape, ctx) if field_shape else None for n, v in expr.fields
+    ]
+    if expr.base is not None:
+        base_shape = v_shape.offset_left(2)
+        base = rewrite(expr.base, base_shape, ctx) if base_shape else None
+        items.append(None if base is None else ".." + base)
+    tactic: Tactic = "vertical"
+    if h_width is not None:
+        tactic = definitive(items, h_width)
+    trailing = tactic == "vertical" and expr.base is None
+    nested = Shape(h_width or 0, shape.indent) if tactic == "horizontal" else v_shape
+    body = write_list(items, tactic, trailing, nested)
+    if body is None:
+        return None
+    if "\n" in body or _blen(body) > (h_width or 0):
+        return f"{path} {{\n{' ' * v_shape.indent}{body}\n{' ' * shape.indent}}}"
+    return f"{path} {{ {body} }}"
+
+
+# --- Statements ---------------------------------------------------------------------
+
+
+def _fits(text: str, shape: Shape) -> bool:
+    """rustfmt's `filtered_str_fits` for code without comments."""
+    if width(_first(text)) > shape.width:
+        return False
+    if "\n" not in text:
+        return True
+    if any(width(line) > MAX_WIDTH for line in text.split("\n")[1:]):
+        return False
+    return width(_last(text)) <= shape.used() + shape.width
+
+
+def _prefer_next_line(same: str, next_: str) -> bool:
+    if "\n" not in next_ or same.count("\n") > next_.count("\n") + 1:
+        return True
+    return any(
+        _first(same).endswith(c) and not _first(next_).endswith(c) for c in "({["
+    )
+
+
+def assign(lhs: str, expr: Expr, indent: int, suffix: str = ";") -> str:
+    """Return `lhs expr;` (such as `let want = …;`) at ``indent``, as rustfmt lays it out."""
+    shape = Shape(MAX_WIDTH - indent - len(suffix), indent)
+    lead = width(lhs) + 1
+    same_shape = shape.offset_left(lead) or Shape(0, indent, lead)
+    same = rewrite(expr, same_shape)
+    if same is not None and "\n" not in same and width(same) <= same_shape.width:
+        chosen = " " + same
+    else:
+        overhead = MAX_WIDTH - (same_shape.used() + same_shape.width)
+        next_shape = indented(indent + TAB).sub_width(overhead)
+        next_ = rewrite(expr, next_shape) if next_shape else None
+        newline = "\n" + " " * (indent + TAB)
+        if same is not None and next_ is not None and next_shape is not None:
+            if not _fits(next_, next_shape):
+                chosen = " " + same
+            elif _prefer_next_line(same, next_):
+                chosen = newline + next_
+            else:
+                chosen = " " + same
+        elif next_ is not None:
+            chosen = newline + next_
+        elif same is not None:
+            chosen = " " + same
+        else:
+            chosen = " " + flat(expr)  # rustfmt gives up and keeps it as written
+    return " " * indent + lhs + chosen + suffix
+
+
+def statement(expr: Expr, indent: int, suffix: str = ";") -> str:
+    """Return an expression statement (or a block's tail with ``suffix`` empty)."""
+    shape = Shape(MAX_WIDTH - indent - len(suffix), indent)
+    text = rewrite(expr, shape)
+    return " " * indent + (flat(expr) if text is None else text) + suffix
+
+
+@dataclass
+class Signature:
+    """A function signature: `fn name(params) -> returns` in rustfmt's layout."""
+
+    head: str
+    """Everything before the parameters, such as `pub fn new`."""
+    params: list[str] = field(default_factory=list)
+    returns: str = ""
+    tail: str = ";"
+    """What follows: `;` in a trait, ` {` before a body."""
+
+    def render(self, indent: int) -> str:
+        """Return the signature on one line when it fits, else one parameter a line."""
+        arrow = f" -> {self.returns}" if self.returns else ""
+        pad = " " * indent
+        line = f"{pad}{self.head}({', '.join(self.params)}){arrow}{self.tail}"
+        if width(line) <= MAX_WIDTH or not self.params:
+            return line
+        inner = " " * (indent + TAB)
+        params = "".join(f"{inner}{p},\n" for p in self.params)
+        return f"{pad}{self.head}(\n{params}{pad}){arrow}{self.tail}"
