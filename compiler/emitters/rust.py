@@ -21,6 +21,8 @@ RESULT_LARGE_ERR = 96
 LARGE_ENUM_VARIANT = 150
 """clippy's `large_enum_variant` fires from 200 bytes of difference."""
 STRUCT_VARIANT_WIDTH = 35
+ATTR_FN_LIKE_WIDTH = 70
+"""rustfmt's `attr_fn_like_width`: wider attribute arguments go one a line."""
 """rustfmt's `struct_variant_width`: a wider case body is laid out vertically."""
 
 
@@ -111,6 +113,7 @@ class RustEmitter(Emitter):
             methods=methods(spec, names, facts, types),
             uses_types=uses_types(spec),
             btreemap=any(r.kind == "map" for r in all_refs(spec)),
+            float_defaults=has_float_default(spec),
             tests=TestsFile(spec, names, facts, types, values).render(),
             doc=doc,
             comment=comment_text,
@@ -177,6 +180,23 @@ def uses_types(spec: ir.Spec) -> bool:
     return any(f.raises for f in spec.functions) or any(
         r.kind in ("named", "map") for top in refs for r in _walk(top)
     )
+
+
+def has_float_default(spec: ir.Spec) -> bool:
+    """Return whether a field default holds a float (clippy may take it for a constant)."""
+    fields = [f for t in spec.types for f in getattr(t, "fields", [])]
+    fields += [
+        f for t in spec.types for tag in getattr(t, "tags", []) for f in tag.fields
+    ]
+    return any(f.default is not None and _floats(f.default) for f in fields)
+
+
+def _floats(value: ir.Value) -> bool:
+    if isinstance(value, ir.FloatValue):
+        return True
+    inner = [*getattr(value, "items", []), *getattr(value, "fields", [])]
+    inner += [x for e in getattr(value, "entries", []) for x in (e.key, e.value)]
+    return any(_floats(getattr(i, "value", i)) for i in inner)
 
 
 def all_refs(spec: ir.Spec) -> Iterable[ir.TypeRef]:
@@ -388,7 +408,15 @@ class TypesFile:
 
 
 def _allow(lints: list[str], indent: int = 0) -> str:
-    return f"{' ' * indent}#[allow({', '.join(lints)})]\n" if lints else ""
+    """Return an `#[allow(…)]` attribute, stacked as rustfmt does past 70 columns."""
+    if not lints:
+        return ""
+    pad, joined = " " * indent, ", ".join(lints)
+    line = f"{pad}#[allow({joined})]"
+    if len(joined) <= ATTR_FN_LIKE_WIDTH and layout.width(line) <= layout.MAX_WIDTH:
+        return line + "\n"
+    inner = ",\n".join(f"{pad}    {lint}" for lint in lints)
+    return f"{pad}#[allow(\n{inner}\n{pad})]\n"
 
 
 def _cases(rows: list[tuple[object, str, list[tuple[str, str]]]]) -> str:
@@ -445,7 +473,11 @@ def methods(
         if re.match(r"(into|from)_|(is|to|as)_", method):
             lints.append("clippy::wrong_self_convention")
         if method in ("new", "len", "is_empty"):
-            lints += ["clippy::new_ret_no_self", "clippy::len_without_is_empty"]
+            lints += [
+                "clippy::new_ret_no_self",
+                "clippy::len_without_is_empty",
+                "clippy::wrong_self_convention",
+            ]
         returns = types.returns(fn)
         head = f"fn {method}"
         found.append(

@@ -14,6 +14,10 @@ BREAKAGES: dict[tuple[str, str], tuple[str, str]] = {
         "task.tags.includes(tag)",
         "task.tags.some((t) => t.toLowerCase() === tag.toLowerCase())",
     ),
+    ("rust", "todo"): (
+        ".filter(|task| task.tags.contains(&tag))",
+        ".filter(|task| task.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))",
+    ),
     ("python", "todo"): (
         "if tag in task.tags]",
         "if tag.lower() in (t.lower() for t in task.tags)]",
@@ -21,6 +25,7 @@ BREAKAGES: dict[tuple[str, str], tuple[str, str]] = {
     # A polygon's area keeps the sign of its winding (area #4 turns clockwise).
     ("ts", "geometry"): ("return Math.abs(twice) / 2;", "return twice / 2;"),
     ("python", "geometry"): ("return abs(twice) / 2", "return twice / 2"),
+    ("rust", "geometry"): ("Ok(twice.abs() / 2.0)", "Ok(twice / 2.0)"),
 }
 
 
