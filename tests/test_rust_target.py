@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -583,7 +584,7 @@ def test_importing_the_target_starts_no_toolchain() -> None:
     """Building needs no Rust toolchain: the emitter never runs rustfmt or cargo."""
     done = subprocess.run(
         [
-            "python",
+            sys.executable,
             "-c",
             "import os, specc.build as b; os.environ['PATH'] = '';"
             "r = b.build([%r], ['rust'], %r); assert r.ok"
