@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from specc import ir
+from specc.emitters.base import EmitContext, Emitter, OutputFile
 from specc.naming import path_segment
+
+
+class CodeEmitter(Emitter):
+    """A code target: one package per spec that declares functions."""
+
+    def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
+        for spec in ctx.specs:
+            if has_code(spec):
+                yield from self.package(ctx, spec)
+
+    def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
+        """Return the files of one spec's package."""
+        raise NotImplementedError
 
 
 class TypeMapper:
@@ -55,24 +69,41 @@ class ValueRenderer:
 
 
 def string_literal(text: str, braced_unicode: bool = False) -> str:
-    """Return a double-quoted literal for TypeScript and Python, or Rust (braced escapes)."""
+    """Return a double-quoted literal for TypeScript and Python, or Rust (braced escapes).
+
+    Control, line-separator and bidirectional-override characters are escaped,
+    so a literal reads in source as it behaves; Rust, whose strings cannot hold
+    a lone surrogate, gets U+FFFD in its place.
+    """
     out = ['"']
     for char in text:
-        code = ord(char)
+        point = ord(char)
         if char in '"\\':
             out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif char == "\r":
-            out.append("\\r")
-        elif code < 0x20 or code == 0x7F or 0x2028 <= code <= 0x2029:
-            out.append(f"\\u{{{code:x}}}" if braced_unicode else f"\\u{code:04x}")
+        elif char in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[char])
+        elif braced_unicode and 0xD800 <= point <= 0xDFFF:
+            out.append("\\u{fffd}")
+        elif _needs_escape(point):
+            out.append(f"\\u{{{point:x}}}" if braced_unicode else f"\\u{point:04x}")
         else:
             out.append(char)
     out.append('"')
     return "".join(out)
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _needs_escape(point: int) -> bool:
+    return (
+        point < 0x20
+        or 0x7F <= point <= 0x9F
+        or 0xD800 <= point <= 0xDFFF
+        or point in (0x2028, 0x2029, 0x200E, 0x200F, 0x061C, 0xFEFF)
+        or 0x202A <= point <= 0x202E
+        or 0x2066 <= point <= 0x2069
+    )
 
 
 def float_literal(value: float) -> str:

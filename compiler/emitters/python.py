@@ -13,7 +13,6 @@ from specc import ir
 from specc.emitters import code
 from specc.emitters.base import (
     EmitContext,
-    Emitter,
     OutputFile,
     header,
     spec_source_name,
@@ -511,7 +510,7 @@ def conformance_test(
 # --- The emitter ------------------------------------------------------------------
 
 
-class PythonEmitter(Emitter):
+class PythonEmitter(code.CodeEmitter):
     """Emit one installable, black-formatted Python package per spec that declares functions."""
 
     name = "python"
@@ -524,11 +523,6 @@ class PythonEmitter(Emitter):
 
         pytest: str = ">=8"
         """Version range of pytest in the package's `test` extra."""
-
-    def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
-        for spec in ctx.specs:
-            if code.has_code(spec):
-                yield from self.package(ctx, spec)
 
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's package."""

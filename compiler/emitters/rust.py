@@ -10,7 +10,7 @@ from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters import code
 from specc.emitters import rust_layout as layout
-from specc.emitters.base import EmitContext, Emitter, OutputFile, header
+from specc.emitters.base import EmitContext, OutputFile, header
 from specc.emitters.base import spec_source_name
 from specc.emitters.rust_model import Names, RsTypes, RsValues, TypeFacts
 from specc.emitters.rust_model import rust_string, surrogate_problems
@@ -82,18 +82,13 @@ def bullet(text: str, indent: int) -> list[str]:
 # --- The emitter -----------------------------------------------------------------------
 
 
-class RustEmitter(Emitter):
+class RustEmitter(code.CodeEmitter):
     """Emit one Cargo crate per spec that declares functions."""
 
     name = "rust"
     description = "Rust crate: types, a trait, a scaffold, #[test] conformance tests"
 
-    def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
-        for spec in ctx.specs:
-            if code.has_code(spec):
-                yield from self.crate(ctx, spec)
-
-    def crate(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
+    def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's crate."""
         root = code.package_dir(spec)
         names = Names(spec)

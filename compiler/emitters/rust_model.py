@@ -132,32 +132,8 @@ def test_names(spec: ir.Spec) -> dict[str, str]:
 
 
 def rust_string(text: str) -> str:
-    """Return a Rust string literal (bidi controls escaped; lone surrogates replaced)."""
-    out = ['"']
-    for char in text:
-        point = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif char == "\r":
-            out.append("\\r")
-        elif 0xD800 <= point <= 0xDFFF:
-            out.append("\\u{fffd}")
-        elif (
-            point < 0x20
-            or 0x7F <= point <= 0x9F
-            or point in (0x2028, 0x2029)
-            or 0x202A <= point <= 0x202E
-            or 0x2066 <= point <= 0x2069
-            or point in (0x200E, 0x200F, 0x061C, 0xFEFF)
-        ):
-            out.append(f"\\u{{{point:x}}}")
-        else:
-            out.append(char)
-    return "".join(out) + '"'
+    """Return a Rust string literal (controls escaped; lone surrogates replaced)."""
+    return code.string_literal(text, braced_unicode=True)
 
 
 def has_surrogate(text: str) -> bool:

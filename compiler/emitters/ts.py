@@ -7,7 +7,7 @@ from typing import Iterable
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters import code
-from specc.emitters.base import EmitContext, Emitter, OutputFile, header
+from specc.emitters.base import EmitContext, OutputFile, header
 from specc.emitters.base import Options as BaseOptions
 from specc.naming import camel, identifier, pascal
 from specc.source import Span
@@ -126,7 +126,7 @@ def tag_field(spec: ir.Spec) -> str:
     return "tag" if clash else "kind"
 
 
-class TypeScriptEmitter(Emitter):
+class TypeScriptEmitter(code.CodeEmitter):
     """Emit one npm package per spec that declares functions."""
 
     name = "ts"
@@ -139,11 +139,6 @@ class TypeScriptEmitter(Emitter):
         """Version range of the `typescript` dev dependency."""
         node_types: str = "^20.11.0"
         """Version range of the `@types/node` dev dependency."""
-
-    def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
-        for spec in ctx.specs:
-            if code.has_code(spec):
-                yield from self.package(ctx, spec)
 
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's package."""
