@@ -11,6 +11,7 @@ from specc import ir
 from specc.check import Checker
 from specc.conversations import looks_like_conversation, parse_conversation
 from specc.diagnostics import Diagnostic
+from specc.frontmatter import read_front_matter
 from specc.idl import DeclDraft, FieldDraft, parse_declarations
 from specc.lexer import LexError
 from specc.parse import Document, RawBlock, RawSection, example_title
@@ -20,13 +21,9 @@ from specc.values import RawExample, parse_example
 _ATTR_BLOCK = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
 _ATTR_TOKEN = re.compile(r"""\s*(#[^\s}]*|[A-Za-z_][\w.-]*=(?:"[^"]*"|[^\s"]+)|\S+)""")
 _RULE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
-)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+(?=[A-Z0-9\"'`*\[(_])")
 _STRENGTH = re.compile(r"\b(MUST NOT|MUST|SHOULD NOT|SHOULD|MAY)\b")
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
-FRONT_MATTER_KEYS = ("spec", "title", "version", "summary")
 
 
 @dataclass
@@ -100,7 +97,7 @@ class Lowerer:
 
     def lower(self) -> ir.Spec:
         """Return the IR of the document."""
-        meta = self.front_matter()
+        meta = read_front_matter(self.doc, self.diag)
         preamble = self.items(self.doc.preamble, None)
         drafts = [self.section(raw, None) for raw in self.doc.sections]
         self.checker.declare(self.decls)
@@ -128,69 +125,6 @@ class Lowerer:
                 for f in self.doc.footnotes
             ],
         )
-
-    def front_matter(self) -> dict[str, str]:
-        """Validate the YAML front matter and return its fields as strings."""
-        text = self.doc.front_matter
-        if text is None:
-            return {}
-        import yaml
-
-        first = self.doc.front_matter_line
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-            line = first + (mark.line if mark else 0)
-            col = (mark.column + 1) if mark else 1
-            self.diag("E010", f"front matter is not valid YAML: {problem}", line, col)
-            return {}
-        if data is None:
-            return {}
-        if not isinstance(data, dict):
-            self.diag(
-                "E011", "front matter must be a mapping of `key: value` lines", first
-            )
-            return {}
-        meta: dict[str, str] = {}
-        for key, value in data.items():
-            line = self._front_matter_line(str(key))
-            if key in FRONT_MATTER_KEYS and not isinstance(value, str):
-                hint = 'quote it: version: "1.0.0"' if key == "version" else None
-                self.diag(
-                    "E012", f"front matter `{key}` must be a string", line, 1, hint
-                )
-                continue
-            if key == "version" and not _SEMVER.match(value):
-                self.diag(
-                    "E012",
-                    f"version `{value}` is not a semantic version",
-                    line,
-                    1,
-                    "write MAJOR.MINOR.PATCH, such as 1.0.0",
-                )
-                continue
-            if key == "spec" and not value.strip():
-                self.diag("E012", "front matter `spec` must not be empty", line)
-                continue
-            if key not in FRONT_MATTER_KEYS:
-                self.diag(
-                    "W013",
-                    f"unknown front matter field `{key}`",
-                    line,
-                    1,
-                    f"known fields: {', '.join(FRONT_MATTER_KEYS)}",
-                )
-            meta[str(key)] = value if isinstance(value, str) else _yaml_text(value)
-        return meta
-
-    def _front_matter_line(self, key: str) -> int:
-        first = self.doc.front_matter_line
-        for offset, text in enumerate((self.doc.front_matter or "").splitlines()):
-            if text.startswith(f"{key}:"):
-                return first + offset
-        return first
 
     # --- sections --------------------------------------------------------------
 
@@ -696,12 +630,6 @@ def _suggest_id(name: str, ids: list[str]) -> str | None:
 
     close = difflib.get_close_matches(name, ids, n=1)
     return f"did you mean `#{close[0]}`?" if close else None
-
-
-def _yaml_text(value: object) -> str:
-    import json
-
-    return json.dumps(value, default=str, sort_keys=True)
 
 
 def lower_document(doc: Document, report: Callable[[Diagnostic], None]) -> ir.Spec:
