@@ -135,6 +135,23 @@ def cases(spec: ir.Spec) -> list[Case]:
     return [Case(spec, e) for e in spec.examples()]
 
 
+def resolve_alias(spec: ir.Spec, ref: ir.TypeRef) -> ir.TypeRef:
+    """Return the type an alias chain ends in (the front end rejects cycles)."""
+    seen: set[str] = set()
+    while ref.kind == "named" and str(ref.name) not in seen:
+        seen.add(str(ref.name))
+        decl = spec.type(str(ref.name))
+        if not isinstance(decl, ir.Alias):
+            break
+        ref = decl.target
+    return ref
+
+
+def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
+    """Return whether a type is optional, looking through aliases."""
+    return resolve_alias(spec, ref).kind == "optional"
+
+
 def has_code(spec: ir.Spec) -> bool:
     """Return whether a code target applies to the spec (it declares functions)."""
     return bool(spec.functions)

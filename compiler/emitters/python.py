@@ -274,23 +274,6 @@ def wrap(text: str, bullet: str = "", width: int = 76) -> str:
     )
 
 
-def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
-    """Return whether a type is optional, looking through aliases."""
-    return _resolve(spec, ref).kind == "optional"
-
-
-def _resolve(spec: ir.Spec, ref: ir.TypeRef) -> ir.TypeRef:
-    """Return the type an alias chain ends in (the front end rejects cycles)."""
-    seen: set[str] = set()
-    while ref.kind == "named" and str(ref.name) not in seen:
-        seen.add(str(ref.name))
-        decl = spec.type(str(ref.name))
-        if not isinstance(decl, ir.Alias):
-            break
-        ref = decl.target
-    return ref
-
-
 def named_in(ref: ir.TypeRef) -> Iterable[str]:
     """Yield the declaration names a type refers to directly."""
     if ref.kind == "named":
@@ -375,7 +358,7 @@ class TypesModel:
         """Return one dataclass attribute, with a default factory for mutable defaults."""
         default = ""
         if f.default is None:
-            default = "None" if is_optional(self.spec, f.type) else ""
+            default = "None" if code.is_optional(self.spec, f.type) else ""
         elif f.default.kind in LITERAL_DEFAULTS:
             default = self.value(f.default)
         elif f.default.kind in ("list", "map") and not _items(f.default):
@@ -499,7 +482,9 @@ def conformance_test(
     assert e.result is not None
     test = replace(test, expected=value(e.result))
     if e.expect == "approx":
-        flat = _resolve(spec, fn.returns) == ir.TypeRef(kind="primitive", name="float")
+        flat = code.resolve_alias(spec, fn.returns) == ir.TypeRef(
+            kind="primitive", name="float"
+        )
         tolerance = code.float_literal(e.tolerance or 1e-6)
         return replace(
             test, check="approx" if flat else "approx_tree", tolerance=tolerance

@@ -141,23 +141,6 @@ def has_surrogate(text: str) -> bool:
     return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
-def resolve(spec: ir.Spec, ref: ir.TypeRef) -> ir.TypeRef:
-    """Return the type an alias chain ends in (the front end rejects cycles)."""
-    seen: set[str] = set()
-    while ref.kind == "named" and str(ref.name) not in seen:
-        seen.add(str(ref.name))
-        decl = spec.type(str(ref.name))
-        if not isinstance(decl, ir.Alias):
-            break
-        ref = decl.target
-    return ref
-
-
-def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
-    """Return whether a type is optional, looking through aliases."""
-    return resolve(spec, ref).kind == "optional"
-
-
 # --- Facts about types -----------------------------------------------------------------
 
 #: Rough sizes in bytes, for the clippy size lints (String, Vec, BTreeMap: 24).
@@ -204,7 +187,7 @@ class TypeFacts:
 
     def _direct(self, ref: ir.TypeRef) -> set[str]:
         """Return the records and variants a type holds inline (not behind Vec or map)."""
-        ref = resolve(self.spec, ref)
+        ref = code.resolve_alias(self.spec, ref)
         if ref.kind == "optional":
             return self._direct(ref.args[0])
         if ref.kind == "named":
@@ -240,7 +223,7 @@ class TypeFacts:
         return (owner, tag, field.name) in self._boxed
 
     def required(self, field: ir.Field) -> bool:
-        return field.default is None and not is_optional(self.spec, field.type)
+        return field.default is None and not code.is_optional(self.spec, field.type)
 
     def zero_default(self, field: ir.Field) -> bool:
         """Return whether a field's default is what `#[derive(Default)]` gives."""
@@ -259,7 +242,7 @@ class TypeFacts:
 
     def size(self, ref: ir.TypeRef, depth: int = 0) -> int:
         """Return a rough size of a type in bytes."""
-        ref = resolve(self.spec, ref)
+        ref = code.resolve_alias(self.spec, ref)
         if ref.kind == "primitive":
             return _SIZES[str(ref.name)]
         if ref.kind in ("list", "map"):

@@ -163,7 +163,7 @@ class TypeScriptEmitter(code.CodeEmitter):
             error_names=[ts_name(t.name) for t in spec.types if t.kind == "error"],
             impl=impl,
             tag_field=values.tag_field,
-            optional=lambda ref: is_optional(spec, ref),
+            optional=lambda ref: code.is_optional(spec, ref),
             package=root.lower(),
             options=ctx.options,
             cases=code.cases(spec),
@@ -203,18 +203,6 @@ def _free(name: str, taken: set[str], suffix: str = "_") -> str:
     while name in taken:
         name += suffix
     return name
-
-
-def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
-    """Return whether a type is optional, looking through aliases."""
-    seen: set[str] = set()
-    while ref.kind == "named" and ref.name not in seen:
-        seen.add(str(ref.name))
-        decl = spec.type(str(ref.name))
-        if not isinstance(decl, ir.Alias):
-            return False
-        ref = decl.target
-    return ref.kind == "optional"
 
 
 def unsafe_integers(spec: ir.Spec) -> list[Diagnostic]:
