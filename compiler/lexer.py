@@ -52,10 +52,9 @@ def tokenize(
     """Split ``text`` into tokens; positions are offset to where it sits in the file."""
     tokens: list[Token] = []
     pos, cur_line, line_start = 0, line, 0
-    first_col = col
     while pos < len(text):
         match = _TOKEN.match(text, pos)
-        column = (first_col if cur_line == line else col) + pos - line_start
+        column = col + pos - line_start
         if not match:
             raise LexError(f"unexpected character {text[pos]!r}", cur_line, column)
         kind = match.lastgroup
@@ -69,7 +68,7 @@ def tokenize(
         elif kind != "ws":
             tokens.append(_token(kind, chunk, cur_line, column))  # type: ignore[arg-type]
         pos = match.end()
-    column = (first_col if cur_line == line else col) + pos - line_start
+    column = col + pos - line_start
     tokens.append(Token("eof", "", None, cur_line, column))
     return tokens
 

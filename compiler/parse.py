@@ -209,7 +209,7 @@ def _admonition(source: SourceFile, tokens: list[Token]) -> RawBlock:
 def _add_prose(blocks: list[RawBlock], tokens: list[Token]) -> None:
     """Append prose tokens, merging with a preceding prose block."""
     line, end = _lines(tokens[0])
-    if blocks and blocks[-1].kind == "prose" and _is_example_title(blocks[-1]) is None:
+    if blocks and blocks[-1].kind == "prose" and example_title(blocks[-1]) is None:
         if _is_example_title_tokens(tokens) is None:
             last = blocks[-1]
             last.tokens.extend(tokens)
@@ -229,14 +229,9 @@ def _is_example_title_tokens(tokens: list[Token]) -> str | None:
     return None
 
 
-def _is_example_title(block: RawBlock) -> str | None:
-    """Return the title of an `**Example**: title` paragraph, else None."""
-    return _is_example_title_tokens(block.tokens) if block.kind == "prose" else None
-
-
 def example_title(block: RawBlock) -> str | None:
     """Return the title if ``block`` is a lone `**Example**: title` paragraph."""
-    return _is_example_title(block)
+    return _is_example_title_tokens(block.tokens) if block.kind == "prose" else None
 
 
 def _footnote_defs(source: SourceFile, code_lines: set[int]) -> list[FootnoteDef]:
