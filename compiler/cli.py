@@ -397,3 +397,13 @@ def _print_results(results: list) -> None:  # type: ignore[type-arg]
         f"{len(results)} {noun}: {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['not_implemented']} not implemented"
     )
+
+
+def _register_commands() -> None:
+    """Add the commands that live in their own modules."""
+    from specc.cli_diff import diff
+
+    main.add_command(diff)
+
+
+_register_commands()

@@ -83,6 +83,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W101": (W, "function has no examples"),
     "H102": (H, "rule has no normative word"),
     "W103": (W, "examples outside any rule"),
+    # Comparing versions.
+    "E130": (E, "cannot read the specs at a git revision"),
 }
 
 
