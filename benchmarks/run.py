@@ -1,0 +1,327 @@
+"""Benchmark specc against quicktype on synthetic specs; print a Markdown table.
+
+Run from a clone with specc installed (``python -m pip install -e .``)::
+
+    python benchmarks/run.py                  # N = 10, 100, 1000, 10000
+    python benchmarks/run.py --sizes 10,1000 --runs 3 --markdown table.md
+
+The first run installs quicktype (pinned) into ``.cache/quicktype`` with npm.
+Every figure is the median of ``--runs`` fresh processes: wall time, and peak
+resident memory of the process (``wait4``'s ``ru_maxrss``, which covers the
+largest of its waited-for children too). quicktype is measured in the same
+run, on the same types written as JSON Schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+QUICKTYPE_VERSION = "26.0.0"
+QUICKTYPE_DIR = CACHE / "quicktype"
+QUICKTYPE = QUICKTYPE_DIR / "node_modules" / ".bin" / "quicktype"
+ALL = "ts,rust,python,docs"
+CODE = "ts,rust,python"
+
+
+@dataclass
+class Figure:
+    """Medians of several runs of one command."""
+
+    seconds: float
+    megabytes: float
+    runs: int
+
+    def to_json(self) -> dict[str, float]:
+        """Return the figure as a JSON object."""
+        return {"seconds": self.seconds, "megabytes": self.megabytes, "runs": self.runs}
+
+
+def run_once(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Run ``command``; return its wall time (s) and peak resident memory (MB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert process.stderr is not None
+    error = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{error.decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(make_command, runs: int, before=None) -> Figure:  # type: ignore[no-untyped-def]
+    """Return the medians of ``runs`` runs of ``make_command(i)`` (``before(i)`` untimed)."""
+    times, memory = [], []
+    for i in range(runs):
+        if before is not None:
+            before(i)
+        seconds, megabytes = run_once(make_command(i))
+        times.append(seconds)
+        memory.append(megabytes)
+    return Figure(statistics.median(times), statistics.median(memory), runs)
+
+
+def specc(*args: str) -> list[str]:
+    """Return the command line of ``specc`` in this interpreter."""
+    return [sys.executable, "-m", "specc", *args]
+
+
+def ensure_quicktype() -> Path | None:
+    """Install the pinned quicktype with npm on first use; None when npm is missing."""
+    if QUICKTYPE.exists():
+        return QUICKTYPE
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm not found: quicktype columns are left empty", file=sys.stderr)
+        return None
+    print(
+        f"installing quicktype@{QUICKTYPE_VERSION} into {QUICKTYPE_DIR}",
+        file=sys.stderr,
+    )
+    subprocess.run(
+        [npm, "install", "--prefix", str(QUICKTYPE_DIR), "--no-audit", "--no-fund"]
+        + ["--loglevel=error", f"quicktype@{QUICKTYPE_VERSION}"],
+        check=True,
+    )
+    return QUICKTYPE
+
+
+class Bench:
+    """One benchmark session: inputs under a temporary folder, results in a dict."""
+
+    def __init__(self, work: Path, runs: int, quicktype: Path | None) -> None:
+        self.work, self.runs, self.quicktype = work, runs, quicktype
+        self.rows: list[dict[str, object]] = []
+        self.commands: dict[str, object] = {}
+
+    def runs_for(self, n: int) -> int:
+        """Return how many runs to take at size ``n`` (fewer for the largest)."""
+        return min(self.runs, 3) if n >= 10000 else self.runs
+
+    def inputs(self, n: int, full: bool, split: bool) -> Path:
+        """Generate (once per session) the input of one configuration."""
+        folder = (
+            self.work
+            / f"in-{n}-{'full' if full else 'types'}-{'split' if split else 'one'}"
+        )
+        if not folder.exists():
+            generate(n, folder, full, split)
+        return folder
+
+    def build(self, folder: Path, targets: str, runs: int) -> Figure:
+        """Time a full `specc build` into a fresh output folder."""
+        out = self.work / "out"
+
+        def clean(_: int) -> None:
+            shutil.rmtree(out, ignore_errors=True)
+
+        specs = [str(p) for p in sorted(folder.glob("*.spec.md"))]
+        return measure(
+            lambda _: specc("build", *specs, "--target", targets, "--out", str(out)),
+            runs,
+            clean,
+        )
+
+    def peer(self, folder: Path, language: str, runs: int) -> Figure | None:
+        """Time quicktype turning ``schema.json`` into one language."""
+        if self.quicktype is None:
+            return None
+        out = self.work / f"quicktype.{language}"
+        command = [str(self.quicktype), "--src-lang", "schema", "--lang", language]
+        command += ["--top-level", "Synth", "-o", str(out), str(folder / "schema.json")]
+        return measure(lambda _: command, runs)
+
+    def size(self, n: int, full: bool, split: bool) -> None:
+        """Measure one row: specc's targets and quicktype's languages at one size."""
+        runs = self.runs_for(n)
+        folder = self.inputs(n, full, split)
+        row: dict[str, object] = {"n": n, "full": full, "split": split}
+        row["specc_all"] = self.build(folder, ALL, runs)
+        row["specc_code"] = self.build(folder, CODE, runs)
+        row["specc_ts"] = self.build(folder, "ts", runs)
+        if not full and not split:
+            for language in ("ts", "rust", "python"):
+                row[f"quicktype_{language}"] = self.peer(folder, language, runs)
+        self.rows.append(row)
+        print(_row_text(row), file=sys.stderr)
+
+    def per_command(self, n: int) -> None:
+        """Measure start-up, a no-op rebuild, and a rebuild after one spec of 20 changed."""
+        self.commands["version"] = measure(
+            lambda _: specc("--version"), max(self.runs, 10)
+        )
+        for full in (False, True):
+            folder = self.inputs(n, full, split=True)
+            specs = [str(p) for p in sorted(folder.glob("*.spec.md"))]
+            out = self.work / "out-rebuild"
+            shutil.rmtree(out, ignore_errors=True)
+            command = specc("build", *specs, "--target", ALL, "--out", str(out))
+            flavour = "full" if full else "types"
+            self.commands[f"full_{flavour}"] = measure(
+                lambda _: command,
+                self.runs,
+                lambda _: shutil.rmtree(out, ignore_errors=True),
+            )
+            run_once(command)
+            self.commands[f"noop_{flavour}"] = measure(lambda _: command, self.runs)
+            changed = Path(specs[len(specs) // 2])
+            original = changed.read_text("utf-8")
+
+            def touch(i: int) -> None:
+                changed.write_text(
+                    original.replace(
+                        "every record MUST", f"every record (edit {i}) MUST"
+                    )
+                )
+
+            self.commands[f"one_changed_{flavour}"] = measure(
+                lambda _: command, self.runs, touch
+            )
+            changed.write_text(original)
+
+
+def _fmt(figure: object, what: str = "seconds") -> str:
+    if not isinstance(figure, Figure):
+        return "–"
+    if what == "seconds":
+        return f"{figure.seconds:.2f} s"
+    return f"{figure.megabytes:.0f} MB"
+
+
+def _ratio(peer: object, ours: object) -> str:
+    if not isinstance(peer, Figure) or not isinstance(ours, Figure):
+        return "–"
+    return f"{peer.seconds / ours.seconds:.1f}×"
+
+
+def _row_text(row: dict[str, object]) -> str:
+    flavour = "full" if row["full"] else "types"
+    layout = f"{int(row['n']) // 50} files" if row["split"] else "1 file"  # type: ignore[call-overload]
+    return (
+        f"| {row['n']} | {flavour} | {layout} | {_fmt(row['specc_all'])} | "
+        f"{_fmt(row['specc_all'], 'mb')} | {_fmt(row['specc_code'])} | {_fmt(row['specc_ts'])} | "
+        f"{_fmt(row.get('quicktype_ts'))} | {_fmt(row.get('quicktype_ts'), 'mb')} | "
+        f"{_fmt(row.get('quicktype_rust'))} | {_fmt(row.get('quicktype_python'))} | "
+        f"{_ratio(row.get('quicktype_ts'), row['specc_all'])} |"
+    )
+
+
+def table(bench: Bench) -> str:
+    """Return the results as Markdown."""
+    lines = [
+        "| N | spec | input | specc ts,rust,python,docs | peak | specc ts,rust,python "
+        "| specc ts | quicktype ts | peak | quicktype rust | quicktype python "
+        "| quicktype ts ÷ specc all |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += [_row_text(row) for row in bench.rows]
+    c = bench.commands
+    if c:
+        lines += [
+            "",
+            "| command | time | peak |",
+            "|---|---:|---:|",
+            f"| `specc --version` | {_fmt(c['version'])} | {_fmt(c['version'], 'mb')} |",
+        ]
+        for flavour in ("types", "full"):
+            full = c[f"full_{flavour}"]
+            for key, label in (
+                ("full", "full build"),
+                ("noop", "no-op rebuild"),
+                ("one_changed", "rebuild, 1 spec of 20 changed"),
+            ):
+                figure = c[f"{key}_{flavour}"]
+                share = f" ({figure.seconds / full.seconds:.0%} of a full build)" if key != "full" else ""  # type: ignore[attr-defined]
+                lines.append(
+                    f"| N=1000 {flavour}, 20 specs, `--target {ALL}`: {label} | "
+                    f"{_fmt(figure)}{share} | {_fmt(figure, 'mb')} |"
+                )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """Describe the machine the figures come from."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    node = (
+        subprocess.run(
+            ["node", "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        if shutil.which("node")
+        else "none"
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; node {node}; quicktype {QUICKTYPE_VERSION}"
+    )
+
+
+def main() -> None:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="10,100,1000,10000", help="comma-separated N"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="runs per figure (3 at N=10000)"
+    )
+    parser.add_argument(
+        "--no-commands", action="store_true", help="skip the per-command figures"
+    )
+    parser.add_argument("--markdown", type=Path, help="also write the table here")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    quicktype = ensure_quicktype()
+    with tempfile.TemporaryDirectory(prefix="specc-bench-") as work:
+        bench = Bench(Path(work), args.runs, quicktype)
+        for n in sizes:
+            for full in (False, True):
+                for split in (False, True) if n >= 2 * 50 else (False,):
+                    bench.size(n, full, split)
+        if not args.no_commands:
+            bench.per_command(1000)
+    text = f"Machine: {machine()}\n\n{table(bench)}\n"
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, "utf-8")
+    if args.json:
+        data = {
+            "machine": machine(),
+            "rows": [
+                {k: v.to_json() if isinstance(v, Figure) else v for k, v in row.items()}
+                for row in bench.rows
+            ],
+            "commands": {k: v.to_json() for k, v in bench.commands.items()},  # type: ignore[attr-defined]
+        }
+        args.json.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
