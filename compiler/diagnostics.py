@@ -79,6 +79,17 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E087": (E, "cannot write the output"),
     "E088": (E, "the target's toolchain is missing or failed"),
     "W089": (W, "a podcast episode misses its target length"),
+    # Project configuration (specc.toml).
+    "E120": (E, "the configuration file cannot be read or is not valid TOML"),
+    "E121": (E, "unknown configuration key or table"),
+    "E122": (E, "configuration value has the wrong form"),
+    # LLM-assisted backends.
+    "E130": (E, "the LLM endpoint failed"),
+    "E131": (E, "an answer is missing from specc.lock under --frozen"),
+    "E132": (E, "the run would exceed its request budget"),
+    "W133": (W, "a generated answer failed its check; the template version serves"),
+    "E134": (E, "specc.lock cannot be read"),
+    "E135": (E, "no generated implementation passed its conformance tests"),
     # Lints.
     "W101": (W, "function has no examples"),
     "H102": (H, "rule has no normative word"),

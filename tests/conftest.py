@@ -67,3 +67,28 @@ def ts_node_modules() -> Path:
             check=True,
         )
     return modules
+
+
+TEST_API_KEY = "sk-specc-test-5f0c1a9e-never-written"
+"""The key the test server demands; tests check it lands in no file."""
+
+
+@pytest.fixture
+def llm_server(monkeypatch: pytest.MonkeyPatch):
+    """Start a real OpenAI-compatible server on 127.0.0.1 and point OPENAI_* at it."""
+    from llm_server import LlmServer
+
+    server = LlmServer(api_key=TEST_API_KEY).start()
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_API_KEY)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def no_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unset the OPENAI_* variables so no endpoint is configured."""
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
