@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: `../shared` beside the checkout, or beside the worktrees' folder (/work/wt/NAME).
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+    ROOT.parent / "shared",
+)
 EXAMPLES = SHARED / "examples"
 CORPUS = SHARED / "corpus"
 MODEL_SPEC = CORPUS / "model_spec.md"

@@ -23,6 +23,7 @@ RUNNERS: dict[str, str] = {
     "python": "specc.conformance.python:run",
     "docs": "specc.conformance.docs:run",
     "podcast": "specc.conformance.podcast:run",
+    "evals": "specc.conformance.evals:run",
 }
 
 

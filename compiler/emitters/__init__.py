@@ -17,6 +17,7 @@ BUILTIN: dict[str, str] = {
     "python": "specc.emitters.python:PythonEmitter",
     "docs": "specc.emitters.docs:DocsEmitter",
     "podcast": "specc.emitters.podcast:PodcastEmitter",
+    "evals": "specc.emitters.evals:EvalsEmitter",
 }
 
 
