@@ -157,6 +157,15 @@ record Thing {
   blob: bytes?
   table: map<string, list<int>> = {}
   nick: MaybeName
+  from: int = 0
+  type: string = ""
+  of: list<int> = []
+  as: bool = false
+  number: float = 0.0
+  string: string?
+  get: int = 0
+  set: int = 0
+  constructor: int = 0
 }
 variant Event {
   created { thing: Thing }
@@ -169,7 +178,7 @@ record String { s: string }
 record KitchenSinkApi { w: int }
 record KitchenSink { v: int }
 error Oops "it went */ wrong"
-error Broken { code: int, detail: string? }
+error Broken { code: int, detail: string?, name: string?, from: int = 0 }
 error NotImplementedError "clash with the scaffold's own error"
 ```
 
@@ -185,6 +194,8 @@ fn type(events: list<Event>, names: map<Name, Color>) -> map<Color, int>
 fn bytes_of(b: bytes, m: Map, a: Array, s: String) -> bytes
 fn api() -> KitchenSinkApi
 fn sink() -> KitchenSink
+fn of(from: int, default: int, type: string, arguments: int) -> int
+fn constructor() -> int
 ```
 
 ```examples
@@ -198,6 +209,8 @@ bytes_of([0, 255], {x: 1}, {z: 2}, {s: "\\u2028"}) == []
 delete({table: {"k": [9007199254740991, -9007199254740991]}}) == {}
 api() == {w: 1}
 sink() == {v: 1}
+of(1, 2, "t", 3) == 6
+constructor() == 0
 ```
 """
 
@@ -205,7 +218,12 @@ sink() == {v: 1}
 def test_every_type_form_and_awkward_names_compile(
     tmp_path: Path, ts_node_modules: Path, cli
 ) -> None:
-    """Keywords, aliases of optionals, globals (Map, Array, String) as names all compile."""
+    """Keywords, aliases of optionals, globals (Map, Array, String) as names all compile.
+
+    Properties keep reserved and contextual words as the spec spells them; only
+    parameters that are reserved words, a method called `constructor` and error
+    fields `Error` already has are renamed.
+    """
     (tmp_path / "kitchen.spec.md").write_text(TRICKY)
     out = tmp_path / "out"
     done = cli(
@@ -219,7 +237,21 @@ def test_every_type_form_and_awkward_names_compile(
     assert "  nick?: MaybeName;\n" in types
     assert "  table: Map<string, number[]>;\n" in types
     assert "export class Broken extends Error {" in types
-    assert "public readonly code: number" in types
+    assert "  readonly code: number;\n  readonly detail?: string;\n" in types
+    assert "  readonly name_?: string;\n  readonly from: number;\n" in types
+    assert (
+        "  constructor(fields: { code: number; detail?: string | undefined; "
+        "name_?: string | undefined; from: number }) {"
+    ) in types
+    for prop in ("default", "class", "new", "from", "type", "of", "as", "number"):
+        assert re.search(rf"\n  {prop}\??: ", types), prop
+    assert "\n  string?: string;\n  get: number;\n  set: number;\n" in types
+    assert "\n  constructor: number;\n" in types
+    api = (package / "src" / "api.ts").read_text()
+    assert (
+        "  of(from: number, default_: number, type: string, arguments_: number)" in api
+    )
+    assert "  constructor_(): number;" in api
     link_modules(package, ts_node_modules)
     compiled = tsc(package, ts_node_modules)
     assert compiled.returncode == 0, compiled.stdout + compiled.stderr
@@ -231,7 +263,10 @@ MUTANTS = {
     # an error of the wrong class, an error with the wrong field, pi off by 2e-6
     "todo": [
         ("throw new EmptyTitle();", 'throw new Error("empty");'),
-        ("throw new NoSuchTask(index);", "throw new NoSuchTask(index + 1);"),
+        (
+            "throw new NoSuchTask({ index });",
+            "throw new NoSuchTask({ index: index + 1 });",
+        ),
     ],
     "geometry": [("return Math.PI * shape.radius", "return 3.1416 * shape.radius")],
 }
@@ -545,3 +580,116 @@ def test_api_documents_each_method_with_its_rule(built, spec_id: str) -> None:
             assert f"   * - {statement}\n" in doc
         assert f"\n  {camel(fn.name)}(" in doc
         assert f'throw new NotImplementedError("{fn.rule}");' in impl
+
+
+# --- strict comparison by the spec's types, inputs unchanged ----------------
+
+SHOP = ROOT / "tests" / "impls" / "ts" / "shop.spec.md"
+
+#: fault -> (correct text, faulty text) in tests/impls/ts/shop.ts
+SHOP_FAULTS = {
+    "bool_for_int": (
+        "return cart.lines.reduce((sum, line) => sum + line.count, 0);",
+        "return (cart.lines.length === 0 ? false : 2) as unknown as number;",
+    ),
+    "sorts_in_place": (
+        "return cart.lines.map((line) => line.item).sort();",
+        "return cart.lines.sort((a, b) => a.item.localeCompare(b.item))"
+        ".map((line) => line.item);",
+    ),
+    "swapped_fields": (
+        "throw new OutOfStock({ item, wanted, available });",
+        "throw new OutOfStock({ item, wanted: available, available: wanted });",
+    ),
+    "positional_error": (
+        "throw new OutOfStock({ item, wanted, available });",
+        "throw new OutOfStock(item, wanted, available);",
+    ),
+    "always_throws": ("if (wanted > available) throw", "if (wanted >= 0) throw"),
+}
+
+
+def run_shop(
+    cli, folder: Path, modules: Path, *faults: str, extra: tuple[str, ...] = ()
+) -> tuple[int, dict[tuple[str, int], dict]]:
+    """Build shop.spec.md, implement it (with ``faults``), return `specc test` rows."""
+    out = folder / "out"
+    build_into(out, [str(SHOP)])
+    source = (SHOP.parent / "shop.ts").read_text()
+    for fault in faults:
+        correct, wrong = SHOP_FAULTS[fault]
+        assert source.count(correct) == 1, fault
+        source = source.replace(correct, wrong)
+    package = out / "ts" / "shop"
+    (package / "src" / "impl.ts").write_text(source)
+    link_modules(package, modules)
+    done = cli(
+        "test", str(SHOP), "--target", "ts", "--out", str(out), "--format", "json"
+    )
+    rows = {(r["rule"], r["example"]): r for r in json.loads(done.stdout)}
+    return done.exit_code, rows
+
+
+def test_idiomatic_implementation_with_negative_zero_passes(
+    cli, tmp_path: Path, ts_node_modules: Path
+) -> None:
+    """`return -x` for negate(0) == 0 passes, also inside lists, options, records,
+    variants and maps: integers compare as numbers."""
+    code, rows = run_shop(cli, tmp_path, ts_node_modules)
+    assert {k: r["message"] for k, r in rows.items() if r["status"] != "passed"} == {}
+    assert len(rows) == 13
+    assert code == 0
+
+
+def test_wrong_type_mutated_input_and_swapped_error_fields_fail(
+    cli, tmp_path: Path, ts_node_modules: Path
+) -> None:
+    """A bool for an int, an argument sorted in place and two error fields swapped
+    each fail exactly their example, under their rule, saying what is wrong."""
+    code, rows = run_shop(
+        cli,
+        tmp_path,
+        ts_node_modules,
+        "bool_for_int",
+        "sorts_in_place",
+        "swapped_fields",
+    )
+    failed = {k: r["message"] for k, r in rows.items() if r["status"] == "failed"}
+    assert set(failed) == {("total", 1), ("items", 1), ("take", 2)}
+    assert "false !== 0" in failed["total", 1]
+    assert "argument `cart` was changed in place" in failed["items", 1]
+    assert "OutOfStock.wanted differs" in failed["take", 2]
+    assert "2 !== 5" in failed["take", 2]
+    assert {r["status"] for k, r in rows.items() if k not in failed} == {"passed"}
+    assert code == 1
+
+
+def test_error_fields_are_one_object_so_positional_arguments_do_not_compile(
+    cli, tmp_path: Path, ts_node_modules: Path
+) -> None:
+    """`new OutOfStock(item, wanted, available)` is a type error: fields go by name."""
+    out = tmp_path / "out"
+    build_into(out, [str(SHOP)])
+    types = (out / "ts" / "shop" / "src" / "types.ts").read_text()
+    assert (
+        "  constructor(fields: { item: string; wanted: number; available: number }) {"
+        in types
+    )
+    code, rows = run_shop(cli, tmp_path, ts_node_modules, "positional_error")
+    assert code == 1
+    assert {r["status"] for r in rows.values()} == {"failed"}
+    assert (
+        "error TS2554: Expected 1 arguments, but got 3." in rows["take", 2]["message"]
+    )
+
+
+def test_an_unexpected_error_is_named_once(
+    cli, tmp_path: Path, ts_node_modules: Path
+) -> None:
+    """A thrown error reads `OutOfStock: item=…`, never `OutOfStock: OutOfStock: …`."""
+    code, rows = run_shop(cli, tmp_path, ts_node_modules, "always_throws")
+    assert rows["take", 1]["message"] == (
+        "expected a result, but it threw OutOfStock: item=pen, wanted=2, available=5"
+    )
+    assert rows["take", 2]["status"] == "passed"
+    assert code == 1

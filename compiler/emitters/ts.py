@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from specc import ir
@@ -13,12 +14,19 @@ from specc.naming import camel, identifier, pascal
 from specc.source import Span
 
 MAX_SAFE_INTEGER = 2**53 - 1
-KEYWORDS = frozenset(
+#: Words that cannot name a variable or parameter in a strict-mode ES module.
+RESERVED_WORDS = frozenset(
     """break case catch class const continue debugger default delete do else enum
     export extends false finally for function if import in instanceof new null return
-    super switch this throw true try typeof var void while with as implements interface
-    let package private protected public static yield any boolean number string symbol
-    type from of never unknown object undefined""".split()
+    super switch this throw true try typeof var void while with implements interface
+    let package private protected public static yield await eval arguments
+    undefined""".split()
+)
+#: Names a declaration cannot take (type names are PascalCase, so only the spec's
+#: own ID, made into the API's name, can meet a lower-case keyword).
+KEYWORDS = RESERVED_WORDS | frozenset(
+    """as any boolean number string symbol bigint type from of never unknown
+    object""".split()
 )
 #: Globals the generated code uses (or users commonly need): a spec type of the
 #: same name would shadow them, so declaration names that collide get a suffix.
@@ -26,6 +34,9 @@ RESERVED_TYPES = frozenset(
     """Array Map Set Error Uint8Array String Number Boolean Object Symbol BigInt
     Function Promise Date Record NotImplementedError""".split()
 )
+#: Properties an `Error` subclass cannot redefine as fields of its own.
+ERROR_PROPERTIES = frozenset({"name", "message", "stack", "cause", "constructor"})
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 
 
 def ts_name(name: str) -> str:
@@ -33,9 +44,40 @@ def ts_name(name: str) -> str:
     return identifier(pascal(name), KEYWORDS | RESERVED_TYPES)
 
 
-def ts_member(name: str) -> str:
-    """Return a field, parameter or method name in camelCase."""
-    return identifier(camel(name), KEYWORDS)
+def ts_property(name: str) -> str:
+    """Return a field as a property name: camelCase, quoted when not an identifier.
+
+    Any identifier, reserved or contextual (`default`, `from`, `type`), is a valid
+    property name, so none is renamed.
+    """
+    name = camel(name)
+    return name if _IDENTIFIER.match(name) else code.string_literal(name)
+
+
+def ts_access(prop: str) -> str:
+    """Return the accessor of a property rendered by `ts_property` (`.x` or `["1x"]`)."""
+    return f"[{prop}]" if prop.startswith('"') else f".{prop}"
+
+
+def ts_param(name: str) -> str:
+    """Return a parameter name in camelCase, suffixed when it is a reserved word."""
+    return identifier(camel(name), RESERVED_WORDS)
+
+
+def ts_method(name: str) -> str:
+    """Return an operation as a method name (`constructor` is a class's own)."""
+    return identifier(camel(name), frozenset({"constructor"}))
+
+
+def ts_signature(name: str) -> str:
+    """Return a method's name in an interface (`new` would declare a constructor)."""
+    method = ts_method(name)
+    return code.string_literal(method) if method == "new" else method
+
+
+def ts_error_field(name: str) -> str:
+    """Return an error's field name, suffixed where `Error` already has the property."""
+    return identifier(camel(name), ERROR_PROPERTIES)
 
 
 class TsTypes(code.TypeMapper):
@@ -98,7 +140,7 @@ class TsValues(code.ValueRenderer):
     def fields(self, fields: list[ir.FieldValue]) -> list[str]:
         """Render present fields as `name: value` (absent optionals are left out)."""
         return [
-            f"{ts_member(f.name)}: {self(f.value)}"
+            f"{ts_property(f.name)}: {self(f.value)}"
             for f in fields
             if f.value.kind != "none"
         ]
@@ -157,7 +199,12 @@ class TypeScriptEmitter(code.CodeEmitter):
             type=types,
             value=values,
             name=ts_name,
-            member=ts_member,
+            prop=ts_property,
+            access=ts_access,
+            param=ts_param,
+            method=ts_method,
+            signature=ts_signature,
+            error_field=ts_error_field,
             api=api,
             type_names=[ts_name(t.name) for t in spec.types if t.kind != "error"],
             error_names=[ts_name(t.name) for t in spec.types if t.kind == "error"],
@@ -185,7 +232,7 @@ class TypeScriptEmitter(code.CodeEmitter):
             render("ts/impl.ts.jinja", **context),
             kind="scaffold",
             symbols=tuple(
-                (spec.path, f.name, ts_member(f.name)) for f in spec.functions
+                (spec.path, f.name, ts_method(f.name)) for f in spec.functions
             ),
         )
         yield OutputFile(

@@ -3,7 +3,7 @@ import type { GeometryApi } from "./api.js";
 import { NegativeLength, type Box, type Label, type Shape } from "./types.js";
 
 function check(field: string, length: number): void {
-  if (length < 0) throw new NegativeLength(field);
+  if (length < 0) throw new NegativeLength({ field });
 }
 
 export class Geometry implements GeometryApi {

@@ -11,7 +11,7 @@ export class Todo implements TodoApi {
 
   completeTask(tasks: Task[], index: number): Task[] {
     if (!Number.isInteger(index) || index < 0 || index >= tasks.length) {
-      throw new NoSuchTask(index);
+      throw new NoSuchTask({ index });
     }
     return tasks.map((task, i) => (i === index ? { ...task, done: true } : task));
   }

@@ -33,9 +33,12 @@ export const OrderMembers: readonly Order[] = ["less", "equal", "greater"];
 
 /** The text is not a semantic version. */
 export class InvalidVersion extends Error {
-  constructor(public readonly text: string) {
-    super(`InvalidVersion: text=${String(text)}`);
+  readonly text: string;
+
+  constructor(fields: { text: string }) {
+    super(`text=${String(fields.text)}`);
     this.name = "InvalidVersion";
+    this.text = fields.text;
   }
 }
 

@@ -28,9 +28,12 @@ export interface Point {
 export type Label = string;
 
 export class NegativeLength extends Error {
-  constructor(public readonly field: string) {
-    super(`NegativeLength: field=${String(field)}`);
+  readonly field: string;
+
+  constructor(fields: { field: string }) {
+    super(`field=${String(fields.field)}`);
     this.name = "NegativeLength";
+    this.field = fields.field;
   }
 }
 

@@ -38,9 +38,12 @@ export class EmptyTitle extends Error {
 
 /** Raised when an index does not point at a task. */
 export class NoSuchTask extends Error {
-  constructor(public readonly index: number) {
-    super(`NoSuchTask: index=${String(index)}`);
+  readonly index: number;
+
+  constructor(fields: { index: number }) {
+    super(`index=${String(fields.index)}`);
     this.name = "NoSuchTask";
+    this.index = fields.index;
   }
 }
 
