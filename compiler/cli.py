@@ -67,12 +67,18 @@ def print_diagnostics(results: list[Compiled], extra: list, show_hints: bool) ->
 @click.option(
     "--hints", is_flag=True, help="Also print hints (they never fail a check)."
 )
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also run the review lints (W104-W107) and fail on any warning.",
+)
 def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
     """Check specs: files, or folders searched for *.spec.md (default: specs/)."""
     from specc.frontend import summarize
 
     results, problems = _compile_all(paths)
+    if strict:
+        _add_review_lints(results)
     summary = summarize(results)
     summary["errors"] += len(problems)
     failed = summary["errors"] > 0 or (strict and summary["warnings"] > 0)
@@ -95,6 +101,17 @@ def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
             err=True,
         )
     sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+def _add_review_lints(results: list[Compiled]) -> None:
+    """Add the `--strict` review warnings to every spec that compiled."""
+    from specc.diagnostics import sort_key
+    from specc.lints import review
+
+    for result in results:
+        if result.ok and result.spec is not None:
+            result.diagnostics.extend(review(result.spec))
+            result.diagnostics.sort(key=sort_key)
 
 
 _SUMMARY = (

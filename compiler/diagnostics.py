@@ -94,6 +94,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W101": (W, "function has no examples"),
     "H102": (H, "rule has no normative word"),
     "W103": (W, "examples outside any rule"),
+    # Review lints, only with `specc check --strict`.
+    "W104": (W, "normative rule has no example or conversation"),
+    "W105": (W, "no example raises this error"),
+    "W106": (W, "no example uses this enum member"),
+    "W107": (W, "type is never referenced by a function"),
     # Comparing versions.
     "E130": (E, "cannot read the specs at a git revision"),
 }
