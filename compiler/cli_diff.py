@@ -71,7 +71,7 @@ def _pairs(paths: tuple[str, ...], since: str | None):  # type: ignore[no-untype
             before = specs_at(since, names)
         except GitError as error:
             where = Span(path=names[0], line=1)
-            problems.append(Diagnostic("E130", str(error), where))
+            problems.append(Diagnostic("E150", str(error), where))
             before = {}
         olds = {f: compile_source(f"{since}:{f}", data) for f, data in before.items()}
     news = {k: compile_file(v) for k, v in new_files.items()}

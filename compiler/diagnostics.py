@@ -90,6 +90,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W133": (W, "a generated answer failed its check; the template version serves"),
     "E134": (E, "specc.lock cannot be read"),
     "E135": (E, "no generated implementation passed its conformance tests"),
+    # External emitters (`specc-emit-NAME` on PATH).
+    "E140": (E, "an external emitter failed"),
+    "E141": (E, "an external emitter timed out"),
+    "E142": (E, "an external emitter answered badly"),
     # Lints.
     "W101": (W, "function has no examples"),
     "H102": (H, "rule has no normative word"),
@@ -100,7 +104,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W106": (W, "no example uses this enum member"),
     "W107": (W, "type is never referenced by a function"),
     # Comparing versions.
-    "E130": (E, "cannot read the specs at a git revision"),
+    "E150": (E, "cannot read the specs at a git revision"),
 }
 
 

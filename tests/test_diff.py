@@ -388,5 +388,5 @@ def test_diff_since_an_unknown_revision_is_e130(cli, tmp_path, monkeypatch):
     _write(tmp_path, "specs/shop.spec.md", BASE)
     monkeypatch.chdir(tmp_path)
     result = cli("diff", "--since", "nope", "specs")
-    assert result.exit_code == 1 and "error[E130]" in result.output
+    assert result.exit_code == 1 and "error[E150]" in result.output
     assert "`nope` is not a commit" in result.output

@@ -41,12 +41,18 @@ def available() -> dict[str, str]:
 
 
 def load(name: str) -> Emitter:
-    """Return an instance of the emitter called ``name``."""
+    """Return the emitter called ``name``: built-in, entry point, or `specc-emit-NAME` on PATH."""
     names = available()
     target = names.get(name)
     if target is None:
+        from specc.emitters import external
+
+        executable = external.find(name) if name else None
+        if executable is not None:
+            return external.ExternalEmitter(name, executable)
+        known = sorted(set(names) | set(external.names_on_path()))
         raise RegistryError(
-            f"unknown target `{name}`; known targets: {', '.join(sorted(names))}"
+            f"unknown target `{name}`; known targets: {', '.join(known)}"
         )
     module, _, attr = target.partition(":")
     try:

@@ -1,0 +1,22 @@
+"""The table of diagnostic codes: each code declared once (a dict literal keeps the last)."""
+
+from __future__ import annotations
+
+import ast
+
+from conftest import ROOT
+
+
+def test_no_code_is_declared_twice():
+    tree = ast.parse((ROOT / "compiler" / "diagnostics.py").read_text("utf-8"))
+    (table,) = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.target.id == "CODES"
+    ]
+    assert isinstance(table, ast.Dict)
+    keys = [k.value for k in table.keys if isinstance(k, ast.Constant)]
+    assert len(keys) == len(table.keys) > 50
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
