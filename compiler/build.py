@@ -45,11 +45,17 @@ def run_emitters(
     targets: Sequence[str],
     templates: Sequence[str | Path] = (),
     options: dict[str, dict[str, object]] | None = None,
+    llm: Any = None,
 ) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
-    """Run each target's emitter; return files keyed `target/path`, and diagnostics."""
+    """Run each target's emitter; return files keyed `target/path`, and diagnostics.
+
+    ``llm`` (a `specc.llm.Client`) turns on the LLM-assisted backends.
+    """
     from pydantic import ValidationError
 
     from specc import emitters
+    from specc.llm import LlmError
+    from specc.llm_session import problems as llm_problems
     from specc.templating import environment
 
     env = environment(templates)
@@ -76,9 +82,12 @@ def run_emitters(
                     )
                 )
             continue
-        ctx = EmitContext(specs=specs, options=opts, env=env)
+        ctx = EmitContext(specs=specs, options=opts, env=env, llm=llm)
         try:
             produced = list(emitter.emit(ctx))
+        except LlmError as error:
+            problems.extend(llm_problems(error, where))
+            continue
         except Exception as error:  # an emitter bug must not become a traceback
             problems.append(
                 Diagnostic(
@@ -112,6 +121,7 @@ def build(
     templates: Sequence[str | Path] = (),
     options: dict[str, dict[str, object]] | None = None,
     check: bool = False,
+    llm: Any = None,
 ) -> BuildResult:
     """Compile, emit and write; write nothing if anything fails; only plan with ``check``."""
     from specc import writer
@@ -123,7 +133,7 @@ def build(
     if problems or not all(c.ok for c in result.compiled):
         return result
     out = Path(out_dir)
-    produced, problems = run_emitters(result.specs, targets, templates, options)
+    produced, problems = run_emitters(result.specs, targets, templates, options, llm)
     result.diagnostics.extend(problems)
     result.files = produced
     if has_errors(result.diagnostics):

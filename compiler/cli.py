@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from specc import __version__
+from specc.cli_llm import llm_options
 
 if TYPE_CHECKING:
     from specc.frontend import Compiled
@@ -243,6 +244,7 @@ def _build_options(f):  # type: ignore[no-untyped-def]
     help="With the podcast target: also speak each episode to a WAV file "
     "(needs espeak-ng and sox).",
 )
+@llm_options
 def build(
     paths: tuple[str, ...],
     target: str,
@@ -252,17 +254,32 @@ def build(
     check: bool,
     fmt: str,
     audio: bool,
+    **llm_flags: Any,
 ) -> None:
-    """Build specs (files or folders; default specs/) into OUT/<target>/."""
+    """Build specs (files or folders; default specs/) into OUT/<target>/.
+
+    With --llm (or --frozen, or `llm = true` in specc.toml) the targets that
+    have an LLM-assisted backend (docs, podcast) use it; see the README.
+    """
+    from specc import cli_llm
     from specc.build import build as run_build
 
     targets = _targets(target)
     if audio and ("podcast" not in targets or check):
         raise click.UsageError("--audio goes with --target podcast and without --check")
     options = _parse_options(option_pairs, targets)
+    session = cli_llm.start(paths, **llm_flags)
     result = run_build(
-        list(paths) or ["specs"], targets, out_dir, templates, options, check
+        list(paths) or ["specs"],
+        targets,
+        out_dir,
+        templates,
+        options,
+        check,
+        llm=session.client,
     )
+    scope = {f"{t}/{s.id}" for t in targets for s in result.specs}
+    cli_llm.finish(session, scope if result.ok else None, write=not check)
     _report_build(result, fmt, check)
     if audio:
         _render_audio(result.specs, out_dir)

@@ -34,7 +34,9 @@ def test_the_generator_is_deterministic(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == ["schema.json", "synth_000.spec.md", "synth_001.spec.md"]
     for name in names:
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+        assert (tmp_path / "a" / name).read_bytes() == (
+            tmp_path / "b" / name
+        ).read_bytes()
 
 
 def test_the_json_schema_describes_the_same_types(tmp_path: Path) -> None:

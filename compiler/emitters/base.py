@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Iterable, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -44,6 +44,8 @@ class EmitContext:
     env: jinja2.Environment
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """Emitters append problems here (an error stops the build before writing)."""
+    llm: Any = None
+    """The `specc.llm.Client` when the LLM-assisted backends are on, else None."""
 
     def render(self, template: str, **context: object) -> str:
         """Render a template of the shared environment."""
@@ -56,6 +58,8 @@ class Emitter:
     name: ClassVar[str]
     description: ClassVar[str]
     Options: ClassVar[type[Options]] = Options
+    llm_backend: ClassVar[bool] = False
+    """Whether `emit` uses ``ctx.llm`` when it is set (an LLM-assisted backend)."""
 
     def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
         """Return the files of this target for ``ctx.specs``."""

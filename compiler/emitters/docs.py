@@ -47,6 +47,7 @@ class DocsEmitter(Emitter):
 
     name = "docs"
     description = "Static documentation site: index, a page per spec, types, search"
+    llm_backend = True
 
     class Options(BaseOptions):
         """Options of the docs target."""
@@ -62,6 +63,10 @@ class DocsEmitter(Emitter):
         options = ctx.options
         assert isinstance(options, DocsEmitter.Options)
         pages = [SpecPage(spec) for spec in ctx.specs]
+        if ctx.llm is not None:
+            from specc.emitters.docs_llm import explain
+
+            explain(ctx, pages)
         common = dict(
             site_title=options.title,
             pages=pages,

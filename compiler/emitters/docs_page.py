@@ -27,6 +27,7 @@ from specc.emitters.docs_markdown import (
 from specc.naming import path_segment
 
 if TYPE_CHECKING:
+    from specc.emitters.docs_llm import Generated
     from markdown_it.token import Token
 
 #: File names the site itself uses; a spec page never takes one.
@@ -92,6 +93,8 @@ class SpecPage:
             frozenset(f.id for f in spec.footnotes),
         )
         self.titles = self.env.titles
+        self.generated: dict[str, Generated] = {}
+        """Rule ID -> the LLM-assisted explanation shown beside it (`--llm` only)."""
 
     # --- anchors -----------------------------------------------------------------
 
