@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Iterator, Literal, Union
+from typing import Annotated, Any, Callable, Iterator, Literal, Sequence, Union
 
 import pydantic
 from pydantic import BaseModel, ConfigDict
@@ -562,17 +562,39 @@ class Spec(Node):
         """Yield every behavioural example in source order."""
         return (c for s in self.walk() for c in s.conversations)
 
+    def _index(
+        self, kind: str, items: Sequence[Any], entries: Callable[[], Iterator[Any]]
+    ) -> dict[str, Any]:
+        """Return the (name, node) ``entries`` as a dict, first of a name wins, built once."""
+        # kept in __dict__ beside the fields, as a cached_property would be: pydantic
+        # ignores it when comparing, dumping and validating
+        lookup = self.__dict__.setdefault("_name_index", {})
+        cached = lookup.get(kind)
+        if cached is None or cached[0] is not items or cached[1] != len(items):
+            index: dict[str, Any] = {}
+            for name, node in entries():
+                index.setdefault(name, node)
+            cached = lookup[kind] = (items, len(items), index)
+        return cached[2]  # type: ignore[no-any-return]
+
     def type(self, name: str) -> TypeDecl | None:
         """Return the type declaration called ``name``."""
-        return next((t for t in self.types if t.name == name), None)
+        types = self.types
+        index = self._index("types", types, lambda: ((t.name, t) for t in types))
+        return index.get(name)
 
     def function(self, name: str) -> Function | None:
         """Return the function called ``name``."""
-        return next((f for f in self.functions if f.name == name), None)
+        fns = self.functions
+        index = self._index("functions", fns, lambda: ((f.name, f) for f in fns))
+        return index.get(name)
 
     def rule(self, rule_id: str) -> Section | None:
         """Return the rule with ID ``rule_id``."""
-        return next((s for s in self.rules() if s.id == rule_id), None)
+        index = self._index(
+            "rules", self.sections, lambda: ((s.id, s) for s in self.rules())
+        )
+        return index.get(rule_id)
 
 
 def json_schema() -> dict[str, object]:

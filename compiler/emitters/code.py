@@ -11,7 +11,7 @@ from specc.naming import path_segment
 
 
 class CodeEmitter(Emitter):
-    """A code target: one package per spec that declares functions."""
+    """A code target: one package per spec that declares types or functions."""
 
     def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
         for spec in ctx.specs:
@@ -153,8 +153,8 @@ def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
 
 
 def has_code(spec: ir.Spec) -> bool:
-    """Return whether a code target applies to the spec (it declares functions)."""
-    return bool(spec.functions)
+    """Return whether a code target applies to the spec (it declares types or functions)."""
+    return bool(spec.functions or spec.types)
 
 
 def package_dir(spec: ir.Spec) -> str:

@@ -243,24 +243,39 @@ class SpecPage:
 
     def used_by(self, name: str) -> list[tuple[str, str]]:
         """Return (anchor, name) of every declaration whose fields or signature use ``name``."""
-        users: list[tuple[str, str]] = []
+        return self._users.get(name, [])
+
+    @cached_property
+    def _users(self) -> dict[str, list[tuple[str, str]]]:
+        """Return, for each type name, the declarations that use it, in source order."""
+        users: dict[str, list[tuple[str, str]]] = {}
         for decl in self.spec.types:
             fields = list(getattr(decl, "fields", []))
             fields += [f for t in getattr(decl, "tags", []) for f in t.fields]
             refs = [f.type for f in fields]
             if isinstance(decl, ir.Alias):
                 refs.append(decl.target)
-            if decl.name != name and any(_mentions(r, name) for r in refs):
-                users.append((f"type/{decl.name}", decl.name))
+            for used in dict.fromkeys(n for r in refs for n in _named(r)):
+                if used != decl.name:
+                    users.setdefault(used, []).append((f"type/{decl.name}", decl.name))
         for fn in self.spec.functions:
             refs = [p.type for p in fn.params] + [fn.returns]
-            if any(_mentions(r, name) for r in refs) or name in fn.raises:
-                users.append((f"func/{fn.name}", fn.name))
+            names = [n for r in refs for n in _named(r)] + list(fn.raises)
+            for used in dict.fromkeys(names):
+                users.setdefault(used, []).append((f"func/{fn.name}", fn.name))
         return users
 
     def examples_of(self, fn: ir.Function) -> list[ir.Example]:
         """Return the examples that call a function."""
-        return [e for e in self.spec.examples() if e.function == fn.name]
+        return self._calls.get(fn.name, [])
+
+    @cached_property
+    def _calls(self) -> dict[str, list[ir.Example]]:
+        """Return the examples of each function name, in source order."""
+        calls: dict[str, list[ir.Example]] = {}
+        for example in self.spec.examples():
+            calls.setdefault(example.function, []).append(example)
+        return calls
 
     # --- examples and conversations --------------------------------------------------
 
@@ -287,10 +302,12 @@ class SpecPage:
         yield from (c for c in conversation.comparisons if c.after >= end)
 
 
-def _mentions(ref: ir.TypeRef, name: str) -> bool:
-    return (ref.kind == "named" and ref.name == name) or any(
-        _mentions(a, name) for a in ref.args
-    )
+def _named(ref: ir.TypeRef) -> Iterator[str]:
+    """Yield every declared name a type mentions."""
+    if ref.kind == "named" and ref.name is not None:
+        yield ref.name
+    for arg in ref.args:
+        yield from _named(arg)
 
 
 def _unique(anchor: str, taken: set[str]) -> str:

@@ -496,7 +496,7 @@ def conformance_test(
 
 
 class PythonEmitter(code.CodeEmitter):
-    """Emit one installable, black-formatted Python package per spec that declares functions."""
+    """Emit one installable, black-formatted Python package per spec that declares types or functions."""
 
     name = "python"
     description = (

@@ -83,7 +83,7 @@ def bullet(text: str, indent: int) -> list[str]:
 
 
 class RustEmitter(code.CodeEmitter):
-    """Emit one Cargo crate per spec that declares functions."""
+    """Emit one Cargo crate per spec that declares types or functions."""
 
     name = "rust"
     description = "Rust crate: types, a trait, a scaffold, #[test] conformance tests"

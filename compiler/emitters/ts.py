@@ -169,7 +169,7 @@ def tag_field(spec: ir.Spec) -> str:
 
 
 class TypeScriptEmitter(code.CodeEmitter):
-    """Emit one npm package per spec that declares functions."""
+    """Emit one npm package per spec that declares types or functions."""
 
     name = "ts"
     description = "TypeScript package: types, API interface, scaffold, node:test tests"
