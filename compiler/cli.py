@@ -441,3 +441,77 @@ def _register_commands() -> None:
 
 
 _register_commands()
+
+
+@main.command(name="eval")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--model", "-m", metavar="MODEL", help="The model to evaluate.")
+@click.option(
+    "--judge", "-j", metavar="MODEL", help="The model that grades (default: --model)."
+)
+@click.option(
+    "--samples",
+    "-k",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Answers per case; pass rates get a 95% Wilson interval.",
+)
+@click.option(
+    "--frozen", is_flag=True, help="Answer only from specc.lock; never call out."
+)
+@click.option(
+    "--max-requests",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Fail before sending more than N requests.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder; the report goes to OUT/report/evals.json.",
+)
+@_format_option("`json` prints the report: overall, per rule, and the failures.")
+def eval_command(
+    paths: tuple[str, ...],
+    model: str | None,
+    judge: str | None,
+    samples: int,
+    frozen: bool,
+    max_requests: int | None,
+    out_dir: str,
+    fmt: str,
+) -> None:
+    """Evaluate a model on the specs' behavioural examples, graded by a judge model.
+
+    Exit status 1 when a case failed or got no valid verdict, or the run stopped.
+    """
+    from specc.evaluate import run_specs
+    from specc.reports import EVALS, write_report
+
+    outcome = run_specs(
+        list(paths) or ["specs"], model, judge, samples, frozen, max_requests
+    )
+    print_diagnostics(outcome.compiled, outcome.problems, False)
+    if outcome.stats:
+        click.echo(outcome.stats, err=True)
+    data = outcome.report
+    if data is None:
+        sys.exit(EXIT_ERRORS)
+    path = write_report(out_dir, EVALS, data)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+    else:
+        from rich.console import Console
+
+        from specc.evalreport import print_report
+
+        print_report(data, Console(highlight=False))
+        click.echo(f"report: {path}", err=True)
+    overall = data["overall"]
+    assert isinstance(overall, dict)
+    if overall["failed"] or overall["errors"]:
+        sys.exit(EXIT_ERRORS)

@@ -90,6 +90,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W133": (W, "a generated answer failed its check; the template version serves"),
     "E134": (E, "specc.lock cannot be read"),
     "E135": (E, "no generated implementation passed its conformance tests"),
+    "E136": (E, "the specs have no behavioural examples to evaluate"),
     # External emitters (`specc-emit-NAME` on PATH).
     "E140": (E, "an external emitter failed"),
     "E141": (E, "an external emitter timed out"),
