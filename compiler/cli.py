@@ -445,9 +445,9 @@ _register_commands()
 
 @main.command(name="eval")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--model", "-m", metavar="MODEL", help="The model to evaluate.")
+@llm_options
 @click.option(
-    "--judge", "-j", metavar="MODEL", help="The model that grades (default: --model)."
+    "--judge", "-j", metavar="NAME", help="The model that grades (default: --model)."
 )
 @click.option(
     "--samples",
@@ -456,15 +456,6 @@ _register_commands()
     default=1,
     show_default=True,
     help="Answers per case; pass rates get a 95% Wilson interval.",
-)
-@click.option(
-    "--frozen", is_flag=True, help="Answer only from specc.lock; never call out."
-)
-@click.option(
-    "--max-requests",
-    type=click.IntRange(min=0),
-    metavar="N",
-    help="Fail before sending more than N requests.",
 )
 @click.option(
     "--out",
@@ -477,28 +468,31 @@ _register_commands()
 @_format_option("`json` prints the report: overall, per rule, and the failures.")
 def eval_command(
     paths: tuple[str, ...],
-    model: str | None,
     judge: str | None,
     samples: int,
-    frozen: bool,
-    max_requests: int | None,
     out_dir: str,
     fmt: str,
+    **llm_flags: Any,
 ) -> None:
     """Evaluate a model on the specs' behavioural examples, graded by a judge model.
 
-    Exit status 1 when a case failed or got no valid verdict, or the run stopped.
+    The model answers each case's input turns (`--llm` is implied); the judge
+    grades each answer against the rule and its GOOD/BAD references. Exit
+    status 1 when a case failed or got no valid verdict, or the run stopped.
     """
-    from specc.evaluate import run_specs
+    from specc.cli_llm import start
+    from specc.evaluate import cases_of, run_session
     from specc.reports import EVALS, write_report
 
-    outcome = run_specs(
-        list(paths) or ["specs"], model, judge, samples, frozen, max_requests
-    )
-    print_diagnostics(outcome.compiled, outcome.problems, False)
-    if outcome.stats:
-        click.echo(outcome.stats, err=True)
-    data = outcome.report
+    compiled, problems, cases = cases_of(list(paths) or ["specs"])
+    print_diagnostics(compiled, problems, False)
+    if problems or not all(c.ok for c in compiled):
+        sys.exit(EXIT_ERRORS)
+    session = start(list(paths), required=True, **llm_flags)
+    data, problems = run_session(session, cases, judge, samples)
+    print_diagnostics([], problems, False)
+    if session.client is not None:
+        click.echo(session.client.stats.summary(), err=True)
     if data is None:
         sys.exit(EXIT_ERRORS)
     path = write_report(out_dir, EVALS, data)

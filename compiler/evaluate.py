@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from specc import llm
     from specc.frontend import Compiled
+    from specc.llm_session import Session
 
 VERDICT_TRIES = 3
 """How many times the judge is asked for a verdict that parses."""
@@ -204,110 +205,39 @@ def _graded(answered: tuple[Case, int, str], verdict: Verdict | str | None) -> G
     return Graded(case, sample, answer, status, verdict.resembles, verdict.reason)
 
 
-@dataclass
-class Outcome:
-    """What `specc eval` did: the report, problems that stopped it, and the cost line."""
-
-    compiled: list[Compiled]
-    problems: list[Diagnostic]
-    report: dict[str, object] | None = None
-    stats: str = ""
-
-
-def run_specs(
-    paths: list[str],
-    model: str | None,
-    judge: str | None,
-    samples: int = 1,
-    frozen: bool = False,
-    max_requests: int | None = None,
-) -> Outcome:
-    """Compile specs, evaluate their cases, save the lock, and return the report."""
-    from specc import config
+def cases_of(paths: list[str]) -> tuple[list[Compiled], list[Diagnostic], list[Case]]:
+    """Compile specs; return them, problems finding them, and their cases."""
     from specc.evalcase import spec_cases
     from specc.frontend import compile_file, find_specs
 
     files, found = find_specs(paths)
-    outcome = Outcome([compile_file(f) for f in files], list(found))
-    if found or not all(c.ok for c in outcome.compiled):
-        return outcome
-    folder = config.project_dir(paths)
-    settings_file, problems = config.load(folder)
-    cases = [case for c in outcome.compiled if c.spec for case in spec_cases(c.spec)]
-    where = Span(path=outcome.compiled[0].path if outcome.compiled else ".", line=1)
-    if not cases and not problems:
-        problems = [Diagnostic("E136", "the specs have no behavioural examples", where)]
-    if problems:
-        outcome.problems = problems
-        return outcome
-    return _run_cases(
-        outcome,
-        cases,
-        folder,
-        settings_file.llm,
-        where,
-        model,
-        judge,
-        samples,
-        frozen,
-        max_requests,
-    )
+    compiled = [compile_file(f) for f in files]
+    cases = [case for c in compiled if c.ok and c.spec for case in spec_cases(c.spec)]
+    if not found and compiled and all(c.ok for c in compiled) and not cases:
+        where = Span(path=compiled[0].path, line=1)
+        found = [Diagnostic("E136", "the specs have no behavioural examples", where)]
+    return compiled, list(found), cases
 
 
-def _run_cases(  # type: ignore[no-untyped-def]
-    outcome: Outcome,
-    cases,
-    folder,
-    llm_config,
-    where,
-    model,
-    judge,
-    samples,
-    frozen,
-    max_requests,
-) -> Outcome:
-    """Evaluate the cases with clients over one lock; fill in the outcome."""
+def run_session(
+    session: Session, cases: list[Case], judge: str | None, samples: int
+) -> tuple[dict[str, object] | None, list[Diagnostic]]:
+    """Evaluate the cases with the session's client (and a judge over the same lock)."""
     from specc import llm
     from specc.evalreport import report
-    from specc.lock import LOCK_NAME, Lock, LockError
+    from specc.llm_session import problems
     from specc.templating import environment
 
-    settings = llm.Settings.resolve(llm_config, model=model)
-    if not settings.configured and not frozen:
-        message = "no LLM endpoint is configured"
-        hint = (
-            "set OPENAI_BASE_URL (or OPENAI_API_KEY), or [llm] base_url in specc.toml"
-        )
-        outcome.problems = [Diagnostic("E130", message, where, hint)]
-        return outcome
-    try:
-        lock = Lock.load(folder / LOCK_NAME)
-    except LockError as error:
-        outcome.problems = [Diagnostic("E134", str(error), where)]
-        return outcome
-    client = llm.Client(settings, lock, frozen, max_requests)
-    grader = dataclasses.replace(settings, model=judge or settings.model)
-    judge_client = llm.Client(grader, lock, frozen, max_requests)
+    client = session.client
+    assert client is not None
+    grader = dataclasses.replace(client.settings, model=judge or client.settings.model)
+    judge_client = llm.Client(grader, client.lock, client.frozen, client.max_requests)
     judge_client.stats = client.stats
     try:
         graded = evaluate(Run(cases, client, judge_client, environment(), samples))
     except llm.LlmError as error:
-        lock.save()  # keep what was answered: a rerun does not pay for it again
-        outcome.problems = [Diagnostic(_code(error), str(error), where)]
-        outcome.stats = client.stats.summary()
-        return outcome
-    lock.save(scope={f"evals/{c.spec}{s}" for c in cases for s in ("", "/judge")})
-    outcome.report = report(graded, settings.model, grader.model, samples)
-    outcome.stats = client.stats.summary()
-    return outcome
-
-
-def _code(error: Exception) -> str:
-    """Return the diagnostic code of an LLM layer failure."""
-    from specc import llm
-
-    if isinstance(error, llm.FrozenMissing):
-        return "E131"
-    if isinstance(error, llm.BudgetExceeded):
-        return "E132"
-    return "E130"
+        session.finish(None)  # keep what was answered: a rerun does not pay again
+        where = Span(path=cases[0].source.path, line=1)
+        return None, problems(error, where)
+    session.finish({f"evals/{c.spec}{s}" for c in cases for s in ("", "/judge")})
+    return report(graded, client.settings.model, grader.model, samples), []
