@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +15,7 @@ import pytest
 
 from impls.breakages import implementation
 
-from conftest import EXAMPLES, ROOT
+from conftest import DATA, EXAMPLES, ROOT
 from specc import ir
 from specc.build import build
 from specc.conformance import python as runner
@@ -244,7 +246,7 @@ def test_correct_implementation_passes_every_example(
 @pytest.mark.parametrize(
     "spec_id, wrong, shows",
     [
-        ("todo", ("by_tag", 2), "Left contains one more item"),
+        ("todo", ("by_tag", 2), "result: expected list [], got list [Task(title='A'"),
         ("geometry", ("area", 4), "-6.0"),
     ],
 )
@@ -270,7 +272,7 @@ def test_an_implementation_that_does_not_import_fails_every_example(
     pkg = package(built, "todo", tmp_path)
     with (pkg / "src" / "todo" / "implementation.py").open("a") as impl:
         impl.write("\ndef broken(:\n")
-    results = runner.run(tmp_path / "python", spec)
+    results = [r for r in runner.run(tmp_path / "python", spec) if r.example]
     assert {r.status for r in results} == {"failed"}
     assert "SyntaxError" in results[0].message
 
@@ -351,27 +353,6 @@ def test_approx_is_relative_1e6_everywhere_in_the_result(
     assert [r.status for r in results] == expected
 
 
-def test_approx_helper_compares_dataclass_fields(approx_built) -> None:
-    """The generated `_approx` reaches floats inside records; other fields stay exact."""
-    code = (
-        "import dataclasses, test_conformance as t\n"
-        "@dataclasses.dataclass(frozen=True, kw_only=True)\n"
-        "class P:\n    x: float\n    tag: str = ''\n    xs: list[float]\n"
-        "want = t._approx(P(x=1.0, xs=[2.0]), 1e-6)\n"
-        "assert P(x=1.0000005, xs=[2.000001]) == want\n"
-        "assert P(x=1.00001, xs=[2.0]) != want and P(x=1.0, xs=[2.1]) != want\n"
-        "assert P(x=1.0, xs=[2.0], tag='a') != want\n"
-    )
-    pkg = approx_built[0]
-    done = subprocess.run(
-        [sys.executable, "-B", "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": f"{pkg / 'src'}:{pkg / 'tests'}"},
-    )
-    assert done.returncode == 0, done.stderr
-
-
 def test_cli_reports_results_as_json(cli, tmp_path: Path) -> None:
     """`specc test --target python --format json` prints the shared result shape."""
     done = cli(
@@ -395,6 +376,223 @@ def test_cli_reports_results_as_json(cli, tmp_path: Path) -> None:
         "message": "not implemented: rule add_task",
         "text": 'add_task([], "Buy milk") == [{title: "Buy milk"}]',
     }
+
+
+# --- Exact values, unchanged arguments, time limits, types ---------------------------
+
+EXACT_SPEC = DATA / "python_exact.spec.md"
+
+
+@pytest.fixture(scope="module")
+def exact_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ir.Spec]:
+    """Build the spec of exact values once."""
+    out = tmp_path_factory.mktemp("exact")
+    result = build([str(EXACT_SPEC)], ["python"], out)
+    assert result.ok, [d.message for d in result.diagnostics]
+    return out / "python" / "exact", result.specs[0]
+
+
+def run_exact(
+    exact_built, tmp_path: Path, faults: dict[str, str], timeout: float = 10.0
+) -> list:  # type: ignore[type-arg]
+    """Run the exact spec's tests on its implementation with ``faults`` (method -> body)."""
+    pkg = tmp_path / "python" / "exact"
+    shutil.copytree(exact_built[0], pkg)
+    source = implementation("python", "exact")
+    for method, body in faults.items():
+        source = re.sub(
+            rf'(    def {method}\(.*?"""\n)(.*?)(?=\n\n    def |\n?$)',
+            lambda m: m.group(1) + "        " + body,
+            source,
+            count=1,
+            flags=re.S,
+        )
+    (pkg / "src" / "exact" / "implementation.py").write_text(source)
+    return runner.run(tmp_path / "python", exact_built[1], timeout=timeout)
+
+
+def test_exact_values_pass_when_exactly_right(exact_built, tmp_path: Path) -> None:
+    """The correct implementation passes, returning an int where the spec says float."""
+    results = run_exact(exact_built, tmp_path, {})
+    assert [(r.rule, r.status) for r in results if r.status != "passed"] == []
+    assert len(results) == len(list(exact_built[1].examples()))
+
+
+#: A fault in every method but `half`, and what the report must say (rule: message).
+FAULTS = {
+    "zero": ("return False", "zero", "result: expected int 0, got bool False"),
+    "one": ("return 1.0", "one", "result: expected int 1, got float 1.0"),
+    "no": ("return 0", "no", "result: expected bool False, got int 0"),
+    "whole": ("return True", "whole", "result: expected float 1.0, got bool True"),
+    "nested": (
+        "return Box(items=[Count(count=False, ratio=0.5, ok=True)], best=0)",
+        "nested",
+        "result.items[0].count: expected int 0, got bool False",
+    ),
+    "names": (
+        'return {"a": False}',
+        "names",
+        "result['a']: expected int 0, got bool False",
+    ),
+    "keys": (
+        'return {True: "one"}',
+        "names",
+        "result key 1: expected int 1, got bool True",
+    ),
+    "shape": (
+        "return ShapeDot(size=False)",
+        "shapes",
+        "result.size: expected int 0, got bool False",
+    ),
+    "fail": (
+        "raise Short(wanted=True, ratio=0.5)",
+        "failing",
+        "error.wanted: expected int 1, got bool True",
+    ),
+    "total": (
+        "items.reverse()\n        return sum(items)",
+        "totals",
+        "argument `items` was changed in place: items[0]: expected int 1, got int 2",
+    ),
+    "wait": ("while True:\n            pass", "waiting", "timed out after 2 s"),
+}
+
+
+def test_every_inexact_value_fails_its_own_example(exact_built, tmp_path: Path) -> None:
+    """A bool for an int, a float for an int, a changed argument, a hang: each fails alone."""
+    faults = {method: body for method, (body, _, _) in FAULTS.items()}
+    results = run_exact(exact_built, tmp_path, faults, timeout=2)
+    examples = [r for r in results if r.example]
+    failed = sorted((r.rule, r.message) for r in examples if r.status == "failed")
+    assert failed == sorted((rule, message) for _, rule, message in FAULTS.values())
+    assert [r.text for r in examples if r.status == "passed"] == ["half() == 0.5"]
+
+
+def test_type_errors_are_reported_once_under_the_rule_of_the_method(
+    exact_built, tmp_path: Path
+) -> None:
+    """mypy --strict runs on the implementation; its errors carry file:line and a rule."""
+    faults = {
+        "one": FAULTS["one"][0],
+        "total": "return len(names)",
+        "half": 'return "half"',
+    }
+    pkg_impl = "python/exact/src/exact/implementation.py"
+    results = run_exact(exact_built, tmp_path, faults)
+    typed = {r.rule: r for r in results if r.example == 0}
+    assert sorted(typed) == ["one", "whole"]
+    assert all(
+        r.status == "failed" and r.text == "mypy --strict" for r in typed.values()
+    )
+    line = (
+        implementation("python", "exact")
+        .splitlines()
+        .index("    def one(self) -> int:")
+        + 3
+    )
+    assert f"{tmp_path / pkg_impl}:{line}:" in typed["one"].message
+    assert "Incompatible return value type" in typed["whole"].message
+    statuses = {(r.rule, r.text): r.status for r in results if r.example}
+    assert (
+        statuses[("totals", 'total([1, 2], {"a": 1}, {items: [], best: none}) == 3')]
+        == "failed"
+    )
+
+
+def test_a_method_that_does_not_match_the_protocol_is_reported_under_its_rule(
+    exact_built, tmp_path: Path
+) -> None:
+    """A parameter of the wrong type breaks the Protocol: mypy's notes name the method."""
+    pkg = tmp_path / "python" / "exact"
+    shutil.copytree(exact_built[0], pkg)
+    source = (
+        implementation("python", "exact")
+        .replace("items: list[int], names", "items: list[str], names")
+        .replace("return sum(items)", "return len(items)")
+    )
+    (pkg / "src" / "exact" / "implementation.py").write_text(source)
+    results = runner.run(tmp_path / "python", exact_built[1])
+    (typed,) = [r for r in results if r.example == 0]
+    assert typed.rule == "totals" and "def total(" in typed.message
+    assert "test_conformance.py:" in typed.message
+
+
+def test_the_time_limit_reaches_the_tests_through_the_environment(
+    exact_built, tmp_path: Path
+) -> None:
+    """Run by hand, the tests read SPECC_TIMEOUT: a hang fails after that many seconds."""
+    pkg = tmp_path / "exact"
+    shutil.copytree(exact_built[0], pkg)
+    source = implementation("python", "exact").replace(
+        'Return at once."""\n        return 7',
+        'Return at once."""\n        while True:\n            pass',
+    )
+    (pkg / "src" / "exact" / "implementation.py").write_text(source)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "wait"],
+        cwd=pkg,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SPECC_TIMEOUT": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "timed out after 1 s" in done.stdout and "1 failed" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "message, shown",
+    [
+        (
+            "Failed: result: expected int 0, got bool False",
+            "result: expected int 0, got bool False",
+        ),
+        ("shop.types.OutOfStock: OutOfStock", "raised OutOfStock"),
+        ("shop.types.OutOfStock: OutOfStock: item='x'", "raised OutOfStock: item='x'"),
+        ("shop.types.OutOfStock", "raised OutOfStock"),
+        (
+            "ZeroDivisionError: division by zero",
+            "raised ZeroDivisionError: division by zero",
+        ),
+        (
+            "Failed: DID NOT RAISE <class 'shop.types.OutOfStock'>",
+            "did not raise OutOfStock",
+        ),
+        ("assert 1 == 2\n +  where 1 = f()", "assert 1 == 2\n +  where 1 = f()"),
+    ],
+)
+def test_failure_messages_are_whole_and_name_errors_once(
+    message: str, shown: str
+) -> None:
+    """pytest's messages lose their prefixes and module paths, never their lines."""
+    assert runner.failure_message(message) == shown
+
+
+def test_long_failure_messages_are_not_cut(exact_built, tmp_path: Path) -> None:
+    """A difference deep in a long value is reported whole, not in its first lines."""
+    long = "return Box(items=[Count(count=i, ratio=0.5, ok=True) for i in range(40)], best=0)"
+    results = run_exact(exact_built, tmp_path, {"nested": long})
+    (bad,) = [r for r in results if r.rule == "nested" and r.example]
+    assert bad.message.startswith("result.items: expected list [Count(count=0")
+    assert "Count(count=39, ratio=0.5, ok=True)], best=0)" not in bad.message
+    assert "Count(count=39, ratio=0.5, ok=True)]" in bad.message
+
+
+def test_pytest_and_mypy_come_with_specc() -> None:
+    """`pip install specc` alone installs what `specc test --target python` runs."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    needed = {re.split(r"[<>=!~ ]", d)[0].lower() for d in project["dependencies"]}
+    assert {"pytest", "mypy"} <= needed
+
+
+def test_the_runner_uses_specc_s_own_interpreter(tmp_path: Path) -> None:
+    """pytest and mypy run as `sys.executable -m`, where pip installed them with specc."""
+    from specc.conformance import python_types
+
+    assert runner.pytest_command(tmp_path / "r.xml")[0] == sys.executable
+    assert python_types.mypy_command()[:3] == [sys.executable, "-m", "mypy"]
 
 
 # --- Scaffold and names ------------------------------------------------------------

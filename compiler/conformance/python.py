@@ -1,9 +1,11 @@
-"""Run a Python package's conformance tests with pytest and map its JUnit XML to rules."""
+"""Run a Python package's conformance tests with pytest and mypy, and map both to rules."""
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -12,17 +14,23 @@ from specc.conformance import (
     Observed,
     Result,
     ToolchainError,
+    all_failed,
     collect,
     execute,
     first_lines,
 )
-from specc.emitters.code import has_code, package_dir
+from specc.conformance import python_types
+from specc.emitters.code import cases, has_code, package_dir
 
 TESTS = "tests/test_conformance.py"
 
 
-def run(target_dir: Path, spec: ir.Spec) -> list[Result]:
-    """Run pytest on the package (its src on the path, nothing installed) and map results."""
+def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
+    """Type-check the package with mypy and run its tests with pytest, then map results.
+
+    Each example fails after ``timeout`` seconds; a type error is reported once,
+    under the rule of the method it is in.
+    """
     if not has_code(spec):
         return []
     from specc.emitters.python import test_names
@@ -32,33 +40,45 @@ def run(target_dir: Path, spec: ir.Spec) -> list[Result]:
         raise ToolchainError(f"{package / TESTS} is missing; run `specc build` first")
     with tempfile.TemporaryDirectory(prefix="specc-pytest-") as scratch:
         report = Path(scratch) / "junit.xml"
-        done = execute(pytest_command(report), package)
-        if "No module named pytest" in done.stderr:
-            raise ToolchainError(
-                f"pytest is not installed for {sys.executable}; `pip install pytest`"
-            )
+        limit = timeout * (len(cases(spec)) + 1) + 120
+        with ThreadPoolExecutor(2) as pool:
+            typed = pool.submit(execute, python_types.mypy_command(), package)
+            try:
+                done = execute(pytest_command(report, timeout), package, timeout=limit)
+            except ToolchainError:  # an example blocked where SIGALRM cannot stop it
+                why = f"the tests did not finish within {limit:g} s"
+                return all_failed(spec, "no test result: " + why)
+            checked = typed.result()
+        for tool, output in (("pytest", done.stderr), ("mypy", checked.stderr)):
+            if f"No module named {tool}" in output:
+                raise ToolchainError(
+                    f"{tool} is not installed for {sys.executable}; `pip install {tool}`"
+                )
         root = read_report(report)
     names = test_names(spec)
     why = stray_error(root, names) or first_lines(done.stdout or done.stderr, 6)
-    return collect(spec, parse_junit(root, names), "no test result: " + why)
+    results = collect(spec, parse_junit(root, names), "no test result: " + why)
+    return python_types.type_errors(package, spec, checked.stdout) + results
 
 
 #: Runs pytest with plugin autoloading off: third-party plugins (randomising,
 #: parallel, benchmark) cannot change the results, and start-up takes a
-#: fraction of the time.
+#: fraction of the time. The tests read their time limit from SPECC_TIMEOUT.
 _BOOTSTRAP = (
     "import os, sys; os.environ['PYTEST_DISABLE_PLUGIN_AUTOLOAD'] = '1'; "
+    "os.environ['SPECC_TIMEOUT'] = sys.argv.pop(1); "
     "import pytest; sys.exit(pytest.main(sys.argv[1:]))"
 )
 
 
-def pytest_command(report: Path) -> list[str]:
+def pytest_command(report: Path, timeout: float = 10.0) -> list[str]:
     """Return the pytest command: src on the path, no bytecode or cache written."""
     return [
         sys.executable,
         "-B",
         "-c",
         _BOOTSTRAP,
+        f"{timeout:g}",
         TESTS,
         "--rootdir=.",
         "-c",
@@ -117,5 +137,28 @@ def parse_junit(root: ElementTree.Element | None, names: dict[str, str]) -> Obse
         elif outcome.tag == "skipped":
             observed[title] = ("failed", f"skipped: {message}")
         else:
-            observed[title] = ("failed", first_lines(message or outcome.tag, 12))
+            observed[title] = ("failed", failure_message(message or outcome.tag))
     return observed
+
+
+_RAISED = re.compile(r"^(?:\w+\.)*(\w+)(?:: (.*))?$", re.DOTALL)
+_NOT_RAISED = re.compile(r"^DID NOT RAISE <class '(?:\w+\.)*(\w+)'>$")
+
+
+def failure_message(message: str) -> str:
+    """Return pytest's failure message as a person reads it, whole.
+
+    The tests' own failures (`pytest.fail`) lose their `Failed: ` prefix; an
+    exception the implementation raised reads `raised Name: message`, without
+    its module, and without the name twice when the message repeats it.
+    """
+    if message.startswith("Failed: "):
+        message = message.removeprefix("Failed: ")
+        not_raised = _NOT_RAISED.match(message)
+        return f"did not raise {not_raised.group(1)}" if not_raised else message
+    raised = _RAISED.match(message)
+    if raised is None:
+        return message
+    name, text = raised.group(1), (raised.group(2) or "").strip()
+    text = text.removeprefix(name + ": ")
+    return f"raised {name}" if text in ("", name) else f"raised {name}: {text}"

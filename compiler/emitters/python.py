@@ -431,6 +431,23 @@ def _items(value: ir.Value) -> list[object]:
 
 # --- The model of the conformance tests -----------------------------------------
 
+#: Names the generated test module defines or imports: an argument variable of
+#: the same name would shadow them.
+TEST_NAMES = RESERVED_MEMBERS | frozenset(
+    """result raised pytest contextlib copy dataclasses enum math os signal types
+    typing""".split()
+)
+
+
+@dataclass(frozen=True)
+class PyArgument:
+    """One argument of a test's call, bound to a variable when the call could change it."""
+
+    name: str
+    """The variable, or empty when the value is passed inline (it cannot change)."""
+    annotation: str
+    value: str
+
 
 @dataclass(frozen=True)
 class PyTest:
@@ -439,57 +456,126 @@ class PyTest:
     name: str
     title: str
     rule: str
-    call: str
-    """The call of the implementation, such as `_IMPL.area(ShapeCircle(radius=1.0))`."""
-    check: Literal["equals", "is", "approx", "approx_tree", "raises"]
-    """How the result is checked: `==`, `is` (None and bools), approximately, or raised."""
+    method: str
+    arguments: tuple[PyArgument, ...]
+    check: Literal["equals", "raises"]
+    """Whether the result is compared, or an error is expected."""
     expected: str = ""
     tolerance: str = ""
+    """For `~=`: the tolerance of every float in the result."""
     error: str = ""
-    fields: tuple[tuple[str, str, str], ...] = ()
-    """Fields of a raised error to check: (attribute, `==` or `is`, value)."""
+    fields: tuple[tuple[str, str], ...] = ()
+    """Fields of a raised error to check: (attribute, value)."""
+
+    @property
+    def call(self) -> str:
+        """Return the call of the implementation, such as `_IMPL.area(shape)`."""
+        args = ", ".join(a.name or a.value for a in self.arguments)
+        return f"_IMPL.{self.method}({args})"
+
+    @property
+    def watched(self) -> tuple[PyArgument, ...]:
+        """Return the arguments the test checks are unchanged after the call."""
+        return tuple(a for a in self.arguments if a.name)
 
 
-def _operator(value: ir.Value) -> str:
-    """Return `is` for singletons (an int is never `True`), `==` for the rest."""
-    return "is" if value.kind in ("none", "bool") else "=="
+class Mutability:
+    """Answers whether a value can be changed in place: whether it can hold a list or map."""
+
+    def __init__(self, spec: ir.Spec) -> None:
+        self.decls = {t.name: t for t in spec.types}
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, ref: ir.TypeRef) -> bool:
+        if ref.kind in ("list", "map"):
+            return True
+        if ref.kind == "optional":
+            return self(ref.args[0])
+        if ref.kind == "named":
+            return self.named(str(ref.name))
+        return False
+
+    def value(self, value: ir.Value) -> bool:
+        """Return whether an argument's value can change (a circle of a shape cannot)."""
+        if isinstance(value, ir.VariantValue):
+            decl = self.decls.get(value.variant)
+            assert isinstance(decl, ir.Variant)
+            tag = next(t for t in decl.tags if t.name == value.tag)
+            return any(self(f.type) for f in tag.fields)
+        return value.kind != "none" and self(value.type)
+
+    def named(self, name: str) -> bool:
+        """Return whether a declaration's values can change (cycles count as no)."""
+        if name not in self.known:
+            self.known[name] = False
+            decl = self.decls.get(name)
+            refs: list[ir.TypeRef] = []
+            if isinstance(decl, ir.Alias):
+                refs = [decl.target]
+            elif isinstance(decl, ir.Record):
+                refs = [f.type for f in decl.fields]
+            elif isinstance(decl, ir.Variant):
+                refs = [f.type for tag in decl.tags for f in tag.fields]
+            self.known[name] = any(self(r) for r in refs)
+        return self.known[name]
 
 
-def conformance_tests(spec: ir.Spec, names: Names, value: PyValues) -> list[PyTest]:
-    """Return the test of every example, in source order."""
-    return [conformance_test(spec, names, value, case) for case in code.cases(spec)]
+class TestsModel:
+    """Builds the test of every example of one spec."""
 
+    def __init__(self, spec: ir.Spec, names: Names, value: PyValues) -> None:
+        self.spec = spec
+        self.names = names
+        self.value = value
+        self.type = PyTypes(spec, lambda name: value._use(names.types[name]))
+        self.mutable = Mutability(spec)
+        self.functions = {f.name: f for f in spec.functions}
+        self.decls = {t.name: t for t in spec.types}
 
-def conformance_test(
-    spec: ir.Spec, names: Names, value: PyValues, case: code.Case
-) -> PyTest:
-    """Return the test of one example."""
-    e = case.example
-    fn = spec.function(e.function)
-    assert fn is not None
-    args = ", ".join(value(a) for a in e.args)
-    call = f"_IMPL.{names.methods[fn.name]}({args})"
-    test = PyTest(names.tests[case.title], case.title, case.rule, call, "equals")
-    if e.raises is not None:
-        decl = spec.type(e.raises.error)
-        assert isinstance(decl, ir.Error)
-        attrs = fields_of(decl)
-        checks = tuple(
-            (attrs[f.name], _operator(f.value), value(f.value)) for f in e.raises.fields
+    def tests(self) -> list[PyTest]:
+        """Return the test of every example, in source order."""
+        return [self.test(case) for case in code.cases(self.spec)]
+
+    def arguments(
+        self, fn: ir.Function, args: list[ir.Value]
+    ) -> tuple[PyArgument, ...]:
+        """Return the call's arguments; those a call could change get a variable."""
+        local = members([p.name for p in fn.params], TEST_NAMES)
+        return tuple(
+            PyArgument(
+                local[p.name] if self.mutable.value(a) else "",
+                self.type(p.type),
+                self.value(a),
+            )
+            for p, a in zip(fn.params, args)
         )
-        error = value._use(names.types[e.raises.error])
-        return replace(test, check="raises", error=error, fields=checks)
-    assert e.result is not None
-    test = replace(test, expected=value(e.result))
-    if e.expect == "approx":
-        flat = code.resolve_alias(spec, fn.returns) == ir.TypeRef(
-            kind="primitive", name="float"
+
+    def test(self, case: code.Case) -> PyTest:
+        """Return the test of one example."""
+        e = case.example
+        fn = self.functions[e.function]
+        test = PyTest(
+            self.names.tests[case.title],
+            case.title,
+            case.rule,
+            self.names.methods[fn.name],
+            self.arguments(fn, e.args),
+            "equals",
         )
-        tolerance = code.float_literal(e.tolerance or 1e-6)
-        return replace(
-            test, check="approx" if flat else "approx_tree", tolerance=tolerance
-        )
-    return replace(test, check="is" if _operator(e.result) == "is" else "equals")
+        if e.raises is not None:
+            decl = self.decls[e.raises.error]
+            assert isinstance(decl, ir.Error)
+            attrs = fields_of(decl)
+            checks = tuple(
+                (attrs[f.name], self.value(f.value)) for f in e.raises.fields
+            )
+            error = self.value._use(self.names.types[e.raises.error])
+            return replace(test, check="raises", error=error, fields=checks)
+        assert e.result is not None
+        test = replace(test, expected=self.value(e.result))
+        if e.expect == "approx":
+            return replace(test, tolerance=code.float_literal(e.tolerance or 1e-6))
+        return test
 
 
 # --- The emitter ------------------------------------------------------------------
@@ -516,7 +602,7 @@ class PythonEmitter(code.CodeEmitter):
         model = TypesModel(spec, names)
         decls = model.decls()
         test_values = PyValues(spec, names)
-        tests = conformance_tests(spec, names, test_values)
+        tests = TestsModel(spec, names, test_values).tests()
         context = dict(
             spec=spec,
             header=header(spec),
