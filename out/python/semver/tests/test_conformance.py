@@ -3,11 +3,20 @@
 
 A test whose operation still raises NotImplementedError is skipped as
 "not implemented: rule <id>"; `specc test --target python` reports it so.
+Results are compared exactly by the spec's type (a bool is never an int, a
+float never stands for an int), arguments must be unchanged after the call,
+and each test fails after SPECC_TIMEOUT seconds (10 unless set).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
+import enum
+import math
+import os
+import signal
 import typing
 
 import pytest
@@ -17,125 +26,250 @@ from semver.implementation import Semver
 from semver.types import InvalidVersion, Order, Part, Version
 
 _IMPL: SemverApi = Semver()
+_TIMEOUT = float(os.environ.get("SPECC_TIMEOUT", "10"))
+
+
+@pytest.fixture(autouse=True)
+def _time_limit() -> typing.Iterator[None]:
+    """Fail a test that runs longer than _TIMEOUT seconds (where SIGALRM exists)."""
+    if _TIMEOUT <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        pytest.fail(f"timed out after {_TIMEOUT:g} s", pytrace=False)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager
-def _skip_unimplemented(rule: str) -> typing.Iterator[None]:
-    """Skip the test as not implemented when the operation raises NotImplementedError."""
+def _calling(rule: str, /, **arguments: object) -> typing.Iterator[None]:
+    """Skip the test while the operation is not implemented; fail if it changes an argument."""
+    before = copy.deepcopy(arguments)
     try:
         yield
     except NotImplementedError:
         pytest.skip(f"not implemented: rule {rule}")
+    finally:
+        for name, value in arguments.items():
+            difference = _difference(name, before[name], value, None)
+            if difference:
+                pytest.fail(
+                    f"argument `{name}` was changed in place: {difference}",
+                    pytrace=False,
+                )
+
+
+def _expect(
+    actual: object,
+    expected: object,
+    path: str = "result",
+    tolerance: float | None = None,
+) -> None:
+    """Fail unless ``actual`` equals ``expected`` exactly by type (floats within ``tolerance``)."""
+    difference = _difference(path, expected, actual, tolerance)
+    if difference:
+        pytest.fail(difference, pytrace=False)
+
+
+def _difference(
+    path: str, expected: object, actual: object, tolerance: float | None
+) -> str:
+    """Return where and how ``actual`` differs from ``expected``, or "" when it does not.
+
+    The expected value was built from the spec's types, so its Python types are
+    the spec's: a bool matches only a bool, an int only an int (never a bool or
+    a float), a float a float or an int (the spec accepts integer literals
+    where a float is expected), and records, variants, lists, maps and
+    optionals match only their own kind, field by field and item by item.
+    """
+    if expected is None or isinstance(expected, (bool, enum.Enum)):
+        same = actual is expected
+    elif isinstance(expected, float):
+        number = isinstance(actual, (int, float)) and not isinstance(actual, bool)
+        same = number and _close(expected, float(typing.cast(float, actual)), tolerance)
+    elif isinstance(expected, int):
+        same = type(actual) is int and actual == expected
+    elif isinstance(expected, (str, bytes)):
+        same = type(actual) is type(expected) and actual == expected
+    elif isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return _mismatch(path, expected, actual)
+        for index, (want, got) in enumerate(zip(expected, actual)):
+            found = _difference(f"{path}[{index}]", want, got, tolerance)
+            if found:
+                return found
+        return ""
+    elif isinstance(expected, dict):
+        return _dict_difference(path, expected, actual, tolerance)
+    elif dataclasses.is_dataclass(expected):
+        if type(actual) is not type(expected):
+            return _mismatch(path, expected, actual)
+        for field in dataclasses.fields(expected):
+            want, got = getattr(expected, field.name), getattr(actual, field.name)
+            found = _difference(f"{path}.{field.name}", want, got, tolerance)
+            if found:
+                return found
+        return ""
+    else:
+        same = actual == expected
+    return "" if same else _mismatch(path, expected, actual)
+
+
+def _dict_difference(
+    path: str, expected: dict[object, object], actual: object, tolerance: float | None
+) -> str:
+    """Return how a map differs: its kind, its keys (by type too), then its values."""
+    if not isinstance(actual, dict) or len(actual) != len(expected):
+        return _mismatch(path, expected, actual)
+    keys = {key: key for key in actual}
+    for key, want in expected.items():
+        if key not in keys:
+            return f"{path}: expected key {key!r}, got {actual!r}"
+        found = _difference(f"{path} key {key!r}", key, keys[key], None)
+        found = found or _difference(f"{path}[{key!r}]", want, actual[key], tolerance)
+        if found:
+            return found
+    return ""
+
+
+def _close(expected: float, actual: float, tolerance: float | None) -> bool:
+    """Return whether two floats are equal (NaN equals NaN), or within ``tolerance``."""
+    if math.isnan(expected) or math.isnan(actual):
+        return math.isnan(expected) and math.isnan(actual)
+    if tolerance is None or math.isinf(expected):
+        return actual == expected
+    return abs(actual - expected) <= max(tolerance * abs(expected), tolerance)
+
+
+def _mismatch(path: str, expected: object, actual: object) -> str:
+    """Return the message of one difference, naming both types."""
+    return f"{path}: expected {_shown(expected)}, got {_shown(actual)}"
+
+
+def _shown(value: object) -> str:
+    """Return a value with its type: `int 0`, `bool False`, `Priority.HIGH`."""
+    if value is None or dataclasses.is_dataclass(value):
+        return repr(value)
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    return f"{type(value).__name__} {value!r}"
 
 
 def test_parse_1() -> None:
     """parse #1: parse("1.2.3") == {major: 1, minor: 2, patch: 3}"""
-    with _skip_unimplemented("parse"):
+    with _calling("parse"):
         result = _IMPL.parse("1.2.3")
-    assert result == Version(major=1, minor=2, patch=3)
+    _expect(result, Version(major=1, minor=2, patch=3))
 
 
 def test_parse_2() -> None:
     """parse #2: parse("0.10.0-rc.1") == {major: 0, minor: 10, patch: 0, pre: "rc.1"}"""
-    with _skip_unimplemented("parse"):
+    with _calling("parse"):
         result = _IMPL.parse("0.10.0-rc.1")
-    assert result == Version(major=0, minor=10, patch=0, pre="rc.1")
+    _expect(result, Version(major=0, minor=10, patch=0, pre="rc.1"))
 
 
 def test_parse_3() -> None:
     """parse #3: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}"""
-    with pytest.raises(InvalidVersion) as raised, _skip_unimplemented("parse"):
+    with pytest.raises(InvalidVersion) as raised, _calling("parse"):
         _IMPL.parse("1.02.3")
-    assert raised.value.text == "1.02.3"
+    _expect(raised.value.text, "1.02.3", "error.text")
 
 
 def test_parse_4() -> None:
     """parse #4: parse("1.2") raises InvalidVersion{text: "1.2"}"""
-    with pytest.raises(InvalidVersion) as raised, _skip_unimplemented("parse"):
+    with pytest.raises(InvalidVersion) as raised, _calling("parse"):
         _IMPL.parse("1.2")
-    assert raised.value.text == "1.2"
+    _expect(raised.value.text, "1.2", "error.text")
 
 
 def test_parse_5() -> None:
     """parse #5: parse(" 1.2.3") raises InvalidVersion"""
-    with pytest.raises(InvalidVersion), _skip_unimplemented("parse"):
+    with pytest.raises(InvalidVersion), _calling("parse"):
         _IMPL.parse(" 1.2.3")
 
 
 def test_compare_1() -> None:
     """compare #1: compare({major: 1, minor: 2, patch: 3}, {major: 1, minor: 10, patch: 0}) == less"""
-    with _skip_unimplemented("compare"):
+    with _calling("compare"):
         result = _IMPL.compare(
             Version(major=1, minor=2, patch=3), Version(major=1, minor=10, patch=0)
         )
-    assert result == Order.LESS
+    _expect(result, Order.LESS)
 
 
 def test_compare_2() -> None:
     """compare #2: compare({major: 2, minor: 0, patch: 0}, {major: 2, minor: 0, patch: 0}) == equal"""
-    with _skip_unimplemented("compare"):
+    with _calling("compare"):
         result = _IMPL.compare(
             Version(major=2, minor=0, patch=0), Version(major=2, minor=0, patch=0)
         )
-    assert result == Order.EQUAL
+    _expect(result, Order.EQUAL)
 
 
 def test_compare_3() -> None:
     """compare #3: compare({major: 1, minor: 0, patch: 0}, {major: 1, minor: 0, patch: 0, pre: "beta"}) == greater"""
-    with _skip_unimplemented("compare"):
+    with _calling("compare"):
         result = _IMPL.compare(
             Version(major=1, minor=0, patch=0),
             Version(major=1, minor=0, patch=0, pre="beta"),
         )
-    assert result == Order.GREATER
+    _expect(result, Order.GREATER)
 
 
 def test_compare_4() -> None:
     """compare #4: compare({major: 1, minor: 0, patch: 0, pre: "alpha"}, {major: 1, minor: 0, patch: 0, pre: "beta"}) == less"""
-    with _skip_unimplemented("compare"):
+    with _calling("compare"):
         result = _IMPL.compare(
             Version(major=1, minor=0, patch=0, pre="alpha"),
             Version(major=1, minor=0, patch=0, pre="beta"),
         )
-    assert result == Order.LESS
+    _expect(result, Order.LESS)
 
 
 def test_bump_1() -> None:
     """bump #1: bump({major: 1, minor: 2, patch: 3}, patch) == {major: 1, minor: 2, patch: 4}"""
-    with _skip_unimplemented("bump"):
+    with _calling("bump"):
         result = _IMPL.bump(Version(major=1, minor=2, patch=3), Part.PATCH)
-    assert result == Version(major=1, minor=2, patch=4)
+    _expect(result, Version(major=1, minor=2, patch=4))
 
 
 def test_bump_2() -> None:
     """bump #2: bump({major: 1, minor: 2, patch: 3}, minor) == {major: 1, minor: 3, patch: 0}"""
-    with _skip_unimplemented("bump"):
+    with _calling("bump"):
         result = _IMPL.bump(Version(major=1, minor=2, patch=3), Part.MINOR)
-    assert result == Version(major=1, minor=3, patch=0)
+    _expect(result, Version(major=1, minor=3, patch=0))
 
 
 def test_bump_3() -> None:
     """bump #3: bump({major: 1, minor: 2, patch: 3, pre: "rc.1"}, major) == {major: 2, minor: 0, patch: 0}"""
-    with _skip_unimplemented("bump"):
+    with _calling("bump"):
         result = _IMPL.bump(Version(major=1, minor=2, patch=3, pre="rc.1"), Part.MAJOR)
-    assert result == Version(major=2, minor=0, patch=0)
+    _expect(result, Version(major=2, minor=0, patch=0))
 
 
 def test_newest_1() -> None:
     """newest #1: newest([]) == none"""
-    with _skip_unimplemented("newest"):
-        result = _IMPL.newest([])
-    assert result is None
+    versions: list[Version] = []
+    with _calling("newest", versions=versions):
+        result = _IMPL.newest(versions)
+    _expect(result, None)
 
 
 def test_newest_2() -> None:
     """newest #2: newest([{major: 1, minor: 0, patch: 0}, {major: 1, minor: 4, patch: 0}, {major: 1, minor: 2, patch: 9}]) == {major: 1, minor: 4, patch: 0}"""
-    with _skip_unimplemented("newest"):
-        result = _IMPL.newest(
-            [
-                Version(major=1, minor=0, patch=0),
-                Version(major=1, minor=4, patch=0),
-                Version(major=1, minor=2, patch=9),
-            ]
-        )
-    assert result == Version(major=1, minor=4, patch=0)
+    versions: list[Version] = [
+        Version(major=1, minor=0, patch=0),
+        Version(major=1, minor=4, patch=0),
+        Version(major=1, minor=2, patch=9),
+    ]
+    with _calling("newest", versions=versions):
+        result = _IMPL.newest(versions)
+    _expect(result, Version(major=1, minor=4, patch=0))
