@@ -436,8 +436,10 @@ def _print_results(results: list) -> None:  # type: ignore[type-arg]
 def _register_commands() -> None:
     """Add the commands that live in their own modules."""
     from specc.cli_diff import diff
+    from specc.cli_implement import implement
 
     main.add_command(diff)
+    main.add_command(implement)
 
 
 _register_commands()

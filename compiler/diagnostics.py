@@ -91,6 +91,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E134": (E, "specc.lock cannot be read"),
     "E135": (E, "no generated implementation passed its conformance tests"),
     "E136": (E, "the specs have no behavioural examples to evaluate"),
+    "E137": (E, "the implementation file is not an untouched scaffold"),
     # External emitters (`specc-emit-NAME` on PATH).
     "E140": (E, "an external emitter failed"),
     "E141": (E, "an external emitter timed out"),

@@ -227,6 +227,12 @@ class Client:
             answers.append(Answer(entry.answer, key, key not in fresh))
         return answers
 
+    def reuse(self, artifact: str, keys: Sequence[str]) -> None:
+        """Record answers an earlier run recorded for ``artifact`` as used again."""
+        for key in keys:
+            self.lock.record(artifact, key)
+        self.stats.add(from_lock=len(keys))
+
     def _fetch_all(self, missing: dict[str, Request]) -> set[str]:
         """Send requests with at most `concurrency` in flight; stop at the first failure.
 

@@ -138,6 +138,11 @@ def apply(plan: Plan) -> None:
     _atomic_write(path, data)
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so that a reader sees the old bytes or the new, never half."""
+    _atomic_write(path, data)
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.specc-tmp-{os.getpid()}")

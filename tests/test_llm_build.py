@@ -102,7 +102,9 @@ def test_frozen_names_the_artifact_and_rule_missing_from_the_lock(
     assert prompt_of_bump
     # Change the rule `bump`: its request changes, so the lock has no answer.
     spec = project / "specs/semver.spec.md"
-    spec.write_text(spec.read_text().replace("Bumping MUST drop", "Bumping MUST always drop", 1))
+    spec.write_text(
+        spec.read_text().replace("Bumping MUST drop", "Bumping MUST always drop", 1)
+    )
     monkeypatch.delenv("OPENAI_BASE_URL")  # --frozen needs no endpoint
     sent = len(llm_server.log)
     result = _build(cli, project, "--frozen")
@@ -119,7 +121,7 @@ def test_no_endpoint_means_templates_and_one_notice(cli, project, no_llm_env):
     result = _build(cli, project, "--llm")
     assert result.exit_code == 0
     assert result.output.count("no LLM endpoint is configured") == 1
-    assert "class=\"generated\"" not in (project / "out/docs/semver.html").read_text()
+    assert 'class="generated"' not in (project / "out/docs/semver.html").read_text()
     assert not (project / "specs/specc.lock").exists()
 
 
