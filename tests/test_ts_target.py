@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -85,6 +86,26 @@ def tsc(package: Path, modules: Path) -> subprocess.CompletedProcess[str]:
 def specc_test(cli, out: Path, *extra: str):  # type: ignore[no-untyped-def]
     """Run `specc test --target ts` on the shared examples."""
     return cli("test", str(EXAMPLES), "--target", "ts", "--out", str(out), *extra)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_typescript(
+    tmp_path_factory: pytest.TempPathFactory, ts_node_modules: Path
+) -> Iterator[Path]:
+    """Point specc's cache at one holding the suite's TypeScript install (no download)."""
+    from specc.conformance.ts_toolchain import default_versions, install_dir
+
+    cache = tmp_path_factory.mktemp("specc-cache")
+    before = os.environ.get("SPECC_CACHE_DIR")
+    os.environ["SPECC_CACHE_DIR"] = str(cache)
+    folder = install_dir(default_versions())
+    folder.parent.mkdir(parents=True)
+    folder.symlink_to(ts_node_modules.parent, target_is_directory=True)
+    yield cache
+    if before is None:
+        del os.environ["SPECC_CACHE_DIR"]
+    else:
+        os.environ["SPECC_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="module")
@@ -407,7 +428,7 @@ def scaffold_out(tmp_path_factory) -> Path:
 def test_fresh_scaffold_reports_every_example_not_implemented(
     cli, scaffold_out
 ) -> None:
-    """One TODO line per example, a summary line, exit 0 (npm install done by specc)."""
+    """One TODO line per example, a summary line, exit 0 (compiled with the shared tsc)."""
     done = specc_test(cli, scaffold_out)
     assert done.exit_code == 0, done.output
     from specc.emitters.code import cases
@@ -425,7 +446,7 @@ def test_fresh_scaffold_reports_every_example_not_implemented(
         == f"{len(want)} examples: 0 passed, 0 failed, {len(want)} not implemented"
     )
     for spec_id in CODE_SPECS:
-        assert (scaffold_out / "ts" / spec_id / "node_modules" / "typescript").is_dir()
+        assert not (scaffold_out / "ts" / spec_id / "node_modules").exists()
 
 
 def test_fresh_scaffold_fails_with_require_all(cli, scaffold_out) -> None:
@@ -606,11 +627,20 @@ SHOP_FAULTS = {
         "throw new OutOfStock(item, wanted, available);",
     ),
     "always_throws": ("if (wanted > available) throw", "if (wanted >= 0) throw"),
+    "endless_negate": ("return -x;", "while (true) {}"),
+    "one_wrong_of_forty": (
+        "return xs.map((x) => -x);",
+        "return xs.map((x) => (x === 20 ? 99 : -x));",
+    ),
+    "throws_quotes": (
+        "return available - wanted;",
+        'throw new Error(`can\'t "take" it`);',
+    ),
 }
 
 
 def run_shop(
-    cli, folder: Path, modules: Path, *faults: str, extra: tuple[str, ...] = ()
+    cli, folder: Path, *faults: str, test: bool = True
 ) -> tuple[int, dict[tuple[str, int], dict]]:
     """Build shop.spec.md, implement it (with ``faults``), return `specc test` rows."""
     out = folder / "out"
@@ -622,7 +652,8 @@ def run_shop(
         source = source.replace(correct, wrong)
     package = out / "ts" / "shop"
     (package / "src" / "impl.ts").write_text(source)
-    link_modules(package, modules)
+    if not test:
+        return 0, {}
     done = cli(
         "test", str(SHOP), "--target", "ts", "--out", str(out), "--format", "json"
     )
@@ -631,25 +662,24 @@ def run_shop(
 
 
 def test_idiomatic_implementation_with_negative_zero_passes(
-    cli, tmp_path: Path, ts_node_modules: Path
+    cli, tmp_path: Path
 ) -> None:
     """`return -x` for negate(0) == 0 passes, also inside lists, options, records,
     variants and maps: integers compare as numbers."""
-    code, rows = run_shop(cli, tmp_path, ts_node_modules)
+    code, rows = run_shop(cli, tmp_path)
     assert {k: r["message"] for k, r in rows.items() if r["status"] != "passed"} == {}
-    assert len(rows) == 13
+    assert len(rows) == 14
     assert code == 0
 
 
 def test_wrong_type_mutated_input_and_swapped_error_fields_fail(
-    cli, tmp_path: Path, ts_node_modules: Path
+    cli, tmp_path: Path
 ) -> None:
     """A bool for an int, an argument sorted in place and two error fields swapped
     each fail exactly their example, under their rule, saying what is wrong."""
     code, rows = run_shop(
         cli,
         tmp_path,
-        ts_node_modules,
         "bool_for_int",
         "sorts_in_place",
         "swapped_fields",
@@ -665,7 +695,7 @@ def test_wrong_type_mutated_input_and_swapped_error_fields_fail(
 
 
 def test_error_fields_are_one_object_so_positional_arguments_do_not_compile(
-    cli, tmp_path: Path, ts_node_modules: Path
+    cli, tmp_path: Path
 ) -> None:
     """`new OutOfStock(item, wanted, available)` is a type error: fields go by name."""
     out = tmp_path / "out"
@@ -675,7 +705,7 @@ def test_error_fields_are_one_object_so_positional_arguments_do_not_compile(
         "  constructor(fields: { item: string; wanted: number; available: number }) {"
         in types
     )
-    code, rows = run_shop(cli, tmp_path, ts_node_modules, "positional_error")
+    code, rows = run_shop(cli, tmp_path, "positional_error")
     assert code == 1
     assert {r["status"] for r in rows.values()} == {"failed"}
     assert (
@@ -683,13 +713,118 @@ def test_error_fields_are_one_object_so_positional_arguments_do_not_compile(
     )
 
 
-def test_an_unexpected_error_is_named_once(
-    cli, tmp_path: Path, ts_node_modules: Path
-) -> None:
+def test_an_unexpected_error_is_named_once(cli, tmp_path: Path) -> None:
     """A thrown error reads `OutOfStock: item=…`, never `OutOfStock: OutOfStock: …`."""
-    code, rows = run_shop(cli, tmp_path, ts_node_modules, "always_throws")
+    code, rows = run_shop(cli, tmp_path, "always_throws")
     assert rows["take", 1]["message"] == (
         "expected a result, but it threw OutOfStock: item=pen, wanted=2, available=5"
     )
     assert rows["take", 2]["status"] == "passed"
     assert code == 1
+
+
+# --- time limits ---------------------------------------------------------------
+
+
+def node_processes_in(folder: Path) -> list[str]:
+    """Return the command lines of running processes that mention ``folder``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(folder) in text:
+            found.append(text)
+    return found
+
+
+def shop_spec():  # type: ignore[no-untyped-def]
+    """Return the IR of shop.spec.md."""
+    from specc.frontend import compile_file
+
+    return compile_file(SHOP).spec
+
+
+def test_an_endless_loop_times_out_and_the_other_examples_still_report(
+    cli, tmp_path: Path
+) -> None:
+    """A synchronous `while (true) {}` (which blocks node's event loop) fails each
+    example that reaches it with "timed out after 2 s"; the rest report; no node
+    process is left behind."""
+    from specc.conformance.ts import run
+
+    run_shop(cli, tmp_path, "endless_negate", test=False)
+    started = time.monotonic()
+    results = run(tmp_path / "out" / "ts", shop_spec(), timeout=2)
+    elapsed = time.monotonic() - started
+    status = {(r.rule, r.example): (r.status, r.message) for r in results}
+    assert status["negate", 1] == ("failed", "timed out after 2 s")
+    assert status["negate", 2] == ("failed", "timed out after 2 s")
+    others = {k: v for k, v in status.items() if k[0] != "negate" or k[1] > 2}
+    assert set(others.values()) == {("passed", "")}
+    assert len(others) == 12
+    assert 4 <= elapsed < 30
+    assert node_processes_in(tmp_path / "out") == []
+
+
+def test_default_time_limit_is_ten_seconds() -> None:
+    """The runner's limit is 10 s per example unless the caller gives another."""
+    import inspect
+
+    from specc.conformance.ts import run
+
+    assert inspect.signature(run).parameters["timeout"].default == 10.0
+
+
+# --- failure messages ------------------------------------------------------------
+
+
+def test_failure_messages_keep_diff_lines_and_quotes_whole(cli, tmp_path: Path) -> None:
+    """node's diff (with its own `...` lines) and a message holding both kinds of
+    quotes reach the report whole."""
+    code, rows = run_shop(cli, tmp_path, "one_wrong_of_forty", "throws_quotes")
+    diff = rows["negate", 4]["message"].splitlines()
+    assert diff[0] == "Expected values to be strictly deep-equal:"
+    assert diff.count("...") == 2
+    assert "+   99," in diff and "-   -20," in diff
+    assert diff[-1] == "  ]"
+    assert rows["take", 1]["message"] == (
+        'expected a result, but it threw Error: can\'t "take" it'
+    )
+    assert code == 1
+
+
+# --- one TypeScript install ------------------------------------------------------
+
+
+def test_one_typescript_install_serves_every_package(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first spec installs TypeScript into specc's cache; the second, tested with
+    no npm on PATH at all, reuses it; neither package gets a node_modules."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SPECC_CACHE_DIR", str(cache))
+    first = cli(
+        "test", str(EXAMPLES / "todo.spec.md"), "--target", "ts",
+        "--out", str(tmp_path / "one"),
+    )  # fmt: skip
+    assert first.exit_code == 0, first.output
+    installs = sorted((cache / "node").iterdir())
+    assert len(installs) == 1
+    tsc = installs[0] / "node_modules" / "typescript" / "package.json"
+    stamp = tsc.stat().st_mtime_ns
+    only_node = tmp_path / "bin"
+    only_node.mkdir()
+    (only_node / "node").symlink_to(shutil.which("node") or "node")
+    monkeypatch.setenv("PATH", str(only_node))
+    second = cli(
+        "test", str(EXAMPLES / "geometry.spec.md"), "--target", "ts",
+        "--out", str(tmp_path / "two"),
+    )  # fmt: skip
+    assert second.exit_code == 0, second.output
+    assert "not implemented" in second.output
+    assert sorted((cache / "node").iterdir()) == installs
+    assert tsc.stat().st_mtime_ns == stamp
+    assert not (tmp_path / "one" / "ts" / "todo" / "node_modules").exists()
+    assert not (tmp_path / "two" / "ts" / "geometry" / "node_modules").exists()
