@@ -47,6 +47,7 @@ class PodcastEmitter(Emitter):
 
     name = "podcast"
     description = "Podcast script walking through every rule: script.md and script.json"
+    llm_backend = True
 
     class Options(BaseOptions):
         """Options of the podcast target."""
@@ -82,6 +83,10 @@ class PodcastEmitter(Emitter):
         script = write_script(
             spec, ctx.env, options.speakers, options.minutes, options.max_minutes
         )
+        if ctx.llm is not None:
+            from specc.emitters.podcast_llm import converse
+
+            script = converse(ctx, spec, script)
         ctx.diagnostics.extend(missed_targets(spec, script))
         root = script_dir(spec)
         yield OutputFile(f"{root}/script.json", to_json(script))
