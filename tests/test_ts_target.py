@@ -828,3 +828,74 @@ def test_one_typescript_install_serves_every_package(
     assert tsc.stat().st_mtime_ns == stamp
     assert not (tmp_path / "one" / "ts" / "todo" / "node_modules").exists()
     assert not (tmp_path / "two" / "ts" / "geometry" / "node_modules").exists()
+
+
+# --- integers beyond 2^53 ----------------------------------------------------------
+
+BIGIDS = ROOT / "tests" / "impls" / "ts" / "bigids.spec.md"
+
+
+def test_unsafe_integer_caret_points_at_the_literal(tmp_path: Path) -> None:
+    """E084 points at the literal itself, in an example, an indented example and
+    a field default, underlining the whole number."""
+    from specc.build import build
+
+    spec = tmp_path / "ids.spec.md"
+    spec.write_text(
+        BIGIDS.read_text().replace(
+            "  next_id(-1) == 0", "  next_id(-1) == -9007199254740995"
+        )
+    )
+    result = build([str(spec)], ["ts"], tmp_path / "out")
+    assert not result.ok
+    where = [
+        (d.span.line, d.span.col, d.span.end_col, d.message.split()[0])
+        for d in result.diagnostics
+        if d.code == "E084"
+    ]
+    assert where == [
+        (11, 27, 43, "9007199254740993"),
+        (19, 9, 25, "9007199254740993"),
+        (19, 30, 46, "9007199254740994"),
+        (20, 18, 35, "-9007199254740995"),
+        (21, 9, 28, "9223372036854775807"),
+        (22, 17, 33, "9007199254740994"),
+        (22, 42, 58, "9007199254740993"),
+    ]
+    assert all("-O ts.int=bigint" in d.hint for d in result.diagnostics)
+
+
+def test_bigint_option_builds_and_compares_bigints(cli, tmp_path: Path) -> None:
+    """With `-O ts.int=bigint` such a spec builds: `int` is `bigint` in types, API
+    and tests (literals `123n`); a correct implementation passes, one that goes
+    through `number` loses precision and fails."""
+    out = tmp_path / "out"
+    option = ("-O", "ts.int=bigint")
+    done = cli("build", str(BIGIDS), "--target", "ts", "--out", str(out), *option)
+    assert done.exit_code == 0, done.output
+    package = out / "ts" / "bigids"
+    types = (package / "src" / "types.ts").read_text()
+    assert "  n: bigint;\n  seen: bigint[];\n" in types
+    assert "n: fields.n ?? 9007199254740993n," in types
+    assert "  readonly limit: bigint;\n" in types
+    api = (package / "src" / "api.ts").read_text()
+    assert "  nextId(id: bigint): bigint;" in api
+    assert "  half(x: number): number;" in api
+    tests = (package / "test" / "conformance.test.ts").read_text()
+    assert "const expected: bigint = 9007199254740994n;" in tests
+    source = (BIGIDS.parent / "bigids.ts").read_text()
+    for broken in (False, True):
+        if broken:
+            source = source.replace("return id + 1n;", "return BigInt(Number(id) + 1);")
+        (package / "src" / "impl.ts").write_text(source)
+        done = cli(
+            "test", str(BIGIDS), "--target", "ts", "--out", str(out), *option,
+            "--format", "json",
+        )  # fmt: skip
+        rows = {(r["rule"], r["example"]): r for r in json.loads(done.stdout)}
+        failed = {k: r["message"] for k, r in rows.items() if r["status"] != "passed"}
+        if broken:
+            assert list(failed) == [("ids", 1)]
+            assert "+ 9007199254740992n\n- 9007199254740994n" in failed["ids", 1]
+        else:
+            assert failed == {} and len(rows) == 5

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable, Literal
 
 from specc import ir
 from specc.diagnostics import Diagnostic
@@ -91,6 +91,12 @@ class TsTypes(code.TypeMapper):
         "bytes": "Uint8Array",
     }
 
+    def __init__(
+        self, spec: ir.Spec, name: Callable[[str], str], int_type: str = "number"
+    ) -> None:
+        super().__init__(spec, name)
+        self.primitives = {**self.primitives, "int": int_type}
+
     def list(self, item: str) -> str:
         return f"{item}[]" if item.isidentifier() else f"Array<{item}>"
 
@@ -112,7 +118,9 @@ class TsValues(code.ValueRenderer):
         return "true" if v.value else "false"
 
     def render_int(self, v: ir.IntValue) -> str:
-        return str(v.value)
+        return (
+            f"{v.value}n" if self.types.primitives["int"] == "bigint" else str(v.value)
+        )
 
     def render_float(self, v: ir.FloatValue) -> str:
         return code.float_literal(v.value)
@@ -181,11 +189,14 @@ class TypeScriptEmitter(code.CodeEmitter):
         """Version range of the `typescript` dev dependency."""
         node_types: str = "^20.11.0"
         """Version range of the `@types/node` dev dependency."""
+        int: Literal["number", "bigint"] = "number"
+        """TypeScript type of the spec's `int`: `bigint` holds integers beyond 2^53."""
 
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's package."""
         root = code.package_dir(spec)
-        types = TsTypes(spec, ts_name)
+        int_type = getattr(ctx.options, "int", "number")
+        types = TsTypes(spec, ts_name, int_type)
         values = TsValues(types, tag_field(spec))
         base = identifier(pascal(spec.id), KEYWORDS)
         taken = {ts_name(t.name) for t in spec.types}
@@ -242,7 +253,8 @@ class TypeScriptEmitter(code.CodeEmitter):
             f"{root}/test/conformance.test.ts",
             render("ts/conformance.test.ts.jinja", **context),
         )
-        ctx.diagnostics.extend(unsafe_integers(spec))
+        if int_type == "number":
+            ctx.diagnostics.extend(unsafe_integers(spec))
 
 
 def _free(name: str, taken: set[str], suffix: str = "_") -> str:
@@ -253,30 +265,64 @@ def _free(name: str, taken: set[str], suffix: str = "_") -> str:
 
 
 def unsafe_integers(spec: ir.Spec) -> list[Diagnostic]:
-    """Return E084 for every int beyond 2^53, at the default or example holding it."""
+    """Return E084 for every int beyond 2^53, at the literal that writes it."""
     found: list[Diagnostic] = []
-    places: list[tuple[Span, list[ir.Value]]] = []
+    places: list[tuple[Span, str | None, list[ir.Value]]] = []
     for decl in spec.types:
         fields = [f for t in getattr(decl, "tags", []) for f in t.fields]
         for field in [*getattr(decl, "fields", []), *fields]:
-            places.append((field.span, [field.default] if field.default else []))
+            if field.default:
+                places.append((field.span, None, [field.default]))
     for example in spec.examples():
         wrote = [*example.args, *([example.result] if example.result else [])]
         if example.raises:
             wrote += [f.value for f in example.raises.fields]
-        places.append((example.span, wrote))
-    for span, values in places:
+        places.append((example.span, example.text, wrote))
+    lines: dict[int, str] | None = None
+    for span, text, values in places:
         for number in dict.fromkeys(n for v in values for n in _big_ints(v)):
+            if text is None:
+                lines = _declaration_lines(spec) if lines is None else lines
+                text = lines.get(span.line, "")[span.col - 1 :]
             found.append(
                 Diagnostic(
                     "E084",
                     f"{number} is beyond 2^53 and would lose precision as a "
                     "TypeScript number",
-                    span,
-                    "keep TypeScript-bound integers within ±9007199254740991",
+                    _literal_span(span, text, number),
+                    "keep TypeScript-bound integers within ±9007199254740991, "
+                    "or map `int` to `bigint` with `-O ts.int=bigint`",
                 )
             )
     return found
+
+
+def _declaration_lines(spec: ir.Spec) -> dict[int, str]:
+    """Return the source lines of the spec's `specc` blocks, by line number."""
+    blocks = [*spec.preamble, *(b for s in spec.walk() for b in s.content)]
+    lines: dict[int, str] = {}
+    for block in blocks:
+        if isinstance(block, ir.Declarations):
+            for offset, line in enumerate(block.source.splitlines(), 1):
+                lines[block.span.line + offset] = line
+    return lines
+
+
+def _literal_span(span: Span, text: str, number: int) -> Span:
+    """Return where ``number`` is written in ``text`` (which starts at ``span``)."""
+    from specc.lexer import LexError, tokenize
+
+    try:
+        tokens = tokenize(text, span.line, span.col, hash_comments=True)
+    except LexError:
+        return span
+    for token in tokens:
+        if token.kind == "int" and token.value == number:
+            end = token.col + len(token.text)
+            return span.model_copy(
+                update=dict(col=token.col, end_line=token.line, end_col=end)
+            )
+    return span
 
 
 def _big_ints(value: ir.Value) -> Iterable[int]:
