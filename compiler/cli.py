@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
@@ -42,8 +42,36 @@ def main() -> None:
 def _compile_all(paths: tuple[str, ...]) -> tuple[list[Compiled], list]:
     from specc.frontend import compile_file, find_specs
 
-    files, problems = find_specs(list(paths) or ["specs"])
+    files, problems = find_specs(_project(paths).paths)
     return [compile_file(f) for f in files], problems
+
+
+def _project(paths: Sequence[str], out_dir: str | None = None, templates=()):  # type: ignore[no-untyped-def]
+    """Return the command's inputs from the project configuration; exit 1 on its problems."""
+    from specc import project
+
+    found = project.inputs(paths, out_dir, templates)
+    stop_on_config_problems(found.problems)
+    return found
+
+
+def stop_on_config_problems(problems: list) -> None:  # type: ignore[type-arg]
+    """Print configuration problems with their source line, and exit 1 if there are any."""
+    if not problems:
+        return
+    from pathlib import Path
+
+    from specc.diagnostics import render
+    from specc.source import SourceFile
+
+    colour = sys.stderr.isatty()
+    for d in problems:
+        try:
+            source = SourceFile(d.span.path, Path(d.span.path).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            source = None
+        click.echo(render(d, source, colour) + "\n", err=True)
+    sys.exit(EXIT_ERRORS)
 
 
 def print_diagnostics(results: list[Compiled], extra: list, show_hints: bool) -> None:
@@ -182,13 +210,30 @@ def _parse_options(
     return options
 
 
-def _targets(value: str) -> list[str]:
+def _targets(value: str | None, config=None, default: str | None = "all") -> list[str]:  # type: ignore[no-untyped-def]
+    """Return the targets of `--target`, else the configured ones, else ``default``."""
     from specc.emitters import BUILTIN
 
-    names = [t.strip() for t in value.split(",") if t.strip()]
+    names = [t.strip() for t in (value or "").split(",") if t.strip()]
+    if not names and config is not None:
+        names = list(config.project.targets)
+    if not names and default is not None:
+        names = [default]
+    if not names:
+        raise click.UsageError(
+            "give --target NAME, or list targets in specc.toml ([targets.NAME])"
+        )
     if names == ["all"]:
         return list(BUILTIN)
     return list(dict.fromkeys(names))
+
+
+def _configure(project, targets: list[str], option_pairs: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """Return the emitter options for ``targets``: configured, then `-O`; exit on problems."""
+    from specc.project import check_targets, merge_options
+
+    stop_on_config_problems(check_targets(project.config, targets))
+    return merge_options(project.config, targets, _parse_options(option_pairs, targets))
 
 
 def _build_options(f):  # type: ignore[no-untyped-def]
@@ -212,10 +257,9 @@ def _build_options(f):  # type: ignore[no-untyped-def]
     f = click.option(
         "--out",
         "out_dir",
-        default="out",
-        show_default=True,
+        default=None,
         type=click.Path(file_okay=False),
-        help="Output folder.",
+        help="Output folder (default: the project's, else out).",
     )(f)
     return f
 
@@ -226,10 +270,10 @@ def _build_options(f):  # type: ignore[no-untyped-def]
     "--target",
     "-t",
     "target",
-    default="all",
-    show_default=True,
+    default=None,
     metavar="NAME[,NAME…]",
-    help="Targets to build, comma-separated, or `all`.",
+    help="Targets to build, comma-separated, or `all` "
+    "(default: the project's targets, else all).",
 )
 @_build_options
 @click.option(
@@ -250,13 +294,13 @@ def build(
     target: str,
     templates: tuple[str, ...],
     option_pairs: tuple[str, ...],
-    out_dir: str,
+    out_dir: str | None,
     check: bool,
     fmt: str,
     audio: bool,
     **llm_flags: Any,
 ) -> None:
-    """Build specs (files or folders; default specs/) into OUT/<target>/.
+    """Build specs (files or folders; default: the project's, else specs/) into OUT/<target>/.
 
     With --llm (or --frozen, or `llm = true` in specc.toml) the targets that
     have an LLM-assisted backend (docs, podcast) use it; see the README.
@@ -264,16 +308,18 @@ def build(
     from specc import cli_llm
     from specc.build import build as run_build
 
-    targets = _targets(target)
+    project = _project(paths, out_dir, templates)
+    out_dir = project.out_dir
+    targets = _targets(target, project.config)
     if audio and ("podcast" not in targets or check):
         raise click.UsageError("--audio goes with --target podcast and without --check")
-    options = _parse_options(option_pairs, targets)
-    session = cli_llm.start(paths, **llm_flags)
+    options = _configure(project, targets, option_pairs)
+    session = cli_llm.start(project.paths, **llm_flags)
     result = run_build(
-        list(paths) or ["specs"],
+        project.paths,
         targets,
         out_dir,
-        templates,
+        project.templates,
         options,
         check,
         llm=session.client,
@@ -354,9 +400,10 @@ def _report_build(result, fmt: str, check: bool) -> None:  # type: ignore[no-unt
     "--target",
     "-t",
     "target",
-    required=True,
+    default=None,
     metavar="NAME[,NAME…]",
-    help="Targets whose conformance tests to run, comma-separated.",
+    help="Targets whose conformance tests to run, comma-separated "
+    "(default: the project's targets).",
 )
 @_build_options
 @_format_option("`json` prints a list of {spec, rule, example, status, message}.")
@@ -370,7 +417,7 @@ def test_command(
     target: str,
     templates: tuple[str, ...],
     option_pairs: tuple[str, ...],
-    out_dir: str,
+    out_dir: str | None,
     fmt: str,
     require_all: bool,
 ) -> None:
@@ -383,9 +430,11 @@ def test_command(
     from specc import conformance
     from specc.build import build as run_build
 
-    targets = _targets(target)
-    options = _parse_options(option_pairs, targets)
-    result = run_build(list(paths) or ["specs"], targets, out_dir, templates, options)
+    project = _project(paths, out_dir, templates)
+    out_dir = project.out_dir
+    targets = _targets(target, project.config, default=None)
+    options = _configure(project, targets, option_pairs)
+    result = run_build(project.paths, targets, out_dir, project.templates, options)
     if not result.ok:
         _report_build(result, "text", False)
     results: list[conformance.Result] = []
@@ -437,9 +486,10 @@ def _register_commands() -> None:
     """Add the commands that live in their own modules."""
     from specc.cli_diff import diff
     from specc.cli_implement import implement
+    from specc.cli_project import config_command, init, new
 
-    main.add_command(diff)
-    main.add_command(implement)
+    for command in (diff, implement, init, new, config_command):
+        main.add_command(command)
 
 
 _register_commands()

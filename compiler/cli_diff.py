@@ -99,7 +99,9 @@ def _paired_files(old: str, new: str):  # type: ignore[no-untyped-def]
 
 def _default_paths() -> list[str]:
     """Return the project's spec paths (specs/ without a project config)."""
-    return ["specs"]
+    from specc.cli import _project
+
+    return _project(()).paths
 
 
 _LABELS = {"major": "BREAKING", "minor": "minor", "patch": "patch"}

@@ -1,25 +1,30 @@
-"""Project configuration: `specc.toml` beside the specs, one validated table per section."""
+"""Project configuration: `specc.toml` (or `[tool.specc]` in pyproject.toml), found by walking up."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from specc.diagnostics import Diagnostic
 from specc.source import Span
 
 CONFIG_NAME = "specc.toml"
+PYPROJECT = "pyproject.toml"
+SCHEMA_ID = "https://specc.dev/schema/specc-toml.json"
 
 
 class Section(BaseModel):
     """Base of every config table: unknown keys are errors, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True
+    )
 
 
 class LlmConfig(Section):
@@ -48,16 +53,63 @@ class LlmConfig(Section):
     says `Retry-After`."""
 
 
-#: Known tables: name -> model. Later sections register here.
+_TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+class ProjectConfig(Section):
+    """A whole `specc.toml`: where the specs are, what to build, and the `[llm]` table."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        title="specc.toml",
+        json_schema_extra={"description": "Configuration of a specc project."},
+    )
+
+    specs: list[str] = Field(["specs"], min_length=1)
+    """Spec files or folders (searched for `*.spec.md`), relative to this file."""
+    out: str = "out"
+    """The output folder, relative to this file."""
+    templates: list[str] = []
+    """Template folders that shadow the built-in templates, relative to this file."""
+    targets: dict[str, dict[str, Any]] = {}
+    """Targets `specc build` and `specc test` use without `--target`, each with its
+    emitter options (`[targets.podcast]` then `minutes = 10`); empty means every
+    built-in target for `build`."""
+    llm: LlmConfig = LlmConfig()
+    """The LLM-assisted backends; `llm = true` is short for `[llm]` `enabled = true`."""
+
+    @field_validator("specs", "templates")
+    @classmethod
+    def _no_empty_path(cls, value: list[str]) -> list[str]:
+        if any(not item.strip() for item in value):
+            raise ValueError("a path must not be empty")
+        return value
+
+    @field_validator("targets")
+    @classmethod
+    def _target_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name in value:
+            if not _TARGET_NAME.fullmatch(name):
+                raise ValueError(f"`{name}` is not a target name")
+        return value
+
+
+#: Known tables: name -> model (kept for code that looks tables up by name).
 SECTIONS: dict[str, type[Section]] = {"llm": LlmConfig}
 
 
 @dataclass
 class Config:
-    """A loaded `specc.toml`: validated sections, and where the file is."""
+    """A loaded project configuration: the validated model, and where it came from."""
 
     path: Path | None = None
+    """The `specc.toml` or `pyproject.toml` read, if any."""
+    project: ProjectConfig = field(default_factory=ProjectConfig)
     sections: dict[str, Section] = field(default_factory=dict)
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+    """Line of each key path, such as ("targets", "ts"), for later diagnostics."""
 
     def section(self, name: str) -> Any:
         """Return a table's validated model (its defaults when the file lacks it)."""
@@ -67,7 +119,50 @@ class Config:
     @property
     def llm(self) -> LlmConfig:
         """Return the `[llm]` table."""
-        return self.section("llm")  # type: ignore[no-any-return]
+        return self.project.llm
+
+    @property
+    def root(self) -> Path:
+        """Return the folder paths in the configuration are relative to."""
+        return self.path.parent if self.path is not None else Path(".")
+
+    def resolve(self, relative: str) -> str:
+        """Return a configured path as seen from the current folder."""
+        if self.path is None:
+            return relative
+        return _display(self.root / relative)
+
+    @property
+    def spec_paths(self) -> list[str]:
+        """Return the configured spec files and folders."""
+        return [self.resolve(p) for p in self.project.specs]
+
+    @property
+    def out_dir(self) -> str:
+        """Return the configured output folder."""
+        return self.resolve(self.project.out)
+
+    @property
+    def template_dirs(self) -> list[str]:
+        """Return the configured template folders."""
+        return [self.resolve(p) for p in self.project.templates]
+
+    def span(self, *keys: str) -> Span:
+        """Return where a key path is set in the file (its table, else line 1)."""
+        for end in range(len(keys), 0, -1):
+            line = self.lines.get(tuple(keys[:end]))
+            if line is not None:
+                return _at(self.path or Path(CONFIG_NAME), line)
+        return _at(self.path or Path(CONFIG_NAME))
+
+
+def _display(path: Path) -> str:
+    """Return ``path`` relative to the current folder when that is shorter."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return relative if len(relative) <= len(str(path)) else str(path)
 
 
 def project_dir(paths: Sequence[str | Path]) -> Path:
@@ -76,22 +171,59 @@ def project_dir(paths: Sequence[str | Path]) -> Path:
     return first if first.is_dir() or not first.suffix else first.parent
 
 
-def load(folder: Path) -> tuple[Config, list[Diagnostic]]:
-    """Read `specc.toml` in ``folder`` (missing is fine); return it and its problems."""
-    path = folder / CONFIG_NAME
+def find(start: Path | None = None) -> Path | None:
+    """Return the nearest `specc.toml`, or pyproject.toml with `[tool.specc]`, upwards.
+
+    The walk stops at the root of a git repository, so a project never picks
+    up the configuration of a folder that merely contains it.
+    """
+    folder = (start or Path.cwd()).resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate / CONFIG_NAME
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[\s*tool\s*\.\s*specc\s*[\].]", text, re.M) is not None
+
+
+def load(folder: Path | None = None) -> tuple[Config, list[Diagnostic]]:
+    """Find and read the project's configuration from ``folder`` upwards (none is fine)."""
+    path = find(folder)
+    if path is None:
+        return Config(), []
+    return load_file(path)
+
+
+def load_file(path: Path) -> tuple[Config, list[Diagnostic]]:
+    """Read one configuration file; return it and its problems."""
+    shown = Path(_display(path))
     try:
         text = path.read_text("utf-8")
-    except FileNotFoundError:
-        return Config(), []
     except (OSError, UnicodeDecodeError) as error:
-        return Config(path), [
-            Diagnostic("E120", f"cannot read {path}: {error}", _at(path))
+        return Config(shown), [
+            Diagnostic("E120", f"cannot read {shown}: {error}", _at(shown))
         ]
-    return parse(path, text)
+    root = ("tool", "specc") if path.name == PYPROJECT else ()
+    return parse(shown, text, root)
 
 
-def parse(path: Path, text: str) -> tuple[Config, list[Diagnostic]]:
-    """Parse and validate configuration text; never raise on bad input."""
+def parse(
+    path: Path, text: str, root: tuple[str, ...] = ()
+) -> tuple[Config, list[Diagnostic]]:
+    """Parse and validate configuration text (under table ``root``); never raise."""
     tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
@@ -103,79 +235,115 @@ def parse(path: Path, text: str) -> tuple[Config, list[Diagnostic]]:
         return Config(path), [
             Diagnostic("E120", f"not valid TOML: {message}", _at(path, line, col))
         ]
-    config, problems = Config(path), []
-    for name, table in data.items():
-        model = SECTIONS.get(name)
-        if model is None:
-            problems.append(
-                Diagnostic(
-                    "E121",
-                    f"unknown table `{name}`",
-                    _at(path, *_locate(text, name, None)),
-                    f"known tables: {', '.join(sorted(SECTIONS))}",
-                )
-            )
-            continue
-        if isinstance(table, bool) and name == "llm":
-            table = {"enabled": table}  # `llm = true` is short for [llm] enabled
-        if not isinstance(table, dict):
-            problems.append(
-                Diagnostic(
-                    "E122",
-                    f"`{name}` must be a table, [{name}]",
-                    _at(path, *_locate(text, None, name)),
-                )
-            )
-            continue
-        try:
-            config.sections[name] = model.model_validate(table)
-        except ValidationError as error:
-            problems.extend(_validation_problems(path, text, name, model, error))
-    return config, sorted(problems, key=lambda d: (d.span.line, d.span.col))
+    for key in root:
+        data = data.get(key, {}) if isinstance(data, dict) else {}
+    if isinstance(data.get("llm"), bool):
+        data["llm"] = {"enabled": data["llm"]}  # `llm = true` is short for [llm]
+    locator = _Locator(text, root)
+    try:
+        project = ProjectConfig.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem(path, locator, e) for e in error.errors()]
+        return Config(path), sorted(problems, key=lambda d: (d.span.line, d.span.col))
+    config = Config(path, project, {"llm": project.llm})
+    config.lines = locator.lines()
+    return config, []
 
 
-def _validation_problems(
-    path: Path, text: str, table: str, model: type[Section], error: ValidationError
-) -> list[Diagnostic]:
-    """Turn pydantic's errors into diagnostics at the offending key's line."""
-    found = []
-    known = ", ".join(model.model_fields)
-    for e in error.errors():
-        key = str(e["loc"][0]) if e["loc"] else table
-        unknown = e["type"] == "extra_forbidden"
-        found.append(
-            Diagnostic(
-                "E121" if unknown else "E122",
-                (
-                    f"unknown key `{table}.{key}`"
-                    if unknown
-                    else f"`{table}.{key}`: {e['msg']}"
-                ),
-                _at(path, *_locate(text, table, key)),
-                f"keys of [{table}]: {known}" if unknown else None,
-            )
+def _problem(path: Path, locator: _Locator, e: Any) -> Diagnostic:
+    """Turn one pydantic error into a diagnostic at the offending key's line."""
+    keys = [str(k) for k in e["loc"] if isinstance(k, str)]
+    dotted = ".".join(keys)
+    line, col = locator.find(keys)
+    if e["type"] == "extra_forbidden":
+        model = _model_at(keys[:-1])
+        known = ", ".join(model.model_fields) if model else ""
+        where = f"[{'.'.join(keys[:-1])}]" if keys[:-1] else "the top level"
+        return Diagnostic(
+            "E121",
+            f"unknown key `{dotted}`",
+            _at(path, line, col),
+            f"keys of {where}: {known}" if known else None,
         )
-    return found
+    message = str(e["msg"]).removeprefix("Value error, ")
+    return Diagnostic("E122", f"`{dotted}`: {message}", _at(path, line, col))
 
 
-def _locate(text: str, table: str | None, key: str | None) -> tuple[int, int]:
-    """Return the (line, column) of ``key`` in ``[table]``, or of the table header."""
-    current: str | None = None
-    header = (1, 1)
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        match = re.match(r"\[\s*([^\]\s]+)\s*\]", stripped)
-        if match:
-            current = match.group(1).strip("\"'")
-            if current == table:
-                header = (number, line.index("[") + 1)
-                if key is None:
-                    return header
-            continue
-        name = re.match(r"([\w\-\"']+)\s*=", stripped)
-        if name and current == table and name.group(1).strip("\"'") == key:
-            return number, line.index(name.group(1)) + 1
-    return header
+def _model_at(keys: list[str]) -> type[BaseModel] | None:
+    """Return the model of the table at ``keys``, if it has one."""
+    model: Any = ProjectConfig
+    for key in keys:
+        inner = model.model_fields.get(key)
+        if inner is None or not isinstance(inner.annotation, type):
+            return None
+        model = inner.annotation
+        if not issubclass(model, BaseModel):
+            return None
+    return model  # type: ignore[no-any-return]
+
+
+class _Locator:
+    """Finds the line of a key path in TOML text (tables, dotted and plain keys)."""
+
+    _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
+    _KEY = re.compile(r"^\s*([\w\-\"'. ]+?)\s*=")
+
+    def __init__(self, text: str, root: tuple[str, ...]) -> None:
+        self.entries: list[tuple[tuple[str, ...], int, int]] = []
+        table: tuple[str, ...] | None = () if not root else None
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = self._HEADER.match(line)
+            if header and not line.lstrip().startswith("[["):
+                name = _split_key(header.group(1))
+                table = name[len(root) :] if name[: len(root)] == root else None
+                if table is not None and table:
+                    self.entries.append((table, number, line.index("[") + 1))
+                continue
+            key = self._KEY.match(line)
+            if key and table is not None:
+                col = line.index(key.group(1).strip()[0]) + 1
+                self.entries.append((table + _split_key(key.group(1)), number, col))
+
+    def find(self, keys: list[str]) -> tuple[int, int]:
+        """Return (line, col) of the longest prefix of ``keys`` the text sets."""
+        for end in range(len(keys), 0, -1):
+            for path, line, col in self.entries:
+                if path == tuple(keys[:end]):
+                    return line, col
+        return 1, 1
+
+    def lines(self) -> dict[tuple[str, ...], int]:
+        """Return the line of every key path, first setting wins."""
+        found: dict[tuple[str, ...], int] = {}
+        for path, line, _ in self.entries:
+            found.setdefault(path, line)
+        return found
+
+
+def _split_key(text: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in text.split("."))
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of `specc.toml`, for editors, with every built-in target's options."""
+    from specc import emitters
+
+    schema = ProjectConfig.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    defs = schema.setdefault("$defs", {})
+    targets = schema["properties"]["targets"]
+    targets["properties"] = {}
+    for name in emitters.BUILTIN:
+        options = emitters.load(name).Options.model_json_schema()
+        defs.update(options.pop("$defs", {}))
+        targets["properties"][name] = options
+    llm = schema["properties"]["llm"]
+    schema["properties"]["llm"] = {
+        "anyOf": [{"$ref": llm.pop("$ref")}, {"type": "boolean"}],
+        **llm,
+    }
+    return schema
 
 
 def _toml_position(message: str) -> tuple[int, int]:

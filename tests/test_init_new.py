@@ -1,0 +1,181 @@
+"""`specc init` and `specc new`: a project that builds and tests out of the box."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def _specc(cwd: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the installed `specc` command in ``cwd``."""
+    env = dict(os.environ)
+    return subprocess.run(
+        [sys.executable, "-m", "specc", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_init_new_build_then_test_reports_every_example_not_implemented(
+    tmp_path, ts_node_modules
+):
+    project = tmp_path / "shop"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    for args in (("init",), ("new", "checkout"), ("build",)):
+        done = _specc(project, *args)
+        assert done.returncode == 0, (args, done.stderr)
+    assert _specc(project, "check", "--strict").returncode == 0
+    done = _specc(project, "test", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    examples = {(r["spec"], r["rule"], r["example"]) for r in results if r["example"]}
+    assert examples == {
+        ("checkout", "checkout_first", 1),
+        ("checkout", "checkout_first", 2),
+        ("greeting", "greet", 1),
+        ("greeting", "greet", 2),
+        ("greeting", "greet", 3),
+    }
+    # Each example, on each configured code target (ts and python), is a TODO.
+    code = [r for r in results if r["example"]]
+    assert len(code) == 10 and {r["status"] for r in code} == {"not_implemented"}
+    docs = [r for r in results if not r["example"]]
+    assert docs and {r["status"] for r in docs} == {"passed"}
+    _check_gitignore(project)
+
+
+def _check_gitignore(project: Path) -> None:
+    """Implementations, generated files and the lock stay; toolchain caches go."""
+
+    def ignored(relative: str) -> bool:
+        done = subprocess.run(
+            ["git", "check-ignore", "-q", "--no-index", relative], cwd=project
+        )
+        return done.returncode == 0
+
+    (project / "specc.lock").write_text("{}\n")
+    kept = [
+        "specc.toml",
+        "specc.lock",
+        "specs/checkout.spec.md",
+        "out/ts/checkout/src/impl.ts",
+        "out/python/checkout/src/checkout/implementation.py",
+        "out/ts/checkout/src/types.ts",
+        "out/.specc-manifest.json",
+    ]
+    for relative in kept:
+        assert (project / relative).exists(), relative
+        assert not ignored(relative), relative
+    dropped = ["out/ts/checkout/node_modules", "out/rust/x/target/debug/x"]
+    dropped += [
+        "out/python/checkout/.pytest_cache/",
+        "out/python/checkout/src/__pycache__/a.pyc",
+    ]
+    assert (project / dropped[0]).is_dir()
+    assert [r for r in dropped if not ignored(r)] == []
+
+
+def test_init_refuses_to_overwrite_and_merges_an_existing_gitignore(
+    cli, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".gitignore").write_text("secret.txt\nnode_modules/")
+    assert cli("init").exit_code == 0
+    lines = (tmp_path / ".gitignore").read_text().splitlines()
+    assert lines[:2] == ["secret.txt", "node_modules/"]
+    assert "target/" in lines and lines.count("node_modules/") == 1
+    spec = (tmp_path / "specs" / "greeting.spec.md").read_text()
+    again = cli("init")
+    assert again.exit_code == 1 and "exists already" in again.output
+    assert (tmp_path / "specs" / "greeting.spec.md").read_text() == spec
+
+
+def test_init_into_a_named_folder(cli, tmp_path):
+    assert cli("init", str(tmp_path / "fresh")).exit_code == 0
+    assert (tmp_path / "fresh" / "specc.toml").is_file()
+
+
+@pytest.fixture
+def project(cli, tmp_path, monkeypatch) -> Path:
+    """Return a folder `specc init` has set up, as the current folder."""
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert cli("init").exit_code == 0
+    return tmp_path
+
+
+def test_new_takes_a_title_and_checks_clean(cli, project):
+    result = cli("new", "gift-cards", "--title", "Gift cards")
+    assert result.exit_code == 0, result.output
+    text = (project / "specs" / "gift-cards.spec.md").read_text()
+    assert "title: Gift cards\n" in text and "# Gift cards {#gift-cards}\n" in text
+    assert "fn gift_cards(request: Request) -> int" in text
+    report = json.loads(cli("check", "--strict", "--format", "json").output)
+    assert report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0
+    assert report["summary"]["specs"] == 2
+
+
+def test_new_refuses_a_bad_name_and_an_existing_spec(cli, project):
+    bad = cli("new", "Check Out")
+    assert bad.exit_code == 1 and "is not a spec name" in bad.output
+    assert cli("new", "greeting").exit_code == 1
+
+
+def test_new_from_a_user_template(cli, project):
+    template = project / "mine.md.jinja"
+    template.write_text(
+        "{## my template ##}\n# {{ title }} {#{{ name }}}\n\n"
+        "## Rule {#{{ name }}_rule}\n\n`{{ function }}` MUST work.\n"
+    )
+    assert cli("new", "refunds", "--template", str(template)).exit_code == 0
+    text = (project / "specs" / "refunds.spec.md").read_text()
+    assert (
+        text
+        == "# Refunds {#refunds}\n\n## Rule {#refunds_rule}\n\n`refunds` MUST work.\n"
+    )
+    broken = project / "broken.jinja"
+    broken.write_text("line one\n{% if %}\n")
+    result = cli("new", "other", "--template", str(broken))
+    assert result.exit_code == 1 and "broken.jinja:2: template error" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_new_registers_the_spec_when_the_config_lists_files(cli, project):
+    (project / "specc.toml").write_text(
+        'specs = [\n  "specs/greeting.spec.md",\n]\n\n[targets.docs]\n'
+    )
+    result = cli("new", "checkout")
+    assert result.exit_code == 0, result.output
+    assert "`specs/checkout.spec.md` added to specs" in result.output
+    from specc.config import load
+
+    config, problems = load(project)
+    assert problems == []
+    assert config.project.specs == ["specs/greeting.spec.md", "specs/checkout.spec.md"]
+    assert "checked 2 specs" in cli("check").output
+
+
+def test_new_registers_in_pyproject(cli, tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.specc]\nspecs = ["a.spec.md"]\n'
+    )
+    (tmp_path / "a.spec.md").write_text("# A {#a}\n\nText.\n")
+    assert cli("new", "b").exit_code == 0
+    assert (tmp_path / "b.spec.md").is_file()
+    assert (
+        'specs = ["a.spec.md", "b.spec.md"]'
+        in (tmp_path / "pyproject.toml").read_text()
+    )
