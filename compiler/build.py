@@ -10,6 +10,7 @@ from specc import ir
 from specc.diagnostics import Diagnostic, has_errors
 from specc.emitters.base import EmitContext, OutputFile
 from specc.frontend import Compiled, compile_file, find_specs
+from specc.reports import read_reports
 from specc.source import Span
 
 
@@ -46,10 +47,12 @@ def run_emitters(
     templates: Sequence[str | Path] = (),
     options: dict[str, dict[str, object]] | None = None,
     llm: Any = None,
+    reports: dict[str, Any] | None = None,
 ) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
     """Run each target's emitter; return files keyed `target/path`, and diagnostics.
 
-    ``llm`` (a `specc.llm.Client`) turns on the LLM-assisted backends.
+    ``llm`` (a `specc.llm.Client`) turns on the LLM-assisted backends;
+    ``reports`` are the verification reports the docs show.
     """
     from pydantic import ValidationError
 
@@ -82,7 +85,9 @@ def run_emitters(
                     )
                 )
             continue
-        ctx = EmitContext(specs=specs, options=opts, env=env, llm=llm)
+        ctx = EmitContext(
+            specs=specs, options=opts, env=env, llm=llm, reports=reports or {}
+        )
         try:
             produced = list(emitter.emit(ctx))
         except LlmError as error:
@@ -133,7 +138,10 @@ def build(
     if problems or not all(c.ok for c in result.compiled):
         return result
     out = Path(out_dir)
-    produced, problems = run_emitters(result.specs, targets, templates, options, llm)
+    reports = read_reports(out) if "docs" in targets else {}
+    produced, problems = run_emitters(
+        result.specs, targets, templates, options, llm, reports
+    )
     result.diagnostics.extend(problems)
     result.files = produced
     if has_errors(result.diagnostics):

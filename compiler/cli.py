@@ -403,10 +403,14 @@ def _report_build(result, fmt: str, check: bool) -> None:  # type: ignore[no-unt
     default=None,
     metavar="NAME[,NAME…]",
     help="Targets whose conformance tests to run, comma-separated "
-    "(default: the project's targets).",
+    "(default: the project's targets, else every code target and docs; "
+    "without --target the report is a rule × target matrix).",
 )
 @_build_options
-@_format_option("`json` prints a list of {spec, rule, example, status, message}.")
+@_format_option(
+    "`json` prints a list of {spec, rule, example, status, message}; "
+    "without --target, the matrix: {version, specs, results}."
+)
 @click.option(
     "--require-all",
     is_flag=True,
@@ -414,7 +418,7 @@ def _report_build(result, fmt: str, check: bool) -> None:  # type: ignore[no-unt
 )
 def test_command(
     paths: tuple[str, ...],
-    target: str,
+    target: str | None,
     templates: tuple[str, ...],
     option_pairs: tuple[str, ...],
     out_dir: str | None,
@@ -424,30 +428,38 @@ def test_command(
     """Build, then run each target's conformance tests and report per rule and example.
 
     Exit status 1 when any example failed (or, with --require-all, is not implemented).
+    Every run updates OUT/report/tests.json, which the docs site shows.
     """
-    from pathlib import Path
-
-    from specc import conformance
+    from specc import verification
     from specc.build import build as run_build
 
     project = _project(paths, out_dir, templates)
     out_dir = project.out_dir
-    targets = _targets(target, project.config, default=None)
+    if target or project.config.project.targets:
+        targets = _targets(target, project.config, default=None)
+    else:
+        targets = list(verification.MATRIX_TARGETS)
     options = _configure(project, targets, option_pairs)
     result = run_build(project.paths, targets, out_dir, project.templates, options)
     if not result.ok:
         _report_build(result, "text", False)
-    results: list[conformance.Result] = []
-    failed = False
-    for name in targets:
-        try:
-            run = conformance.runner(name)
-            for spec in result.specs:
-                results.extend(run(Path(out_dir) / name, spec))
-        except conformance.ToolchainError as error:
-            click.echo(f"error[E088]: {name}: {error}", err=True)
-            failed = True
-    if fmt == "json":
+    tagged, errors = verification.run_targets(targets, result.specs, out_dir)
+    for name, message in errors.items():
+        click.echo(f"error[E088]: {name}: {message}", err=True)
+    failed = bool(errors)
+    results = [r for _, r in tagged]
+    report = verification.matrix(result.specs, targets, tagged, errors)
+    if result.specs:
+        verification.record(out_dir, report, targets)
+        if "docs" in targets:  # show the new results on the site now
+            refreshed = run_build(
+                project.paths, ["docs"], out_dir, project.templates, options
+            )
+            if not refreshed.ok:
+                _report_build(refreshed, "text", False)
+    if target is None:
+        _print_matrix(report, tagged, fmt)
+    elif fmt == "json":
         click.echo(json.dumps([r.to_json() for r in results], indent=2))
     else:
         _print_results(results)
@@ -457,6 +469,25 @@ def test_command(
 
 
 _LABELS = {"passed": "PASS", "failed": "FAIL", "not_implemented": "TODO"}
+
+
+def _print_matrix(report: dict, tagged: list, fmt: str) -> None:  # type: ignore[type-arg]
+    """Print the rule × target matrix (and, as text, each failure's message)."""
+    if fmt == "json":
+        results = [{"target": t, **r.to_json()} for t, r in tagged]
+        click.echo(json.dumps({**report, "results": results}, indent=2))
+        return
+    from rich.console import Console
+
+    from specc.verification import print_matrix
+
+    print_matrix(report, Console(highlight=False))
+    for _, r in tagged:
+        if r.status == "failed":
+            where = f"{r.rule} #{r.example}" if r.example else r.rule
+            click.echo(f"FAIL {r.spec} {where}: {r.text}")
+            for line in r.message.splitlines():
+                click.echo(f"     {line}")
 
 
 def _print_results(results: list) -> None:  # type: ignore[type-arg]

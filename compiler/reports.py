@@ -38,6 +38,16 @@ def write_report(out_dir: str | Path, name: str, data: Any) -> Path:
     return path
 
 
+def read_reports(out_dir: str | Path) -> dict[str, Any]:
+    """Return the reports present under the output folder, by name (`tests`, `evals`)."""
+    found = {}
+    for name in (TESTS, EVALS):
+        data = read_report(out_dir, name)
+        if data is not None:
+            found[name.removesuffix(".json")] = data
+    return found
+
+
 def read_report(out_dir: str | Path, name: str) -> Any:
     """Return a report's data, or None when it is missing or unreadable."""
     try:

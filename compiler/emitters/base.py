@@ -46,6 +46,8 @@ class EmitContext:
     """Emitters append problems here (an error stops the build before writing)."""
     llm: Any = None
     """The `specc.llm.Client` when the LLM-assisted backends are on, else None."""
+    reports: dict[str, Any] = field(default_factory=dict)
+    """Verification reports found under `out/report/` (`tests`, `evals`), as data."""
 
     def render(self, template: str, **context: object) -> str:
         """Render a template of the shared environment."""

@@ -26,6 +26,7 @@ from specc.emitters.base import (
     spec_source_name,
 )
 from specc.emitters.base import Options as BaseOptions
+from specc.emitters.docs_status import COVERAGE_PAGE, Status, coverage
 
 if TYPE_CHECKING:
     import jinja2
@@ -67,7 +68,10 @@ class DocsEmitter(Emitter):
             from specc.emitters.docs_llm import explain
 
             explain(ctx, pages)
+        status = Status.from_reports(ctx.reports)
         common = dict(
+            status=status,
+            coverage_page=COVERAGE_PAGE if status.present else None,
             site_title=options.title,
             pages=pages,
             csp=Markup(CSP),
@@ -94,6 +98,14 @@ class DocsEmitter(Emitter):
                     **common,
                 ),
             )
+        if status.present:
+            page = ctx.render(
+                "docs/coverage.html.jinja",
+                notice=notice,
+                gaps=coverage(status, pages),
+                **common,
+            )
+            yield OutputFile(COVERAGE_PAGE, page)
         for asset in ASSETS:
             yield OutputFile(f"assets/{asset}", raw_template(ctx.env, f"docs/{asset}"))
         yield OutputFile(SEARCH_INDEX, search_index(pages))

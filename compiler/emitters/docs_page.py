@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 #: File names the site itself uses; a spec page never takes one.
-RESERVED_PAGES = frozenset({"index.html"})
+RESERVED_PAGES = frozenset({"index.html", "coverage.html"})
 
 DECL_KEYWORDS = frozenset(
     {"type", "enum", "record", "variant", "error", "fn", "raises"}
