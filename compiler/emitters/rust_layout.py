@@ -10,6 +10,7 @@ the statement as written, and so the flat form printed here is what it keeps.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal, Optional, Union
@@ -123,12 +124,17 @@ def indented(indent: int) -> Shape:
 
 def width(text: str) -> int:
     """Return the display width of one line (wide characters count twice)."""
-    total = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Cf", "Mn"):
-            continue
-        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return total
+    if text.isascii():
+        return len(text)  # every ASCII character is one column wide
+    return sum(map(_char_width, text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_width(char: str) -> int:
+    """Return the columns one character takes: 0, 1 or 2."""
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Cf", "Mn"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def _first(text: str) -> str:
