@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -75,35 +76,26 @@ def string_literal(text: str, braced_unicode: bool = False) -> str:
     so a literal reads in source as it behaves; Rust, whose strings cannot hold
     a lone surrogate, gets U+FFFD in its place.
     """
-    out = ['"']
-    for char in text:
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
         point = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char in _SHORT_ESCAPES:
-            out.append(_SHORT_ESCAPES[char])
-        elif braced_unicode and 0xD800 <= point <= 0xDFFF:
-            out.append("\\u{fffd}")
-        elif _needs_escape(point):
-            out.append(f"\\u{{{point:x}}}" if braced_unicode else f"\\u{point:04x}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+        if char in _SHORT_ESCAPES:
+            return _SHORT_ESCAPES[char]
+        if braced_unicode and 0xD800 <= point <= 0xDFFF:
+            return "\\u{fffd}"
+        return f"\\u{{{point:x}}}" if braced_unicode else f"\\u{point:04x}"
+
+    return '"' + _ESCAPED.sub(escape, text) + '"'
 
 
-_SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
-
-
-def _needs_escape(point: int) -> bool:
-    return (
-        point < 0x20
-        or 0x7F <= point <= 0x9F
-        or 0xD800 <= point <= 0xDFFF
-        or point in (0x2028, 0x2029, 0x200E, 0x200F, 0x061C, 0xFEFF)
-        or 0x202A <= point <= 0x202E
-        or 0x2066 <= point <= 0x2069
-    )
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+#: Every character a literal escapes: quotes, backslashes, C0 and C1 controls,
+#: lone surrogates, line separators, byte-order mark and bidirectional controls.
+_ESCAPED = re.compile(
+    r'["\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029'
+    r"\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def float_literal(value: float) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal, Optional, Union
+from typing import Literal, NamedTuple, Optional, Union
 
 MAX_WIDTH = 100
 TAB = 4
@@ -90,9 +90,12 @@ def flat(expr: Expr) -> str:
 # --- Shapes and widths ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shape:
-    """rustfmt's `Shape` in block-indent style: room left on the line, and indents."""
+class Shape(NamedTuple):
+    """rustfmt's `Shape` in block-indent style: room left on the line, and indents.
+
+    A named tuple rather than a frozen dataclass: layouts make and hash shapes by
+    the hundred thousand, and tuples are several times cheaper at both.
+    """
 
     width: int
     indent: int
@@ -157,20 +160,35 @@ Tactic = Literal["horizontal", "vertical", "mixed"]
 
 @dataclass
 class _Context:
-    """What rustfmt's `RewriteContext` carries that matters here."""
+    """What rustfmt's `RewriteContext` carries that matters here, and a memo."""
 
     inside_macro: bool = False
+    memo: dict[tuple[int, Shape, bool], str | None] = field(default_factory=dict)
+    """Layouts already found, by (expression id, shape, inside a macro).
+
+    rustfmt tries each sub-expression in several shapes, and the parent's tries
+    repeat the children's, so without it deep values cost exponential time. One
+    memo serves one statement, whose expressions all stay alive (ids are stable).
+    """
 
 
 def rewrite(expr: Expr, shape: Shape, ctx: _Context | None = None) -> str | None:
     """Return the expression laid out within ``shape``, or None when it cannot fit."""
-    ctx = ctx or _Context()
     if isinstance(expr, Atom):
         return expr.text if width(expr.text) <= shape.width else None
+    ctx = ctx or _Context()
+    key = (id(expr), shape, ctx.inside_macro)
+    if key not in ctx.memo:
+        ctx.memo[key] = _rewrite(expr, shape, ctx)
+    return ctx.memo[key]
+
+
+def _rewrite(expr: Expr, shape: Shape, ctx: _Context) -> str | None:
+    """Lay out a compound expression (the uncached part of `rewrite`)."""
     if isinstance(expr, Struct):
         return _struct(expr, shape, ctx)
     if isinstance(expr, Call):
-        inner = _Context(ctx.inside_macro or expr.macro)
+        inner = _Context(ctx.inside_macro or expr.macro, ctx.memo)
         return _List(expr.callee, expr.args, shape, inner, FN_CALL_WIDTH).rewrite()
     if isinstance(expr, Tuple):
         return _List("", expr.items, shape, ctx, FN_CALL_WIDTH).rewrite()
@@ -191,11 +209,13 @@ def _simple(expr: Expr) -> bool:
 
 def definitive(items: list[str | None], limit: int) -> Tactic:
     """Return horizontal when the items fit in ``limit`` on one line, else vertical."""
-    texts = [i or "" for i in items]
-    total = sum(width(t) for t in texts) + 2 * max(0, len(texts) - 1)
-    if total <= limit and not any("\n" in t for t in texts):
-        return "horizontal"
-    return "vertical"
+    total = 2 * max(0, len(items) - 1)
+    for item in items:
+        if item:
+            if "\n" in item:
+                return "vertical"
+            total += width(item)
+    return "horizontal" if total <= limit else "vertical"
 
 
 def write_list(
@@ -240,18 +260,19 @@ class _List:
     ) -> None:
         self.ident, self.items, self.shape, self.ctx = ident, items, shape, ctx
         self.item_max, self.delims = item_max, delims
+        self.ident_width = width(_last(ident))
         self.one_line_width = max(0, shape.width - (len(ident) + 2))
-        one = shape.offset_left(width(_last(ident)) + 1)
-        one = one.sub_width(1) if one else None
-        self.one_line_shape = (
-            Shape(one.width, shape.indent, shape.offset + width(_last(ident)) + 1)
-            if one
-            else Shape(0, shape.indent, shape.offset)
-        )
         self.nested = shape.nested()
 
+    def _one_line_shape(self) -> Shape:
+        """Return the room after `ident(` on the first line, a `)` kept free."""
+        shape, lead = self.shape, self.ident_width + 1
+        if shape.width < lead + 1:
+            return Shape(0, shape.indent, shape.offset)
+        return Shape(shape.width - lead - 1, shape.indent, shape.offset + lead)
+
     def _last_item_shape(self, texts: list[str | None]) -> Shape | None:
-        shape = self.one_line_shape
+        shape = self._one_line_shape()
         if len(texts) == 1 and not _is_nested_call(self.items[0]):
             return shape
         offset = sum(2 + _blen(t or "") for t in texts[:-1])
@@ -301,14 +322,22 @@ class _List:
             body = ""
             tactic: Tactic = "horizontal"
         else:
-            texts = [rewrite(i, self.nested, self.ctx) for i in self.items]
+            nested, ctx = self.nested, self.ctx
+            texts = [
+                (
+                    (i.text if width(i.text) <= nested.width else None)
+                    if isinstance(i, Atom)
+                    else rewrite(i, nested, ctx)
+                )
+                for i in self.items
+            ]
             tactic = self._tactic(texts)
             trailing = tactic == "vertical"
             joined = write_list(texts, tactic, trailing, self.nested)
             if joined is None:
                 return None
             body = joined
-        room = self.shape.width - width(_last(self.ident))
+        room = self.shape.width - self.ident_width
         extend = 2 if not body else width(_first(body)) + 1
         single = (
             self.ctx.inside_macro and "\n" not in body and _blen(body) + 2 <= room
@@ -394,13 +423,14 @@ def assign(lhs: str, expr: Expr, indent: int, suffix: str = ";") -> str:
     shape = Shape(MAX_WIDTH - indent - len(suffix), indent)
     lead = width(lhs) + 1
     same_shape = shape.offset_left(lead) or Shape(0, indent, lead)
-    same = rewrite(expr, same_shape)
+    ctx = _Context()
+    same = rewrite(expr, same_shape, ctx)
     if same is not None and "\n" not in same and width(same) <= same_shape.width:
         chosen = " " + same
     else:
         overhead = MAX_WIDTH - (same_shape.used() + same_shape.width)
         next_shape = indented(indent + TAB).sub_width(overhead)
-        next_ = rewrite(expr, next_shape) if next_shape else None
+        next_ = rewrite(expr, next_shape, ctx) if next_shape else None
         newline = "\n" + " " * (indent + TAB)
         if same is not None and next_ is not None and next_shape is not None:
             if not _fits(next_, next_shape):
