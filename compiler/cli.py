@@ -543,17 +543,17 @@ _register_commands()
 @click.option(
     "--out",
     "out_dir",
-    default="out",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False),
-    help="Output folder; the report goes to OUT/report/evals.json.",
+    help="Output folder (default: the project's, else out); "
+    "the report goes to OUT/report/evals.json.",
 )
 @_format_option("`json` prints the report: overall, per rule, and the failures.")
 def eval_command(
     paths: tuple[str, ...],
     judge: str | None,
     samples: int,
-    out_dir: str,
+    out_dir: str | None,
     fmt: str,
     **llm_flags: Any,
 ) -> None:
@@ -567,18 +567,19 @@ def eval_command(
     from specc.evaluate import cases_of, run_session
     from specc.reports import EVALS, write_report
 
-    compiled, problems, cases = cases_of(list(paths) or ["specs"])
+    project = _project(paths, out_dir)
+    compiled, problems, cases = cases_of(project.paths)
     print_diagnostics(compiled, problems, False)
     if problems or not all(c.ok for c in compiled):
         sys.exit(EXIT_ERRORS)
-    session = start(list(paths), required=True, **llm_flags)
+    session = start(project.paths, required=True, **llm_flags)
     data, problems = run_session(session, cases, judge, samples)
     print_diagnostics([], problems, False)
     if session.client is not None:
         click.echo(session.client.stats.summary(), err=True)
     if data is None:
         sys.exit(EXIT_ERRORS)
-    path = write_report(out_dir, EVALS, data)
+    path = write_report(project.out_dir, EVALS, data)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
     else:
