@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from specc import ir
 from specc.diagnostics import Diagnostic, has_errors
@@ -127,14 +127,17 @@ def build(
     options: dict[str, dict[str, object]] | None = None,
     check: bool = False,
     llm: Any = None,
+    compile: Callable[[str], Compiled] = compile_file,
 ) -> BuildResult:
-    """Compile, emit and write; write nothing if anything fails; only plan with ``check``."""
+    """Compile, emit and write; write nothing if anything fails; only plan with ``check``.
+
+    ``compile`` turns a spec path into its `Compiled` (`specc watch` passes
+    one that reuses the specs that did not change).
+    """
     from specc import writer
 
     files, problems = find_specs(list(paths))
-    result = BuildResult(
-        compiled=[compile_file(f) for f in files], diagnostics=problems
-    )
+    result = BuildResult(compiled=[compile(f) for f in files], diagnostics=problems)
     if problems or not all(c.ok for c in result.compiled):
         return result
     out = Path(out_dir)

@@ -59,6 +59,12 @@ def stop_on_config_problems(problems: list) -> None:  # type: ignore[type-arg]
     """Print configuration problems with their source line, and exit 1 if there are any."""
     if not problems:
         return
+    print_loose_diagnostics(problems)
+    sys.exit(EXIT_ERRORS)
+
+
+def print_loose_diagnostics(problems: list) -> None:  # type: ignore[type-arg]
+    """Print diagnostics that belong to no compiled spec, reading their file for the caret."""
     from pathlib import Path
 
     from specc.diagnostics import render
@@ -71,7 +77,6 @@ def stop_on_config_problems(problems: list) -> None:  # type: ignore[type-arg]
         except (OSError, UnicodeDecodeError):
             source = None
         click.echo(render(d, source, colour) + "\n", err=True)
-    sys.exit(EXIT_ERRORS)
 
 
 def print_diagnostics(results: list[Compiled], extra: list, show_hints: bool) -> None:
@@ -517,9 +522,9 @@ def _register_commands() -> None:
     """Add the commands that live in their own modules."""
     from specc.cli_diff import diff
     from specc.cli_implement import implement
-    from specc.cli_project import config_command, init, new
+    from specc.cli_project import config_command, init, new, watch
 
-    for command in (diff, implement, init, new, config_command):
+    for command in (diff, implement, init, new, config_command, watch):
         main.add_command(command)
 
 

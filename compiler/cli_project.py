@@ -91,3 +91,69 @@ def _report(created: list) -> None:  # type: ignore[type-arg]
     for item in created:
         note = f" ({item.note})" if item.note else ""
         click.echo(f"  wrote {item.path}{note}", err=True)
+
+
+def _watch_options(f):  # type: ignore[no-untyped-def]
+    from specc.cli import _build_options
+
+    f = _build_options(f)
+    return click.option(
+        "--target",
+        "-t",
+        "target",
+        default=None,
+        metavar="NAME[,NAME…]",
+        help="Targets to build (default: the project's targets, else all).",
+    )(f)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@_watch_options
+def watch(
+    paths: tuple[str, ...],
+    target: str | None,
+    templates: tuple[str, ...],
+    option_pairs: tuple[str, ...],
+    out_dir: str | None,
+) -> None:
+    """Build, then rebuild whenever a spec, the configuration or a template changes.
+
+    Only the specs that changed are compiled again; a spec with errors leaves
+    the output as it was until it is fixed. Ctrl-C stops.
+    """
+    from specc import watch as watching
+    from specc.cli import print_diagnostics, print_loose_diagnostics
+
+    def resolve():  # type: ignore[no-untyped-def]
+        from specc import project
+        from specc.cli import _parse_options, _targets
+
+        found = project.inputs(paths, out_dir, templates)
+        if found.problems:
+            return None, found.problems
+        targets = _targets(target, found.config)
+        problems = project.check_targets(found.config, targets)
+        if problems:
+            return None, problems
+        cli_options = _parse_options(option_pairs, targets)
+        options = project.merge_options(found.config, targets, cli_options)
+        settings = watching.Settings(
+            found.paths,
+            found.out_dir,
+            targets,
+            found.templates,
+            options,
+            found.config.path,
+        )
+        return settings, []
+
+    def diagnostics(results, extra):  # type: ignore[no-untyped-def]
+        print_diagnostics(results, [], False)
+        print_loose_diagnostics(extra)
+
+    printer = watching.Printer(lambda text: click.echo(text), diagnostics)
+    try:
+        watching.run(watching.Watcher(resolve, printer))
+    except KeyboardInterrupt:  # Ctrl-C during a build stops as quietly as between
+        pass

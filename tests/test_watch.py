@@ -1,0 +1,183 @@
+"""`specc watch` as a user runs it: a subprocess that sees edits and rebuilds."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+SPEC = """\
+# {title} {{#{name}}}
+
+## Adding {{#add_{name}}}
+
+`add` MUST return the sum.
+
+```specc
+fn add_{name}(a: int, b: int) -> int
+```
+
+```examples
+add_{name}(1, 2) == 3
+```
+"""
+
+
+class Watch:
+    """A running `specc watch` whose output lines can be waited for."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "specc", "watch"],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def until(self, pattern: str, timeout: float = 30) -> list[str]:
+        """Return the lines printed up to one matching ``pattern``; fail after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        got: list[str] = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            got.append(line)
+            self.seen.append(line)
+            if re.search(pattern, line):
+                return got
+        pytest.fail(
+            f"no line matching {pattern!r} in {timeout} s; saw:\n"
+            + "\n".join(self.seen)
+        )
+
+    def stop(self) -> int:
+        """Interrupt it as Ctrl-C does; return its exit status."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=15)
+        finally:
+            if self.process.poll() is None:  # pragma: no cover - a hung watcher
+                self.process.kill()
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """Return a project with two specs building the docs target only."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specc.toml").write_text('[targets.docs]\ntitle = "First"\n')
+    for name in ("alpha", "beta"):
+        (tmp_path / "specs" / f"{name}.spec.md").write_text(
+            SPEC.format(name=name, title=name.title())
+        )
+    return tmp_path
+
+
+def _save(path: Path, text: str) -> None:
+    """Write as editors do, so the change is seen even within one mtime tick."""
+    path.write_text(text)
+
+
+def test_watch_rebuilds_changed_specs_survives_errors_and_follows_config(project):
+    watch = Watch(project)
+    try:
+        first = watch.until(r"^watching ")
+        assert any(
+            re.match(r"built \(alpha.spec.md, beta.spec.md recompiled\)", l)
+            for l in first
+        ), first
+        alpha = project / "specs" / "alpha.spec.md"
+        page = project / "out" / "docs" / "alpha.html"
+        beta_page = project / "out" / "docs" / "beta.html"
+        beta_mtime = beta_page.stat().st_mtime_ns
+
+        # An edit recompiles only that spec and writes only what changed.
+        _save(alpha, alpha.read_text().replace("MUST return the sum", "MUST add"))
+        got = watch.until(r"^rebuilt ")
+        assert "changed specs/alpha.spec.md" in got
+        assert got[-1].startswith("rebuilt (alpha.spec.md recompiled): 2 written")
+        wrote = watch.until(r"wrote out/docs/search-index.js|^  wrote .*index")
+        assert "  wrote out/docs/alpha.html" in wrote
+        assert "return the sum" not in page.read_text()
+        assert beta_page.stat().st_mtime_ns == beta_mtime
+
+        # A spec with an error is reported and leaves the output alone.
+        before = page.read_bytes()
+        _save(alpha, alpha.read_text().replace("b: int)", "b: Nope)"))
+        got = watch.until(r"^build failed")
+        assert any("error[E042]: unknown type `Nope`" in l for l in got), got
+        assert "left as it was" in got[-1]
+        assert page.read_bytes() == before
+
+        # Fixing it rebuilds.
+        _save(alpha, alpha.read_text().replace("b: Nope)", "b: int)"))
+        got = watch.until(r"^fixed, rebuilt ")
+        assert "alpha.spec.md recompiled" in got[-1]
+
+        # A new spec is picked up; the configuration's change rebuilds with it.
+        _save(
+            project / "specs" / "gamma.spec.md",
+            SPEC.format(name="gamma", title="Gamma"),
+        )
+        got = watch.until(r"^rebuilt ")
+        assert "(gamma.spec.md recompiled)" in got[-1]
+        assert (project / "out" / "docs" / "gamma.html").is_file()
+        _save(project / "specc.toml", '[targets.docs]\ntitle = "Second"\n')
+        got = watch.until(r"^rebuilt ")
+        assert "changed specc.toml" in got and "(no spec recompiled)" in got[-1]
+        assert "Second" in (project / "out" / "docs" / "index.html").read_text()
+
+        # A broken configuration is reported, and watching goes on.
+        _save(project / "specc.toml", '[targets.docs]\ntitel = "x"\n')
+        got = watch.until(r"configuration has errors")
+        assert any("error[E121]" in l for l in got), got
+        _save(project / "specc.toml", '[targets.docs]\ntitle = "Third"\n')
+        watch.until(r"^rebuilt ")
+        assert "Third" in (project / "out" / "docs" / "index.html").read_text()
+    finally:
+        status = watch.stop()
+    assert status == 0
+    assert not any("Traceback" in l for l in watch.seen), watch.seen
+
+
+def test_watch_rebuilds_when_a_template_changes(project):
+    (project / "tpl" / "docs").mkdir(parents=True)
+    (project / "specc.toml").write_text(
+        'templates = ["tpl"]\n\n[targets.docs]\ntitle = "First"\n'
+    )
+    override = project / "tpl" / "docs" / "base.html.jinja"
+    override.write_text(
+        '{% extends "!docs/base.html.jinja" %}'
+        "{% block title %}ONE {{ super() }}{% endblock %}\n"
+    )
+    watch = Watch(project)
+    try:
+        watch.until(r"^watching ")
+        index = project / "out" / "docs" / "index.html"
+        assert "<title>ONE " in index.read_text()
+        _save(override, override.read_text().replace("ONE", "TWO"))
+        got = watch.until(r"^rebuilt ")
+        assert "changed tpl/docs/base.html.jinja" in got
+        assert "<title>TWO " in index.read_text()
+    finally:
+        assert watch.stop() == 0
