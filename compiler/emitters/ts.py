@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable, Literal
 
 from specc import ir
@@ -36,14 +38,17 @@ RESERVED_TYPES = frozenset(
 )
 #: Properties an `Error` subclass cannot redefine as fields of its own.
 ERROR_PROPERTIES = frozenset({"name", "message", "stack", "cause", "constructor"})
+_LONG_NUMBER = re.compile(r"\d{16}")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 
 
+@lru_cache(maxsize=None)
 def ts_name(name: str) -> str:
     """Return a declaration name as a TypeScript type name."""
     return identifier(pascal(name), KEYWORDS | RESERVED_TYPES)
 
 
+@lru_cache(maxsize=None)
 def ts_property(name: str) -> str:
     """Return a field as a property name: camelCase, quoted when not an identifier.
 
@@ -59,22 +64,26 @@ def ts_access(prop: str) -> str:
     return f"[{prop}]" if prop.startswith('"') else f".{prop}"
 
 
+@lru_cache(maxsize=None)
 def ts_param(name: str) -> str:
     """Return a parameter name in camelCase, suffixed when it is a reserved word."""
     return identifier(camel(name), RESERVED_WORDS)
 
 
+@lru_cache(maxsize=None)
 def ts_method(name: str) -> str:
     """Return an operation as a method name (`constructor` is a class's own)."""
     return identifier(camel(name), frozenset({"constructor"}))
 
 
+@lru_cache(maxsize=None)
 def ts_signature(name: str) -> str:
     """Return a method's name in an interface (`new` would declare a constructor)."""
     method = ts_method(name)
     return code.string_literal(method) if method == "new" else method
 
 
+@lru_cache(maxsize=None)
 def ts_error_field(name: str) -> str:
     """Return an error's field name, suffixed where `Error` already has the property."""
     return identifier(camel(name), ERROR_PROPERTIES)
@@ -164,6 +173,29 @@ class TsValues(code.ValueRenderer):
         return "{ " + ", ".join(parts) + " }"
 
 
+@dataclass(frozen=True)
+class Signature:
+    """An operation as its conformance tests spell it, rendered once per function."""
+
+    method: str
+    params: str
+    """The labelled tuple type of its arguments: `tasks: Task[], title: string`."""
+    names: str
+    """Its parameter names as string literals, comma-separated."""
+    returns: str
+
+
+def signature(fn: ir.Function, types: TsTypes) -> Signature:
+    """Return how the tests call ``fn``."""
+    names = [ts_param(p.name) for p in fn.params]
+    return Signature(
+        method=ts_method(fn.name),
+        params=", ".join(f"{n}: {types(p.type)}" for n, p in zip(names, fn.params)),
+        names=", ".join(code.string_literal(n) for n in names),
+        returns=types(fn.returns),
+    )
+
+
 def tag_field(spec: ir.Spec) -> str:
     """Return the discriminator field of variants: `kind`, or `tag` if a field is named kind."""
     clash = any(
@@ -225,6 +257,7 @@ class TypeScriptEmitter(code.CodeEmitter):
             package=root.lower(),
             options=ctx.options,
             cases=code.cases(spec),
+            signatures={f.name: signature(f, types) for f in spec.functions},
             normative=lambda rule: code.normative(spec, rule),
             literal=code.string_literal,
             comment=code.comment_safe,
@@ -274,6 +307,8 @@ def unsafe_integers(spec: ir.Spec) -> list[Diagnostic]:
             if field.default:
                 places.append((field.span, None, [field.default]))
     for example in spec.examples():
+        if not _LONG_NUMBER.search(example.text):
+            continue  # every integer beyond 2^53 has at least 16 digits
         wrote = [*example.args, *([example.result] if example.result else [])]
         if example.raises:
             wrote += [f.value for f in example.raises.fields]
