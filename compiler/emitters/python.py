@@ -7,10 +7,12 @@ import re
 import sys
 import textwrap
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Iterable, Literal
 
 from specc import ir
 from specc.emitters import code
+from specc.emitters import python_layout as layout
 from specc.emitters.base import (
     EmitContext,
     OutputFile,
@@ -182,62 +184,89 @@ class PyTypes(code.TypeMapper):
 
 
 class PyValues(code.ValueRenderer):
-    """Typed IR values as Python expressions; remembers the classes they name."""
+    """Typed IR values as Python expressions (layout trees); remembers the classes they name."""
 
     def __init__(self, spec: ir.Spec, names: Names) -> None:
         self.spec = spec
         self.names = names
         self.used: set[str] = set()
+        self.decls = {t.name: t for t in spec.types}
+        self.attributes: dict[tuple[str, str], dict[str, str]] = {}
+        """Field (or enum member) names by (declaration, tag), computed once each."""
 
-    def render_bool(self, v: ir.BoolValue) -> str:
-        return "True" if v.value else "False"
+    def __call__(self, value: ir.Value) -> str:  # type: ignore[override]
+        return str(self.expr(value))
 
-    def render_int(self, v: ir.IntValue) -> str:
-        return str(v.value)
+    def expr(self, value: ir.Value) -> layout.Expr:
+        """Return a value as a tree the layout can split the way black does."""
+        return getattr(self, f"render_{value.kind}")(value)  # type: ignore[no-any-return]
 
-    def render_float(self, v: ir.FloatValue) -> str:
+    def render_bool(self, v: ir.BoolValue) -> layout.Expr:
+        return layout.Atom("True" if v.value else "False")
+
+    def render_int(self, v: ir.IntValue) -> layout.Expr:
+        return layout.Atom(str(v.value))
+
+    def render_float(self, v: ir.FloatValue) -> layout.Expr:
         text = code.float_literal(v.value)
-        return text if text[-1].isdigit() else f'float("{text}")'
+        if text[-1].isdigit():
+            return layout.Atom(layout.number(text))
+        return layout.call("float", [layout.Atom(f'"{text}"')])
 
-    def render_string(self, v: ir.StringValue) -> str:
-        return py_string(v.value)
+    def render_string(self, v: ir.StringValue) -> layout.Expr:
+        return layout.Atom(py_string(v.value))
 
-    def render_bytes(self, v: ir.BytesValue) -> str:
-        return repr(bytes(v.value))
+    def render_bytes(self, v: ir.BytesValue) -> layout.Expr:
+        return layout.Atom(layout.string_quotes(repr(bytes(v.value))))
 
-    def render_none(self, v: ir.NoneValue) -> str:
-        return "None"
+    def render_none(self, v: ir.NoneValue) -> layout.Expr:
+        return layout.Atom("None")
 
-    def render_list(self, v: ir.ListValue) -> str:
-        return f"[{', '.join(self(i) for i in v.items)}]"
+    def render_list(self, v: ir.ListValue) -> layout.Expr:
+        return layout.listing([self.expr(i) for i in v.items])
 
-    def render_map(self, v: ir.MapValue) -> str:
-        entries = ", ".join(f"{self(e.key)}: {self(e.value)}" for e in v.entries)
-        return "{" + entries + "}"
-
-    def render_enum(self, v: ir.EnumValue) -> str:
-        decl = self.spec.type(v.enum)
-        assert isinstance(decl, ir.Enum)
-        return f"{self._use(self.names.types[v.enum])}.{enum_members(decl)[v.member]}"
-
-    def render_record(self, v: ir.RecordValue) -> str:
-        decl = self.spec.type(v.record)
-        assert isinstance(decl, ir.Record)
-        cls = self._use(self.names.types[v.record])
-        return f"{cls}({self._keywords(v.fields, fields_of(decl))})"
-
-    def render_variant(self, v: ir.VariantValue) -> str:
-        decl = self.spec.type(v.variant)
-        assert isinstance(decl, ir.Variant)
-        tag = next(t for t in decl.tags if t.name == v.tag)
-        cls = self._use(self.names.tags[(v.variant, v.tag)])
-        return f"{cls}({self._keywords(v.fields, fields_of(tag))})"
-
-    def _keywords(self, fields: list[ir.FieldValue], names: dict[str, str]) -> str:
-        """Render the fields the example wrote as keyword arguments (defaults are implied)."""
-        return ", ".join(
-            f"{names[f.name]}={self(f.value)}" for f in fields if f.explicit
+    def render_map(self, v: ir.MapValue) -> layout.Expr:
+        return layout.mapping(
+            [(self.expr(e.key), self.expr(e.value)) for e in v.entries]
         )
+
+    def render_enum(self, v: ir.EnumValue) -> layout.Expr:
+        key = (v.enum, "")
+        if key not in self.attributes:
+            decl = self.decls[v.enum]
+            assert isinstance(decl, ir.Enum)
+            self.attributes[key] = enum_members(decl)
+        name = self._use(self.names.types[v.enum])
+        return layout.Atom(f"{name}.{self.attributes[key][v.member]}")
+
+    def render_record(self, v: ir.RecordValue) -> layout.Expr:
+        key = (v.record, "")
+        if key not in self.attributes:
+            decl = self.decls[v.record]
+            assert isinstance(decl, ir.Record)
+            self.attributes[key] = fields_of(decl)
+        cls = self._use(self.names.types[v.record])
+        return layout.call(cls, self._keywords(v.fields, self.attributes[key]))
+
+    def render_variant(self, v: ir.VariantValue) -> layout.Expr:
+        key = (v.variant, v.tag)
+        if key not in self.attributes:
+            decl = self.decls[v.variant]
+            assert isinstance(decl, ir.Variant)
+            tag = next(t for t in decl.tags if t.name == v.tag)
+            self.attributes[key] = fields_of(tag)
+        cls = self._use(self.names.tags[key])
+        return layout.call(cls, self._keywords(v.fields, self.attributes[key]))
+
+    def _keywords(
+        self, fields: list[ir.FieldValue], names: dict[str, str]
+    ) -> list[layout.Item]:
+        """Return the fields the example wrote as keyword arguments (defaults are implied)."""
+        return [
+            layout.Item(f"{names[f.name]}=", self.expr(f.value))
+            for f in fields
+            if f.explicit
+        ]
 
     def _use(self, name: str) -> str:
         self.used.add(name)
@@ -245,17 +274,34 @@ class PyValues(code.ValueRenderer):
 
 
 def py_string(text: str) -> str:
-    """Return a Python string literal (lone surrogates escaped, so the file is UTF-8)."""
+    """Return a Python string literal, quoted as black quotes it (lone surrogates escaped)."""
+    return layout.string_quotes(toml_string(text))
+
+
+def toml_string(text: str) -> str:
+    """Return a double-quoted string literal that TOML and Python read alike."""
+    if _PLAIN.fullmatch(text):  # the common case, without a loop over characters
+        return f'"{text}"'
     return re.sub(r"[\ud800-\udfff]", _escape_char, code.string_literal(text))
+
+
+#: Text that goes into a string literal as it is: printable ASCII but quotes
+#: and backslashes (what `code.string_literal` would escape is all outside it).
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")
 
 
 def docstring(text: str) -> str:
     """Return ``text`` as a triple-quoted docstring that cannot end early."""
+    return f'"""{docstring_body(text)}"""'
+
+
+def docstring_body(text: str) -> str:
+    """Return ``text`` escaped for a triple-quoted string it cannot end early."""
     body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     body = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]", _escape_char, body)
     if body.endswith('"'):
         body = body[:-1] + '\\"'
-    return f'"""{body}\n"""' if "\n" in body else f'"""{body}"""'
+    return body + "\n" if "\n" in body else body
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -291,8 +337,8 @@ class PyField:
 
     name: str
     annotation: str
-    default: str
-    """The right-hand side, or empty for a required field."""
+    default: layout.Expr | None
+    """The right-hand side, or None for a required field."""
     doc: str
 
 
@@ -356,17 +402,20 @@ class TypesModel:
 
     def field(self, f: ir.Field, name: str) -> PyField:
         """Return one dataclass attribute, with a default factory for mutable defaults."""
-        default = ""
+        default: layout.Expr | None = None
         if f.default is None:
-            default = "None" if code.is_optional(self.spec, f.type) else ""
+            if code.is_optional(self.spec, f.type):
+                default = layout.Atom("None")
         elif f.default.kind in LITERAL_DEFAULTS:
-            default = self.value(f.default)
+            default = self.value.expr(f.default)
         elif f.default.kind in ("list", "map") and not _items(f.default):
-            default = f"dataclasses.field(default_factory={f.default.kind.replace('map', 'dict')})"
-        else:
-            default = (
-                f"dataclasses.field(default_factory=lambda: {self.value(f.default)})"
+            factory = layout.Atom(f.default.kind.replace("map", "dict"))
+            default = layout.call(
+                "dataclasses.field", [layout.Item("default_factory=", factory)]
             )
+        else:
+            made = layout.Item("default_factory=lambda: ", self.value.expr(f.default))
+            default = layout.call("dataclasses.field", [made])
         return PyField(name, self.type(f.type), default, f.doc)
 
     def fields(self, decl: ir.Record | ir.VariantTag | ir.Error) -> tuple[PyField, ...]:
@@ -446,7 +495,7 @@ class PyArgument:
     name: str
     """The variable, or empty when the value is passed inline (it cannot change)."""
     annotation: str
-    value: str
+    value: layout.Expr
 
 
 @dataclass(frozen=True)
@@ -460,18 +509,33 @@ class PyTest:
     arguments: tuple[PyArgument, ...]
     check: Literal["equals", "raises"]
     """Whether the result is compared, or an error is expected."""
-    expected: str = ""
+    expected: layout.Expr | None = None
     tolerance: str = ""
     """For `~=`: the tolerance of every float in the result."""
     error: str = ""
-    fields: tuple[tuple[str, str], ...] = ()
+    fields: tuple[tuple[str, layout.Expr], ...] = ()
     """Fields of a raised error to check: (attribute, value)."""
 
     @property
-    def call(self) -> str:
+    def call(self) -> layout.Expr:
         """Return the call of the implementation, such as `_IMPL.area(shape)`."""
-        args = ", ".join(a.name or a.value for a in self.arguments)
-        return f"_IMPL.{self.method}({args})"
+        args = [layout.Atom(a.name) if a.name else a.value for a in self.arguments]
+        return layout.call(f"_IMPL.{self.method}", args)
+
+    @property
+    def calling(self) -> layout.Expr:
+        """Return the context of the call: `_calling("rule", shape=shape)`."""
+        watched = [layout.Item(f"{a.name}=", layout.Atom(a.name)) for a in self.watched]
+        return layout.call("_calling", [layout.Atom(py_string(self.rule)), *watched])
+
+    def expect(self, actual: str, expected: layout.Expr, path: str = "") -> layout.Expr:
+        """Return the check of a result or error field: `_expect(result, 3)`."""
+        args: list[layout.Expr | layout.Item] = [layout.Atom(actual), expected]
+        if path:
+            args.append(layout.Atom(py_string(path)))
+        if self.tolerance and not path:
+            args.append(layout.Item("tolerance=", layout.Atom(self.tolerance)))
+        return layout.call("_expect", args)
 
     @property
     def watched(self) -> tuple[PyArgument, ...]:
@@ -531,6 +595,8 @@ class TestsModel:
         self.mutable = Mutability(spec)
         self.functions = {f.name: f for f in spec.functions}
         self.decls = {t.name: t for t in spec.types}
+        self.locals: dict[str, dict[str, str]] = {}
+        """The argument variables of each function's tests."""
 
     def tests(self) -> list[PyTest]:
         """Return the test of every example, in source order."""
@@ -545,7 +611,7 @@ class TestsModel:
             PyArgument(
                 local[p.name] if self.mutable.value(a) else "",
                 self.type(p.type),
-                self.value(a),
+                self.value.expr(a),
             )
             for p, a in zip(fn.params, args)
         )
@@ -567,14 +633,15 @@ class TestsModel:
             assert isinstance(decl, ir.Error)
             attrs = fields_of(decl)
             checks = tuple(
-                (attrs[f.name], self.value(f.value)) for f in e.raises.fields
+                (attrs[f.name], self.value.expr(f.value)) for f in e.raises.fields
             )
             error = self.value._use(self.names.types[e.raises.error])
             return replace(test, check="raises", error=error, fields=checks)
         assert e.result is not None
-        test = replace(test, expected=self.value(e.result))
+        test = replace(test, expected=self.value.expr(e.result))
         if e.expect == "approx":
-            return replace(test, tolerance=code.float_literal(e.tolerance or 1e-6))
+            tolerance = layout.number(code.float_literal(e.tolerance or 1e-6))
+            return replace(test, tolerance=tolerance)
         return test
 
 
@@ -621,26 +688,73 @@ class PythonEmitter(code.CodeEmitter):
             python=PYTHON,
             normative=lambda rule: code.normative(spec, rule),
             literal=py_string,
-            docstring=docstring,
+            toml=toml_string,
             wrap=wrap,
-            members=lambda names: members(list(names)),
+            parameters=lambda fn: parameters(fn, model.type),
         )
         src = f"{root}/src/{names.module}"
-        for path, template in FILES:
-            text = ctx.render(f"python/{template}", **context)
+        for path, template in FILES if spec.functions else FILES[:3]:
             path = path.format(root=root, src=src)
-            yield OutputFile(path, black(text, path) if path.endswith(".py") else text)
+            yield OutputFile(path, self.render(ctx, template, path, context))
+        yield OutputFile(f"{src}/py.typed", "")
+        if not spec.functions:  # a data model: its types, no API to implement
+            return
         impl = f"{src}/implementation.py"
         yield OutputFile(
             impl,
-            black(ctx.render("python/implementation.py.jinja", **context), impl),
+            self.render(ctx, "implementation.py.jinja", impl, context),
             kind="scaffold",
             symbols=tuple(
                 (spec.path, f.name, f"def {names.methods[f.name]}(")
                 for f in spec.functions
             ),
         )
-        yield OutputFile(f"{src}/py.typed", "")
+
+    def render(
+        self, ctx: EmitContext, template: str, path: str, context: dict[str, object]
+    ) -> str:
+        """Render one file laid out as black would; run black where the layout is unsure.
+
+        The built-in templates lay out every statement through `python_layout`,
+        so black runs only on what it cannot vouch for, and on files a user's
+        template override renders.
+        """
+        name = f"python/{template}"
+        lines = layout.Layout()
+        text = ctx.render(name, **context, **layout_helpers(lines))
+        builtin = _is_builtin(ctx, name)
+        if path.endswith(".py") and (lines.unsure or not builtin):
+            return black(text, path)
+        return text
+
+
+def layout_helpers(lines: layout.Layout) -> dict[str, object]:
+    """Return the template functions that lay out one file's statements."""
+
+    def doc(text: str, depth: int | None = None) -> str:
+        body = docstring_body(text)
+        if depth is None:  # not in a docstring's place: black leaves it as it is
+            return f'"""{body}"""'
+        return lines.docstring(body, depth)
+
+    return dict(
+        docstring=doc,
+        fit=lines.statement,
+        line=lines.line,
+        imports=lines.imports,
+        signature=lines.signature,
+        call=layout.call,
+        atom=layout.Atom,
+        item=layout.Item,
+    )
+
+
+def _is_builtin(ctx: EmitContext, name: str) -> bool:
+    """Return whether a template is specc's own (not a user's override of it)."""
+    from specc.templating import builtin_templates
+
+    filename = ctx.env.get_template(name).filename or ""
+    return Path(filename).resolve().is_relative_to(builtin_templates().resolve())
 
 
 #: The generated files of a package and their templates (under `python/`).
@@ -651,6 +765,12 @@ FILES = (
     ("{src}/api.py", "api.py.jinja"),
     ("{root}/tests/test_conformance.py", "test_conformance.py.jinja"),
 )
+
+
+def parameters(fn: ir.Function, type: PyTypes) -> list[str]:
+    """Return a method's parameters after `self`: `name: annotation`."""
+    names = members([p.name for p in fn.params])
+    return [f"{names[p.name]}: {type(p.type)}" for p in fn.params]
 
 
 def signature_types(spec: ir.Spec, names: Names) -> list[str]:
