@@ -178,22 +178,25 @@ def test_parse_2() -> None:
 
 def test_parse_3() -> None:
     """parse #3: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}"""
-    with pytest.raises(InvalidVersion) as raised, _calling("parse"):
-        _IMPL.parse("1.02.3")
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            _IMPL.parse("1.02.3")
     _expect(raised.value.text, "1.02.3", "error.text")
 
 
 def test_parse_4() -> None:
     """parse #4: parse("1.2") raises InvalidVersion{text: "1.2"}"""
-    with pytest.raises(InvalidVersion) as raised, _calling("parse"):
-        _IMPL.parse("1.2")
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            _IMPL.parse("1.2")
     _expect(raised.value.text, "1.2", "error.text")
 
 
 def test_parse_5() -> None:
     """parse #5: parse(" 1.2.3") raises InvalidVersion"""
-    with pytest.raises(InvalidVersion), _calling("parse"):
-        _IMPL.parse(" 1.2.3")
+    with pytest.raises(InvalidVersion):
+        with _calling("parse"):
+            _IMPL.parse(" 1.2.3")
 
 
 def test_compare_1() -> None:
