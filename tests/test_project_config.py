@@ -106,11 +106,6 @@ def test_specc_config_shows_what_is_in_effect(cli, project, monkeypatch):
     assert shown["specs"] == ["."] and shown["llm"]["enabled"] is True
 
 
-def test_test_without_target_or_config_is_a_usage_error(cli, project):
-    result = cli("test")
-    assert result.exit_code == 2 and "give --target NAME" in result.output
-
-
 # --- One test per diagnostic ---------------------------------------------------
 
 
