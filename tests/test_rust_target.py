@@ -160,7 +160,7 @@ def test_trait_documents_each_method_with_its_rule(built) -> None:
     assert (
         "    /// - `remaining` MUST return how many tasks are not done.\n"
         "    /// - It SHOULD NOT depend on priority or tags.\n"
-        "    fn remaining(&self, tasks: Vec<Task>) -> i64;\n"
+        "    fn remaining(&self, tasks: &[Task]) -> i64;\n"
     ) in api
     assert "-> Result<Vec<Task>, TodoError>;" in api
     impl = (built[0] / "todo" / "src" / "implementation.rs").read_text()
@@ -176,7 +176,7 @@ def test_types_map_as_the_issue_says(built) -> None:
     assert "pub type Label = String;" in types
     assert "pub struct Box_ {" in types  # `Box` would shadow std's
     api = (built[0] / "geometry" / "src" / "api.rs").read_text()
-    assert "groups: BTreeMap<Label, Vec<Shape>>," in api
+    assert "groups: &BTreeMap<Label, Vec<Shape>>," in api
     todo = (built[0] / "todo" / "src" / "types.rs").read_text()
     assert "#[derive(Debug, Clone, PartialEq, Eq, Hash)]\npub struct Task {" in todo
     assert "Ord, Hash)]\npub enum Priority {" in todo
@@ -705,3 +705,110 @@ def test_width_counts_columns_as_a_terminal_does() -> None:
     assert layout.width("日本語") == 6
     assert layout.width("e\u0301te\u200b") == 3
     assert layout.width("") == 0
+
+
+# --- Ownership of arguments --------------------------------------------------------------
+
+OWNER_SPEC = """\
+---
+spec: owner
+title: Ownership of arguments
+---
+
+# Ownership {#owner}
+
+## Kinds {#kinds}
+
+Each operation MUST return what its examples say, and MUST NOT change its arguments.
+
+```specc
+enum Colour { red, green }
+type Label = string
+type Names = list<string>
+record Item { name: string, count: int = 0 }
+variant Shape { dot {}, line { length: float } }
+fn scalars(a: int, b: float, c: bool, d: Colour, e: int?) -> int
+fn text(s: string, label: Label, raw: bytes) -> int
+fn lists(xs: list<int>, names: Names, items: list<Item>) -> int
+fn shapes(item: Item, shape: Shape, counts: map<string, int>) -> int
+fn optionals(s: string?, xs: list<int>?, item: Item?, shape: Shape?) -> int
+fn rename(item: Item, name: string) -> Item
+fn append(xs: list<int>, ys: list<int>) -> list<int>
+fn concat(a: Label, b: string) -> string
+```
+
+```examples
+scalars(1, 2.5, true, green, 4) == 5
+scalars(1, 2.5, false, red, none) == 0
+text("ab", "c", [1, 2]) == 5
+lists([1, 2], ["a"], [{name: "x", count: 3}]) == 7
+shapes({name: "k", count: 1}, line{length: 2.0}, {"k": 5}) == 7
+optionals("a", none, {name: "x"}, dot{}) == 3
+optionals(none, [1], none, none) == 1
+rename({name: "a", count: 2}, "b") == {name: "b", count: 2}
+append([1], [2, 3]) == [1, 2, 3]
+concat("ab", "cd") == "abcd"
+```
+"""
+
+#: The trait's signatures: scalars and enums by value, the first argument of the
+#: result's type moved in, everything else borrowed (`&str`, `&[T]`, `&T`, `Option<&T>`).
+OWNER_SIGNATURES = [
+    "fn scalars(&self, a: i64, b: f64, c: bool, d: Colour, e: Option<i64>) -> i64;",
+    "fn text(&self, s: &str, label: &str, raw: &[u8]) -> i64;",
+    "fn lists(&self, xs: &[i64], names: &[String], items: &[Item]) -> i64;",
+    "fn shapes(&self, item: &Item, shape: &Shape, counts: &BTreeMap<String, i64>) -> i64;",
+    "fn optionals(\n        &self,\n        s: Option<&str>,\n        xs: Option<&[i64]>,\n"
+    "        item: Option<&Item>,\n        shape: Option<&Shape>,\n    ) -> i64;",
+    "fn rename(&self, item: Item, name: &str) -> Item;",
+    "fn append(&self, xs: Vec<i64>, ys: &[i64]) -> Vec<i64>;",
+    "fn concat(&self, a: Label, b: &str) -> String;",
+]
+
+
+@pytest.fixture(scope="module")
+def owner_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ir.Spec]:
+    """Build the ownership spec once."""
+    folder = tmp_path_factory.mktemp("owner")
+    (folder / "owner.spec.md").write_text(OWNER_SPEC)
+    result = build([str(folder / "owner.spec.md")], ["rust"], folder / "out")
+    assert result.ok, [d.message for d in result.diagnostics]
+    return folder / "out" / "rust" / "owner", result.specs[0]
+
+
+def test_read_only_arguments_are_borrowed(owner_built, tmp_path: Path) -> None:
+    """The trait borrows what it only reads; a correct implementation passes, clippy-clean."""
+    api = (owner_built[0] / "src" / "api.rs").read_text()
+    for signature in OWNER_SIGNATURES:
+        assert f"    {signature}\n" in api, signature
+    path = tmp_path / "rust" / "owner"
+    shutil.copytree(owner_built[0], path)
+    formatted = rustfmt_check(path)
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    linted = clippy(path)  # the scaffold: `_s: &str`, `_xs: Option<&[i64]>`, …
+    assert linted.returncode == 0, linted.stderr
+    (path / "src" / "implementation.rs").write_text(implementation("rust", "owner"))
+    results = runner.run(tmp_path / "rust", owner_built[1])
+    assert [r.status for r in results] == ["passed"] * 10, [r.message for r in results]
+    linted = clippy(path)
+    assert linted.returncode == 0, linted.stderr
+    assert "warning" not in linted.stderr
+
+
+def test_an_implementation_that_edits_an_argument_does_not_compile(
+    built, tmp_path: Path
+) -> None:
+    """Sorting the borrowed `tasks` in place is a type error, reported as rustc's E0596."""
+    spec = built[1]["todo"]
+    path = crate(built, "todo", tmp_path)
+    source = implementation("rust", "todo")
+    honest = "tasks.iter().filter(|task| !task.done).count() as i64"
+    assert honest in source
+    editing = (
+        "tasks.sort_by_key(|task| task.done);\n"
+        "        tasks.iter().take_while(|task| !task.done).count() as i64"
+    )
+    (path / "src" / "implementation.rs").write_text(source.replace(honest, editing))
+    results = runner.run(tmp_path / "rust", spec)
+    assert {r.status for r in results} == {"failed"}
+    assert "error[E0596]: cannot borrow `*tasks` as mutable" in results[0].message

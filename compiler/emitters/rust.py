@@ -14,6 +14,7 @@ from specc.emitters.base import EmitContext, OutputFile, header
 from specc.emitters.base import spec_source_name
 from specc.emitters.rust_model import Names, RsTypes, RsValues, TypeFacts
 from specc.emitters.rust_model import rust_string, surrogate_problems
+from specc.emitters.rust_ownership import Parameters, passing
 
 #: Lints a generated item may need to allow, with the estimate that decides it.
 RESULT_LARGE_ERR = 96
@@ -456,9 +457,13 @@ def methods(
     """Return each operation's docs and its signature in the trait and the scaffold."""
     found = []
     large = facts.error_size() >= RESULT_LARGE_ERR
+    parameters = Parameters(spec, types)
     for fn in spec.functions:
-        params = names.params[fn.name]
-        typed = [f"{params[p.name]}: {types(p.type)}" for p in fn.params]
+        params, how = names.params[fn.name], passing(spec, fn)
+        typed = [
+            f"{params[p.name]}: {parameters.type(p.type, how[p.name])}"
+            for p in fn.params
+        ]
         lints = []
         if len(typed) + 1 > 7:
             lints.append("clippy::too_many_arguments")
@@ -522,6 +527,7 @@ class TestsFile:
     ) -> None:
         self.spec, self.names, self.facts = spec, names, facts
         self.type, self.value = types, values
+        self.parameters = Parameters(spec, types)
 
     def wrapper(self, fn: ir.Function) -> str:
         """Return the free function a test calls: the operation of a fresh implementation."""
@@ -532,14 +538,20 @@ class TestsFile:
         if fn.raises and self.facts.error_size() >= RESULT_LARGE_ERR:
             lints.append("clippy::result_large_err")
         sig = layout.Signature(f"fn {name}", typed, self.type.returns(fn), " {")
+        how = passing(self.spec, fn)
+        args = [
+            self.parameters.argument(params[p.name], p.type, how[p.name])
+            for p in fn.params
+        ]
         call = layout.Call(
             f"{self.names.api}::{self.names.methods[fn.name]}",
             (
                 layout.Atom(f"&{self.names.impl}::default()", simple=False),
-                *(layout.Atom(params[p.name]) for p in fn.params),
+                *(layout.Atom(a, simple="." not in a) for a in args),
             ),
         )
-        return f"{_allow(lints)}{sig.render(0)}\n{layout.statement(call, 4, '')}\n}}\n"
+        timed = layout.Call("within_time!", (call,), macro=True)
+        return f"{_allow(lints)}{sig.render(0)}\n{layout.statement(timed, 4, '')}\n}}\n"
 
     def test(self, case: code.Case) -> tuple[str, str]:
         """Return the helper the test uses and the text of the test."""

@@ -29,7 +29,8 @@ RESERVED_CRATES = frozenset("std core alloc proc_macro test self super crate".sp
 #: Functions of the conformance tests; an operation's wrapper never takes their names.
 TEST_HELPERS = frozenset(
     """expect_eq expect_ok expect_close expect_close_ok expect_error check_field
-    wrong_outcome close_debug close_float tokens""".split()
+    wrong_outcome close_debug close_float tokens string_len within_time in_time
+    time_limit""".split()
 )
 
 

@@ -15,8 +15,8 @@ BREAKAGES: dict[tuple[str, str], tuple[str, str]] = {
         "task.tags.some((t) => t.toLowerCase() === tag.toLowerCase())",
     ),
     ("rust", "todo"): (
-        ".filter(|task| task.tags.contains(&tag))",
-        ".filter(|task| task.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)))",
+        ".filter(|task| task.tags.iter().any(|t| t == tag))",
+        ".filter(|task| task.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))",
     ),
     ("python", "todo"): (
         "if tag in task.tags]",

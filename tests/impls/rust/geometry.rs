@@ -16,11 +16,11 @@ fn check(field: &str, length: f64) -> Result<f64, GeometryError> {
 pub struct Geometry {}
 
 impl GeometryApi for Geometry {
-    fn area(&self, shape: Shape) -> Result<f64, GeometryError> {
-        match shape {
+    fn area(&self, shape: &Shape) -> Result<f64, GeometryError> {
+        match *shape {
             Shape::Circle { radius } => Ok(std::f64::consts::PI * check("radius", radius)?.powi(2)),
             Shape::Rect { width, height } => Ok(check("width", width)? * check("height", height)?),
-            Shape::Polygon { points } => {
+            Shape::Polygon { ref points } => {
                 if points.len() < 3 {
                     return Ok(0.0);
                 }
@@ -36,7 +36,7 @@ impl GeometryApi for Geometry {
 
     fn total_area(
         &self,
-        groups: BTreeMap<Label, Vec<Shape>>,
+        groups: &BTreeMap<Label, Vec<Shape>>,
     ) -> Result<BTreeMap<Label, f64>, GeometryError> {
         let mut totals = BTreeMap::new();
         for (label, shapes) in groups {
@@ -44,14 +44,14 @@ impl GeometryApi for Geometry {
             for shape in shapes {
                 sum += self.area(shape)?;
             }
-            totals.insert(label, sum);
+            totals.insert(label.clone(), sum);
         }
         Ok(totals)
     }
 
-    fn bounding_box(&self, shape: Shape) -> Option<Box_> {
+    fn bounding_box(&self, shape: &Shape) -> Option<Box_> {
         let corner = |x: f64, y: f64| Point { x, y };
-        match shape {
+        match *shape {
             Shape::Circle { radius: r } => Some(Box_ {
                 min: corner(-r, -r),
                 max: corner(r, r),
@@ -60,10 +60,10 @@ impl GeometryApi for Geometry {
                 min: corner(0.0, 0.0),
                 max: corner(width, height),
             }),
-            Shape::Polygon { points } => {
+            Shape::Polygon { ref points } => {
                 let first = points.first()?;
                 let (mut min, mut max) = (first.clone(), first.clone());
-                for p in &points {
+                for p in points {
                     min = corner(min.x.min(p.x), min.y.min(p.y));
                     max = corner(max.x.max(p.x), max.y.max(p.y));
                 }

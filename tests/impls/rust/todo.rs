@@ -7,7 +7,7 @@ use crate::types::*;
 pub struct Todo {}
 
 impl TodoApi for Todo {
-    fn add_task(&self, mut tasks: Vec<Task>, title: String) -> Result<Vec<Task>, TodoError> {
+    fn add_task(&self, mut tasks: Vec<Task>, title: &str) -> Result<Vec<Task>, TodoError> {
         let trimmed = title.trim();
         if trimmed.is_empty() {
             return Err(TodoError::EmptyTitle);
@@ -25,14 +25,14 @@ impl TodoApi for Todo {
         Ok(tasks)
     }
 
-    fn remaining(&self, tasks: Vec<Task>) -> i64 {
+    fn remaining(&self, tasks: &[Task]) -> i64 {
         tasks.iter().filter(|task| !task.done).count() as i64
     }
 
-    fn by_tag(&self, tasks: Vec<Task>, tag: String) -> Vec<Task> {
+    fn by_tag(&self, tasks: Vec<Task>, tag: &str) -> Vec<Task> {
         tasks
             .into_iter()
-            .filter(|task| task.tags.contains(&tag))
+            .filter(|task| task.tags.iter().any(|t| t == tag))
             .collect()
     }
 }

@@ -17,14 +17,14 @@ pub trait SemverApi {
     /// # Errors
     ///
     /// - [`SemverError::InvalidVersion`]: The text is not a semantic version.
-    fn parse(&self, text: String) -> Result<Version, SemverError>;
+    fn parse(&self, text: &str) -> Result<Version, SemverError>;
 
     /// Rule `compare`:
     ///
     /// - `compare` MUST order versions by major, then minor, then patch, numerically.
     /// - A pre-release MUST order before the release of the same numbers.
     /// - Two pre-release labels SHOULD be compared as plain strings.
-    fn compare(&self, a: Version, b: Version) -> Order;
+    fn compare(&self, a: &Version, b: &Version) -> Order;
 
     /// Rule `bump`:
     ///
@@ -38,5 +38,5 @@ pub trait SemverApi {
     ///   [compare](#compare), or nothing for an empty list.
     /// - It MAY skip pre-releases when a release is present, but it MUST NOT return a pre-release
     ///   that is older than another candidate.
-    fn newest(&self, versions: Vec<Version>) -> Option<Version>;
+    fn newest(&self, versions: &[Version]) -> Option<Version>;
 }

@@ -12,11 +12,11 @@ use crate::types::*;
 pub struct Semver {}
 
 impl SemverApi for Semver {
-    fn parse(&self, _text: String) -> Result<Version, SemverError> {
+    fn parse(&self, _text: &str) -> Result<Version, SemverError> {
         todo!("not implemented: rule parse")
     }
 
-    fn compare(&self, _a: Version, _b: Version) -> Order {
+    fn compare(&self, _a: &Version, _b: &Version) -> Order {
         todo!("not implemented: rule compare")
     }
 
@@ -24,7 +24,7 @@ impl SemverApi for Semver {
         todo!("not implemented: rule bump")
     }
 
-    fn newest(&self, _versions: Vec<Version>) -> Option<Version> {
+    fn newest(&self, _versions: &[Version]) -> Option<Version> {
         todo!("not implemented: rule newest")
     }
 }

@@ -4,26 +4,60 @@
 //!
 //! An operation that still panics with "not implemented: rule <id>" fails its tests with that
 //! message; `specc test --target rust` reports those examples as not implemented.
+//!
+//! Each call runs on a thread of its own: one that takes longer than `SPECC_TIMEOUT` seconds
+//! (10 unless set) fails its example with "timed out after 10 s", and the others still run.
 #![allow(clippy::approx_constant)]
 
 use std::fmt::Debug;
 
 use semver::*;
 
+/// Return how long a call may take: `SPECC_TIMEOUT` seconds, 10 unless set, and its text.
+fn time_limit() -> (std::time::Duration, String) {
+    let text = std::env::var("SPECC_TIMEOUT").unwrap_or_default();
+    match text.parse().map(std::time::Duration::try_from_secs_f64) {
+        Ok(Ok(limit)) if !limit.is_zero() => (limit, text),
+        _ => (std::time::Duration::from_secs(10), "10".to_string()),
+    }
+}
+
+/// Return what `call` returns, run on a thread of its own; fail when it takes too long.
+fn in_time<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> T {
+    let (limit, text) = time_limit();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || sender.send(call()));
+    match receiver.recv_timeout(limit) {
+        Ok(value) => value,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("timed out after {text} s"),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(_) => unreachable!("the call ended without a result"),
+        },
+    }
+}
+
+/// Evaluate an operation's call within the time limit (its arguments move to its thread).
+macro_rules! within_time {
+    ($call:expr) => {
+        in_time(move || $call)
+    };
+}
+
 fn parse(text: String) -> Result<Version, SemverError> {
-    SemverApi::parse(&Semver::default(), text)
+    within_time!(SemverApi::parse(&Semver::default(), &text))
 }
 
 fn compare(a: Version, b: Version) -> Order {
-    SemverApi::compare(&Semver::default(), a, b)
+    within_time!(SemverApi::compare(&Semver::default(), &a, &b))
 }
 
 fn bump(version: Version, part: Part) -> Version {
-    SemverApi::bump(&Semver::default(), version, part)
+    within_time!(SemverApi::bump(&Semver::default(), version, part))
 }
 
 fn newest(versions: Vec<Version>) -> Option<Version> {
-    SemverApi::newest(&Semver::default(), versions)
+    within_time!(SemverApi::newest(&Semver::default(), &versions))
 }
 
 /// Assert an operation returned `want`.
