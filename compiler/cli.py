@@ -522,9 +522,9 @@ def _register_commands() -> None:
     """Add the commands that live in their own modules."""
     from specc.cli_diff import diff
     from specc.cli_implement import implement
-    from specc.cli_project import config_command, init, new, watch
+    from specc.cli_project import config_command, init, new, templates, watch
 
-    for command in (diff, implement, init, new, config_command, watch):
+    for command in (diff, implement, init, new, config_command, watch, templates):
         main.add_command(command)
 
 

@@ -157,3 +157,22 @@ def watch(
         watching.run(watching.Watcher(resolve, printer))
     except KeyboardInterrupt:  # Ctrl-C during a build stops as quietly as between
         pass
+
+
+@click.command()
+@click.option(
+    "--templates",
+    "templates",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Template folders to show overrides from (default: the project's).",
+)
+def templates(templates: tuple[str, ...]) -> None:
+    """List the built-in templates and their blocks, and which ones you override."""
+    from specc.cli import _project
+    from specc.templating import template_blocks
+
+    folders = _project((), None, templates).templates
+    for name, blocks, shadow in template_blocks(folders):
+        line = f"{name}: {', '.join(blocks) or '(no blocks)'}"
+        click.echo(line + (f"  [overridden by {shadow}]" if shadow else ""))

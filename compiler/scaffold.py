@@ -27,12 +27,10 @@ class Created:
 
 
 def _environment(user_dirs: Sequence[Path] = ()):  # type: ignore[no-untyped-def]
-    """Return the shared environment with `{## ##}` comments, so `{#id}` stays literal."""
-    from specc.templating import environment
+    """Return the environment of project templates (`{## ##}` comments)."""
+    from specc.templating import project_environment
 
-    return environment(user_dirs).overlay(
-        comment_start_string="{##", comment_end_string="##}"
-    )
+    return project_environment(user_dirs)
 
 
 def init(folder: Path, targets: Sequence[str] = INIT_TARGETS) -> list[Created]:

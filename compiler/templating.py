@@ -49,3 +49,35 @@ def _autoescape(name: str | None) -> bool:
     return name is not None and name.removesuffix(".jinja").endswith(
         (".html", ".xml", ".svg")
     )
+
+
+def project_environment(user_dirs: Sequence[str | Path] = ()) -> jinja2.Environment:
+    """Return the environment for templates of specs and projects (`templates/project/`).
+
+    Their comments are `{## ##}`, so a heading's `{#id}` stays as written.
+    """
+    return environment(user_dirs).overlay(
+        comment_start_string="{##", comment_end_string="##}"
+    )
+
+
+def template_blocks(
+    user_dirs: Sequence[str | Path] = (),
+) -> list[tuple[str, list[str], str | None]]:
+    """Return (name, blocks, overriding file) for every built-in template, sorted."""
+    from jinja2 import nodes
+
+    root = builtin_templates()
+    plain, project = environment(user_dirs), project_environment(user_dirs)
+    found = []
+    for path in sorted(root.rglob("*.jinja")):
+        name = path.relative_to(root).as_posix()
+        env = project if name.startswith("project/") else plain
+        tree = env.parse(path.read_text("utf-8"))
+        blocks = [b.name for b in tree.find_all(nodes.Block)]
+        shadow = next(
+            (str(Path(d) / name) for d in user_dirs if (Path(d) / name).is_file()),
+            None,
+        )
+        found.append((name, blocks, shadow))
+    return found

@@ -1,0 +1,53 @@
+"""Template overrides that extend the built-in template and replace one block."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "templates"
+SEMVER = str(ROOT / "specs" / "semver.spec.md")
+
+
+def test_the_example_override_changes_only_its_block_on_every_page(cli, tmp_path):
+    plain, custom = tmp_path / "plain", tmp_path / "custom"
+    assert cli("build", SEMVER, "-t", "docs", "--out", str(plain)).exit_code == 0
+    done = cli(
+        "build", SEMVER, "-t", "docs", "--out", str(custom), "--templates", str(EXAMPLE)
+    )
+    assert done.exit_code == 0, done.output
+    pages = sorted(p.relative_to(plain) for p in plain.rglob("*.html"))
+    assert len(pages) >= 2
+    meta = '<meta name="robots" content="noindex">'
+    for page in pages:
+        before = (plain / page).read_text().splitlines()
+        after = (custom / page).read_text().splitlines()
+        assert meta not in before and after.count(meta) == 1, page
+        after.remove(meta)
+        assert after == before, page  # everything else is the built-in layout
+
+
+def test_specc_templates_lists_blocks_and_overrides(cli):
+    shown = cli("templates", "--templates", str(EXAMPLE)).output.splitlines()
+    assert "ts/api.ts.jinja: interface" in shown
+    assert "project/new.spec.md.jinja: front_matter, introduction, rules" in shown
+    (base,) = [line for line in shown if line.startswith("docs/base.html.jinja:")]
+    assert base.endswith(f"[overridden by {EXAMPLE / 'docs' / 'base.html.jinja'}]")
+    assert not any(
+        "overridden" in line for line in cli("templates").output.splitlines()
+    )
+
+
+def test_a_new_spec_template_can_extend_the_built_in_one(cli, tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    template = tmp_path / "team.spec.md.jinja"
+    template.write_text(
+        '{% extends "!project/new.spec.md.jinja" %}\n'
+        "{% block introduction %}\nOwned by the payments team.\n{% endblock %}\n"
+    )
+    assert cli("new", "refunds", "--template", str(template)).exit_code == 0
+    text = (tmp_path / "specs" / "refunds.spec.md").read_text()
+    assert "Owned by the payments team.\n" in text
+    assert "Say what the feature is for" not in text
+    assert "## A first rule {#refunds_first}" in text  # the other blocks stay
+    assert cli("check", "--strict").exit_code == 0
