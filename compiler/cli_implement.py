@@ -101,7 +101,7 @@ def _run_jobs(  # type: ignore[no-untyped-def]
     outcomes, problems = [], []
     for job in jobs(target, result.specs, out_dir / target, result.files):
         where = Span(path=job.spec.path, line=1)
-        click.echo(f"implement {job.artifact}: {job.path}", err=True)
+        click.echo(f"implementing {job.artifact}: {job.path}", err=True)
         try:
             outcome = run_loop(client, env, job, *limits)
         except LlmError as error:

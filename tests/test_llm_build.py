@@ -170,3 +170,17 @@ def test_the_key_lands_in_no_file(cli, llm_server, project):
     found = [p for p in project.rglob("*") if p.is_file() and key in p.read_bytes()]
     assert found == []
     assert (project / "specs/specc.lock").is_file()
+
+
+def test_prompts_are_templates_a_user_can_override(cli, llm_server, project):
+    llm_server.reply_with(_explain)
+    mine = project / "templates" / "llm"
+    mine.mkdir(parents=True)
+    (mine / "docs_rule.jinja").write_text(
+        '{% extends "!llm/docs_rule.jinja" %}\n'
+        "{% block system %}Explain like a pirate, as JSON.{% endblock %}\n"
+    )
+    result = _build(cli, project, "--llm", "--templates", str(project / "templates"))
+    assert result.exit_code == 0, result.output
+    systems = {r.body["messages"][0]["content"] for r in llm_server.completions()}
+    assert systems == {"Explain like a pirate, as JSON."}
