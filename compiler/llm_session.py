@@ -51,7 +51,7 @@ class Session:
 
 
 def open_session(paths: Sequence[str | Path], flags: LlmFlags) -> Session:
-    """Load `specc.toml` beside the specs and, when asked for, make the client."""
+    """Load the configuration found from the specs upwards and, when asked for, make the client."""
     from specc import config
 
     folder = config.project_dir(paths)
@@ -64,7 +64,9 @@ def open_session(paths: Sequence[str | Path], flags: LlmFlags) -> Session:
     settings = Settings.resolve(loaded.llm, flags.model, flags.concurrency)
     if not settings.configured and not flags.frozen:
         return Session(notice=NO_ENDPOINT)
-    lock_path = folder / LOCK_NAME
+    # Beside the configuration file, as Cargo.lock sits beside Cargo.toml; else
+    # beside the specs.
+    lock_path = (loaded.root if loaded.path is not None else folder) / LOCK_NAME
     try:
         lock = Lock.load(lock_path)
     except LockError as error:

@@ -184,3 +184,15 @@ def test_prompts_are_templates_a_user_can_override(cli, llm_server, project):
     assert result.exit_code == 0, result.output
     systems = {r.body["messages"][0]["content"] for r in llm_server.completions()}
     assert systems == {"Explain like a pirate, as JSON."}
+
+
+def test_the_lock_sits_beside_a_project_config_above_the_specs(
+    cli, llm_server, project
+):
+    llm_server.reply_with(_explain)
+    (project / "specs/specc.toml").unlink()
+    (project / "specc.toml").write_text(CONFIG)
+    result = _build(cli, project, "--llm")
+    assert result.exit_code == 0, result.output
+    assert (project / "specc.lock").is_file()
+    assert not (project / "specs/specc.lock").exists()

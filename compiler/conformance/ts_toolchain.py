@@ -13,7 +13,6 @@ from specc.conformance import ToolchainError, execute, first_lines, tool
 from specc.naming import path_segment
 
 
-
 def cache_dir() -> Path:
     """Return specc's cache folder: `$SPECC_CACHE_DIR`, else the user's cache folder."""
     chosen = os.environ.get("SPECC_CACHE_DIR")
