@@ -90,9 +90,8 @@ def problems(error: LlmError, where: Span) -> list[Diagnostic]:
         return [
             Diagnostic(
                 "E131",
-                f"`{r.artifact}` needs an answer about "
-                + (f"rule `{r.rule}`" if r.rule else "the spec")
-                + " that specc.lock does not hold, and --frozen forbids asking",
+                f"`{r.artifact}` needs an answer about {_subject(r.rule)} "
+                "that specc.lock does not hold, and --frozen forbids asking",
                 r.span or where,
                 "run once without --frozen against an endpoint, and commit specc.lock",
             )
@@ -100,3 +99,12 @@ def problems(error: LlmError, where: Span) -> list[Diagnostic]:
         ]
     code = "E132" if isinstance(error, BudgetExceeded) else "E130"
     return [Diagnostic(code, str(error), where)]
+
+
+def _subject(rules: str | None) -> str:
+    """Return "rule `a`", "rules `a`, `b`" or "the spec" for a request's rule field."""
+    if not rules:
+        return "the spec"
+    names = rules.split(", ")
+    listed = ", ".join(f"`{n}`" for n in names)
+    return f"rule{'s' if len(names) > 1 else ''} {listed}"

@@ -87,7 +87,8 @@ def test_retries_recover_from_429_and_500(llm_server, tmp_path):
     assert client.stats.retried == 3 and client.stats.sent == 1
     gaps = [b.started - a.ended for a, b in zip(llm_server.log, llm_server.log[1:])]
     # Retry-After: 0 is honoured, then back-off doubles: 0.1 s, 0.2 s.
-    assert gaps[0] < 0.09 and 0.09 <= gaps[1] < 0.5 and gaps[2] >= 0.19
+    # (Only lower bounds: a loaded machine may add delay, never remove it.)
+    assert gaps[1] >= 0.09 and gaps[2] >= 0.19 and gaps[0] < gaps[2]
 
 
 def test_retry_after_is_honoured(llm_server, tmp_path):
