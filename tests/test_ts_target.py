@@ -727,14 +727,15 @@ def test_an_unexpected_error_is_named_once(cli, tmp_path: Path) -> None:
 
 
 def node_processes_in(folder: Path) -> list[str]:
-    """Return the command lines of running processes that mention ``folder``."""
+    """Return the command lines of running processes working in ``folder``."""
     found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+            cwd = os.readlink(proc / "cwd")
+            text = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, UnicodeDecodeError):
             continue
-        if str(folder) in text:
+        if cwd.startswith(str(folder)) and text:
             found.append(text)
     return found
 
@@ -899,3 +900,31 @@ def test_bigint_option_builds_and_compares_bigints(cli, tmp_path: Path) -> None:
             assert "+ 9007199254740992n\n- 9007199254740994n" in failed["ids", 1]
         else:
             assert failed == {} and len(rows) == 5
+
+
+def test_killing_specc_ends_the_node_it_started(cli, tmp_path: Path) -> None:
+    """`specc test` killed while an example hangs leaves no node process behind."""
+    import signal
+    import sys
+
+    run_shop(cli, tmp_path, "endless_negate", test=False)
+    out = tmp_path / "out"
+    specc = subprocess.Popen(
+        [sys.executable, "-m", "specc", "test", str(SHOP), "--target", "ts"]
+        + ["--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any("conformance.test.js" in c for c in node_processes_in(out)):
+            assert time.monotonic() < deadline, "node never started"
+            assert specc.poll() is None, specc.communicate()[0]
+            time.sleep(0.1)
+    finally:
+        specc.send_signal(signal.SIGKILL)
+        specc.wait()
+    deadline = time.monotonic() + 5
+    while node_processes_in(out) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert node_processes_in(out) == []

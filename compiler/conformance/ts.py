@@ -1,11 +1,13 @@
-"""Run a TypeScript package's conformance tests with tsc and node --test (TAP).
+"""Run a TypeScript package's conformance tests with tsc and node:test (TAP).
 
-Each example has a time limit. An implementation stuck in a synchronous loop
-blocks node's event loop, so neither node:test's own timeout nor its TAP output
-can report it; instead the generated tests append "start N" and "end N" to a
-progress file with synchronous writes. A watchdog reads that file: when an
-example has not ended within the limit, it kills node's process group, marks
-that example timed out and runs the tests again without it.
+node runs the compiled test file itself: one process, in a session of its
+own, which Linux kills when specc dies. Each example has a time limit. An
+implementation stuck in a synchronous loop blocks node's event loop, so
+neither node:test's own timeout nor its TAP output can report it; instead the
+generated tests append `+N` and `-N` (example N began, ended) to a progress
+file with synchronous writes. A watchdog reads that file: when an example has
+not ended within the limit, it kills node's process group, marks that example
+timed out and runs the tests again without it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -34,6 +37,7 @@ from specc.emitters.code import cases, has_code, package_dir
 
 _TAP_LINE = re.compile(r"^(\s*)(not ok|ok) \d+ - (.*?)(?: # (SKIP|TODO)\b ?(.*))?$")
 _POLL = 0.05
+_PR_SET_PDEATHSIG = 1
 
 
 def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
@@ -67,7 +71,7 @@ class _Run:
 
 def _test(node: str, package: Path, spec: ir.Spec, timeout: float) -> list[Result]:
     """Run the tests, again without each example that times out, and map results."""
-    args = [node, "--test", "--test-reporter=tap", "dist/test/conformance.test.js"]
+    args = [node, "--test-reporter=tap", "dist/test/conformance.test.js"]
     limit = f"timed out after {timeout:g} s"
     timed_out: set[int] = set()
     while True:
@@ -104,6 +108,7 @@ def _watched(args: list[str], package: Path, timeout: float, skip: set[int]) -> 
                 stdout=out,
                 stderr=err,
                 start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
             try:
                 hung = _watch(process, progress, timeout)
@@ -139,6 +144,16 @@ def _running(progress: str) -> int | None:
         return 0
     last = lines[-1]
     return int(last[1:]) if last.startswith("+") else None
+
+
+def _die_with_parent() -> None:
+    """In the child, before node starts: have Linux kill it when specc dies."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 def end_process_group(process: subprocess.Popen[bytes]) -> None:
