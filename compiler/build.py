@@ -10,6 +10,7 @@ from specc import ir
 from specc.diagnostics import Diagnostic, has_errors
 from specc.emitters.base import EmitContext, OutputFile
 from specc.frontend import Compiled, compile_file, find_specs
+from specc.progress import Step
 from specc.reports import read_reports
 from specc.source import Span
 
@@ -48,6 +49,7 @@ def run_emitters(
     options: dict[str, dict[str, object]] | None = None,
     llm: Any = None,
     reports: dict[str, Any] | None = None,
+    progress: Step | None = None,
 ) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
     """Run each target's emitter; return files keyed `target/path`, and diagnostics.
 
@@ -65,7 +67,9 @@ def run_emitters(
     files: dict[str, OutputFile] = {}
     problems: list[Diagnostic] = []
     where = _where(specs)
-    for name in targets:
+    for number, name in enumerate(targets):
+        if progress is not None:
+            progress("emit", name, number, len(targets))
         try:
             emitter = emitters.load(name)
         except emitters.RegistryError as error:
@@ -128,22 +132,29 @@ def build(
     check: bool = False,
     llm: Any = None,
     compile: Callable[[str], Compiled] = compile_file,
+    progress: Step | None = None,
 ) -> BuildResult:
     """Compile, emit and write; write nothing if anything fails; only plan with ``check``.
 
     ``compile`` turns a spec path into its `Compiled` (`specc watch` passes
-    one that reuses the specs that did not change).
+    one that reuses the specs that did not change); ``progress`` hears of
+    each step.
     """
     from specc import writer
 
+    step = progress or _quiet
     files, problems = find_specs(list(paths))
-    result = BuildResult(compiled=[compile(f) for f in files], diagnostics=problems)
+    compiled = []
+    for number, name in enumerate(files):
+        step("compile", name, number, len(files))
+        compiled.append(compile(name))
+    result = BuildResult(compiled=compiled, diagnostics=problems)
     if problems or not all(c.ok for c in result.compiled):
         return result
     out = Path(out_dir)
     reports = read_reports(out) if "docs" in targets else {}
     produced, problems = run_emitters(
-        result.specs, targets, templates, options, llm, reports
+        result.specs, targets, templates, options, llm, reports, step
     )
     result.diagnostics.extend(problems)
     result.files = produced
@@ -162,6 +173,7 @@ def build(
         return result
     result.diagnostics.extend(_missing_operations(plan, result.specs))
     if not check:
+        step("write", str(out), len(plan.write), len(plan.write))
         try:
             writer.apply(plan)
         except OSError as error:
@@ -175,6 +187,10 @@ def build(
             return result
     result.plan = plan
     return result
+
+
+def _quiet(stage: str, item: str, done: int, total: int) -> None:
+    """Hear of a build step and say nothing."""
 
 
 def _missing_operations(plan: Any, specs: list[ir.Spec]) -> list[Diagnostic]:

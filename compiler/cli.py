@@ -37,6 +37,9 @@ def main() -> None:
     Exit codes: 0 when every spec is clean (warnings allowed), 1 when any spec
     has an error (or a check fails), 2 for a usage error.
     """
+    from specc.progress import start_clock
+
+    start_clock()
 
 
 def _compile_all(paths: tuple[str, ...]) -> tuple[list[Compiled], list]:
@@ -109,6 +112,7 @@ def print_diagnostics(results: list[Compiled], extra: list, show_hints: bool) ->
 def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
     """Check specs: files, or folders searched for *.spec.md (default: specs/)."""
     from specc.frontend import summarize
+    from specc.progress import elapsed
 
     results, problems = _compile_all(paths)
     if strict:
@@ -131,7 +135,8 @@ def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
                 ", ".join(_count(summary[key], noun) for key, noun in group)
                 for group in _SUMMARY
             )
-            + hidden,
+            + hidden
+            + f" in {elapsed():.2f} s",
             err=True,
         )
     sys.exit(EXIT_ERRORS if failed else EXIT_OK)
@@ -312,6 +317,7 @@ def build(
     """
     from specc import cli_llm
     from specc.build import build as run_build
+    from specc.progress import Progress
 
     project = _project(paths, out_dir, templates)
     out_dir = project.out_dir
@@ -320,18 +326,20 @@ def build(
         raise click.UsageError("--audio goes with --target podcast and without --check")
     options = _configure(project, targets, option_pairs)
     session = cli_llm.start(project.paths, **llm_flags)
-    result = run_build(
-        project.paths,
-        targets,
-        out_dir,
-        project.templates,
-        options,
-        check,
-        llm=session.client,
-    )
+    with Progress() as progress:
+        result = run_build(
+            project.paths,
+            targets,
+            out_dir,
+            project.templates,
+            options,
+            check,
+            llm=session.client,
+            progress=progress.step,
+        )
     scope = {f"{t}/{s.id}" for t in targets for s in result.specs}
     cli_llm.finish(session, scope if result.ok else None, write=not check)
-    _report_build(result, fmt, check)
+    _report_build(result, fmt, check, targets)
     if audio:
         _render_audio(result.specs, out_dir)
 
@@ -352,8 +360,10 @@ def _render_audio(specs: list, out_dir: str) -> None:  # type: ignore[type-arg]
         sys.exit(EXIT_ERRORS)
 
 
-def _report_build(result, fmt: str, check: bool) -> None:  # type: ignore[no-untyped-def]
-    """Print a build's diagnostics and what it wrote; exit 1 if it failed."""
+def _report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) -> None:  # type: ignore[no-untyped-def]
+    """Print a build's diagnostics, what it wrote and a summary line; exit 1 if it failed."""
+    from specc.progress import elapsed, files_summary, summary
+
     plan = result.plan
     drift = plan.drift if plan is not None else []
     if fmt == "json":
@@ -371,30 +381,26 @@ def _report_build(result, fmt: str, check: bool) -> None:  # type: ignore[no-unt
         click.echo(json.dumps(report, indent=2))
     else:
         print_diagnostics(result.compiled, result.diagnostics, False)
+        specs, names = len(result.compiled), list(targets)
         if plan is not None and check:
             for status, path in drift:
                 click.echo(f"{status}: {plan.out_dir / path}", err=True)
-            click.echo(
-                f"{plan.out_dir}: "
-                + (
-                    f"{len(drift)} files out of date; run `specc build` to refresh them"
-                    if drift
-                    else "up to date"
-                ),
-                err=True,
+            what = f"{plan.out_dir}: " + (
+                f"{len(drift)} files out of date; run `specc build` to refresh them"
+                if drift
+                else "up to date"
             )
+            click.echo(summary("checked", specs, names, what, elapsed()), err=True)
         elif plan is not None:
-            click.echo(
-                f"{plan.out_dir}: {len(plan.write)} written, {len(plan.unchanged)} unchanged, "
-                f"{len(plan.remove)} removed, {len(plan.kept)} scaffolds kept",
-                err=True,
-            )
             for path in sorted(plan.write):
                 click.echo(f"  wrote {plan.out_dir / path}", err=True)
             for path in plan.remove:
                 click.echo(f"  removed {plan.out_dir / path}", err=True)
+            what = files_summary(plan)
+            click.echo(summary("built", specs, names, what, elapsed()), err=True)
         else:
-            click.echo("build failed: nothing was written", err=True)
+            what = "build failed, nothing was written"
+            click.echo(summary("compiled", specs, names, what, elapsed()), err=True)
     if not result.ok or (check and drift):
         sys.exit(EXIT_ERRORS)
 
@@ -437,6 +443,7 @@ def test_command(
     """
     from specc import verification
     from specc.build import build as run_build
+    from specc.progress import Progress, elapsed, files_summary, summary
 
     project = _project(paths, out_dir, templates)
     out_dir = project.out_dir
@@ -445,10 +452,20 @@ def test_command(
     else:
         targets = list(verification.MATRIX_TARGETS)
     options = _configure(project, targets, option_pairs)
-    result = run_build(project.paths, targets, out_dir, project.templates, options)
-    if not result.ok:
-        _report_build(result, "text", False)
-    tagged, errors = verification.run_targets(targets, result.specs, out_dir)
+    with Progress() as progress:
+        result = run_build(
+            project.paths,
+            targets,
+            out_dir,
+            project.templates,
+            options,
+            progress=progress.step,
+        )
+        if not result.ok:
+            progress.__exit__(None, None, None)
+            _report_build(result, "text", False, targets)
+        progress.step("test", ", ".join(targets), 0, 1)
+        tagged, errors = verification.run_targets(targets, result.specs, out_dir)
     for name, message in errors.items():
         click.echo(f"error[E088]: {name}: {message}", err=True)
     failed = bool(errors)
@@ -468,6 +485,17 @@ def test_command(
         click.echo(json.dumps([r.to_json() for r in results], indent=2))
     else:
         _print_results(results)
+    if result.plan is not None:
+        click.echo(
+            summary(
+                "tested",
+                len(result.specs),
+                targets,
+                files_summary(result.plan),
+                elapsed(),
+            ),
+            err=True,
+        )
     bad = {"failed"} | ({"not_implemented"} if require_all else set())
     if failed or any(r.status in bad for r in results):
         sys.exit(EXIT_ERRORS)

@@ -109,6 +109,8 @@ _LABELS = {"major": "BREAKING", "minor": "minor", "patch": "patch"}
 
 def _print(diffs: list) -> None:  # type: ignore[type-arg]
     """Print each spec's changes and its version verdict."""
+    from specc.progress import elapsed
+
     colour = sys.stdout.isatty()
     for d in diffs:
         click.echo(f"{d.spec} {d.old_version or '-'} -> {d.new_version or '-'}")
@@ -123,7 +125,8 @@ def _print(diffs: list) -> None:  # type: ignore[type-arg]
     failed = sum(1 for d in diffs if not d.ok)
     click.echo(
         f"{len(diffs)} spec{'s' if len(diffs) != 1 else ''} changed: {total} changes, "
-        f"{breaking} breaking; {failed} need a version bump they lack"
+        f"{breaking} breaking; {failed} need a version bump they lack; "
+        f"{elapsed():.2f} s"
     )
 
 
