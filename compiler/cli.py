@@ -399,7 +399,7 @@ def _report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) ->
             what = files_summary(plan)
             click.echo(summary("built", specs, names, what, elapsed()), err=True)
         else:
-            what = "build failed, nothing was written"
+            what = "build failed: nothing was written"
             click.echo(summary("compiled", specs, names, what, elapsed()), err=True)
     if not result.ok or (check and drift):
         sys.exit(EXIT_ERRORS)
