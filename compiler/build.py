@@ -94,8 +94,8 @@ def run_emitters(
         )
         try:
             produced = list(emitter.emit(ctx))
-        except LlmError as error:
-            problems.extend(llm_problems(error, where))
+        except LlmError as error:  # said once, though several targets hit it
+            problems.extend(d for d in llm_problems(error, where) if d not in problems)
             continue
         except Exception as error:  # an emitter bug must not become a traceback
             problems.append(

@@ -197,6 +197,8 @@ class Client:
         self.frozen = frozen
         self.max_requests = max_requests
         self.stats = Stats()
+        self.failure: LlmError | None = None
+        """The endpoint's failure, once it failed; later calls raise it at once."""
         self._client: Any = None
         self._client_mutex = threading.Lock()
 
@@ -206,6 +208,8 @@ class Client:
 
     def complete_many(self, requests: Sequence[Request]) -> list[Answer]:
         """Return answers in request order, sending what the lock lacks concurrently."""
+        if self.failure is not None:
+            raise self.failure  # the endpoint failed this run: do not ask again
         keys = [r.key(self.settings) for r in requests]
         missing = {k: r for k, r in zip(keys, requests) if self.lock.get(k) is None}
         if missing and self.frozen:
@@ -248,6 +252,8 @@ class Client:
             failed = [f.exception() for f in done if f.exception() is not None]
             if failed:
                 pool.shutdown(wait=True, cancel_futures=True)
+                if isinstance(failed[0], LlmError):
+                    self.failure = failed[0]
                 raise failed[0]  # type: ignore[misc]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -93,7 +93,10 @@ def _check_gitignore(project: Path) -> None:
     for relative in kept:
         assert (project / relative).exists(), relative
         assert not ignored(relative), relative
-    dropped = ["out/ts/checkout/node_modules/typescript/package.json", "out/rust/x/target/debug/x"]
+    dropped = [
+        "out/ts/checkout/node_modules/typescript/package.json",
+        "out/rust/x/target/debug/x",
+    ]
     dropped += [
         "out/python/checkout/.pytest_cache/",
         "out/python/checkout/src/__pycache__/a.pyc",

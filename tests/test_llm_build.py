@@ -142,11 +142,25 @@ def test_budget_stops_before_sending(cli, llm_server, project):
 
 def test_endpoint_failures_are_one_clear_line(cli, llm_server, project, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-wrong")
-    result = _build(cli, project, "--llm")
+    specs, out = str(project / "specs"), str(project / "out")
+    result = cli("build", specs, "--target", "docs,podcast", "--out", out, "--llm")
     assert result.exit_code == 1 and "Traceback" not in result.output
     errors = [line for line in result.output.splitlines() if "error[" in line]
     assert len(errors) == 1 and "error[E130]" in errors[0]
     assert "rejected the API key" in errors[0]
+    # The podcast target did not ask again after the docs target's failure.
+    assert "Explain rule" in llm_server.log[-1].prompt
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+    monkeypatch.setenv("OPENAI_BASE_URL", closed)
+    result = _build(cli, project, "--llm")
+    errors = [line for line in result.output.splitlines() if "error[" in line]
+    assert len(errors) == 1
+    assert f"error[E130]: cannot reach the LLM endpoint at {closed}" in errors[0]
+    monkeypatch.setenv("OPENAI_BASE_URL", llm_server.url)
     monkeypatch.setenv("OPENAI_API_KEY", TEST_API_KEY)
     result = _build(cli, project, "--llm", "--model", "no-such-model")
     assert "does not know model `no-such-model`" in result.output
@@ -196,3 +210,22 @@ def test_the_lock_sits_beside_a_project_config_above_the_specs(
     assert result.exit_code == 0, result.output
     assert (project / "specc.lock").is_file()
     assert not (project / "specs/specc.lock").exists()
+
+
+def test_llm_concurrency_bounds_requests_in_flight(cli, llm_server, project):
+    llm_server.reply_with(_explain)
+    llm_server.delay = 0.1
+    result = _build(cli, project, "--llm", "--llm-concurrency", "2")
+    assert result.exit_code == 0, result.output
+    assert llm_server.peak_in_flight() == 2 and llm_server.peak == 2
+
+
+def test_the_docs_check_passes_with_generated_explanations(cli, llm_server, project):
+    from specc import conformance
+    from specc.frontend import compile_file
+
+    llm_server.reply_with(_explain)
+    assert _build(cli, project, "--llm").exit_code == 0
+    spec = compile_file(str(project / "specs/semver.spec.md")).spec
+    results = conformance.runner("docs")(project / "out/docs", spec)
+    assert results and {r.status for r in results} == {"passed"}
