@@ -115,6 +115,15 @@ def test_frozen_names_the_artifact_and_rule_missing_from_the_lock(
     assert "semver.spec.md:" in result.output and "Traceback" not in result.output
     assert len(llm_server.log) == sent
     assert json.loads(path.read_text()) == lock  # --frozen never writes the lock
+    # Asking again records the new answer and prunes the one no rule uses now.
+    monkeypatch.setenv("OPENAI_BASE_URL", llm_server.url)
+    assert _build(cli, project, "--llm").exit_code == 0
+    assert len(llm_server.log) == sent + 1
+    fresh = json.loads(path.read_text())
+    assert (
+        len(fresh["answers"]) == 6
+        and len(set(fresh["answers"]) - set(lock["answers"])) == 1
+    )
 
 
 def test_no_endpoint_means_templates_and_one_notice(cli, project, no_llm_env):
