@@ -220,6 +220,26 @@ def _parse_options(
     return options
 
 
+def complete_targets(ctx, param, incomplete: str) -> list:  # type: ignore[no-untyped-def]
+    """Complete the last name of a `--target a,b` list from the known targets."""
+    from click.shell_completion import CompletionItem
+
+    from specc import emitters
+    from specc.emitters import external
+
+    done, _, last = incomplete.rpartition(",")
+    try:
+        names = set(emitters.available()) | set(external.names_on_path()) | {"all"}
+    except emitters.RegistryError:
+        names = set(emitters.BUILTIN) | {"all"}
+    prefix = f"{done}," if done else ""
+    return [
+        CompletionItem(prefix + name)
+        for name in sorted(names)
+        if name.startswith(last) and name not in done.split(",")
+    ]
+
+
 def _targets(value: str | None, config=None, default: str | None = "all") -> list[str]:  # type: ignore[no-untyped-def]
     """Return the targets of `--target`, else the configured ones, else ``default``."""
     from specc.emitters import BUILTIN
@@ -280,6 +300,7 @@ def _build_options(f):  # type: ignore[no-untyped-def]
     "--target",
     "-t",
     "target",
+    shell_complete=complete_targets,
     default=None,
     metavar="NAME[,NAME…]",
     help="Targets to build, comma-separated, or `all` "
@@ -411,6 +432,7 @@ def _report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) ->
     "--target",
     "-t",
     "target",
+    shell_complete=complete_targets,
     default=None,
     metavar="NAME[,NAME…]",
     help="Targets whose conformance tests to run, comma-separated "
