@@ -305,7 +305,7 @@ class Client:
                 self.stats.add(retried=1)
                 time.sleep(_delay(error, settings.backoff, attempt))
             except openai.APIError as error:
-                raise LlmError(_explain(error, settings)) from None
+                raise LlmError(_explain(error, settings, client)) from None
             else:
                 entry = _entry(completion, settings.model)
                 self.stats.add(tokens_in=entry.tokens_in, tokens_out=entry.tokens_out)
@@ -363,7 +363,17 @@ def _describe(error: Exception) -> str:
     return f"{status} {text}" if status else str(text)
 
 
-def _explain(error: Exception, settings: Settings) -> str:
+def _served_models(client: Any) -> list[str]:
+    """Return the models the endpoint lists at `/models` (none if it cannot say)."""
+    import openai
+
+    try:
+        return sorted(m.id for m in client.models.list())[:12]
+    except (openai.OpenAIError, AttributeError, TypeError):
+        return []
+
+
+def _explain(error: Exception, settings: Settings, client: Any = None) -> str:
     """Return the one-line explanation of an error not worth retrying."""
     import openai
 
@@ -376,8 +386,10 @@ def _explain(error: Exception, settings: Settings) -> str:
             f"({_describe(error)}); check OPENAI_API_KEY"
         )
     if isinstance(error, openai.NotFoundError):
+        served = _served_models(client)
         return (
             f"the LLM endpoint at {url} does not know model `{model}` "
             f"({_describe(error)}); set --model or [llm] model"
+            + (f" (it serves: {', '.join(served)})" if served else "")
         )
     return f"the LLM endpoint at {url} refused the request: {_describe(error)}"

@@ -173,6 +173,7 @@ def test_endpoint_failures_are_one_clear_line(cli, llm_server, project, monkeypa
     monkeypatch.setenv("OPENAI_API_KEY", TEST_API_KEY)
     result = _build(cli, project, "--llm", "--model", "no-such-model")
     assert "does not know model `no-such-model`" in result.output
+    assert "(it serves: test-model)" in result.output
 
 
 def test_bad_config_is_a_diagnostic_at_its_line(cli, project, no_llm_env):
