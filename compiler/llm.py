@@ -201,6 +201,8 @@ class Client:
         """The endpoint's failure, once it failed; later calls raise it at once."""
         self._client: Any = None
         self._client_mutex = threading.Lock()
+        self._stop = threading.Event()
+        """Set when a request failed for good: the others stop retrying."""
 
     def complete(self, request: Request) -> Answer:
         """Return the answer to one request."""
@@ -222,7 +224,7 @@ class Client:
                 "nothing more was sent"
             )
         self.stats.add(from_lock=len(requests) - len(missing))
-        fresh = self._fetch_all(missing) if missing else {}
+        fresh = self._fetch_all(missing) if missing else set()
         answers = []
         for key, request in zip(keys, requests):
             entry = self.lock.get(key)
@@ -251,6 +253,7 @@ class Client:
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f.exception() for f in done if f.exception() is not None]
             if failed:
+                self._stop.set()
                 pool.shutdown(wait=True, cancel_futures=True)
                 if isinstance(failed[0], LlmError):
                     self.failure = failed[0]
@@ -281,6 +284,8 @@ class Client:
         settings = self.settings
         self.stats.add(sent=1)
         for attempt in range(settings.retries + 1):
+            if self._stop.is_set():
+                return  # another request failed for good; this run is over
             try:
                 completion = client.chat.completions.create(
                     model=settings.model,
@@ -303,7 +308,7 @@ class Client:
                         f"{_describe(error)}"
                     ) from None
                 self.stats.add(retried=1)
-                time.sleep(_delay(error, settings.backoff, attempt))
+                self._stop.wait(_delay(error, settings.backoff, attempt))
             except openai.APIError as error:
                 raise LlmError(_explain(error, settings, client)) from None
             else:

@@ -197,3 +197,18 @@ def test_config_problems_point_at_their_line(tmp_path):
     assert [(d.code, d.span.line) for d in problems] == [("E120", 3)]
     (tmp_path / "specc.toml").write_text("llm = true\n")
     assert config.load(tmp_path)[0].llm.enabled is True
+
+
+def test_a_fatal_failure_stops_the_others_retrying(llm_server, tmp_path):
+    llm_server.fail(429, times=1, retry_after="30", when="slow")
+    llm_server.fail(400, times=1, when="bad")
+    llm_server.delay = 0.2  # both are in flight before either answers
+    client = _client(tmp_path)
+    started = time.monotonic()
+    with pytest.raises(llm.LlmError, match="refused the request: 400"):
+        client.complete_many([_ask("slow"), _ask("bad")])
+    assert time.monotonic() - started < 10
+    assert len(llm_server.log) == 2  # the 429 was not retried
+    with pytest.raises(llm.LlmError, match="refused"):  # the run does not ask again
+        client.complete(_ask("other"))
+    assert len(llm_server.log) == 2
