@@ -161,7 +161,12 @@ def build(
     if has_errors(result.diagnostics):
         return result
     try:
-        plan = writer.plan(out, list(targets), produced)
+        scope = writer.Scope.of(
+            out,
+            [c.path for c in result.compiled],
+            [p for p in paths if Path(p).is_dir()],
+        )
+        plan = writer.plan(out, list(targets), produced, scope)
     except writer.UnsafePath as error:
         result.diagnostics.append(
             Diagnostic(

@@ -388,18 +388,7 @@ def _report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) ->
     plan = result.plan
     drift = plan.drift if plan is not None else []
     if fmt == "json":
-        diagnostics = [d.to_json() for d in result.diagnostics]
-        diagnostics += [d.to_json() for c in result.compiled for d in c.diagnostics]
-        report: dict[str, object] = {"diagnostics": diagnostics, "ok": result.ok}
-        if plan is not None:
-            report.update(
-                written=sorted(plan.write),
-                unchanged=len(plan.unchanged),
-                kept=sorted(plan.kept),
-                removed=sorted(plan.remove),
-                drift=[{"status": s, "path": p} for s, p in drift],
-            )
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(_build_json(result), indent=2))
     else:
         print_diagnostics(result.compiled, result.diagnostics, False)
         specs, names = len(result.compiled), list(targets)
@@ -413,10 +402,7 @@ def _report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) ->
             )
             click.echo(summary("checked", specs, names, what, elapsed()), err=True)
         elif plan is not None:
-            for path in sorted(plan.write):
-                click.echo(f"  wrote {plan.out_dir / path}", err=True)
-            for path in plan.remove:
-                click.echo(f"  removed {plan.out_dir / path}", err=True)
+            _print_changes(plan)
             what = files_summary(plan)
             click.echo(summary("built", specs, names, what, elapsed()), err=True)
         else:
@@ -424,6 +410,40 @@ def _report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) ->
             click.echo(summary("compiled", specs, names, what, elapsed()), err=True)
     if not result.ok or (check and drift):
         sys.exit(EXIT_ERRORS)
+
+
+def _build_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Return a build's diagnostics and changes as a JSON-ready mapping."""
+    plan = result.plan
+    diagnostics = [d.to_json() for d in result.diagnostics]
+    diagnostics += [d.to_json() for c in result.compiled for d in c.diagnostics]
+    report: dict[str, object] = {"diagnostics": diagnostics, "ok": result.ok}
+    if plan is not None:
+        report.update(
+            written=sorted(plan.write),
+            unchanged=len(plan.unchanged),
+            kept=sorted(plan.kept),
+            removed=sorted(plan.remove),
+            drift=[{"status": s, "path": p} for s, p in plan.drift],
+        )
+    return report
+
+
+def _print_changes(plan) -> None:  # type: ignore[no-untyped-def]
+    """Print each file a build wrote and removed, on standard error."""
+    for path in sorted(plan.write):
+        click.echo(f"  wrote {plan.out_dir / path}", err=True)
+    for path in plan.remove:
+        click.echo(f"  removed {plan.out_dir / path}", err=True)
+
+
+def _failed_test_build(result, fmt: str, targets: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+    """Report the failed build of `specc test` (no test runs) and exit 1."""
+    if fmt == "json":
+        report = {"build": _build_json(result), "results": [], "summary": _tally([])}
+        click.echo(json.dumps(report, indent=2))
+        sys.exit(EXIT_ERRORS)
+    _report_build(result, "text", False, targets)
 
 
 @main.command(name="test")
@@ -441,13 +461,22 @@ def _report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) ->
 )
 @_build_options
 @_format_option(
-    "`json` prints a list of {spec, rule, example, status, message}; "
-    "without --target, the matrix: {version, specs, results}."
+    "`json` prints {build, results, summary}, each result "
+    "{spec, rule, example, status, message, text, covers}; without --target, "
+    "the matrix: {version, specs, results, build}."
 )
 @click.option(
     "--require-all",
     is_flag=True,
     help="Also fail when an example is not implemented yet.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time each example may take; a slower one fails as timed out.",
 )
 def test_command(
     paths: tuple[str, ...],
@@ -457,6 +486,7 @@ def test_command(
     out_dir: str | None,
     fmt: str,
     require_all: bool,
+    timeout: float,
 ) -> None:
     """Build, then run each target's conformance tests and report per rule and example.
 
@@ -485,15 +515,16 @@ def test_command(
         )
         if not result.ok:
             progress.__exit__(None, None, None)
-            _report_build(result, "text", False, targets)
+            _failed_test_build(result, fmt, targets)
         progress.step("test", ", ".join(targets), 0, 1)
-        tagged, errors = verification.run_targets(targets, result.specs, out_dir)
+        specs = result.specs
+        tagged, errors = _run_conformance(targets, specs, out_dir, timeout)
     for name, message in errors.items():
         click.echo(f"error[E088]: {name}: {message}", err=True)
     failed = bool(errors)
     results = [r for _, r in tagged]
-    report = verification.matrix(result.specs, targets, tagged, errors)
-    if result.specs:
+    report = verification.matrix(specs, targets, tagged, errors)
+    if specs:
         verification.record(out_dir, report, targets)
         if "docs" in targets:  # show the new results on the site now
             refreshed = run_build(
@@ -502,12 +533,19 @@ def test_command(
             if not refreshed.ok:
                 _report_build(refreshed, "text", False)
     if target is None:
-        _print_matrix(report, tagged, fmt)
+        _print_matrix({**report, "build": _build_json(result)}, tagged, fmt)
     elif fmt == "json":
-        click.echo(json.dumps([r.to_json() for r in results], indent=2))
+        report = {
+            "build": _build_json(result),
+            "results": [r.to_json() for r in results],
+            "summary": _tally(results),
+        }
+        click.echo(json.dumps(report, indent=2))
     else:
         _print_results(results)
     if result.plan is not None:
+        if fmt == "text":
+            _print_changes(result.plan)
         click.echo(
             summary(
                 "tested",
@@ -519,8 +557,23 @@ def test_command(
             err=True,
         )
     bad = {"failed"} | ({"not_implemented"} if require_all else set())
-    if failed or any(r.status in bad for r in results):
+    if failed or not result.ok or any(r.status in bad for r in results):
         sys.exit(EXIT_ERRORS)
+
+
+def _run_conformance(targets: list[str], specs: list, out_dir: str, timeout: float):  # type: ignore[no-untyped-def]
+    """Run every target's runner; on SIGTERM end the test runs and exit 143."""
+    import signal
+
+    from specc import verification
+    from specc.conformance.process import Terminated, sigterm_raises
+
+    try:
+        with sigterm_raises():
+            return verification.run_targets(targets, specs, out_dir, timeout)
+    except Terminated:
+        click.echo("specc test: terminated; its test runs were stopped", err=True)
+        sys.exit(128 + signal.SIGTERM)
 
 
 _LABELS = {"passed": "PASS", "failed": "FAIL", "not_implemented": "TODO"}
@@ -541,8 +594,23 @@ def _print_matrix(report: dict, tagged: list, fmt: str) -> None:  # type: ignore
         if r.status == "failed":
             where = f"{r.rule} #{r.example}" if r.example else r.rule
             click.echo(f"FAIL {r.spec} {where}: {r.text}")
-            for line in r.message.splitlines():
+            for line in _message_lines(r):
                 click.echo(f"     {line}")
+
+
+def _tally(results: list) -> dict[str, int]:  # type: ignore[type-arg]
+    """Count examples (or rules) by status; a spec-wide failure counts every example."""
+    counts = {s: sum(r.covers for r in results if r.status == s) for s in _LABELS}
+    return {"total": sum(counts.values()), **counts}
+
+
+def _message_lines(r) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return a failure's message lines without a repeat of the example's text."""
+    lines = r.message.splitlines()
+    repeats = {r.text.strip(), f"{r.rule} #{r.example}: {r.text}".strip()}
+    while lines and lines[0].strip() in repeats:
+        lines.pop(0)
+    return lines
 
 
 def _print_results(results: list) -> None:  # type: ignore[type-arg]
@@ -558,13 +626,13 @@ def _print_results(results: list) -> None:  # type: ignore[type-arg]
         )
         click.echo(f"{label} {r.spec} {where}{suffix}")
         if r.status == "failed" and r.message:
-            for line in r.message.splitlines():
+            for line in _message_lines(r):
                 click.echo(f"     {line}")
-    counts = {s: sum(1 for r in results if r.status == s) for s in _LABELS}
-    noun = "examples" if any(r.example for r in results) else "rules"
+    counts = _tally(results)
+    noun = "example" if any(r.example or r.covers > 1 for r in results) else "rule"
     click.echo(
-        f"{len(results)} {noun}: {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['not_implemented']} not implemented"
+        f"{_count(counts['total'], noun)}: {counts['passed']} passed, "
+        f"{counts['failed']} failed, {counts['not_implemented']} not implemented"
     )
 
 

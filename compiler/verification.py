@@ -104,11 +104,15 @@ _RESULT_STATUSES = ("passed", "failed", "not_implemented")
 
 
 def run_targets(
-    targets: Sequence[str], specs: Sequence[ir.Spec], out_dir: str | Path
+    targets: Sequence[str],
+    specs: Sequence[ir.Spec],
+    out_dir: str | Path,
+    timeout: float = 10.0,
 ) -> tuple[list[tuple[str, Result]], dict[str, str]]:
     """Run each target's conformance runner on the specs it applies to.
 
-    Return (target, result) pairs, and the targets whose toolchain could not run.
+    Each example may take ``timeout`` seconds. Return (target, result) pairs,
+    and the targets whose toolchain could not run.
     """
     from specc import conformance
 
@@ -119,7 +123,8 @@ def run_targets(
             run = conformance.runner(name)
             for spec in specs:
                 if applies(name, spec):
-                    tagged += [(name, r) for r in run(Path(out_dir) / name, spec)]
+                    found = run(Path(out_dir) / name, spec, timeout=timeout)
+                    tagged += [(name, r) for r in found]
         except conformance.ToolchainError as error:
             errors[name] = str(error)
     return tagged, errors

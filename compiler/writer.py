@@ -1,4 +1,30 @@
-"""Safe output writing: plan first, then write atomically, only what changed."""
+"""Safe output writing: plan first, then write atomically, only what changed.
+
+The manifest, `OUT/.specc-manifest.json`, records every file a build wrote::
+
+    {"version": 2,
+     "files": {"ts/todo/src/api.ts": {"kind": "generated", "sha256": "…",
+                                      "target": "ts",
+                                      "spec": "../specs/todo.spec.md"}}}
+
+`spec` is the path of the spec that produced the file, relative to the output
+folder (so it does not depend on where specc runs), or null for a file the
+target makes from all its specs together (the docs index, shared assets). An
+entry without `spec` comes from a version-1 manifest: its owner is unknown.
+
+A file an earlier build generated is stale, and removed, only when its target
+is part of this build and
+
+- the spec that produced it is part of this build and no longer produces it,
+- or it belongs to the whole target (`spec` null) and the target no longer
+  produces it,
+- or a whole folder is built, the file's spec was under it, and that spec is
+  no longer found there (removed or renamed); a version-1 entry is treated
+  the same way on a whole-folder build.
+
+Every other entry is kept as it is, so building one spec never touches the
+files of another.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +37,10 @@ from pathlib import Path, PurePosixPath
 from specc.emitters.base import OutputFile
 
 MANIFEST = ".specc-manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+
+Entry = dict[str, object]
+"""One manifest entry: kind, sha256, target and spec (see the module docstring)."""
 
 
 class UnsafePath(Exception):
@@ -31,7 +60,7 @@ class Plan:
     """Scaffolds that exist already and are left as they are."""
     remove: list[str] = field(default_factory=list)
     """Files an earlier build generated that this one does not."""
-    manifest: dict[str, dict[str, str]] = field(default_factory=dict)
+    manifest: dict[str, Entry] = field(default_factory=dict)
 
     @property
     def drift(self) -> list[tuple[str, str]]:
@@ -41,6 +70,40 @@ class Plan:
             for p in self.write
         ]
         return sorted(rows + [("stale", p) for p in self.remove], key=lambda r: r[1])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a build covers: the specs it was given and the folders it searched whole."""
+
+    specs: frozenset[str] = frozenset()
+    """Paths of the built specs, as `spec_key` makes them."""
+    folders: tuple[Path, ...] = ()
+    """Folders given whole (every spec under them was built), resolved."""
+
+    @classmethod
+    def of(cls, out_dir: Path, specs: list[str], folders: list[str]) -> Scope:
+        """Return the scope of a build of ``specs``, found in ``folders``."""
+        return cls(
+            frozenset(spec_key(out_dir, s) for s in specs),
+            tuple(Path(f).resolve() for f in folders),
+        )
+
+    def owns(self, out_dir: Path, entry: Entry) -> bool:
+        """Return whether this build decides about ``entry`` (it may make it stale)."""
+        if "spec" not in entry:  # version 1: the owner is unknown
+            return bool(self.folders)
+        spec = entry["spec"]
+        if not isinstance(spec, str) or spec in self.specs:
+            return True
+        where = (out_dir.resolve() / spec).resolve()
+        return any(where.is_relative_to(f) for f in self.folders)
+
+
+def spec_key(out_dir: Path, spec_path: str) -> str:
+    """Return a spec's path relative to the output folder, as the manifest records it."""
+    relative = os.path.relpath(Path(spec_path).resolve(), out_dir.resolve())
+    return PurePosixPath(Path(relative)).as_posix()
 
 
 def check_path(out_dir: Path, relative: str) -> Path:
@@ -69,24 +132,34 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_manifest(out_dir: Path) -> dict[str, dict[str, str]]:
-    """Return the manifest of the last build, empty when there is none or it is unreadable."""
+def read_manifest(out_dir: Path) -> dict[str, Entry]:
+    """Return the manifest's files, empty when there is none or it is unreadable."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     files = data.get("files") if isinstance(data, dict) else None
-    return files if isinstance(files, dict) else {}
+    if not isinstance(files, dict):
+        return {}
+    entries = {k: v for k, v in files.items() if isinstance(v, dict)}
+    if data.get("version") == 1:
+        for entry in entries.values():
+            entry.pop("spec", None)  # version 1 never said who made a file
+    return entries
 
 
-def plan(out_dir: Path, targets: list[str], files: dict[str, OutputFile]) -> Plan:
+def plan(
+    out_dir: Path,
+    targets: list[str],
+    files: dict[str, OutputFile],
+    scope: Scope = Scope(),
+) -> Plan:
     """Compare wanted files with the disk; raise `UnsafePath` for a bad path."""
     result = Plan(out_dir, targets)
-    old = read_manifest(out_dir)
     for relative, wanted in sorted(files.items()):
         path = check_path(out_dir, relative)
         data = wanted.content.encode("utf-8")
-        result.manifest[relative] = {"kind": wanted.kind, "sha256": _digest(data)}
+        result.manifest[relative] = _entry(out_dir, relative, wanted, data)
         if wanted.kind == "scaffold" and path.exists():
             result.kept[relative] = wanted
             continue
@@ -98,20 +171,37 @@ def plan(out_dir: Path, targets: list[str], files: dict[str, OutputFile]) -> Pla
             result.unchanged.append(relative)
         else:
             result.write[relative] = wanted
-    built = tuple(f"{t}/" for t in targets)
+    _plan_removals(result, read_manifest(out_dir), files, scope)
+    return result
+
+
+def _entry(out_dir: Path, relative: str, wanted: OutputFile, data: bytes) -> Entry:
+    return {
+        "kind": wanted.kind,
+        "sha256": _digest(data),
+        "target": relative.partition("/")[0],
+        "spec": None if wanted.spec is None else spec_key(out_dir, wanted.spec),
+    }
+
+
+def _plan_removals(
+    result: Plan, old: dict[str, Entry], files: dict[str, OutputFile], scope: Scope
+) -> None:
+    """Remove what this build's specs no longer produce; keep every other entry."""
+    out_dir = result.out_dir
     for relative, entry in old.items():
-        if relative in files or not isinstance(entry, dict):
+        if relative in files:
             continue
         try:
             path = check_path(out_dir, relative)
         except UnsafePath:
             continue  # never act on, nor keep, an entry outside the folder
-        if relative.startswith(built):
+        target = entry.get("target", relative.partition("/")[0])
+        if target in result.targets and scope.owns(out_dir, entry):
             if entry.get("kind") == "generated" and path.is_file():
                 result.remove.append(relative)
             continue
         result.manifest[relative] = entry
-    return result
 
 
 def apply(plan: Plan) -> None:

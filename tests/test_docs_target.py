@@ -178,13 +178,21 @@ def test_sites_build_and_pass_their_check_through_the_cli(
         "json",
     )
     assert done.exit_code == 0, done.output
-    rows = json.loads(done.stdout)
+    rows = json.loads(done.stdout)["results"]
     expected = {(s.id, str(r.id)) for s in specs.values() for r in s.rules()}
     assert {(r["spec"], r["rule"]) for r in rows} == expected
     assert len(rows) == len(expected)
     assert {r["status"] for r in rows} == {"passed"}
     assert {r["example"] for r in rows} == {0}
-    assert set(rows[0]) == {"spec", "rule", "example", "status", "message", "text"}
+    assert set(rows[0]) == {
+        "spec",
+        "rule",
+        "example",
+        "status",
+        "message",
+        "text",
+        "covers",
+    }
     sycophancy = next(
         r for r in rows if (r["spec"], r["rule"]) == ("model_spec", "avoid_sycophancy")
     )

@@ -102,22 +102,129 @@ def test_spec_edit_rewrites_only_files_whose_bytes_change(cli, ws: Path) -> None
     assert "A tiny task list" in (ws / "out/ts/todo/src/api.ts").read_text()
 
 
-# --- stale files go; files the build never generated stay ----------------------
+# --- ownership: a build removes only what its own specs no longer produce ---------
 
 
-def test_stale_files_are_removed_and_folders_pruned(cli, ws: Path) -> None:
-    """Build two specs, then one: the other's generated files go, its empty folders too."""
-    assert build(cli, ws).exit_code == 0
+def test_single_spec_builds_one_after_the_other_keep_both_packages(
+    cli, ws: Path
+) -> None:
+    """Build todo alone, then geometry alone: both packages stay whole, both listed."""
+    assert build(cli, ws, specs=("specs/todo.spec.md",)).exit_code == 0
     todo_before = snapshot(ws / "out" / "ts" / "todo")
-    done = build(cli, ws, specs=("specs/todo.spec.md",))
+    done = build(cli, ws, specs=("specs/geometry.spec.md",))
     assert done.exit_code == 0
+    assert "0 removed" in done.stderr
+    assert snapshot(ws / "out" / "ts" / "todo") == todo_before
+    listed = manifest(ws)
+    for spec in ("todo", "geometry"):
+        for relative in TODO_GENERATED + ["src/impl.ts"]:
+            assert (ws / "out" / "ts" / spec / relative).is_file()
+            owner = listed[f"ts/{spec}/{relative}"]
+            assert owner["spec"] == f"../specs/{spec}.spec.md"
+            assert owner["target"] == "ts"
+
+
+def test_building_one_spec_after_the_folder_keeps_the_other(cli, ws: Path) -> None:
+    """Build specs/, then todo alone: geometry's files and manifest entries stay."""
+    assert build(cli, ws).exit_code == 0
+    geometry_before = snapshot(ws / "out" / "ts" / "geometry")
+    entries = {k: v for k, v in manifest(ws).items() if k.startswith("ts/geometry/")}
+    done = build(cli, ws, specs=("specs/todo.spec.md",))
+    assert done.exit_code == 0 and "0 removed" in done.stderr
+    assert snapshot(ws / "out" / "ts" / "geometry") == geometry_before
+    assert {k: v for k, v in manifest(ws).items() if k in entries} == entries
+
+
+def test_a_removed_rules_files_go_and_folders_are_pruned(cli, ws: Path) -> None:
+    """Geometry loses the rules that made its package: its generated files go, alone."""
+    assert build(cli, ws, specs=("specs/todo.spec.md",)).exit_code == 0
+    assert build(cli, ws, specs=("specs/geometry.spec.md",)).exit_code == 0
+    todo_before = snapshot(ws / "out" / "ts" / "todo")
+    spec = ws / "specs" / "geometry.spec.md"
+    text = spec.read_text()
+    spec.write_text(text[: text.index("## Shapes {#shapes}")])  # title only
+    done = build(cli, ws, specs=("specs/geometry.spec.md",))
+    assert done.exit_code == 0, done.output
     assert "6 removed" in done.stderr
     geometry = ws / "out" / "ts" / "geometry"
     # only the scaffold is left: it is the user's code, never deleted
     assert sorted(snapshot(geometry)) == ["src", "src/impl.ts"]
-    assert not (geometry / "test").exists()
     assert snapshot(ws / "out" / "ts" / "todo") == todo_before
     assert not any(k.startswith("ts/geometry/") for k in manifest(ws))
+
+
+def test_a_renamed_specs_old_package_goes_only_on_a_folder_build(cli, ws: Path) -> None:
+    """Rename geometry to shapes: a build of shapes alone keeps geometry; specs/ removes it."""
+    assert build(cli, ws).exit_code == 0
+    old = ws / "specs" / "geometry.spec.md"
+    new = ws / "specs" / "shapes.spec.md"
+    new.write_text(old.read_text().replace("spec: geometry", "spec: shapes", 1))
+    old.unlink()
+    geometry_before = snapshot(ws / "out" / "ts" / "geometry")
+    assert build(cli, ws, specs=("specs/shapes.spec.md",)).exit_code == 0
+    assert snapshot(ws / "out" / "ts" / "geometry") == geometry_before
+    done = build(cli, ws)
+    assert done.exit_code == 0
+    assert "6 removed" in done.stderr
+    assert sorted(snapshot(ws / "out" / "ts" / "geometry")) == ["src", "src/impl.ts"]
+    assert (ws / "out" / "ts" / "shapes" / "src" / "types.ts").is_file()
+    assert (ws / "out" / "ts" / "todo" / "src" / "types.ts").is_file()
+    assert not any(k.startswith("ts/geometry/") for k in manifest(ws))
+
+
+def test_docs_and_podcast_keep_another_specs_pages(cli, ws: Path) -> None:
+    """Docs and podcast built for todo, then geometry: todo's page and script stay."""
+    out = ws / "out"
+    for spec in ("todo", "geometry"):
+        done = cli(
+            "build", str(ws / "specs" / f"{spec}.spec.md"),
+            "--target", "docs,podcast", "--out", str(out),
+        )  # fmt: skip
+        assert done.exit_code == 0, done.output
+    for spec in ("todo", "geometry"):
+        assert (out / "docs" / f"{spec}.html").is_file()
+        assert (out / "podcast" / spec / "script.md").is_file()
+    assert manifest(ws)["docs/todo.html"]["spec"] == "../specs/todo.spec.md"
+    assert manifest(ws)["docs/index.html"]["spec"] is None
+
+
+def test_another_targets_files_are_never_removed(cli, ws: Path) -> None:
+    """A ts build keeps the python files of the same spec, even on a folder build."""
+    out = str(ws / "out")
+    specs = str(ws / "specs")
+    assert cli("build", specs, "--target", "python", "--out", out).exit_code == 0
+    python_before = snapshot(ws / "out" / "python")
+    (ws / "specs" / "geometry.spec.md").unlink()
+    assert build(cli, ws).exit_code == 0
+    assert snapshot(ws / "out" / "python") == python_before
+
+
+def test_a_version_1_manifest_is_read_and_upgraded(cli, ws: Path) -> None:
+    """Entries of a version-1 manifest stay on a one-spec build; a folder build cleans."""
+    assert build(cli, ws).exit_code == 0
+    path = ws / "out" / ".specc-manifest.json"
+    data = json.loads(path.read_text())
+    data["version"] = 1
+    data["files"] = {
+        k: {"kind": v["kind"], "sha256": v["sha256"]} for k, v in data["files"].items()
+    }
+    data["files"]["ts/old/src/types.ts"] = {"kind": "generated", "sha256": "0"}
+    (ws / "out" / "ts" / "old" / "src").mkdir(parents=True)
+    (ws / "out" / "ts" / "old" / "src" / "types.ts").write_text("// old\n")
+    path.write_text(json.dumps(data))
+    done = build(cli, ws, specs=("specs/todo.spec.md",))
+    assert done.exit_code == 0 and "0 removed" in done.stderr
+    upgraded = json.loads(path.read_text())
+    assert upgraded["version"] == 2
+    assert upgraded["files"]["ts/old/src/types.ts"] == {
+        "kind": "generated",
+        "sha256": "0",
+    }
+    assert upgraded["files"]["ts/todo/src/types.ts"]["spec"] == "../specs/todo.spec.md"
+    done = build(cli, ws)
+    assert done.exit_code == 0 and "1 removed" in done.stderr
+    assert not (ws / "out" / "ts" / "old").exists()
+    assert all("spec" in entry for entry in manifest(ws).values())
 
 
 def test_files_the_build_never_generated_are_never_touched(cli, ws: Path) -> None:
@@ -136,7 +243,8 @@ def test_files_the_build_never_generated_are_never_touched(cli, ws: Path) -> Non
     age(ws / "out")
     before = snapshot(ws / "out")
     assert build(cli, ws).exit_code == 0
-    assert build(cli, ws, specs=("specs/todo.spec.md",)).exit_code == 0
+    (ws / "specs" / "geometry.spec.md").unlink()
+    assert build(cli, ws).exit_code == 0
     after = snapshot(ws / "out")
     for relative in mine:
         assert after[relative] == before[relative]

@@ -103,7 +103,7 @@ def test_specs_build_and_pass_their_check_through_the_cli(
         "json",
     )
     assert done.exit_code == 0, done.output
-    rows = json.loads(done.stdout)
+    rows = json.loads(done.stdout)["results"]
     expected = {(s.id, r.id) for s in map(compile_spec, CHECKED) for r in s.rules()}
     assert {(r["spec"], r["rule"]) for r in rows} == expected
     assert len([r for r in rows if r["spec"] == "model_spec"]) == 80

@@ -366,7 +366,7 @@ def test_cli_reports_results_as_json(cli, tmp_path: Path) -> None:
         "json",
     )
     assert done.exit_code == 0, done.output
-    rows = json.loads(done.stdout)
+    rows = json.loads(done.stdout)["results"]
     assert len(rows) == 12
     assert rows[0] == {
         "spec": "todo",
@@ -375,6 +375,7 @@ def test_cli_reports_results_as_json(cli, tmp_path: Path) -> None:
         "status": "not_implemented",
         "message": "not implemented: rule add_task",
         "text": 'add_task([], "Buy milk") == [{title: "Buy milk"}]',
+        "covers": 1,
     }
 
 

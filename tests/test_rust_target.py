@@ -300,10 +300,18 @@ def test_fresh_scaffold_reports_every_example_not_implemented(
         "--require-all",
     )
     assert done.exit_code == 1
-    rows = json.loads(done.stdout)
+    rows = json.loads(done.stdout)["results"]
     assert len(rows) == 23 and {r["status"] for r in rows} == {"not_implemented"}
     assert all(r["message"] == f"not implemented: rule {r['rule']}" for r in rows)
-    assert set(rows[0]) == {"spec", "rule", "example", "status", "message", "text"}
+    assert set(rows[0]) == {
+        "spec",
+        "rule",
+        "example",
+        "status",
+        "message",
+        "text",
+        "covers",
+    }
 
 
 def test_cargo_runs_one_test_per_example_named_by_rule(built, tmp_path: Path) -> None:

@@ -329,7 +329,7 @@ def conformance(tmp_path_factory, ts_node_modules: Path):  # type: ignore[no-unt
                 + ["--format", "json"],
                 catch_exceptions=False,
             )
-            runs[variant] = (done.exit_code, json.loads(done.stdout), out)
+            runs[variant] = (done.exit_code, json.loads(done.stdout)["results"], out)
         return runs[variant]
 
     return run
@@ -343,7 +343,7 @@ def test_correct_implementations_pass_every_example(conformance) -> None:
     )
     assert {r["status"] for r in results} == {"passed"}
     assert all(
-        set(r) == {"spec", "rule", "example", "status", "message", "text"}
+        set(r) == {"spec", "rule", "example", "status", "message", "text", "covers"}
         for r in results
     )
     assert code == 0
@@ -453,7 +453,7 @@ def test_fresh_scaffold_fails_with_require_all(cli, scaffold_out) -> None:
     """`--require-all` turns not-implemented examples into exit code 1."""
     done = specc_test(cli, scaffold_out, "--require-all", "--format", "json")
     assert done.exit_code == 1
-    results = json.loads(done.stdout)
+    results = json.loads(done.stdout)["results"]
     assert len(results) == len(expected_rows(CODE_SPECS))
     assert {r["status"] for r in results} == {"not_implemented"}
     assert all(r["message"] == f"not implemented: rule {r['rule']}" for r in results)

@@ -7,16 +7,16 @@ import subprocess
 from dataclasses import asdict, dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Callable, Literal, Sequence
+from typing import Callable, Literal, Mapping, Sequence
 
 from specc import ir
 from specc.emitters.code import Case, cases
 
 Status = Literal["passed", "failed", "not_implemented"]
 
-#: Runners by target: "module:function" taking (the target's output folder, spec)
-#: and returning one result per checked item (an empty list when the target
-#: does not apply to the spec).
+#: Runners by target: "module:function" taking (the target's output folder, spec,
+#: keyword `timeout`: seconds each example may take) and returning one result
+#: per checked item (an empty list when the target does not apply to the spec).
 RUNNERS: dict[str, str] = {
     "ts": "specc.conformance.ts:run",
     "rust": "specc.conformance.rust:run",
@@ -25,6 +25,13 @@ RUNNERS: dict[str, str] = {
     "podcast": "specc.conformance.podcast:run",
     "evals": "specc.conformance.evals:run",
 }
+
+#: The `rule` of a result that stands for every example of a spec at once (the
+#: package does not compile); no rule ID can take this name.
+SPEC_WIDE = "(spec)"
+
+Runner = Callable[..., "list[Result]"]
+"""`runner(target_dir, spec, timeout=seconds) -> list[Result]`."""
 
 
 class ToolchainError(Exception):
@@ -41,6 +48,8 @@ class Result:
     status: Status
     message: str
     text: str
+    covers: int = 1
+    """How many examples the result stands for: all of the spec's for `SPEC_WIDE`."""
 
     def to_json(self) -> dict[str, object]:
         """Return the result as a JSON-ready mapping."""
@@ -60,8 +69,13 @@ def collect(spec: ir.Spec, observed: Observed, missing: str) -> list[Result]:
 
 
 def all_failed(spec: ir.Spec, message: str) -> list[Result]:
-    """Return a failed result for every example (the package did not build)."""
-    return [_result(c, "failed", message) for c in cases(spec)]
+    """Return one spec-wide failure standing for every example (the package did not build)."""
+    count = len(cases(spec))
+    if not count:
+        return []
+    noun = "example" if count == 1 else "examples"
+    text = f"every example ({count} {noun})"
+    return [Result(spec.id, SPEC_WIDE, 0, "failed", message, text, count)]
 
 
 def _result(case: Case, status: Status, message: str) -> Result:
@@ -70,7 +84,7 @@ def _result(case: Case, status: Status, message: str) -> Result:
     )
 
 
-def runner(target: str) -> Callable[[Path, ir.Spec], list[Result]]:
+def runner(target: str) -> Runner:
     """Return the conformance runner of a target."""
     where = RUNNERS.get(target)
     if where is None:
@@ -90,23 +104,42 @@ def tool(name: str, hint: str) -> str:
     return found
 
 
+class TimedOut(ToolchainError):
+    """Raised when a toolchain command runs past its time; carries what it printed."""
+
+    def __init__(self, message: str, stdout: str, stderr: str) -> None:
+        super().__init__(message)
+        self.stdout = stdout
+        self.stderr = stderr
+
+
 def execute(
-    args: Sequence[str], cwd: Path, timeout: float = 600
+    args: Sequence[str],
+    cwd: Path,
+    timeout: float = 600,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a toolchain command, capturing its output as text."""
+    """Run a toolchain command in its own process group, capturing its output as text.
+
+    On timeout, interrupt (SIGINT) or `Terminated` (SIGTERM) the whole group is
+    killed before the exception goes on; a timeout raises `TimedOut`.
+    """
+    from specc.conformance.process import run_group
+
     try:
-        return subprocess.run(
-            list(args),
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            errors="replace",
-        )
+        return run_group(args, cwd, timeout, env)
     except subprocess.TimeoutExpired as error:
-        raise ToolchainError(
-            f"`{' '.join(args)}` took longer than {timeout:.0f} s"
+        raise TimedOut(
+            f"`{' '.join(args)}` took longer than {timeout:g} s",
+            _text(error.output),
+            _text(error.stderr),
         ) from error
+
+
+def _text(data: str | bytes | None) -> str:
+    if isinstance(data, bytes):
+        return data.decode("utf-8", "replace")
+    return data or ""
 
 
 def first_lines(text: str, count: int = 8) -> str:

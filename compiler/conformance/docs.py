@@ -134,7 +134,7 @@ class Site:
         return None
 
 
-def run(target_dir: Path, spec: ir.Spec) -> list[Result]:
+def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     """Read a spec's page (and the index and search index) and check rule by rule."""
     site = Site(target_dir)
     name = page_file(spec)

@@ -32,7 +32,7 @@ class Findings:
     """Episode number -> what is wrong with it as a whole."""
 
 
-def run(target_dir: Path, spec: ir.Spec) -> list[Result]:
+def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     """Read a spec's script.json and script.md and return one result per rule."""
     rules = list(spec.rules())
     folder = target_dir / script_dir(spec)

@@ -38,7 +38,7 @@ def cargo() -> str:
     raise ToolchainError("`cargo` is not installed; install Rust (rustup or apt)")
 
 
-def run(target_dir: Path, spec: ir.Spec) -> list[Result]:
+def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     """Build the crate, run its conformance tests, and map each test to its example."""
     if not has_code(spec):
         return []

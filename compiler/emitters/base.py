@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Literal
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,6 +27,15 @@ class OutputFile:
     """`generated` files are rewritten every build; `scaffold` files only created."""
     symbols: tuple[tuple[str, str, str], ...] = ()
     """For scaffolds: (spec path, operation, identifier) it is expected to define."""
+    spec: str | None = None
+    """Path of the spec that produced the file (`ir.Spec.path`); None for a file
+    the target makes from all the specs it is given (an index, shared assets)."""
+
+
+def owned_by(spec: ir.Spec, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
+    """Return ``files`` marked as produced by ``spec`` (the manifest records it)."""
+    for output in files:
+        yield replace(output, spec=spec.path)
 
 
 class Options(BaseModel):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from specc import ir
-from specc.emitters.base import EmitContext, Emitter, OutputFile
+from specc.emitters.base import EmitContext, Emitter, OutputFile, owned_by
 from specc.naming import path_segment
 
 
@@ -17,7 +17,7 @@ class CodeEmitter(Emitter):
     def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
         for spec in ctx.specs:
             if has_code(spec):
-                yield from self.package(ctx, spec)
+                yield from owned_by(spec, self.package(ctx, spec))
 
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's package."""

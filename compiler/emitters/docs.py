@@ -97,6 +97,7 @@ class DocsEmitter(Emitter):
                     notice=comment_safe(header(page.spec)),
                     **common,
                 ),
+                spec=page.spec.path,
             )
         if status.present:
             page = ctx.render(

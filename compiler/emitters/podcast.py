@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from specc import ir
 from specc.diagnostics import Diagnostic
-from specc.emitters.base import EmitContext, Emitter, OutputFile, header
+from specc.emitters.base import EmitContext, Emitter, OutputFile, header, owned_by
 from specc.emitters.base import Options as BaseOptions
 from specc.emitters.podcast_script import (
     SCHEMA_FILE,
@@ -72,7 +72,7 @@ class PodcastEmitter(Emitter):
             schema = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
             yield OutputFile(SCHEMA_FILE, schema)
         for spec in ctx.specs:
-            yield from self.script(ctx, spec)
+            yield from owned_by(spec, self.script(ctx, spec))
 
     def script(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return one spec's script as Markdown and JSON."""
