@@ -542,7 +542,7 @@ def test_odd_rule_ids_and_example_text_stay_inside_out(cli, tmp_path: Path) -> N
         + [f"ts/todo/{g}" for g in TODO_GENERATED]
     )
     tests = (tmp_path / "out/ts/todo/test/conformance.test.ts").read_text()
-    assert 'test("by_tag:v1.2-x #2: ' in tests
+    assert '("by_tag:v1.2-x #2: ' in tests
 
 
 @pytest.fixture

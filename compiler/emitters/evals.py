@@ -17,6 +17,7 @@ from specc.emitters.base import (
     Emitter,
     OutputFile,
     header,
+    owned_by,
     spec_source_name,
 )
 from specc.emitters.base import Options as BaseOptions
@@ -51,7 +52,9 @@ class EvalsEmitter(Emitter):
             schema = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
             yield OutputFile(SCHEMA_FILE, schema)
         for spec in specs:
-            yield from self.spec_files(ctx, spec, list(spec_cases(spec)))
+            yield from owned_by(
+                spec, self.spec_files(ctx, spec, list(spec_cases(spec)))
+            )
 
     def spec_files(
         self, ctx: EmitContext, spec: ir.Spec, cases: list[Case]

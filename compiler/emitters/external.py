@@ -74,7 +74,8 @@ class ExternalEmitter(Emitter):
         answer = self._run(json.dumps(request), timeout, where, ctx.diagnostics)
         if answer is None:
             return []
-        return self._files(answer, where, ctx.diagnostics)
+        specs = {s.path for s in ctx.specs}
+        return self._files(answer, where, ctx.diagnostics, specs)
 
     def _run(
         self, request: str, timeout: float, where: Span, out: list[Diagnostic]
@@ -122,9 +123,9 @@ class ExternalEmitter(Emitter):
             return None
 
     def _files(
-        self, answer: str, where: Span, out: list[Diagnostic]
+        self, answer: str, where: Span, out: list[Diagnostic], specs: set[str]
     ) -> list[OutputFile]:
-        """Validate the answer: a JSON list of {path, content[, kind]} objects."""
+        """Validate the answer: a JSON list of {path, content[, kind][, spec]} objects."""
         try:
             data = json.loads(answer)
         except ValueError as error:
@@ -135,12 +136,13 @@ class ExternalEmitter(Emitter):
             return []
         files = []
         for index, item in enumerate(data):
-            problem = _item_problem(item)
+            problem = _item_problem(item, specs)
             if problem:
                 out.append(self._malformed(f"item {index}: {problem}", where))
                 continue
+            kind = item.get("kind", "generated")
             files.append(
-                OutputFile(item["path"], item["content"], item.get("kind", "generated"))
+                OutputFile(item["path"], item["content"], kind, spec=item.get("spec"))
             )
         return files
 
@@ -153,11 +155,13 @@ class ExternalEmitter(Emitter):
         )
 
 
-def _item_problem(item: object) -> str | None:
+def _item_problem(item: object, specs: set[str]) -> str | None:
     """Return what is wrong with one answered file, or None."""
     if not isinstance(item, dict):
         return "is not an object"
-    unknown = set(item) - {"path", "content", "kind"}
+    if "spec" in item and item["spec"] not in specs:
+        return "`spec` must be the `path` of one of the specs given"
+    unknown = set(item) - {"path", "content", "kind", "spec"}
     if unknown:
         return f"unknown key `{sorted(unknown)[0]}`"
     for key in ("path", "content"):
