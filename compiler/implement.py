@@ -167,7 +167,7 @@ def _loop(
             problem = {
                 "missing_block": False,
                 "failures": [_trim(r) for r in failures[:MAX_FAILURES]],
-                "total": len(failures),
+                "total": sum(r.covers for r in failures),
             }
         reply = messages(env, FEEDBACK, job=job, file=job.scaffold.path, **problem)
         prompt = prompt + [{"role": "assistant", "content": answer.text}] + reply
@@ -259,5 +259,5 @@ def rule_table(results: list[Result]) -> list[tuple[str, str, int, int]]:
     for r in results:
         row = rows.setdefault((r.spec, r.rule), [0, 0])
         row[0] += r.status == "passed"
-        row[1] += 1
+        row[1] += r.covers  # a spec-wide compile error stands for every example
     return [(spec, rule, n, total) for (spec, rule), (n, total) in rows.items()]
