@@ -58,7 +58,7 @@ def test_init_new_build_then_test_reports_every_example_not_implemented(
     # With a target, each example of both specs is listed, not implemented.
     done = _specc(project, "test", "--target", "ts", "--format", "json")
     assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
+    results = json.loads(done.stdout)["results"]
     assert sorted(
         (r["spec"], r["rule"], r["example"], r["status"]) for r in results
     ) == [

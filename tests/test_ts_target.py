@@ -892,7 +892,9 @@ def test_bigint_option_builds_and_compares_bigints(cli, tmp_path: Path) -> None:
             "test", str(BIGIDS), "--target", "ts", "--out", str(out), *option,
             "--format", "json",
         )  # fmt: skip
-        rows = {(r["rule"], r["example"]): r for r in json.loads(done.stdout)}
+        rows = {
+            (r["rule"], r["example"]): r for r in json.loads(done.stdout)["results"]
+        }
         failed = {k: r["message"] for k, r in rows.items() if r["status"] != "passed"}
         if broken:
             assert list(failed) == [("ids", 1)]
