@@ -86,7 +86,10 @@ def _cell(
     found = list(grouped.get((spec.id, rule.id or "", target), []))
     wide = grouped.get((spec.id, SPEC_WIDE, target), [])
     if wide and rule.examples and target in CODE_TARGETS:
-        found += wide
+        # The package did not build: every example of the rule failed with it.
+        count = len(rule.examples)
+        message = wide[0].message[:500]
+        return {**_counts(0, count, 0), "status": "failed", "message": message}
     if not found:
         return {"status": "no_examples"}
     counts = {s: sum(r.status == s for r in found) for s in _RESULT_STATUSES}
@@ -101,6 +104,10 @@ def _cell(
 
 
 _RESULT_STATUSES = ("passed", "failed", "not_implemented")
+
+
+def _counts(passed: int, failed: int, not_implemented: int) -> dict[str, int]:
+    return {"passed": passed, "failed": failed, "not_implemented": not_implemented}
 
 
 def run_targets(

@@ -315,3 +315,32 @@ def test_chromium_opens_the_coverage_page(tested, tmp_path_factory) -> None:  # 
         assert browser.problems() == []
     finally:
         browser.close()
+
+
+def test_a_package_that_does_not_compile_fails_every_rule_with_examples(
+    cli, tested, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A TypeScript syntax error fails each rule with examples, counting all its examples."""
+    import shutil
+
+    out, _, _ = tested
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy, symlinks=True)
+    impl = copy / "ts" / "geometry" / "src" / "impl.ts"
+    impl.write_text(impl.read_text() + "\nthis is not TypeScript(\n")
+    done = cli("test", str(GEOMETRY), "--target", "ts,docs", "--out", str(copy))
+    assert done.exit_code == 1
+    kept = json.loads((copy / "report" / "tests.json").read_text())
+    rows = {r["rule"]: r["targets"] for r in kept["specs"]["geometry"]["rules"]}
+    assert {
+        rule: (cells["ts"]["status"], cells["ts"]["failed"])
+        for rule, cells in rows.items()
+        if rule in ("area", "total_area", "bounding_box")
+    } == {
+        "area": ("failed", 6),
+        "total_area": ("failed", 2),
+        "bounding_box": ("failed", 3),
+    }
+    assert rows["shapes"]["ts"]["status"] == "no_examples"
+    assert rows["area"]["python"]["status"] == "failed"  # kept from the earlier run
+    assert ">ts ✗ 6/6</a>" in (copy / "docs" / "geometry.html").read_text()
