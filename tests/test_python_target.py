@@ -18,6 +18,7 @@ from impls.breakages import implementation
 from conftest import DATA, EXAMPLES, ROOT
 from specc import ir
 from specc.build import build
+from specc.conformance import SPEC_WIDE
 from specc.conformance import python as runner
 from specc.emitters import python as emitter
 
@@ -264,17 +265,22 @@ def test_broken_implementation_fails_under_the_right_rule(
     assert shows in bad.message and bad.spec == spec_id
 
 
-def test_an_implementation_that_does_not_import_fails_every_example(
+def test_an_implementation_that_does_not_import_fails_once_for_the_spec(
     built, tmp_path: Path
 ) -> None:
-    """A syntax error in the implementation fails each example, naming the error."""
+    """A syntax error fails every example in one spec-wide result, said once."""
     spec = built[1]["todo"]
     pkg = package(built, "todo", tmp_path)
     with (pkg / "src" / "todo" / "implementation.py").open("a") as impl:
         impl.write("\ndef broken(:\n")
-    results = [r for r in runner.run(tmp_path / "python", spec) if r.example]
-    assert {r.status for r in results} == {"failed"}
-    assert "SyntaxError" in results[0].message
+    results = runner.run(tmp_path / "python", spec)
+    (result,) = results
+    assert result.rule == SPEC_WIDE and result.status == "failed"
+    assert result.covers == len(list(spec.examples()))
+    assert (
+        result.message.startswith("does not import:")
+        and "SyntaxError" in result.message
+    )
 
 
 APPROX_SPEC = """\
@@ -539,6 +545,52 @@ def test_the_time_limit_reaches_the_tests_through_the_environment(
     )
     assert done.returncode == 1, done.stdout
     assert "timed out after 1 s" in done.stdout and "1 failed" in done.stdout
+
+
+def test_a_hang_sigalrm_cannot_stop_still_reports_the_examples_before_it(
+    exact_built, tmp_path: Path
+) -> None:
+    """When the whole run must be stopped, the examples that finished keep their result."""
+    pkg = tmp_path / "exact"
+    shutil.copytree(exact_built[0], pkg)
+    source = implementation("python", "exact").replace(
+        'Return at once."""\n        return 7',
+        'Return at once."""\n        import signal\n\n'
+        "        signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+        "        while True:\n            pass",
+    )
+    (pkg / "src" / "exact" / "implementation.py").write_text(source)
+    try:
+        subprocess.run(
+            runner.pytest_command(tmp_path / "r.xml", 1.0),
+            cwd=pkg,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    except subprocess.TimeoutExpired as stopped:
+        stdout = stopped.stdout
+    else:
+        pytest.fail("the run was expected to hang")
+    text = stdout.decode() if isinstance(stdout, bytes) else stdout or ""
+    names = emitter.test_names(exact_built[1])
+    observed = runner.progress(text, names, "stopped")
+    assert sorted(
+        t.split(":")[0] for t, (s, _) in observed.items() if s == "passed"
+    ) == [
+        "failing #1",
+        "names #1",
+        "names #2",
+        "nested #1",
+        "no #1",
+        "one #1",
+        "shapes #1",
+        "totals #1",
+        "whole #1",
+        "whole #2",
+        "zero #1",
+    ]
+    assert not any(t.startswith("waiting") for t in observed)
 
 
 @pytest.mark.parametrize(

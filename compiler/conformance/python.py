@@ -13,6 +13,7 @@ from specc import ir
 from specc.conformance import (
     Observed,
     Result,
+    TimedOut,
     ToolchainError,
     all_failed,
     collect,
@@ -38,27 +39,67 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     package = target_dir / package_dir(spec)
     if not (package / TESTS).is_file():
         raise ToolchainError(f"{package / TESTS} is missing; run `specc build` first")
+    names = test_names(spec)
+    limit = timeout * (len(cases(spec)) + 2) + 30
+    with ThreadPoolExecutor(1) as pool:
+        typed = pool.submit(execute, python_types.mypy_command(), package)
+        observed, why = run_pytest(package, names, timeout, limit)
+        checked = typed.result()
+    if "No module named mypy" in checked.stderr:
+        raise ToolchainError(
+            f"mypy is not installed for {sys.executable}; `pip install mypy`"
+        )
+    typed_results = python_types.type_errors(package, spec, checked.stdout)
+    if not observed and why.startswith("does not import"):
+        # One spec-wide failure says it; mypy's syntax errors would repeat it.
+        kept = [r for r in typed_results if "[syntax]" not in r.message]
+        return kept + all_failed(spec, why)
+    return typed_results + collect(spec, observed, "no test result: " + why)
+
+
+def run_pytest(
+    package: Path, names: dict[str, str], timeout: float, limit: float
+) -> tuple[Observed, str]:
+    """Run the tests; return what each example did, and why any has no result."""
     with tempfile.TemporaryDirectory(prefix="specc-pytest-") as scratch:
         report = Path(scratch) / "junit.xml"
-        limit = timeout * (len(cases(spec)) + 1) + 120
-        with ThreadPoolExecutor(2) as pool:
-            typed = pool.submit(execute, python_types.mypy_command(), package)
-            try:
-                done = execute(pytest_command(report, timeout), package, timeout=limit)
-            except ToolchainError:  # an example blocked where SIGALRM cannot stop it
-                why = f"the tests did not finish within {limit:g} s"
-                return all_failed(spec, "no test result: " + why)
-            checked = typed.result()
-        for tool, output in (("pytest", done.stderr), ("mypy", checked.stderr)):
-            if f"No module named {tool}" in output:
-                raise ToolchainError(
-                    f"{tool} is not installed for {sys.executable}; `pip install {tool}`"
-                )
+        try:
+            done = execute(pytest_command(report, timeout), package, timeout=limit)
+        except TimedOut as error:  # an example blocked where SIGALRM cannot stop it
+            why = f"the tests were stopped after {limit:g} s"
+            return progress(error.stdout, names, why), why
+        if "No module named pytest" in done.stderr:
+            raise ToolchainError(
+                f"pytest is not installed for {sys.executable}; `pip install pytest`"
+            )
         root = read_report(report)
-    names = test_names(spec)
-    why = stray_error(root, names) or first_lines(done.stdout or done.stderr, 6)
-    results = collect(spec, parse_junit(root, names), "no test result: " + why)
-    return python_types.type_errors(package, spec, checked.stdout) + results
+    stray = stray_error(root, names)
+    if stray:
+        return parse_junit(root, names), "does not import:\n" + stray
+    return parse_junit(root, names), first_lines(done.stdout or done.stderr, 6)
+
+
+_PROGRESS = re.compile(
+    r"^tests/test_conformance\.py::(\w+) (PASSED|FAILED|SKIPPED|ERROR)(?: \((.*)\))?"
+)
+
+
+def progress(stdout: str, names: dict[str, str], why: str) -> Observed:
+    """Return what the examples that finished did, from pytest's verbose lines."""
+    titles = {name: title for title, name in names.items()}
+    observed: Observed = {}
+    for line in stdout.splitlines():
+        match = _PROGRESS.match(line)
+        if match is None or match[1] not in titles:
+            continue
+        title, outcome, reason = titles[match[1]], match[2], match[3] or ""
+        if outcome == "PASSED":
+            observed[title] = ("passed", "")
+        elif outcome == "SKIPPED" and reason.startswith("not implemented"):
+            observed[title] = ("not_implemented", reason)
+        else:
+            observed[title] = ("failed", f"failed; its message is lost: {why}")
+    return observed
 
 
 #: Runs pytest with plugin autoloading off: third-party plugins (randomising,
