@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence
 
 from specc import ir
+from specc.conformance import SPEC_WIDE
 
 if TYPE_CHECKING:
     from specc.conformance import Result
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 CODE_TARGETS = ("ts", "rust", "python")
 #: What `specc test` runs without `--target`: every code target and the docs.
 MATRIX_TARGETS = CODE_TARGETS + ("docs",)
-#: The `rule` of a result that stands for every example of a spec (no rule ID can be it).
-SPEC_WIDE = "(spec)"
 REPORT_VERSION = 1
 
 CellStatus = Literal["passed", "failed", "not_implemented", "no_examples", "error"]
