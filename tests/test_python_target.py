@@ -489,7 +489,8 @@ def test_type_errors_are_reported_once_under_the_rule_of_the_method(
     typed = {r.rule: r for r in results if r.example == 0}
     assert sorted(typed) == ["one", "whole"]
     assert all(
-        r.status == "failed" and r.text == "mypy --strict" for r in typed.values()
+        r.status == "failed" and r.text == "mypy --strict" and r.covers == 0
+        for r in typed.values()
     )
     line = (
         implementation("python", "exact")

@@ -113,8 +113,10 @@ def type_errors(package: Path, spec: ir.Spec, output: str) -> list[Result]:
         lines = [_located(package, line) for line in message.lines]
         for rule in attribution.rules_of(message):
             by_rule.setdefault(rule, []).extend(lines)
+    # A type error stands for no example (covers=0): the examples report their own
+    # results, and the summary still counts examples.
     return [
-        Result(spec.id, rule, 0, "failed", "\n".join(lines), TITLE)
+        Result(spec.id, rule, 0, "failed", "\n".join(lines), TITLE, covers=0)
         for rule, lines in by_rule.items()
     ]
 
