@@ -52,6 +52,12 @@ def test_the_node_example_emitter_builds_an_outline(cli, tmp_path, monkeypatch):
     assert "- `newest(versions: list<Version>) -> Version?`\n" in text
     again = _build(cli, out, "outline", "-O", "outline.heading=Plan")
     assert "0 written, 1 unchanged" in again.output
+    other = str(ROOT / "specs" / "release_assistant.spec.md")
+    done = cli("build", other, "--target", "outline", "--out", str(out))
+    assert done.exit_code == 0, done.output
+    # The example answers each file's `spec`, so another spec's build keeps it.
+    assert (out / "outline" / "semver" / "outline.md").read_text() == text
+    assert (out / "outline" / "release_assistant" / "outline.md").is_file()
 
 
 def test_the_emitter_gets_the_ir_and_its_options(cli, tmp_path, bin_dir):
