@@ -8,14 +8,14 @@ from them, and `specc eval` sends their input turns to a model.
 from __future__ import annotations
 
 import json
-from typing import Iterator, Literal
+from typing import Final, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from specc import ir
 from specc.emitters.base import spec_source_name
 
-CASE_FORMAT = "specc-eval-case/1"
+CASE_FORMAT: Final = "specc-eval-case/1"
 
 Role = Literal["system", "developer", "user", "assistant", "tool"]
 
@@ -197,7 +197,8 @@ def chat_messages(case: Case, developer: str = "developer") -> list[dict[str, st
     """
     messages = []
     for message in case.input:
-        role, content = message.role, message.content
+        role: str = message.role
+        content = message.content
         if role == "tool":
             name = message.attributes.get("name")
             label = f"output of tool {name}" if name else "tool output"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from specc import ir
-from specc.conformance import Result
+from specc.conformance import Result, Status
 from specc.emitters.evals import SCHEMA_FILE, cases_dir
 from specc.evalcase import spec_cases
 
@@ -54,7 +54,7 @@ def _read_cases(
     lines: list[str], schema: dict[str, object]
 ) -> tuple[dict[str, dict[str, object]], dict[str, list[str]]]:
     """Return valid cases by ID, and problems by case ID (or line) of the others."""
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
     validator = Draft202012Validator(schema)
     found: dict[str, dict[str, object]] = {}
@@ -93,5 +93,5 @@ def _sample_ids(text: str) -> set[str]:
 def _result(
     spec: ir.Spec, rule: str, example: int, title: str, problems: list[str]
 ) -> Result:
-    status = "failed" if problems else "passed"
+    status: Status = "failed" if problems else "passed"
     return Result(spec.id, rule, example, status, "\n".join(problems), title)
