@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 TokenKind = Literal["name", "int", "float", "string", "punct", "doc", "eof"]
 
@@ -20,6 +19,7 @@ _TOKEN = re.compile(
   | (?P<string>"(?:[^"\\\n]|\\.)*")
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<punct>->|~=|==|[{}()<>\[\],:=?])
+  | (?P<bad>.)
     """,
     re.X,
 )
@@ -35,8 +35,7 @@ class LexError(Exception):
         self.message, self.line, self.col, self.code = message, line, col, code
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token with its absolute position in the spec file."""
 
     kind: TokenKind
@@ -46,34 +45,42 @@ class Token:
     col: int
 
 
+_PLAIN = frozenset({"name", "punct"})
+
+
 def tokenize(
     text: str, line: int = 1, col: int = 1, hash_comments: bool = False
 ) -> list[Token]:
     """Split ``text`` into tokens; positions are offset to where it sits in the file."""
     tokens: list[Token] = []
-    pos, cur_line, line_start = 0, line, 0
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        column = col + pos - line_start
-        if not match:
-            raise LexError(f"unexpected character {text[pos]!r}", cur_line, column)
+    append = tokens.append
+    cur_line, line_start = line, 0
+    for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        chunk = match.group()
+        if kind == "ws":
+            continue
         if kind == "nl":
             cur_line += 1
             line_start = match.end()
+            continue
+        chunk = match.group()
+        column = col + match.start() - line_start
+        if kind in _PLAIN:
+            append(Token(kind, chunk, chunk, cur_line, column))  # type: ignore[arg-type]
+        elif kind == "bad":
+            raise LexError(f"unexpected character {chunk!r}", cur_line, column)
         elif kind == "comment":
             if chunk.startswith("#") and not hash_comments:
                 raise LexError("unexpected character '#'", cur_line, column)
-        elif kind != "ws":
-            tokens.append(_token(kind, chunk, cur_line, column))  # type: ignore[arg-type]
-        pos = match.end()
-    column = col + pos - line_start
-    tokens.append(Token("eof", "", None, cur_line, column))
+        else:
+            append(_token(kind, chunk, cur_line, column))  # type: ignore[arg-type]
+    column = col + len(text) - line_start
+    append(Token("eof", "", None, cur_line, column))
     return tokens
 
 
 def _token(kind: TokenKind, chunk: str, line: int, col: int) -> Token:
+    """Return a literal or doc-comment token with its value."""
     value: object = chunk
     if kind == "int":
         value = int(chunk)
