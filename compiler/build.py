@@ -56,20 +56,39 @@ def run_emitters(
     ``llm`` (a `specc.llm.Client`) turns on the LLM-assisted backends;
     ``reports`` are the verification reports the docs show.
     """
-    from pydantic import ValidationError
-
-    from specc import emitters
-    from specc.llm import LlmError
-    from specc.llm_session import problems as llm_problems
     from specc.templating import environment
 
     env = environment(templates)
     files: dict[str, OutputFile] = {}
     problems: list[Diagnostic] = []
     where = _where(specs)
-    for number, name in enumerate(targets):
+    loaded = load_emitters(targets, options, where, problems)
+    for number, (name, emitter, opts) in enumerate(loaded):
         if progress is not None:
-            progress("emit", name, number, len(targets))
+            progress("emit", name, number, len(loaded))
+        ctx = EmitContext(
+            specs=specs, options=opts, env=env, llm=llm, reports=reports or {}
+        )
+        produced = guarded(name, lambda: list(emitter.emit(ctx)), where, problems)
+        if produced is not None:
+            problems.extend(ctx.diagnostics)
+            add_outputs(files, name, produced, where, problems)
+    return files, problems
+
+
+def load_emitters(
+    targets: Sequence[str],
+    options: dict[str, dict[str, object]] | None,
+    where: Span,
+    problems: list[Diagnostic],
+) -> list[tuple[str, Any, Any]]:
+    """Return (name, emitter, validated options) of each target; report the bad ones."""
+    from pydantic import ValidationError
+
+    from specc import emitters
+
+    loaded = []
+    for name in targets:
         try:
             emitter = emitters.load(name)
         except emitters.RegistryError as error:
@@ -89,38 +108,51 @@ def run_emitters(
                     )
                 )
             continue
-        ctx = EmitContext(
-            specs=specs, options=opts, env=env, llm=llm, reports=reports or {}
+        loaded.append((name, emitter, opts))
+    return loaded
+
+
+def guarded(name: str, work: Any, where: Span, problems: list[Diagnostic]) -> Any:
+    """Return ``work()``, or None with a diagnostic if the emitter failed."""
+    from specc.llm import LlmError
+    from specc.llm_session import problems as llm_problems
+
+    try:
+        return work()
+    except LlmError as error:  # said once, though several targets hit it
+        problems.extend(d for d in llm_problems(error, where) if d not in problems)
+    except Exception as error:  # an emitter bug must not become a traceback
+        problems.append(
+            Diagnostic(
+                "E082",
+                f"the `{name}` emitter failed: {type(error).__name__}: {error}",
+                where,
+                "this is a bug in the emitter or a template override",
+            )
         )
-        try:
-            produced = list(emitter.emit(ctx))
-        except LlmError as error:  # said once, though several targets hit it
-            problems.extend(d for d in llm_problems(error, where) if d not in problems)
-            continue
-        except Exception as error:  # an emitter bug must not become a traceback
+    return None
+
+
+def add_outputs(
+    files: dict[str, OutputFile],
+    name: str,
+    produced: list[OutputFile],
+    where: Span,
+    problems: list[Diagnostic],
+) -> None:
+    """Add a target's files under `name/`, reporting two outputs on one path."""
+    for output in produced:
+        key = f"{name}/{output.path}"
+        if key in files:
             problems.append(
                 Diagnostic(
-                    "E082",
-                    f"the `{name}` emitter failed: {type(error).__name__}: {error}",
+                    "E086",
+                    f"two outputs of `{name}` are both {output.path}",
                     where,
-                    "this is a bug in the emitter or a template override",
+                    "two specs may share one `spec:` name",
                 )
             )
-            continue
-        problems.extend(ctx.diagnostics)
-        for output in produced:
-            key = f"{name}/{output.path}"
-            if key in files:
-                problems.append(
-                    Diagnostic(
-                        "E086",
-                        f"two outputs of `{name}` are both {output.path}",
-                        where,
-                        "two specs may share one `spec:` name",
-                    )
-                )
-            files[key] = output
-    return files, problems
+        files[key] = output
 
 
 def build(
@@ -133,33 +165,47 @@ def build(
     llm: Any = None,
     compile: Callable[[str], Compiled] = compile_file,
     progress: Step | None = None,
+    incremental: bool = False,
 ) -> BuildResult:
     """Compile, emit and write; write nothing if anything fails; only plan with ``check``.
 
     ``compile`` turns a spec path into its `Compiled` (`specc watch` passes
     one that reuses the specs that did not change); ``progress`` hears of
-    each step.
+    each step. With ``incremental`` (and no ``llm``), specs unchanged since the
+    last build into ``out_dir`` are neither compiled nor emitted again
+    (`specc.incremental`); their `Compiled` entries then hold no IR.
     """
     from specc import writer
 
     step = progress or _quiet
     files, problems = find_specs(list(paths))
-    compiled = []
-    for number, name in enumerate(files):
-        step("compile", name, number, len(files))
-        compiled.append(compile(name))
+    out = Path(out_dir)
+    reports = read_reports(out) if "docs" in targets else {}
+    session = None
+    if incremental and llm is None and not problems:
+        from specc.incremental import Session
+
+        session = Session(out, targets, templates, options, reports)
+        compiled = session.compile(files, step)
+    else:
+        compiled = []
+        for number, name in enumerate(files):
+            step("compile", name, number, len(files))
+            compiled.append(compile(name))
     result = BuildResult(compiled=compiled, diagnostics=problems)
     if problems or not all(c.ok for c in result.compiled):
         return result
-    out = Path(out_dir)
-    reports = read_reports(out) if "docs" in targets else {}
-    produced, problems = run_emitters(
-        result.specs, targets, templates, options, llm, reports, step
-    )
+    if session is not None:
+        produced, problems = session.emit(step)
+    else:
+        produced, problems = run_emitters(
+            result.specs, targets, templates, options, llm, reports, step
+        )
     result.diagnostics.extend(problems)
     result.files = produced
     if has_errors(result.diagnostics):
         return result
+    where = Span(path=compiled[0].path if compiled else "specc", line=1)
     try:
         scope = writer.Scope.of(
             out,
@@ -169,14 +215,11 @@ def build(
         plan = writer.plan(out, list(targets), produced, scope)
     except writer.UnsafePath as error:
         result.diagnostics.append(
-            Diagnostic(
-                "E083",
-                f"refusing to write {error}: it is outside {out}",
-                _where(result.specs),
-            )
+            Diagnostic("E083", f"refusing to write {error}: it is outside {out}", where)
         )
         return result
-    result.diagnostics.extend(_missing_operations(plan, result.specs))
+    spans = session.spans() if session else _spans(result.specs)
+    result.diagnostics.extend(_missing_operations(plan, spans))
     if not check:
         step("write", str(out), len(plan.write), len(plan.write))
         try:
@@ -186,22 +229,30 @@ def build(
                 Diagnostic(
                     "E087",
                     f"cannot write {error.filename or out}: {error.strerror or error}",
-                    _where(result.specs),
+                    where,
                 )
             )
             return result
+        if session is not None:
+            session.save()
     result.plan = plan
     return result
+
+
+def _spans(specs: list[ir.Spec]) -> dict[tuple[str, str], Span]:
+    """Return the span of every function, by (spec path, name)."""
+    return {(s.path, f.name): f.span for s in specs for f in s.functions}
 
 
 def _quiet(stage: str, item: str, done: int, total: int) -> None:
     """Hear of a build step and say nothing."""
 
 
-def _missing_operations(plan: Any, specs: list[ir.Spec]) -> list[Diagnostic]:
+def _missing_operations(
+    plan: Any, spans: dict[tuple[str, str], Span]
+) -> list[Diagnostic]:
     """Warn about operations a kept scaffold does not define yet."""
     found = []
-    by_name = {(s.path, f.name): f for s in specs for f in s.functions}
     for relative, wanted in plan.kept.items():
         if not wanted.symbols:
             continue
@@ -212,8 +263,7 @@ def _missing_operations(plan: Any, specs: list[ir.Spec]) -> list[Diagnostic]:
         for spec_path, operation, identifier in wanted.symbols:
             if identifier in text:
                 continue
-            fn = by_name.get((spec_path, operation))
-            span = fn.span if fn else Span(path=spec_path, line=1)
+            span = spans.get((spec_path, operation), Span(path=spec_path, line=1))
             found.append(
                 Diagnostic(
                     "W085",

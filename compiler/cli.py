@@ -319,6 +319,12 @@ def _build_options(f):  # type: ignore[no-untyped-def]
     help="With the podcast target: also speak each episode to a WAV file "
     "(needs espeak-ng and sox).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Compile and emit every spec, even those unchanged since the last build "
+    "(the cache is OUT/.specc-cache).",
+)
 @llm_options
 def build(
     paths: tuple[str, ...],
@@ -329,6 +335,7 @@ def build(
     check: bool,
     fmt: str,
     audio: bool,
+    no_cache: bool,
     **llm_flags: Any,
 ) -> None:
     """Build specs (files or folders; default: the project's, else specs/) into OUT/<target>/.
@@ -357,6 +364,7 @@ def build(
             check,
             llm=session.client,
             progress=progress.step,
+            incremental=not (audio or no_cache),
         )
     scope = {f"{t}/{s.id}" for t in targets for s in result.specs}
     cli_llm.finish(session, scope if result.ok else None, write=not check)

@@ -18,11 +18,14 @@ class Compiled:
     source: SourceFile | None
     spec: ir.Spec | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    reused: bool = False
+    """Whether an incremental build skipped the unchanged spec (``spec`` is None)."""
 
     @property
     def ok(self) -> bool:
         """Return whether the spec compiled without errors."""
-        return self.spec is not None and not has_errors(self.diagnostics)
+        compiled = self.spec is not None or self.reused
+        return compiled and not has_errors(self.diagnostics)
 
 
 def decode(path: str, data: bytes) -> tuple[SourceFile | None, Diagnostic | None]:

@@ -260,7 +260,11 @@ def test_template_override_changes_only_its_block(cli, tmp_path: Path) -> None:
         "--templates", str(templates),
     )  # fmt: skip
     assert done.exit_code == 0, done.output
-    files = sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file())
+    files = sorted(
+        p.relative_to(plain)
+        for p in plain.rglob("*")
+        if p.is_file() and ".specc-cache" not in p.parts
+    )
     changed = [
         f for f in files if (plain / f).read_bytes() != (custom / f).read_bytes()
     ]

@@ -14,10 +14,14 @@ from specc.naming import path_segment
 class CodeEmitter(Emitter):
     """A code target: one package per spec that declares types or functions."""
 
-    def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
-        for spec in ctx.specs:
-            if has_code(spec):
-                yield from owned_by(spec, self.package(ctx, spec))
+    per_spec = True
+
+    def emit_spec(
+        self, ctx: EmitContext, spec: ir.Spec
+    ) -> tuple[list[OutputFile], None]:
+        if not has_code(spec):
+            return [], None
+        return list(owned_by(spec, self.package(ctx, spec))), None
 
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's package."""

@@ -1,0 +1,163 @@
+"""Incremental builds: unchanged specs are skipped, and the output is what a full build makes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from specc.build import build
+from specc.incremental import CACHE_DIR, CACHE_FILE
+
+from conftest import EXAMPLES, ROOT
+
+TARGETS = ["ts", "rust", "python", "docs"]
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Return every output file's bytes, the cache left out."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and CACHE_DIR not in p.parts
+    }
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    """A folder of three specs: todo, geometry and semver."""
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    for path in (EXAMPLES / "todo.spec.md", EXAMPLES / "geometry.spec.md"):
+        shutil.copy(path, folder)
+    shutil.copy(ROOT / "specs" / "semver.spec.md", folder)
+    return folder
+
+
+def reused(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(Path(c.path).name for c in result.compiled if c.reused)
+
+
+def test_a_rebuild_reuses_every_spec_and_writes_nothing(
+    specs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = build([str(specs)], TARGETS, out, incremental=True)
+    assert first.ok and reused(first) == []
+    assert (out / CACHE_DIR / ".gitignore").read_text().endswith("*\n")
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = build([str(specs)], TARGETS, out, incremental=True)
+    assert again.ok
+    assert reused(again) == ["geometry.spec.md", "semver.spec.md", "todo.spec.md"]
+    assert again.plan.write == {} and again.plan.remove == []
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_after_an_edit_only_that_spec_is_compiled_and_the_output_matches_a_full_build(
+    specs: Path, tmp_path: Path
+) -> None:
+    out, full = tmp_path / "out", tmp_path / "full"
+    assert build([str(specs)], TARGETS, out, incremental=True).ok
+    todo = specs / "todo.spec.md"
+    todo.write_text(todo.read_text().replace("A small task list", "A tiny task list"))
+    result = build([str(specs)], TARGETS, out, incremental=True)
+    assert result.ok
+    assert reused(result) == ["geometry.spec.md", "semver.spec.md"]
+    written = sorted(result.plan.write)
+    assert {"docs/index.html", "docs/todo.html", "ts/todo/src/api.ts"} <= set(written)
+    assert all("todo" in p or p == "docs/index.html" for p in written), written
+    assert build([str(specs)], TARGETS, full).ok
+    assert tree(out) == tree(full)
+
+
+def test_a_generated_file_edited_by_hand_is_regenerated(
+    specs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert build([str(specs)], ["ts"], out, incremental=True).ok
+    types = out / "ts/geometry/src/types.ts"
+    original = types.read_bytes()
+    types.write_text("// edited\n")
+    result = build([str(specs)], ["ts"], out, incremental=True)
+    assert result.ok
+    assert reused(result) == ["semver.spec.md", "todo.spec.md"]
+    assert list(result.plan.write) == ["ts/geometry/src/types.ts"]
+    assert types.read_bytes() == original
+
+
+def test_warnings_of_a_reused_spec_are_reported_again(tmp_path: Path) -> None:
+    spec = tmp_path / "warn.spec.md"
+    spec.write_text(
+        "---\nspec: warn\n---\n\n# Warn {#warn}\n\nIt MUST work.\n\n"
+        "```specc\nfn f(x: int) -> int\nfn g(x: int) -> int\n```\n\n"
+        "```examples\nf(1) == 1\n```\n"
+    )
+    out = tmp_path / "out"
+    first = build([str(spec)], ["ts"], out, incremental=True)
+    again = build([str(spec)], ["ts"], out, incremental=True)
+    assert again.ok and reused(again) == ["warn.spec.md"]
+    codes = [d.code for c in first.compiled for d in c.diagnostics]
+    assert "W101" in codes
+    assert [d for c in again.compiled for d in c.diagnostics] == [
+        d for c in first.compiled for d in c.diagnostics
+    ]
+
+
+def test_changed_options_re_emit_that_target(specs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build([str(specs)], ["docs"], out, incremental=True).ok
+    result = build(
+        [str(specs)],
+        ["docs"],
+        out,
+        options={"docs": {"title": "Ours"}},
+        incremental=True,
+    )
+    assert result.ok and reused(result) == []
+    assert "Ours" in (out / "docs/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"not json", b'{"version": 1, "specs": []}', b'{"version": 1, "specs": {"x": 1}}'],
+)
+def test_a_broken_cache_only_costs_a_full_build(
+    specs: Path, tmp_path: Path, garbage: bytes
+) -> None:
+    out = tmp_path / "out"
+    assert build([str(specs)], ["ts"], out, incremental=True).ok
+    cache = out / CACHE_DIR / CACHE_FILE
+    cache.write_bytes(garbage)
+    result = build([str(specs)], ["ts"], out, incremental=True)
+    assert result.ok and reused(result) == []
+    assert json.loads(cache.read_text())["version"] == 1
+
+
+def test_a_cache_entry_with_wrong_types_is_ignored(specs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build([str(specs)], ["ts"], out, incremental=True).ok
+    cache = out / CACHE_DIR / CACHE_FILE
+    data = json.loads(cache.read_text())
+    for entry in data["specs"].values():
+        entry["units"]["ts"]["files"] = [{"path": 3}]
+        entry["diagnostics"] = [{"code": "E999"}]
+    cache.write_text(json.dumps(data))
+    result = build([str(specs)], ["ts"], out, incremental=True)
+    assert result.ok and reused(result) == []
+
+
+def test_check_and_no_cache_leave_the_cache_alone(
+    cli, specs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    done = cli("build", str(specs), "--target", "ts", "--out", str(out), "--no-cache")
+    assert done.exit_code == 0
+    assert not (out / CACHE_DIR).exists()
+    done = cli("build", str(specs), "--target", "ts", "--out", str(out), "--check")
+    assert done.exit_code == 0
+    assert not (out / CACHE_DIR).exists()
+    done = cli("build", str(specs), "--target", "ts", "--out", str(out))
+    assert done.exit_code == 0
+    assert (out / CACHE_DIR / CACHE_FILE).is_file()
