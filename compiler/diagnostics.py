@@ -27,6 +27,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E003": (E, "the spec is a binary file"),
     "E004": (E, "the spec is empty"),
     "E005": (E, "no spec files found"),
+    "E006": (E, "the spec file is too large"),
+    "E007": (E, "a line is too long"),
+    "E008": (E, "the spec has too many examples"),
     # Front matter.
     "E010": (E, "front matter is not valid YAML"),
     "E011": (E, "front matter must be a mapping"),

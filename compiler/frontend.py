@@ -28,8 +28,21 @@ class Compiled:
         return compiled and not has_errors(self.diagnostics)
 
 
+#: Limits that keep hostile input cheap (docs/diagnostics.md, E006 and E007).
+MAX_SPEC_BYTES = 16 * 1024 * 1024
+MAX_LINE_CHARS = 100_000
+
+
 def decode(path: str, data: bytes) -> tuple[SourceFile | None, Diagnostic | None]:
-    """Decode a spec's bytes, refusing binary and non-UTF-8 input with a diagnostic."""
+    """Decode a spec's bytes, refusing binary, non-UTF-8 and oversized input."""
+    if len(data) > MAX_SPEC_BYTES:
+        return None, Diagnostic(
+            "E006",
+            f"the file is {len(data) / 2**20:.1f} MB; specc reads specs up to "
+            f"{MAX_SPEC_BYTES // 2**20} MB",
+            Span(path=path, line=1, col=1),
+            "split it into several specs",
+        )
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line = data.count(b"\n", 0, offset) + 1
@@ -59,6 +72,16 @@ def decode(path: str, data: bytes) -> tuple[SourceFile | None, Diagnostic | None
             "save the file as UTF-8",
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    long = _long_line(text)
+    if long is not None:
+        line, length = long
+        return None, Diagnostic(
+            "E007",
+            f"line {line} is {length} characters long; specc reads lines of up to "
+            f"{MAX_LINE_CHARS} characters",
+            Span(path=path, line=line, col=MAX_LINE_CHARS + 1),
+            "break the line (Markdown joins the lines of a paragraph)",
+        )
     source = SourceFile(path, text)
     if not text.strip():
         return source, Diagnostic(
@@ -68,6 +91,21 @@ def decode(path: str, data: bytes) -> tuple[SourceFile | None, Diagnostic | None
             "start with front matter and a heading",
         )
     return source, None
+
+
+def _long_line(text: str) -> tuple[int, int] | None:
+    """Return (line, length) of the first line over `MAX_LINE_CHARS`, or None."""
+    if len(text) <= MAX_LINE_CHARS:
+        return None
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        stop = len(text) if end == -1 else end
+        if stop - start > MAX_LINE_CHARS:
+            return number, stop - start
+        if end == -1:
+            return None
+        start, number = end + 1, number + 1
 
 
 def compile_source(path: str, data: bytes) -> Compiled:

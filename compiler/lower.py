@@ -26,6 +26,10 @@ _STRENGTH = re.compile(r"\b(MUST NOT|MUST|SHOULD NOT|SHOULD|MAY)\b")
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
+#: The most examples one spec may hold (docs/diagnostics.md, E008).
+MAX_EXAMPLES = 50_000
+
+
 @dataclass
 class _PendingExamples:
     block: RawBlock
@@ -76,6 +80,8 @@ class Lowerer:
         self.example_counts: dict[str | None, int] = {}
         self.conversation_counts: dict[str | None, int] = {}
         self.called: set[str] = set()
+        self.examples_seen = 0
+        """Example lines read so far (well-formed or not), for `MAX_EXAMPLES`."""
         self.loose_links: list[ir.Link] = []
         """Cross-references outside any section (before the first heading)."""
 
@@ -317,18 +323,30 @@ class Lowerer:
         return _PendingDecls(block, [d.name for d in decls])
 
     def examples_block(self, block: RawBlock) -> _PendingExamples:
-        """Parse an `examples` block line by line."""
+        """Parse an `examples` block line by line (up to `MAX_EXAMPLES` in the spec)."""
         raws = []
         for offset, text in enumerate(block.content.split("\n")):
             line = block.content_line + offset
+            if self.examples_seen >= MAX_EXAMPLES and text.strip():
+                if self.examples_seen == MAX_EXAMPLES:
+                    self.diag(
+                        "E008",
+                        f"more than {MAX_EXAMPLES} examples in one spec",
+                        line,
+                        hint="split the spec; the examples after this line are ignored",
+                    )
+                    self.examples_seen += 1
+                break
             try:
                 raw = parse_example(text, line, block.content_col)
             except LexError as error:
                 self.diag("E050", error.message, error.line, error.col)
+                self.examples_seen += 1
                 continue
             if raw is not None:
                 raws.append(raw)
                 self.called.add(raw.function)
+                self.examples_seen += 1
         return _PendingExamples(block, raws)
 
     def conversation(
@@ -387,6 +405,7 @@ class Lowerer:
     def statements(self, content: str, first_line: int, draft: _SectionDraft) -> None:
         """Append one statement per sentence of an inline run."""
         start = 0
+        counted, line = 0, first_line  # newlines before `counted`, kept as we go
         bounds = [m.end() for m in _SENTENCE_END.finditer(content)] + [len(content)]
         for end in bounds:
             text = content[start:end].strip()
@@ -396,9 +415,10 @@ class Lowerer:
             start = end
             if not text:
                 continue
-            line = first_line + content.count("\n", 0, offset)
+            line += content.count("\n", counted, offset)
+            counted = offset
             head = text.split("\n", 1)[0][:30]
-            col = self.source.line(line).find(head) + 1 or 1
+            col = self.source.find(line, head) + 1 or 1
             strength = _strongest(text)
             draft.statements.append(
                 ir.Statement(
@@ -416,9 +436,7 @@ class Lowerer:
         first, offset = cursor
         for needle, shift in ((f"](#{target}", 3), (f"[{text}]", 0)):
             for line in range(first, last + 1):
-                col = self.source.line(line).find(
-                    needle, offset if line == first else 0
-                )
+                col = self.source.find(line, needle, offset if line == first else 0)
                 if col != -1:
                     length = len(target) + 1 if shift else len(text) + 2
                     span = self.source.span(line, col + shift, length)
@@ -606,7 +624,8 @@ def _default_title(sections: list[ir.Section], spec_id: str) -> str:
 def _link_text(children: list, start: int) -> str:  # type: ignore[type-arg]
     """Return the plain text of inline tokens up to the link's closing token."""
     parts = []
-    for child in children[start:]:
+    for index in range(start, len(children)):
+        child = children[index]
         if child.type == "link_close":
             break
         parts.append(child.content)

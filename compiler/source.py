@@ -55,6 +55,19 @@ class SourceFile:
         end = self.text.find("\n", start)
         return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
 
+    def find(self, number: int, needle: str, start: int = 0) -> int:
+        """Return the 0-based column of ``needle`` in line ``number`` from ``start``, or -1.
+
+        Unlike ``line(number).find``, it does not copy the line: a long line stays cheap.
+        """
+        if number < 1 or number > len(self._starts):
+            return -1
+        begin = self._starts[number - 1]
+        end = self.text.find("\n", begin)
+        end = len(self.text) if end == -1 else end
+        found = self.text.find(needle, begin + start, end)
+        return -1 if found == -1 else found - begin
+
     def position(self, offset: int) -> tuple[int, int]:
         """Return the 1-based (line, column) of a character offset."""
         index = bisect_right(self._starts, offset) - 1

@@ -1,0 +1,86 @@
+"""Pathological inputs end in bounded time, with a clear diagnostic where a limit applies."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from specc.frontend import MAX_LINE_CHARS, MAX_SPEC_BYTES, compile_source
+from specc.lower import MAX_EXAMPLES
+
+HEAD = (
+    "---\nspec: p\n---\n\n# P {#p}\n\nIt MUST work.\n\n"
+    "```specc\nfn f(x: int) -> int\n```\n\n"
+)
+BUDGET = 60.0
+"""Seconds any one of these may take, on a loaded 2-core machine."""
+
+
+def compile_timed(text: str | bytes):  # type: ignore[no-untyped-def]
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    start = time.perf_counter()
+    result = compile_source("p.spec.md", data)
+    assert time.perf_counter() - start < BUDGET
+    return result, [(d.code, d.span.line, d.span.col) for d in result.diagnostics]
+
+
+def test_a_20_mb_spec_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "big.spec.md"
+    chunk = "Prose that MUST be read, over and over.\n\n"
+    path.write_text(HEAD + chunk * (20 * 2**20 // len(chunk)))
+    assert path.stat().st_size > MAX_SPEC_BYTES
+    start = time.perf_counter()
+    result, codes = compile_timed(path.read_bytes())
+    assert time.perf_counter() - start < 5
+    assert codes == [("E006", 1, 1)]
+    assert "20.0 MB" in result.diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "word " * 200_000,
+        "[a](#p) " * 125_000,
+        "*a _b " * 170_000,
+        "```examples\nf(" + "[" * 1_000_000,
+        '```examples\nf("' + "x" * 1_000_000 + '") == 1',
+    ],
+    ids=["prose", "links", "emphasis", "brackets", "string"],
+)
+def test_a_line_of_a_million_characters_is_refused(line: str) -> None:
+    _, codes = compile_timed(HEAD + line + "\n")
+    last = (HEAD + line).count("\n") + 1
+    assert codes == [("E007", last, MAX_LINE_CHARS + 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a](#p) " * 12_000,
+        "It MUST go. " * 8_000,
+        "*a _b " * 16_000,
+        "[" * 90_000,
+    ],
+    ids=["links", "sentences", "emphasis", "brackets"],
+)
+def test_long_lines_under_the_limit_compile(text: str) -> None:
+    result, codes = compile_timed(HEAD + text + "\n")
+    assert result.spec is not None and not any(c[0].startswith("E") for c in codes)
+
+
+def test_100_000_examples_stop_at_the_limit() -> None:
+    examples = "".join(f"f({i}) == {i}\n" for i in range(100_000))
+    result, codes = compile_timed(HEAD + "```examples\n" + examples + "```\n")
+    first_example_line = HEAD.count("\n") + 2
+    assert codes == [("E008", first_example_line + MAX_EXAMPLES, 1)]
+    assert (
+        result.diagnostics[0].message
+        == f"more than {MAX_EXAMPLES} examples in one spec"
+    )
+
+
+def test_the_limits_leave_room_for_the_largest_benchmark() -> None:
+    """N = 10000 records with functions: about 12 MB and 30 000 examples in one file."""
+    assert MAX_SPEC_BYTES >= 16 * 2**20 and MAX_EXAMPLES >= 30_000
