@@ -22,9 +22,12 @@ def init(folder: str) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_ERRORS)
     _report(created)
+    from specc.progress import elapsed, plural
+
     click.echo(
-        "next: `specc build` to generate, `specc test` to run the examples, "
-        "`specc new NAME` to start a spec",
+        f"started a spec project in {folder} in {elapsed():.2f} s: "
+        f"{plural(len(created), 'file')} written; next: `specc build` to generate, "
+        "`specc test` to run the examples, `specc new NAME` to start a spec",
         err=True,
     )
 
@@ -50,6 +53,14 @@ def new(name: str, title: str | None, template: str | None) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_ERRORS)
     _report(created)
+    from specc.progress import elapsed
+
+    registered = " and registered it" if len(created) > 1 else ""
+    click.echo(
+        f"started spec `{name}` in {elapsed():.2f} s: wrote {created[0].path}"
+        f"{registered}; `specc build` generates its code",
+        err=True,
+    )
 
 
 def _has_config() -> bool:

@@ -96,3 +96,12 @@ def test_every_command_ends_with_one_summary_line(cli, tmp_path):
         rf"tested 1 spec \(docs\) {SUMMARY}: \S+: 0 written, .*", last["test"]
     )
     assert re.search(r"0 specs changed: .*; \d+\.\d\d s$", last["diff"])
+
+
+def test_init_and_new_end_with_a_summary_line(cli, tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    last = cli("init").output.strip().splitlines()[-1]
+    assert re.match(rf"started a spec project in \. {SUMMARY}: 3 files written; ", last)
+    last = cli("new", "shop").output.strip().splitlines()[-1]
+    assert re.match(rf"started spec `shop` {SUMMARY}: wrote specs/shop.spec.md;", last)
