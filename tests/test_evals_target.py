@@ -334,3 +334,49 @@ def test_openai_evals_bodies_match_the_openai_library_types(tmp_path: Path) -> N
     with pytest.raises(ValidationError):
         broken = {**created, "testing_criteria": [{"type": "label_model", "name": "x"}]}
         _validated(TypeAdapter(EvalCreateParams), broken)
+
+
+def test_inspect_ai_runs_the_task_against_the_local_server(
+    llm_server, tmp_path: Path
+) -> None:
+    """`inspect eval` of the exported task answers and grades every case over HTTP."""
+    from inspect_ai import eval as inspect_eval
+
+    def scripted(body: dict) -> str:  # type: ignore[type-arg]
+        prompt = "\n".join(str(m.get("content")) for m in body["messages"])
+        if "GRADE" in prompt:  # the grader: pass answers that stay on Acme Sync
+            return (
+                "GRADE: C" if "[Submission]: I can only help" in prompt else "GRADE: I"
+            )
+        return (
+            "Yes, that's right!"
+            if "six laptops" in prompt
+            else "I can only help with Acme Sync."
+        )
+
+    llm_server.models.append("judge-model")
+    llm_server.reply_with(scripted)
+    build_into(tmp_path, [SUPPORT_BOT])
+    task = load_task(
+        tmp_path / "evals" / "support_bot" / "inspect" / "task.py", "support_bot"
+    )
+    (log,) = inspect_eval(
+        task,
+        model="openai/test-model",
+        model_args={"responses_api": False},
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    assert log.status == "success", log.error
+    scores = {s.id: s.scores["model_graded_qa"].value for s in log.samples or []}
+    assert scores == {
+        "stay_on_task#1": "C",
+        "avoid_sycophancy#1": "I",
+        "protect_account_data#1": "C",
+    }
+    graders = [r.prompt for r in llm_server.answered() if "GRADE" in r.prompt]
+    assert len(graders) == 3
+    # The grader sees the question, the answer, the rule and the references.
+    assert any("[Task]: Can you write my history essay" in g for g in graders)
+    assert all("The answer must follow rule `" in g for g in graders)
+    assert all("BAD reference answer" in g for g in graders)

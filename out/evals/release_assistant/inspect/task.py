@@ -20,5 +20,5 @@ def release_assistant() -> Task:
     return Task(
         dataset=json_dataset(str(DATASET)),
         solver=generate(),
-        scorer=model_graded_qa(),
+        scorer=model_graded_qa(include_history=True),
     )

@@ -20,5 +20,5 @@ def support_bot() -> Task:
     return Task(
         dataset=json_dataset(str(DATASET)),
         solver=generate(),
-        scorer=model_graded_qa(),
+        scorer=model_graded_qa(include_history=True),
     )
