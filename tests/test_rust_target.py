@@ -818,4 +818,94 @@ def test_an_implementation_that_edits_an_argument_does_not_compile(
     (path / "src" / "implementation.rs").write_text(source.replace(honest, editing))
     results = runner.run(tmp_path / "rust", spec)
     assert {r.status for r in results} == {"failed"}
-    assert "error[E0596]: cannot borrow `*tasks` as mutable" in results[0].message
+    message = results[0].message
+    assert "error[E0596]: cannot borrow `*tasks` as mutable" in message
+    # the whole diagnostic: where, what, and rustc's help
+    assert "  --> src/implementation.rs:" in message
+    assert "help: consider changing this to be a mutable reference" in message
+    assert "tasks: &mut [Task]" in message
+    assert "could not compile" not in message and "rustc --explain" not in message
+
+
+def test_compile_errors_are_whole_and_counted() -> None:
+    """Each rustc error is kept whole, warnings and cargo's chatter are dropped."""
+    stderr = (
+        "   Compiling todo v1.0.0 (/x)\n"
+        "warning: unused variable: `x`\n --> src/lib.rs:1:1\n  |\n\n"
+        "error[E0407]: method `extra` is not a member of trait `TodoApi`\n"
+        "  --> src/implementation.rs:32:5\n   |\n32 |     fn extra(&self) {}\n"
+        "   |     ^^^ not a member of trait `TodoApi`\n\n"
+        "error[E0308]: mismatched types\n  --> src/implementation.rs:9:5\n"
+        "   |\n   = note: expected `i64`, found `&str`\n\n"
+        "Some errors have detailed explanations: E0308, E0407.\n"
+        "error: could not compile `todo` (lib) due to 2 previous errors\n"
+    )
+    assert runner.compiler_errors(stderr) == (
+        "error[E0407]: method `extra` is not a member of trait `TodoApi`\n"
+        "  --> src/implementation.rs:32:5\n   |\n32 |     fn extra(&self) {}\n"
+        "   |     ^^^ not a member of trait `TodoApi`\n\n"
+        "error[E0308]: mismatched types\n  --> src/implementation.rs:9:5\n"
+        "   |\n   = note: expected `i64`, found `&str`"
+    )
+    assert runner.compiler_errors(stderr, most=1).endswith("\n\n… and 1 more error")
+    assert runner.compiler_errors("error: could not compile `x`\n") == (
+        "error: could not compile `x`"
+    )
+
+
+#: `remaining` never returns; every other operation is correct.
+ENDLESS = "tasks.iter().filter(|task| !task.done).count() as i64"
+
+
+def test_a_hanging_example_times_out_and_the_others_report(
+    built, tmp_path: Path
+) -> None:
+    """An endless loop fails its examples with "timed out after 1 s"; the rest pass."""
+    spec = built[1]["todo"]
+    path = crate(built, "todo", tmp_path)
+    source = implementation("rust", "todo")
+    assert ENDLESS in source
+    endless = "loop {\n            std::hint::spin_loop();\n        }"
+    (path / "src" / "implementation.rs").write_text(source.replace(ENDLESS, endless))
+    start = time.monotonic()
+    results = runner.run(tmp_path / "rust", spec, timeout=1.0)
+    assert time.monotonic() - start < 120
+    by_rule = {(r.rule, r.example): (r.status, r.message) for r in results}
+    assert by_rule[("remaining", 1)] == ("failed", "timed out after 1 s")
+    assert by_rule[("remaining", 2)] == ("failed", "timed out after 1 s")
+    others = {k: v for k, v in by_rule.items() if k[0] != "remaining"}
+    assert {s for s, _ in others.values()} == {"passed"} and len(others) == 10
+
+
+def test_failure_messages_are_whole_and_name_an_error_once(
+    built, tmp_path: Path
+) -> None:
+    """A raised error reads `raised NoSuchTask { index: 0 }`; a panic's lines all survive."""
+    spec = built[1]["todo"]
+    path = crate(built, "todo", tmp_path)
+    source = implementation("rust", "todo")
+    trimmed = "let trimmed = title.trim();"
+    assert trimmed in source and ENDLESS in source
+    source = source.replace(
+        trimmed, f"return Err(TodoError::NoSuchTask {{ index: 0 }});\n        {trimmed}"
+    )
+    panic = 'panic!("first line\\n\\nthird line, after a blank one: {}", tasks.len())'
+    source = source.replace(ENDLESS, panic)
+    (path / "src" / "implementation.rs").write_text(
+        "#![allow(unreachable_code)]\n" + source
+    )
+    results = {(r.rule, r.example): r for r in runner.run(tmp_path / "rust", spec)}
+    raised = results[("add_task", 1)].message
+    assert raised == (
+        'add_task #1: add_task([], "Buy milk") == [{title: "Buy milk"}]\n'
+        'expected [Task { title: "Buy milk", done: false, priority: Normal, tags: [],'
+        " note: None }]\n  raised NoSuchTask { index: 0 }"
+    )
+    wrong = results[("add_task", 4)].message
+    assert wrong.endswith(
+        "expected the error TodoError::EmptyTitle, got NoSuchTask { index: 0 }"
+    )
+    assert all("NoSuchTask: NoSuchTask" not in r.message for r in results.values())
+    assert results[("remaining", 2)].message == (
+        "first line\n\nthird line, after a blank one: 3"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -10,13 +11,14 @@ from specc import ir
 from specc.conformance import (
     Observed,
     Result,
+    TimedOut,
     ToolchainError,
     all_failed,
     collect,
     execute,
     first_lines,
 )
-from specc.emitters.code import has_code, package_dir
+from specc.emitters.code import cases, has_code, package_dir
 
 TESTS = "tests/conformance.rs"
 NOT_IMPLEMENTED = "not implemented: rule"
@@ -25,6 +27,9 @@ _RESULT = re.compile(r"^test (\S+) \.\.\. (ok|FAILED|ignored)\b")
 _SECTION = re.compile(r"^---- (\S+) stdout ----$")
 _PANIC = re.compile(r"^thread '[^']*'(?: \(\d+\))? panicked at .*:$")
 _END_OF_PANIC = ("note: run with `RUST_BACKTRACE", "stack backtrace:")
+_ERROR = re.compile(r"^error(\[E\d+\])?:")
+#: Seconds cargo may take to build a crate, on top of the examples' time limits.
+BUILD_TIME = 600.0
 
 
 def cargo() -> str:
@@ -39,7 +44,12 @@ def cargo() -> str:
 
 
 def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
-    """Build the crate, run its conformance tests, and map each test to its example."""
+    """Build the crate, run its conformance tests, and map each test to its example.
+
+    Each example may take ``timeout`` seconds (the tests read `SPECC_TIMEOUT`);
+    cargo as a whole gets `BUILD_TIME` more than every example's limit together,
+    and runs in its own process group, killed with everything it started.
+    """
     if not has_code(spec):
         return []
     from specc.emitters.rust_model import test_names
@@ -47,14 +57,17 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     crate = (target_dir / package_dir(spec)).resolve()
     if not (crate / TESTS).is_file():
         raise ToolchainError(f"{crate / TESTS} is missing; run `specc build` first")
-    done = execute(
-        [cargo(), "test", "--offline", "--color", "never", "--test", "conformance"]
-        + ["--", "--color", "never"],
-        crate,
-    )
+    env = dict(os.environ, SPECC_TIMEOUT=f"{timeout:g}")
+    limit = BUILD_TIME + timeout * max(1, len(cases(spec)))
+    args = [cargo(), "test", "--offline", "--color", "never", "--test", "conformance"]
+    try:
+        done = execute([*args, "--", "--color", "never"], crate, limit, env)
+    except TimedOut as stopped:
+        observed = parse_output(stopped.stdout, test_names(spec))
+        return collect(spec, observed, f"cargo test ran longer than {limit:g} s")
     observed = parse_output(done.stdout, test_names(spec))
     if not observed and done.returncode != 0:
-        error = compiler_error(done.stderr)
+        error = compiler_errors(done.stderr)
         if error:
             return all_failed(spec, "does not compile:\n" + error)
     return collect(
@@ -62,14 +75,31 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     )
 
 
-def compiler_error(stderr: str, count: int = 8) -> str:
-    """Return the first lines of the first compiler error in cargo's output."""
-    lines = stderr.splitlines()
-    start = next(
-        (i for i, line in enumerate(lines) if re.match(r"^error(\[E\d+\])?:", line)),
-        None,
-    )
-    return "" if start is None else first_lines("\n".join(lines[start:]), count)
+def compiler_errors(stderr: str, most: int = 20) -> str:
+    """Return rustc's errors in cargo's output, each whole (location, notes and help).
+
+    A diagnostic runs from its `error…:` line to the blank line rustc ends it
+    with; warnings, cargo's progress and its closing `could not compile` are
+    left out (the last stands in only when there is nothing else).
+    """
+    errors: list[str] = []
+    current: list[str] = []
+    closing = ""
+    for line in [*stderr.splitlines(), ""]:
+        if current and line.strip():
+            current.append(line)
+        elif current:
+            errors.append("\n".join(current))
+            current = []
+        elif line.startswith("error: could not compile"):
+            closing = line
+        elif _ERROR.match(line):
+            current = [line]
+    if not errors:
+        return closing
+    more = len(errors) - most
+    tail = [f"… and {more} more error{'s' if more > 1 else ''}"] if more > 0 else []
+    return "\n\n".join([*errors[:most], *tail])
 
 
 def parse_output(stdout: str, names: dict[str, str]) -> Observed:
