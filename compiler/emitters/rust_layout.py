@@ -150,6 +150,8 @@ def _last(text: str) -> str:
 
 def _blen(text: str) -> int:
     """Return the UTF-8 length, which rustfmt uses in a few width checks."""
+    if text.isascii():
+        return len(text)
     return len(text.encode("utf-8", "surrogatepass"))
 
 
@@ -331,6 +333,8 @@ class _List:
                 )
                 for i in self.items
             ]
+            if None in texts[:-1]:
+                return None  # an item that fits nowhere: no tactic can help
             tactic = self._tactic(texts)
             trailing = tactic == "vertical"
             joined = write_list(texts, tactic, trailing, self.nested)
