@@ -909,3 +909,20 @@ def test_failure_messages_are_whole_and_name_an_error_once(
     assert results[("remaining", 2)].message == (
         "first line\n\nthird line, after a blank one: 3"
     )
+
+
+def test_cargo_itself_is_bounded(
+    built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When cargo as a whole runs past its limit it is stopped and every example says so."""
+    spec = built[1]["todo"]
+    path = crate(built, "todo", tmp_path)
+    implement(path, "todo")
+    (path / "src" / "implementation.rs").touch()
+    monkeypatch.setattr(runner, "BUILD_TIME", 0.0)
+    start = time.monotonic()
+    results = runner.run(tmp_path / "rust", spec, timeout=0.01)
+    assert time.monotonic() - start < 30
+    assert {(r.status, r.message) for r in results} == {
+        ("failed", "cargo test ran longer than 0.12 s")
+    }

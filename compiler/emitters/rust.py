@@ -1,4 +1,10 @@
-"""The Rust target: a Cargo crate with types, a trait, a scaffold and `#[test]` conformance tests."""
+"""The Rust target: a Cargo crate with types, a trait, a scaffold and `#[test]` conformance tests.
+
+Operations borrow what they only read (`&str`, `&[T]`, `&[u8]`, `&T`, `Option<&T>`),
+take `Copy` scalars and enums by value, and move in only the first argument whose
+type is the result's, which they return changed; so an implementation that edits
+an argument in place does not compile. `rust_ownership` holds the rule and why.
+"""
 
 from __future__ import annotations
 
