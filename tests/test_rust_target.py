@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -27,8 +28,12 @@ GOLDEN = ROOT / "tests" / "golden" / "rust"
 #: Golden files carry this suffix so no tool takes them for a crate's own files.
 SUFFIX = ".golden"
 #: One cargo target folder for the whole suite (and later runs): the crates
-#: compile once, and every later build is incremental.
-TARGET = Path(tempfile.gettempdir()) / "specc-rust-target"
+#: compile once, and every later build is incremental. One per checkout: crates
+#: of the same name share a test binary there, so two suites running at once
+#: from different checkouts must not share the folder.
+TARGET = Path(tempfile.gettempdir()) / (
+    "specc-rust-target-" + hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+)
 
 
 def toolchain() -> dict[str, str]:
@@ -871,8 +876,8 @@ def test_a_hanging_example_times_out_and_the_others_report(
     results = runner.run(tmp_path / "rust", spec, timeout=1.0)
     assert time.monotonic() - start < 120
     by_rule = {(r.rule, r.example): (r.status, r.message) for r in results}
-    assert by_rule[("remaining", 1)] == ("failed", "timed out after 1 s")
-    assert by_rule[("remaining", 2)] == ("failed", "timed out after 1 s")
+    assert by_rule[("remaining", 1)] == ("failed", "timed out after 1 s"), by_rule
+    assert by_rule[("remaining", 2)] == ("failed", "timed out after 1 s"), by_rule
     others = {k: v for k, v in by_rule.items() if k[0] != "remaining"}
     assert {s for s, _ in others.values()} == {"passed"} and len(others) == 10
 
