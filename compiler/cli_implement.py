@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from specc.cli_llm import llm_options
+
+if TYPE_CHECKING:
+    from specc.build import BuildResult
+    from specc.diagnostics import Diagnostic
+    from specc.implement import Outcome
+    from specc.llm import Client
 
 
 @click.command()
@@ -69,6 +75,7 @@ def implement(
     from specc.cli import EXIT_ERRORS, _report_build, print_diagnostics
 
     session = cli_llm.start(paths, **llm_flags, required=True)
+    assert session.client is not None  # `required` exits when there is no endpoint
     result = run_build(list(paths) or ["specs"], [target], out_dir, templates)
     if not result.ok:
         _report_build(result, "text", False)
@@ -84,9 +91,14 @@ def implement(
         sys.exit(EXIT_ERRORS)
 
 
-def _run_jobs(  # type: ignore[no-untyped-def]
-    client, result, target: str, out_dir: Path, templates, limits: tuple[int, bool]
-):
+def _run_jobs(
+    client: Client,
+    result: BuildResult,
+    target: str,
+    out_dir: Path,
+    templates: tuple[str, ...],
+    limits: tuple[int, bool],
+) -> tuple[list[Outcome], list[Diagnostic]]:
     """Run every spec's loop; return the outcomes and the run's diagnostics."""
     from specc import conformance
     from specc.diagnostics import Diagnostic
@@ -98,7 +110,8 @@ def _run_jobs(  # type: ignore[no-untyped-def]
     from specc.templating import environment
 
     env = environment(templates)
-    outcomes, problems = [], []
+    outcomes: list[Outcome] = []
+    problems: list[Diagnostic] = []
     for job in jobs(target, result.specs, out_dir / target, result.files):
         where = Span(path=job.spec.path, line=1)
         click.echo(f"implementing {job.artifact}: {job.path}", err=True)
@@ -115,7 +128,7 @@ def _run_jobs(  # type: ignore[no-untyped-def]
     return outcomes, problems
 
 
-def _print_table(outcomes: list) -> None:  # type: ignore[type-arg]
+def _print_table(outcomes: list[Outcome]) -> None:
     """Print the per-rule pass/fail table of every spec implemented."""
     from specc.implement import rule_table
 
