@@ -180,6 +180,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     script: LlmServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the
+    # body waits for the client's delayed ACK (40 ms a request), as no real
+    # server lets it.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Keep the test output quiet."""
