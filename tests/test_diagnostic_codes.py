@@ -27,4 +27,6 @@ def test_every_code_has_an_entry_in_the_docs():
 
     docs = (ROOT / "docs" / "diagnostics.md").read_text("utf-8")
     missing = [c for c in CODES if f"### {c}\n" not in docs or f"[{c}](#" not in docs]
-    assert missing == [], "add a table row and a `### CODE` entry to docs/diagnostics.md"
+    assert (
+        missing == []
+    ), "add a table row and a `### CODE` entry to docs/diagnostics.md"

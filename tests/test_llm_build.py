@@ -239,3 +239,11 @@ def test_the_docs_check_passes_with_generated_explanations(cli, llm_server, proj
     spec = compile_file(str(project / "specs/semver.spec.md")).spec
     results = conformance.runner("docs")(project / "out/docs", spec)
     assert results and {r.status for r in results} == {"passed"}
+
+
+def test_a_broken_lock_is_a_diagnostic(cli, llm_server, project):
+    (project / "specs/specc.lock").write_text("{ not json")
+    result = _build(cli, project, "--llm")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "error[E134]: cannot read the lock" in result.output
+    assert llm_server.log == []

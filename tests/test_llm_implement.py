@@ -11,7 +11,6 @@ from conftest import EXAMPLES, TEST_API_KEY
 from impls.breakages import implementation
 
 from specc import conformance
-from specc.emitters.code import package_dir
 
 IMPLEMENTATION = {
     "ts": "todo/src/impl.ts",

@@ -122,8 +122,6 @@ def _ask(
     prompts: list[list[dict[str, str]]],
 ) -> dict[tuple[int, int], Segment]:
     """Ask for every segment at once, ask again for the failing ones, then settle."""
-    from specc.llm import Request
-
     told: dict[tuple[int, int], Segment] = {}
     pending = list(zip(jobs, prompts))
     for attempt in (1, 2):
