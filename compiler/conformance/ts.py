@@ -32,6 +32,7 @@ from specc.conformance import (
     first_lines,
     tool,
 )
+from specc.conformance.process import kill_group
 from specc.conformance.ts_toolchain import node_modules
 from specc.emitters.code import cases, has_code, package_dir
 
@@ -113,7 +114,7 @@ def _watched(args: list[str], package: Path, timeout: float, skip: set[int]) -> 
             try:
                 hung = _watch(process, progress, timeout)
             finally:
-                end_process_group(process)
+                kill_group(process)  # type: ignore[arg-type]
             out.seek(0)
             err.seek(0)
             return _Run(out.read(), err.read(), hung)
@@ -154,18 +155,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass
-
-
-def end_process_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill a process started with `start_new_session` and everything it started."""
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(process.pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows
-            process.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
 
 
 def parse_tap(text: str) -> Observed:
