@@ -540,13 +540,19 @@ def test_command(
             )
             if not refreshed.ok:
                 _report_build(refreshed, "text", False)
+    idle = _data_models(specs, targets)
+    if fmt == "text":
+        for spec_id in idle:
+            click.echo(f"NONE {spec_id}: no operations to test (its types only)")
     if target is None:
-        _print_matrix({**report, "build": _build_json(result)}, tagged, fmt)
+        built = {"build": _build_json(result), "no_operations": idle}
+        _print_matrix({**report, **built}, tagged, fmt)
     elif fmt == "json":
         report = {
             "build": _build_json(result),
             "results": [r.to_json() for r in results],
             "summary": _tally(results),
+            "no_operations": idle,
         }
         click.echo(json.dumps(report, indent=2))
     else:
@@ -567,6 +573,16 @@ def test_command(
     bad = {"failed"} | ({"not_implemented"} if require_all else set())
     if failed or not result.ok or any(r.status in bad for r in results):
         sys.exit(EXIT_ERRORS)
+
+
+def _data_models(specs: list, targets: list[str]) -> list[str]:  # type: ignore[type-arg]
+    """Return the IDs of specs of types alone, when a code target is tested."""
+    from specc.emitters.code import has_operations
+    from specc.verification import CODE_TARGETS
+
+    if not set(targets) & set(CODE_TARGETS):
+        return []
+    return [s.id for s in specs if s.types and not has_operations(s)]
 
 
 def _run_conformance(targets: list[str], specs: list, out_dir: str, timeout: float):  # type: ignore[no-untyped-def]

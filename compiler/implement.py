@@ -73,11 +73,11 @@ def jobs(
     target: str, specs: list[ir.Spec], target_dir: Path, files: dict[str, OutputFile]
 ) -> list[Job]:
     """Return a job per spec that has code, from a build's files (keyed `target/path`)."""
-    from specc.emitters.code import has_code, package_dir
+    from specc.emitters.code import has_operations, package_dir
 
     found = []
     for spec in specs:
-        if not has_code(spec):
+        if not has_operations(spec):  # a data model has nothing to implement
             continue
         prefix = f"{target}/{package_dir(spec)}/"
         mine = [f for k, f in sorted(files.items()) if k.startswith(prefix)]

@@ -34,7 +34,7 @@ from specc.conformance import (
 )
 from specc.conformance.process import kill_group
 from specc.conformance.ts_toolchain import node_modules
-from specc.emitters.code import cases, has_code, package_dir
+from specc.emitters.code import cases, has_operations, package_dir
 
 _TAP_LINE = re.compile(r"^(\s*)(not ok|ok) \d+ - (.*?)(?: # (SKIP|TODO)\b ?(.*))?$")
 _POLL = 0.05
@@ -43,7 +43,7 @@ _PR_SET_PDEATHSIG = 1
 
 def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     """Compile with the shared TypeScript install, run the tests, map the results."""
-    if not has_code(spec):
+    if not has_operations(spec):  # a data model: nothing to run
         return []
     package = (target_dir / package_dir(spec)).resolve()
     node = tool("node", "install Node.js 20 or newer")

@@ -148,6 +148,14 @@ def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
     return resolve_alias(spec, ref).kind == "optional"
 
 
+def has_operations(spec: ir.Spec) -> bool:
+    """Return whether a spec declares operations: an API, a scaffold and tests.
+
+    A spec of types alone (a data model) yields a package of its types only.
+    """
+    return bool(spec.functions)
+
+
 def has_code(spec: ir.Spec) -> bool:
     """Return whether a code target applies to the spec (it declares types or functions)."""
     return bool(spec.functions or spec.types)

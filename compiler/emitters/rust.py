@@ -122,9 +122,13 @@ class RustEmitter(code.CodeEmitter):
             literal=rust_string,
         )
         render = ctx.render
-        for path, template in FILES:
+        operations = code.has_operations(spec)
+        for path, template in FILES if operations else DATA_MODEL_FILES:
             text = render(f"rust/{template}", **context)
             yield OutputFile(f"{root}/{path}", text)
+        ctx.diagnostics.extend(dict.fromkeys(problems))
+        if not operations:  # a data model: its types, no trait to implement
+            return
         yield OutputFile(
             f"{root}/src/implementation.rs",
             render("rust/implementation.rs.jinja", **context),
@@ -134,7 +138,6 @@ class RustEmitter(code.CodeEmitter):
                 for f in spec.functions
             ),
         )
-        ctx.diagnostics.extend(dict.fromkeys(problems))
 
 
 #: The generated files of a crate and their templates (under `rust/`).
@@ -146,6 +149,8 @@ FILES = (
     ("src/api.rs", "api.rs.jinja"),
     ("tests/conformance.rs", "conformance.rs.jinja"),
 )
+#: The files of a data model's crate (a spec of types alone).
+DATA_MODEL_FILES = FILES[:4]
 
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"

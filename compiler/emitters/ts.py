@@ -270,6 +270,10 @@ class TypeScriptEmitter(code.CodeEmitter):
             f"{root}/tsconfig.json", render("ts/tsconfig.json.jinja", **context)
         )
         yield OutputFile(f"{root}/src/types.ts", render("ts/types.ts.jinja", **context))
+        if int_type == "number":
+            ctx.diagnostics.extend(unsafe_integers(spec))
+        if not code.has_operations(spec):  # a data model: its types, no API
+            return
         yield OutputFile(f"{root}/src/api.ts", render("ts/api.ts.jinja", **context))
         yield OutputFile(
             f"{root}/src/impl.ts",
@@ -286,8 +290,6 @@ class TypeScriptEmitter(code.CodeEmitter):
             f"{root}/test/conformance.test.ts",
             render("ts/conformance.test.ts.jinja", **context),
         )
-        if int_type == "number":
-            ctx.diagnostics.extend(unsafe_integers(spec))
 
 
 def _free(name: str, taken: set[str], suffix: str = "_") -> str:
