@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -175,8 +177,6 @@ def build(
     last build into ``out_dir`` are neither compiled nor emitted again
     (`specc.incremental`); their `Compiled` entries then hold no IR.
     """
-    from specc import writer
-
     step = progress or _quiet
     files, problems = find_specs(list(paths))
     out = Path(out_dir)
@@ -205,14 +205,69 @@ def build(
     result.files = produced
     if has_errors(result.diagnostics):
         return result
-    where = Span(path=compiled[0].path if compiled else "specc", line=1)
+    return _write(result, out, list(targets), list(paths), check, step, session)
+
+
+def _write(
+    result: BuildResult,
+    out: Path,
+    targets: list[str],
+    paths: list[str],
+    check: bool,
+    step: Step,
+    session: Any = None,
+) -> BuildResult:
+    """Plan and write under the output folder's lock; record diagnostics on ``result``."""
+    from specc import outlock
+
+    existed = out.exists()
+    write = (result, out, targets, paths, check, step, session)
+    try:
+        if check and not existed:
+            return _plan_and_apply(*write)
+        with outlock.locked(out):
+            return _plan_and_apply(*write)
+    except outlock.Busy:
+        result.diagnostics.append(
+            Diagnostic(
+                "E090",
+                f"another specc build is writing {out}; "
+                f"waited {outlock.wait_seconds():g} s",
+                _first(result),
+                f"wait for it to end, or remove {out / outlock.LOCK} if no build runs",
+            )
+        )
+    except OSError as error:
+        if check:  # a folder we may not write to can still be checked
+            return _plan_and_apply(*write)
+        result.diagnostics.append(_cannot_write(error, out, result))
+    finally:
+        if not existed and result.plan is None:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # made only for the lock; nothing was written
+    return result
+
+
+def _plan_and_apply(
+    result: BuildResult,
+    out: Path,
+    targets: list[str],
+    paths: list[str],
+    check: bool,
+    step: Step,
+    session: Any,
+) -> BuildResult:
+    """Compare with the disk, then (unless ``check``) write the plan."""
+    from specc import writer
+
+    where = _first(result)
     try:
         scope = writer.Scope.of(
             out,
             [c.path for c in result.compiled],
             [p for p in paths if Path(p).is_dir()],
         )
-        plan = writer.plan(out, list(targets), produced, scope)
+        plan = writer.plan(out, targets, result.files, scope)
     except writer.UnsafePath as error:
         result.diagnostics.append(
             Diagnostic("E083", f"refusing to write {error}: it is outside {out}", where)
@@ -225,13 +280,7 @@ def build(
         try:
             writer.apply(plan)
         except OSError as error:
-            result.diagnostics.append(
-                Diagnostic(
-                    "E087",
-                    f"cannot write {error.filename or out}: {error.strerror or error}",
-                    where,
-                )
-            )
+            result.diagnostics.append(_cannot_write(error, out, result))
             return result
         if session is not None:
             session.save()
@@ -242,6 +291,19 @@ def build(
 def _spans(specs: list[ir.Spec]) -> dict[tuple[str, str], Span]:
     """Return the span of every function, by (spec path, name)."""
     return {(s.path, f.name): f.span for s in specs for f in s.functions}
+
+
+def _first(result: BuildResult) -> Span:
+    """Return where build-level diagnostics point: the first spec's first line."""
+    return Span(path=result.compiled[0].path if result.compiled else "specc", line=1)
+
+
+def _cannot_write(error: OSError, out: Path, result: BuildResult) -> Diagnostic:
+    return Diagnostic(
+        "E087",
+        f"cannot write {error.filename or out}: {error.strerror or error}",
+        _first(result),
+    )
 
 
 def _quiet(stage: str, item: str, done: int, total: int) -> None:

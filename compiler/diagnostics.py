@@ -82,6 +82,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E087": (E, "cannot write the output"),
     "E088": (E, "the target's toolchain is missing or failed"),
     "W089": (W, "a podcast episode misses its target length"),
+    "E090": (E, "another build is writing the output folder"),
     # Project configuration (specc.toml).
     "E120": (E, "the configuration file cannot be read or is not valid TOML"),
     "E121": (E, "unknown configuration key or table"),

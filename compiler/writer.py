@@ -28,6 +28,7 @@ files of another.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -61,6 +62,9 @@ class Plan:
     remove: list[str] = field(default_factory=list)
     """Files an earlier build generated that this one does not."""
     manifest: dict[str, Entry] = field(default_factory=dict)
+    """The manifest this build writes."""
+    previous: dict[str, Entry] = field(default_factory=dict)
+    """The manifest of the build before (what `read_manifest` found)."""
 
     @property
     def drift(self) -> list[tuple[str, str]]:
@@ -171,7 +175,8 @@ def plan(
             result.unchanged.append(relative)
         else:
             result.write[relative] = wanted
-    _plan_removals(result, read_manifest(out_dir), files, scope)
+    result.previous = read_manifest(out_dir)
+    _plan_removals(result, result.previous, files, scope)
     return result
 
 
@@ -205,7 +210,18 @@ def _plan_removals(
 
 
 def apply(plan: Plan) -> None:
-    """Carry out a plan: atomic writes, removals, then the new manifest."""
+    """Carry out a plan so that a build killed half-way harms nothing.
+
+    Every file is replaced atomically (old bytes or new, never half). Before
+    the first new path is written, the manifest already lists it (with the
+    old entries), so a rebuild can still remove it after a kill; the final
+    manifest is written last. Leftover temporaries of a killed build go.
+    """
+    old = plan.previous
+    _sweep_temporaries(plan.out_dir, set(plan.manifest) | set(old))
+    fresh = {p: plan.manifest[p] for p in plan.write if p not in old}
+    if fresh:
+        _write_manifest(plan.out_dir, {**old, **fresh})
     for relative, wanted in plan.write.items():
         _atomic_write(
             check_path(plan.out_dir, relative), wanted.content.encode("utf-8")
@@ -214,18 +230,43 @@ def apply(plan: Plan) -> None:
         path = check_path(plan.out_dir, relative)
         path.unlink(missing_ok=True)
         _prune_empty(path.parent, plan.out_dir)
-    manifest = {
-        "version": MANIFEST_VERSION,
-        "files": dict(sorted(plan.manifest.items())),
-    }
+    _write_manifest(plan.out_dir, plan.manifest)
+
+
+def _write_manifest(out_dir: Path, files: dict[str, Entry]) -> None:
+    """Write the manifest atomically, unless it holds these bytes already."""
+    manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(files.items()))}
     data = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
-    path = plan.out_dir / MANIFEST
+    path = out_dir / MANIFEST
     try:
         if path.read_bytes() == data:
             return
     except OSError:
         pass
     _atomic_write(path, data)
+
+
+TEMPORARY = ".specc-tmp-"
+"""Marks the temporary file an atomic write renames into place."""
+
+
+def _sweep_temporaries(out_dir: Path, paths: set[str]) -> None:
+    """Remove temporaries a killed build left beside the files specc owns."""
+    folders = {out_dir}
+    for relative in paths:
+        try:
+            folders.add(check_path(out_dir, relative).parent)
+        except UnsafePath:
+            continue  # never look outside the folder
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and TEMPORARY in entry.name:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)  # a planted link is removed, not followed
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -235,7 +276,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.specc-tmp-{os.getpid()}")
+    temporary = path.with_name(f".{path.name}{TEMPORARY}{os.getpid()}")
     temporary.unlink(missing_ok=True)  # never write through a planted symlink
     try:
         with open(temporary, "xb") as handle:

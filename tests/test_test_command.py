@@ -52,7 +52,7 @@ def test_test_json_holds_the_build_the_results_and_the_counts(cli, ws: Path) -> 
     done = cli(*args, "--format", "json")
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
-    assert set(report) == {"build", "results", "summary"}
+    assert set(report) == {"build", "results", "summary", "no_operations"}
     assert "docs/todo.html" in report["build"]["written"]
     assert report["build"]["removed"] == [] and report["build"]["ok"] is True
     assert report["summary"]["passed"] == len(report["results"]) > 0
