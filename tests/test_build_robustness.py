@@ -65,12 +65,16 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
 
 
 def contents(out: Path) -> dict[str, bytes]:
-    """Return every file under ``out`` with its bytes."""
+    """Return every file under ``out`` with its bytes (but the build cache's)."""
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.relative_to(out).as_posix().startswith(CACHE)
     }
+
+
+CACHE = ".specc-cache/"
+"""Holds what the incremental build remembers; its bytes depend on history."""
 
 
 def build_into(out: Path, *specs: Path) -> dict[str, bytes]:
