@@ -19,7 +19,8 @@ class Compiled:
     spec: ir.Spec | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     reused: bool = False
-    """Whether an incremental build skipped the unchanged spec (``spec`` is None)."""
+    """Whether the IR is elsewhere (``spec`` is None): an incremental build skipped
+    the unchanged spec, or compiled it in a worker process (`specc.parallel`)."""
 
     @property
     def ok(self) -> bool:

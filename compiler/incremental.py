@@ -270,9 +270,14 @@ class _State:
     key: str
     digest: str | None
     """None when the file could not be read (it is compiled, and reports it)."""
-    compiled: Compiled
+    compiled: Compiled | None
+    """None until compiled (or found unchanged)."""
     units: dict[str, Unit] = field(default_factory=dict)
     """Target -> what it made of the spec (reused or new)."""
+    data: bytes = b""
+    """The file's bytes, kept while the spec waits to be compiled."""
+    spans: dict[str, Span] | None = None
+    """Its functions' spans, when a worker process compiled it."""
 
 
 class Session:
@@ -299,7 +304,7 @@ class Session:
     def compile(self, files: list[str], step: Step) -> list[Compiled]:
         """Compile the specs that changed; return every spec's outcome, in order."""
         from specc.build import load_emitters
-
+        from specc.frontend import compile_source
         from specc.templating import environment
 
         where = Span(path=files[0] if files else "specc", line=1)
@@ -318,13 +323,22 @@ class Session:
         ]
         self.per_spec = set(per_spec)
         reuse_ir = not self.problems and len(per_spec) == len(self.loaded)
-        for number, path in enumerate(files):
-            step("compile", path, number, len(files))
+        for path in files:
             self.states.append(self._state(path, per_spec, reuse_ir))
-        return [s.compiled for s in self.states]
+        pending = [s for s in self.states if s.compiled is None]
+        if reuse_ir:
+            from specc import parallel
+
+            parallel.compile_and_emit(self, pending)
+        for number, state in enumerate(pending):
+            step("compile", state.path, number, len(pending))
+            if state.compiled is None:
+                state.compiled = compile_source(state.path, state.data)
+            state.data = b""
+        return [s.compiled for s in self.states if s.compiled is not None]
 
     def _state(self, path: str, per_spec: list[str], reuse_ir: bool) -> _State:
-        from specc.frontend import compile_file, compile_source
+        from specc.frontend import compile_file
 
         try:
             data = Path(path).read_bytes()
@@ -340,7 +354,7 @@ class Session:
         cached = self.cache.diagnostics(key, digest)
         if reuse_ir and cached is not None and len(units) == len(per_spec):
             return _State(path, key, digest, _reused(path, data, cached), units)
-        return _State(path, key, digest, compile_source(path, data), units)
+        return _State(path, key, digest, None, units, data)
 
     def _options(self, name: str) -> str:
         return options_digest(self.options.get(name, {}))
@@ -391,12 +405,13 @@ class Session:
         """Return the span of every function, by (spec path, name), compiled or cached."""
         found = {}
         for state in self.states:
-            spec = state.compiled.spec
-            spans = (
-                {f.name: f.span for f in spec.functions}
-                if spec is not None
-                else self.cache.spans(state.key)
-            )
+            spec = state.compiled.spec if state.compiled else None
+            if spec is not None:
+                spans = {f.name: f.span for f in spec.functions}
+            elif state.spans is not None:
+                spans = state.spans
+            else:
+                spans = self.cache.spans(state.key)
             found.update({(state.path, n): s for n, s in spans.items()})
         return found
 

@@ -161,3 +161,54 @@ def test_check_and_no_cache_leave_the_cache_alone(
     done = cli("build", str(specs), "--target", "ts", "--out", str(out))
     assert done.exit_code == 0
     assert (out / CACHE_DIR / CACHE_FILE).is_file()
+
+
+def test_worker_processes_make_the_same_output_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several changed specs are compiled and emitted in forked workers, same bytes."""
+    import sys
+
+    from specc import parallel
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import generate
+
+    generate(150, tmp_path / "specs", full=True, split=True)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setenv("SPECC_JOBS", "1")
+    serial = build(
+        [str(tmp_path / "specs")], TARGETS, tmp_path / "one", incremental=True
+    )
+    assert serial.ok and reused(serial) == []
+    monkeypatch.setenv("SPECC_JOBS", "2")
+    pooled = build(
+        [str(tmp_path / "specs")], TARGETS, tmp_path / "two", incremental=True
+    )
+    assert pooled.ok
+    assert reused(pooled) == [
+        "synth_000.spec.md",
+        "synth_001.spec.md",
+        "synth_002.spec.md",
+    ]
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    cache = f"{CACHE_DIR}/{CACHE_FILE}"
+    assert (tmp_path / "one" / cache).read_bytes() == (
+        tmp_path / "two" / cache
+    ).read_bytes()
+
+
+def test_a_spec_with_errors_in_a_worker_stops_the_build(
+    specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specc import parallel
+
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setenv("SPECC_JOBS", "2")
+    todo = specs / "todo.spec.md"
+    todo.write_text(todo.read_text().replace("list<Task>", "list<Taks>", 1))
+    result = build([str(specs)], TARGETS, tmp_path / "out", incremental=True)
+    assert not result.ok and result.plan is None
+    codes = [d.code for c in result.compiled for d in c.diagnostics]
+    assert "E042" in codes
+    assert not (tmp_path / "out").exists()
