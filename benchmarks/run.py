@@ -47,14 +47,21 @@ class Figure:
     seconds: float
     megabytes: float
     runs: int
+    cpu: float = 0.0
+    """User plus system CPU seconds (all processes), less sensitive to a busy machine."""
 
     def to_json(self) -> dict[str, float]:
         """Return the figure as a JSON object."""
-        return {"seconds": self.seconds, "megabytes": self.megabytes, "runs": self.runs}
+        return {
+            "seconds": self.seconds,
+            "cpu": self.cpu,
+            "megabytes": self.megabytes,
+            "runs": self.runs,
+        }
 
 
-def run_once(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Run ``command``; return its wall time (s) and peak resident memory (MB)."""
+def run_once(command: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
+    """Run ``command``; return its wall time (s), peak resident memory (MB) and CPU (s)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -66,19 +73,21 @@ def run_once(command: list[str], cwd: Path | None = None) -> tuple[float, float]
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{error.decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(make_command, runs: int, before=None) -> Figure:  # type: ignore[no-untyped-def]
     """Return the medians of ``runs`` runs of ``make_command(i)`` (``before(i)`` untimed)."""
-    times, memory = [], []
+    times, memory, cpu = [], [], []
     for i in range(runs):
         if before is not None:
             before(i)
-        seconds, megabytes = run_once(make_command(i))
+        seconds, megabytes, used = run_once(make_command(i))
         times.append(seconds)
         memory.append(megabytes)
-    return Figure(statistics.median(times), statistics.median(memory), runs)
+        cpu.append(used)
+    median = statistics.median
+    return Figure(median(times), median(memory), runs, median(cpu))
 
 
 def specc(*args: str) -> list[str]:
@@ -201,17 +210,20 @@ class Bench:
 
 
 def _fmt(figure: object, what: str = "seconds") -> str:
+    """Return a figure as `wall s (CPU s)`, or its peak memory with ``what="mb"``."""
     if not isinstance(figure, Figure):
         return "–"
-    if what == "seconds":
-        return f"{figure.seconds:.2f} s"
-    return f"{figure.megabytes:.0f} MB"
+    if what == "mb":
+        return f"{figure.megabytes:.0f} MB"
+    return f"{figure.seconds:.2f} s ({figure.cpu:.2f})"
 
 
 def _ratio(peer: object, ours: object) -> str:
+    """Return how many times faster specc is, by wall time (and by CPU time)."""
     if not isinstance(peer, Figure) or not isinstance(ours, Figure):
         return "–"
-    return f"{peer.seconds / ours.seconds:.1f}×"
+    cpu = f" ({peer.cpu / ours.cpu:.1f}×)" if ours.cpu else ""
+    return f"{peer.seconds / ours.seconds:.1f}×{cpu}"
 
 
 def _row_text(row: dict[str, object]) -> str:
@@ -219,15 +231,16 @@ def _row_text(row: dict[str, object]) -> str:
     layout = f"{int(row['n']) // 50} files" if row["split"] else "1 file"  # type: ignore[call-overload]
     return (
         f"| {row['n']} | {flavour} | {layout} | {_fmt(row['specc_all'])} | "
-        f"{_fmt(row['specc_all'], 'mb')} | {_fmt(row['specc_code'])} | {_fmt(row['specc_ts'])} | "
-        f"{_fmt(row.get('quicktype_ts'))} | {_fmt(row.get('quicktype_ts'), 'mb')} | "
-        f"{_fmt(row.get('quicktype_rust'))} | {_fmt(row.get('quicktype_python'))} | "
+        f"{_fmt(row['specc_all'], 'mb')} | {_fmt(row['specc_code'])} | "
+        f"{_fmt(row['specc_ts'])} | {_fmt(row.get('quicktype_ts'))} | "
+        f"{_fmt(row.get('quicktype_ts'), 'mb')} | {_fmt(row.get('quicktype_rust'))} | "
+        f"{_fmt(row.get('quicktype_python'))} | "
         f"{_ratio(row.get('quicktype_ts'), row['specc_all'])} |"
     )
 
 
 def table(bench: Bench) -> str:
-    """Return the results as Markdown."""
+    """Return the results as Markdown: wall time, with CPU time in brackets."""
     lines = [
         "| N | spec | input | specc ts,rust,python,docs | peak | specc ts,rust,python "
         "| specc ts | quicktype ts | peak | quicktype rust | quicktype python "
@@ -239,7 +252,7 @@ def table(bench: Bench) -> str:
     if c:
         lines += [
             "",
-            "| command | time | peak |",
+            "| command | time (CPU) | peak |",
             "|---|---:|---:|",
             f"| `specc --version` | {_fmt(c['version'])} | {_fmt(c['version'], 'mb')} |",
         ]
@@ -251,7 +264,12 @@ def table(bench: Bench) -> str:
                 ("one_changed", "rebuild, 1 spec of 20 changed"),
             ):
                 figure = c[f"{key}_{flavour}"]
-                share = f" ({figure.seconds / full.seconds:.0%} of a full build)" if key != "full" else ""  # type: ignore[attr-defined]
+                share = ""
+                if key != "full":
+                    share = (
+                        f", {figure.seconds / full.seconds:.0%} of a full build"  # type: ignore[attr-defined]
+                        f" ({figure.cpu / full.cpu:.0%} by CPU)"  # type: ignore[attr-defined]
+                    )
                 lines.append(
                     f"| N=1000 {flavour}, 20 specs, `--target {ALL}`: {label} | "
                     f"{_fmt(figure)}{share} | {_fmt(figure, 'mb')} |"
@@ -276,9 +294,11 @@ def machine() -> str:
         if shutil.which("node")
         else "none"
     )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; node {node}; quicktype {QUICKTYPE_VERSION}"
+        f"Python {platform.python_version()}; node {node}; quicktype {QUICKTYPE_VERSION}; "
+        f"load average {load}"
     )
 
 
@@ -299,6 +319,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     quicktype = ensure_quicktype()
+    started = machine()
     with tempfile.TemporaryDirectory(prefix="specc-bench-") as work:
         bench = Bench(Path(work), args.runs, quicktype)
         for n in sizes:
@@ -307,13 +328,14 @@ def main() -> None:
                     bench.size(n, full, split)
         if not args.no_commands:
             bench.per_command(1000)
-    text = f"Machine: {machine()}\n\n{table(bench)}\n"
+    ended = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    text = f"Machine: {started} (at the end: {ended})\n\n{table(bench)}\n"
     print(text)
     if args.markdown:
         args.markdown.write_text(text, "utf-8")
     if args.json:
         data = {
-            "machine": machine(),
+            "machine": started,
             "rows": [
                 {k: v.to_json() if isinstance(v, Figure) else v for k, v in row.items()}
                 for row in bench.rows

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from specc.source import Span
-
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -63,6 +61,7 @@ def _pairs(paths: tuple[str, ...], since: str | None):  # type: ignore[no-untype
         olds = {k: compile_file(v) for k, v in old_files.items()}
     else:
         from specc.history import GitError, specs_at
+        from specc.source import Span
 
         names = list(paths) or _default_paths()
         new_list, problems = find_specs([n for n in names if Path(n).exists()])
