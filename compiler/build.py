@@ -90,9 +90,13 @@ def load_emitters(
     from specc import emitters
 
     loaded = []
+    try:
+        names: dict[str, str] | None = emitters.available()
+    except emitters.RegistryError:
+        names = None  # each load below reports it
     for name in targets:
         try:
-            emitter = emitters.load(name)
+            emitter = emitters.load(name, names)
         except emitters.RegistryError as error:
             problems.append(Diagnostic("E080", str(error), where))
             continue

@@ -19,7 +19,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
 from specc import __version__
@@ -200,8 +200,6 @@ class Cache:
 
     def _reuse(self, target: str, item: object) -> OutputFile | None:
         """Return a recorded file as an `OutputFile`, if the disk still holds it."""
-        from specc.writer import UnsafePath, check_path
-
         if not isinstance(item, dict):
             return None
         try:
@@ -209,12 +207,14 @@ class Cache:
             values["symbols"] = tuple(tuple(s) for s in values.get("symbols", ()))
             if item["kind"] == "scaffold":
                 return OutputFile(content=item["content"], **values)
-            path = check_path(self.out_dir, f"{target}/{item['path']}")
-            data = path.read_bytes()
+            parts = PurePosixPath(item["path"]).parts
+            if not parts or any(p in ("..", "/") for p in parts):
+                return None  # the writer checks every path again before writing
+            data = self.out_dir.joinpath(target, *parts).read_bytes()
             if _sha(data) != item["sha256"]:
                 return None
             return OutputFile(content=data.decode("utf-8"), **values)
-        except (KeyError, TypeError, ValueError, OSError, UnsafePath):
+        except (KeyError, TypeError, ValueError, OSError):
             return None
 
     def record(
@@ -308,7 +308,7 @@ class Session:
         from specc.templating import environment
 
         where = Span(path=files[0] if files else "specc", line=1)
-        self.env = environment(self.templates)
+        self.env = environment(self.templates, cache=True)
         self.loaded = load_emitters(self.targets, self.options, where, self.problems)
         self.contexts = {
             name: EmitContext(

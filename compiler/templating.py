@@ -16,11 +16,15 @@ def builtin_templates() -> Path:
     return Path(str(files("specc.templates")))
 
 
-def environment(user_dirs: Sequence[str | Path] = ()) -> jinja2.Environment:
+def environment(
+    user_dirs: Sequence[str | Path] = (), cache: bool = False
+) -> jinja2.Environment:
     """Return an environment where ``user_dirs`` shadow the built-in templates.
 
     A user template may extend the built-in one of the same name as `!name`,
-    as Sphinx allows, to override one block without copying the rest.
+    as Sphinx allows, to override one block without copying the rest. With
+    ``cache``, compiled templates are kept in the user's specc cache folder
+    (keyed by each template's source), so a rebuild skips compiling them.
     """
     import jinja2
 
@@ -41,7 +45,22 @@ def environment(user_dirs: Sequence[str | Path] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=_autoescape,
+        bytecode_cache=_bytecode_cache() if cache else None,
     )
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Return a bytecode cache in the user's specc cache folder, None if unusable."""
+    import jinja2
+
+    from specc.conformance.ts_toolchain import cache_dir
+
+    folder = cache_dir() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _autoescape(name: str | None) -> bool:

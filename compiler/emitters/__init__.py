@@ -40,9 +40,12 @@ def available() -> dict[str, str]:
     return names
 
 
-def load(name: str) -> Emitter:
-    """Return the emitter called ``name``: built-in, entry point, or `specc-emit-NAME` on PATH."""
-    names = available()
+def load(name: str, names: dict[str, str] | None = None) -> Emitter:
+    """Return the emitter called ``name``: built-in, entry point, or `specc-emit-NAME` on PATH.
+
+    ``names`` is `available()` when the caller already has it (loading several).
+    """
+    names = available() if names is None else names
     target = names.get(name)
     if target is None:
         from specc.emitters import external
