@@ -55,7 +55,7 @@ export function expectUnchanged(outcome: Outcome, names: readonly string[]): voi
       assert.deepStrictEqual(arg, outcome.before[i]);
     } catch (error) {
       const diff = error instanceof Error ? `\n${error.message}` : "";
-      assert.fail(`argument \`${names[i]}\` was changed in place; operations must not modify their inputs${diff}`);
+      assert.fail(`argument \`${names[i]}\` was changed in place (+ after the call, - before); operations must not modify their inputs${diff}`);
     }
   });
 }
