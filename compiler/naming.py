@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+#: A word, with the digits that follow it (`utf8`, `sha256`, `HTTP2`): a digit
+#: group belongs to the word before it, unless an underscore separates them.
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 
 
 def words(name: str) -> list[str]:
-    """Split an identifier into lower-case words (`addTask`, `add_task` -> add, task)."""
+    """Split an identifier into lower-case words (`addTask`, `add_task` -> add, task).
+
+    Digits stay with the word before them: `utf8_len` -> utf8, len.
+    """
     return [w.lower() for w in _WORD.findall(name)]
 
 
