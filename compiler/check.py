@@ -9,6 +9,7 @@ from typing import Callable
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.idl import DeclDraft, FieldDraft
+from specc.lexer import MAX_NESTING
 from specc.source import Span
 from specc.values import RawExample, RawValue
 
@@ -104,6 +105,13 @@ class Checker:
                 self.error_at(
                     "E047", f"type alias `{decl.name}` refers to itself", decl.span
                 )
+            elif self.too_deep(decl):
+                self.error_at(
+                    "E049",
+                    f"type `{decl.name}` nests deeper than {MAX_NESTING} levels "
+                    "once its aliases are expanded",
+                    decl.span,
+                )
             for use in decl.raises:
                 target = self.types.get(use.name)
                 if target is None:
@@ -183,32 +191,76 @@ class Checker:
     def resolve_name(
         self, name: str, seen: frozenset[str] = frozenset()
     ) -> ir.TypeRef | None:
-        """Return the alias-free type a name stands for; None if unknown or cyclic."""
-        if name in self._resolved:
-            return self._resolved[name]
-        decl = self.types.get(name)
-        if decl is None or name in seen:
+        """Return the alias-free type a name stands for; None if unknown, cyclic or too deep."""
+        try:
+            return self._expand_name(name, seen, 1)
+        except _TooDeep:
             return None
-        if decl.kind != "alias":
-            result: ir.TypeRef | None = ir.TypeRef(kind="named", name=name)
-        else:
-            assert decl.target is not None
-            result = self.resolve(decl.target, seen | {name})
-        self._resolved[name] = result
-        return result
 
     def resolve(
         self, ref: ir.TypeRef, seen: frozenset[str] = frozenset()
     ) -> ir.TypeRef | None:
-        """Return ``ref`` with every alias expanded; None if a name is unknown."""
+        """Return ``ref`` with every alias expanded; None if a name is unknown (or too deep)."""
+        try:
+            return self._expand(ref, seen, 1)
+        except _TooDeep:
+            return None
+
+    def _expand_name(
+        self, name: str, seen: frozenset[str], depth: int
+    ) -> ir.TypeRef | None:
+        """Expand a name at nesting ``depth``; raise `_TooDeep` past `MAX_NESTING`."""
+        chain: list[str] = []
+        while name not in self._resolved:  # follow plain aliases without recursing
+            decl = self.types.get(name)
+            if decl is None or name in seen or name in chain:
+                result: ir.TypeRef | None = None
+            elif decl.kind != "alias":
+                result = ir.TypeRef(kind="named", name=name)
+            else:
+                assert decl.target is not None
+                if decl.target.kind == "named":
+                    chain.append(name)
+                    name = str(decl.target.name)
+                    continue
+                result = self._expand(decl.target, seen | {name, *chain}, depth)
+            self._resolved[name] = result
+            break
+        result = self._resolved[name]
+        for alias in chain:
+            self._resolved[alias] = result
+        if result is not None and depth - 1 + _height(result) > MAX_NESTING:
+            raise _TooDeep()
+        return result
+
+    def _expand(
+        self, ref: ir.TypeRef, seen: frozenset[str], depth: int
+    ) -> ir.TypeRef | None:
+        if depth > MAX_NESTING:
+            raise _TooDeep()
         if ref.kind == "primitive":
             return ref
         if ref.kind == "named":
-            return self.resolve_name(str(ref.name), seen)
-        args = [self.resolve(a, seen) for a in ref.args]
+            return self._expand_name(str(ref.name), seen, depth)
+        args = [self._expand(a, seen, depth + 1) for a in ref.args]
         if any(a is None for a in args):
             return None
         return ir.TypeRef(kind=ref.kind, args=args)  # type: ignore[arg-type]
+
+    def too_deep(self, decl: DeclDraft) -> bool:
+        """Return whether an alias is the first on its path to nest past the limit."""
+        if decl.kind != "alias" or decl.target is None:
+            return False
+        return self._past_limit(decl.name) and not any(
+            self._past_limit(n) for n in _names(decl.target)
+        )
+
+    def _past_limit(self, name: str) -> bool:
+        try:
+            self._expand_name(name, frozenset(), 1)
+        except _TooDeep:
+            return True
+        return False
 
     # --- values ----------------------------------------------------------------
 
@@ -656,3 +708,12 @@ def _describe_raw(raw: RawValue) -> str:
     elif raw.kind in ("int", "float", "string"):
         text += f" {raw.text}"
     return text
+
+
+class _TooDeep(Exception):
+    """Raised when expanding aliases nests a type deeper than `MAX_NESTING`."""
+
+
+def _height(ref: ir.TypeRef) -> int:
+    """Return how many levels a type nests (a primitive or a name is one)."""
+    return 1 + max((_height(a) for a in ref.args), default=0)

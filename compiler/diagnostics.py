@@ -53,6 +53,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E046": (E, "default value does not fit the field's type"),
     "E047": (E, "type alias refers to itself"),
     "E048": (E, "map key type must be string, int, bool or an enum"),
+    "E049": (E, "a type nests too deeply"),
     # Examples.
     "E050": (E, "example syntax error"),
     "E051": (E, "unknown function"),
@@ -67,6 +68,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E060": (E, "approximate comparison needs a float result"),
     "E061": (E, "integer out of range"),
     "E062": (E, "duplicate key"),
+    "E063": (E, "a value nests too deeply"),
     # Conversations.
     "E070": (E, "malformed example conversation"),
     "E071": (E, "unknown answer label"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from specc.ir import EnumMember, TypeRef
-from specc.lexer import LexError, Token, TokenStream, tokenize
+from specc.lexer import MAX_NESTING, LexError, Token, TokenStream, tokenize
 from specc.source import Span
 from specc.values import RawValue, parse_value
 
@@ -192,13 +192,20 @@ class _Parser:
         self.stream.expect("}", "a field or '}'")
         return fields
 
-    def type(self) -> TypeRef:
+    def type(self, depth: int = 1) -> TypeRef:
         name = self.stream.expect_name("a type")
+        if depth > MAX_NESTING:
+            raise LexError(
+                f"the type nests deeper than {MAX_NESTING} levels",
+                name.line,
+                name.col,
+                "E049",
+            )
         if name.text in ("list", "map") and self.stream.at("<"):
             self.stream.next()
-            args = [self.type()]
+            args = [self.type(depth + 1)]
             while self.stream.accept(","):
-                args.append(self.type())
+                args.append(self.type(depth + 1))
             self.stream.expect(">", "'>' to close the type arguments")
             want = 1 if name.text == "list" else 2
             if len(args) != want:

@@ -25,6 +25,12 @@ _TOKEN = re.compile(
 )
 
 
+MAX_NESTING = 32
+"""How deep types (`list<list<…>>`) and values (`[[…]]`, `{a: {a: …}}`) may
+nest: far beyond any real spec, and well within what every stage and target
+handles without running out of stack."""
+
+
 class LexError(Exception):
     """Raised for a character no token starts with, or a bad string literal."""
 

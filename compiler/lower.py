@@ -340,7 +340,7 @@ class Lowerer:
             try:
                 raw = parse_example(text, line, block.content_col)
             except LexError as error:
-                self.diag("E050", error.message, error.line, error.col)
+                self.diag(error.code or "E050", error.message, error.line, error.col)
                 self.examples_seen += 1
                 continue
             if raw is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from specc.lexer import LexError, TokenStream, tokenize
+from specc.lexer import MAX_NESTING, LexError, TokenStream, tokenize
 
 RawKind = Literal[
     "int", "float", "string", "bool", "none", "list", "braces", "name", "tagged"
@@ -51,9 +51,16 @@ class RawExample:
     error_fields: list[tuple[str, RawValue, int, int]] = field(default_factory=list)
 
 
-def parse_value(stream: TokenStream) -> RawValue:
-    """Parse one value at the cursor."""
+def parse_value(stream: TokenStream, depth: int = 1) -> RawValue:
+    """Parse one value at the cursor, ``depth`` levels inside the outermost one."""
     token = stream.current
+    if depth > MAX_NESTING:
+        raise LexError(
+            f"the value nests deeper than {MAX_NESTING} levels",
+            token.line,
+            token.col,
+            "E063",
+        )
     line, col = token.line, token.col
     if token.kind in ("int", "float", "string"):
         stream.next()
@@ -68,15 +75,15 @@ def parse_value(stream: TokenStream) -> RawValue:
             return RawValue("none", line, col, text=token.text)
         if stream.at("{"):
             tagged = RawValue("tagged", line, col, text=token.text)
-            tagged.fields = _braces(stream).fields
+            tagged.fields = _braces(stream, depth).fields
             return tagged
         return RawValue("name", line, col, text=token.text)
     if stream.at("["):
         stream.next()
-        items = _sequence(stream, "]", parse_value)
+        items = _sequence(stream, "]", lambda s: parse_value(s, depth + 1))
         return RawValue("list", line, col, items=items)
     if stream.at("{"):
-        return _braces(stream)
+        return _braces(stream, depth)
     raise stream.error("expected a value")
 
 
@@ -90,7 +97,7 @@ def _sequence(stream: TokenStream, close: str, item) -> list:  # type: ignore[no
     return items
 
 
-def _braces(stream: TokenStream) -> RawValue:
+def _braces(stream: TokenStream, depth: int = 1) -> RawValue:
     open_ = stream.expect("{")
     braces = RawValue("braces", open_.line, open_.col)
     while not stream.at("}"):
@@ -100,11 +107,12 @@ def _braces(stream: TokenStream) -> RawValue:
             stream.next()
             stream.next()
             braces.keyed_by_name = True
-            braces.fields.append((key.text, parse_value(stream), key.line, key.col))
+            value = parse_value(stream, depth + 1)
+            braces.fields.append((key.text, value, key.line, key.col))
         else:
-            key_value = parse_value(stream)
+            key_value = parse_value(stream, depth + 1)
             stream.expect(":", "':' after a map key")
-            braces.entries.append((key_value, parse_value(stream)))
+            braces.entries.append((key_value, parse_value(stream, depth + 1)))
         if not stream.accept(","):
             break
     stream.expect("}", "',' or '}'")

@@ -1,0 +1,135 @@
+"""Types and values nested absurdly deep end in a diagnostic, never a RecursionError."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from specc.lexer import MAX_NESTING
+
+DEEP = 1000
+
+
+def spec(decls: str, examples: str) -> str:
+    """Return a spec with one rule holding ``decls`` and ``examples``."""
+    return (
+        "---\nspec: deep\n---\n\n# Deep {#deep}\n\n## Nesting {#nesting}\n\n"
+        f"It MUST work.\n\n```specc\n{decls}\n```\n\n```examples\n{examples}\n```\n"
+    )
+
+
+def nested_type(depth: int) -> str:
+    """Return `list<list<…int…>>` with ``depth`` levels in all."""
+    return "list<" * (depth - 1) + "int" + ">" * (depth - 1)
+
+
+def nested_list(depth: int) -> str:
+    """Return `[[…1…]]` with ``depth`` levels in all."""
+    return "[" * (depth - 1) + "1" + "]" * (depth - 1)
+
+
+def nested_record(depth: int) -> str:
+    """Return `{next: {next: … none}}` with ``depth`` levels in all."""
+    return "{next: " * (depth - 1) + "none" + "}" * (depth - 1)
+
+
+def alias_chain(depth: int) -> str:
+    """Return aliases T1…T<depth>, each a list of the one before."""
+    lines = ["type T1 = int"]
+    lines += [f"type T{n} = list<T{n - 1}>" for n in range(2, depth + 1)]
+    return "\n".join(lines)
+
+
+CASES = {
+    "type": (
+        f"type Deep = {nested_type(DEEP)}\nfn f(x: int) -> int",
+        "f(1) == 1",
+        "E049",
+        "the type nests deeper than 32 levels",
+    ),
+    "alias chain": (
+        alias_chain(DEEP) + f"\nfn f(x: T{DEEP}) -> int",
+        "f([]) == 1",
+        "E049",
+        "type `T33` nests deeper than 32 levels once its aliases are expanded",
+    ),
+    "list literal": (
+        "fn f(x: list<int>) -> int",
+        f"f({nested_list(DEEP)}) == 1",
+        "E063",
+        "the value nests deeper than 32 levels",
+    ),
+    "record literal": (
+        "record Node { next: Node? }\nfn f(x: Node) -> int",
+        f"f({nested_record(DEEP)}) == 1",
+        "E063",
+        "the value nests deeper than 32 levels",
+    ),
+    "default value": (
+        f"record Box {{ items: list<int> = {nested_list(DEEP)} }}\nfn f(x: Box) -> int",
+        "f({}) == 1",
+        "E063",
+        "the value nests deeper than 32 levels",
+    ),
+}
+
+
+@pytest.fixture(params=sorted(CASES))
+def deep_spec(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str, str]:
+    """Write one spec nested 1000 deep; return it, its code and message."""
+    decls, examples, code, message = CASES[request.param]
+    path = tmp_path / "deep.spec.md"
+    path.write_text(spec(decls, examples))
+    return path, code, message
+
+
+def test_check_reports_deep_nesting(cli, deep_spec) -> None:  # type: ignore[no-untyped-def]
+    """`specc check` prints the code and message, exits 1, no traceback."""
+    path, code, message = deep_spec
+    done = cli("check", str(path))
+    assert done.exit_code == 1
+    assert f"error[{code}]: {message}" in done.stderr
+    assert "RecursionError" not in done.output + done.stderr
+
+
+def test_build_of_every_target_reports_deep_nesting(cli, deep_spec, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`specc build` for all targets writes nothing and reports the diagnostic."""
+    path, code, message = deep_spec
+    done = cli("build", str(path), "--out", str(tmp_path / "out"), "--format", "json")
+    assert done.exit_code == 1
+    codes = {d["code"] for d in json.loads(done.stdout)["diagnostics"]}
+    assert code in codes
+    assert not (tmp_path / "out").exists()
+
+
+def test_ir_reports_deep_nesting(cli, deep_spec) -> None:  # type: ignore[no-untyped-def]
+    """`specc ir` prints the diagnostic and no IR."""
+    path, code, message = deep_spec
+    done = cli("ir", str(path))
+    assert done.exit_code == 1
+    assert f"error[{code}]: {message}" in done.stderr
+    assert done.stdout == ""
+
+
+def test_nesting_at_the_limit_builds_for_every_target(cli, tmp_path: Path) -> None:
+    """32 levels of types, aliases, lists and records build for every target."""
+    decls = (
+        f"type Deep = {nested_type(MAX_NESTING)}\n"
+        + alias_chain(MAX_NESTING)
+        + "\nrecord Node { next: Node? }\n"
+        f"fn f(x: Deep, y: T{MAX_NESTING}) -> int\nfn g(x: Node) -> int"
+    )
+    examples = (
+        f"f({nested_list(MAX_NESTING)}, {nested_list(MAX_NESTING)}) == 1\n"
+        f"g({nested_record(MAX_NESTING)}) == 1"
+    )
+    path = tmp_path / "deep.spec.md"
+    path.write_text(spec(decls, examples))
+    done = cli("build", str(path), "--out", str(tmp_path / "out"))
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "out" / "rust" / "deep" / "tests" / "conformance.rs").is_file()
+    ir = cli("ir", str(path))
+    assert ir.exit_code == 0
+    assert len(json.loads(ir.stdout)["functions"]) == 2
