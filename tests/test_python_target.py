@@ -773,7 +773,7 @@ def test_hostile_names_give_valid_code_inside_the_output(
         ("types", "types_spec"),
         ("enum", "enum_spec"),
         ("pytest", "pytest_spec"),
-        ("my-spec.v2", "my_spec_v_2"),
+        ("my-spec.v2", "my_spec_v2"),
         ("class", "class_"),
         ("2fast", "_2_fast"),
         ("日本語", "spec"),
