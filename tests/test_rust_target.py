@@ -582,7 +582,7 @@ def test_hostile_names_give_a_clean_crate_inside_the_output(tmp_path: Path) -> N
         ("todo", "todo"),
         ("std", "std_spec"),
         ("test", "test_spec"),
-        ("my-spec.v2", "my_spec_v_2"),
+        ("my-spec.v2", "my_spec_v2"),
         ("fn", "fn_"),
         ("2fast", "spec_2_fast"),
         ("日本語", "spec"),
