@@ -57,8 +57,14 @@ class Progress:
     def step(self, stage: str, item: str, done: int, total: int) -> None:
         """Show that ``stage`` (compile, emit, write, test) started on ``item``."""
         if self._bar is not None:
+            # Draw now: rich's own refresh (10 a second) would skip the steps
+            # of a fast build, and the bar is there to show them.
             self._bar.update(
-                self._task, description=f"{stage} {item}", completed=done, total=total
+                self._task,
+                description=f"{stage} {item}",
+                completed=done,
+                total=total,
+                refresh=True,
             )
 
     @property
