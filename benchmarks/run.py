@@ -121,11 +121,12 @@ class Bench:
     def __init__(self, work: Path, runs: int, quicktype: Path | None) -> None:
         self.work, self.runs, self.quicktype = work, runs, quicktype
         self.rows: list[dict[str, object]] = []
+        self.big_runs = 1
         self.commands: dict[str, object] = {}
 
     def runs_for(self, n: int) -> int:
-        """Return how many runs to take at size ``n`` (fewer for the largest)."""
-        return min(self.runs, 3) if n >= 10000 else self.runs
+        """Return how many runs to take at size ``n`` (``--big-runs`` from N = 10000)."""
+        return self.big_runs if n >= 10000 else self.runs
 
     def inputs(self, n: int, full: bool, split: bool) -> Path:
         """Generate (once per session) the input of one configuration."""
@@ -166,8 +167,9 @@ class Bench:
         folder = self.inputs(n, full, split)
         row: dict[str, object] = {"n": n, "full": full, "split": split}
         row["specc_all"] = self.build(folder, ALL, runs)
-        row["specc_code"] = self.build(folder, CODE, runs)
-        row["specc_ts"] = self.build(folder, "ts", runs)
+        if n < 10000 or self.big_runs > 1:
+            row["specc_code"] = self.build(folder, CODE, runs)
+            row["specc_ts"] = self.build(folder, "ts", runs)
         if not full and not split:
             for language in ("ts", "rust", "python"):
                 row[f"quicktype_{language}"] = self.peer(folder, language, runs)
@@ -231,8 +233,8 @@ def _row_text(row: dict[str, object]) -> str:
     layout = f"{int(row['n']) // 50} files" if row["split"] else "1 file"  # type: ignore[call-overload]
     return (
         f"| {row['n']} | {flavour} | {layout} | {_fmt(row['specc_all'])} | "
-        f"{_fmt(row['specc_all'], 'mb')} | {_fmt(row['specc_code'])} | "
-        f"{_fmt(row['specc_ts'])} | {_fmt(row.get('quicktype_ts'))} | "
+        f"{_fmt(row['specc_all'], 'mb')} | {_fmt(row.get('specc_code'))} | "
+        f"{_fmt(row.get('specc_ts'))} | {_fmt(row.get('quicktype_ts'))} | "
         f"{_fmt(row.get('quicktype_ts'), 'mb')} | {_fmt(row.get('quicktype_rust'))} | "
         f"{_fmt(row.get('quicktype_python'))} | "
         f"{_ratio(row.get('quicktype_ts'), row['specc_all'])} |"
@@ -312,6 +314,12 @@ def main() -> None:
         "--runs", type=int, default=5, help="runs per figure (3 at N=10000)"
     )
     parser.add_argument(
+        "--big-runs",
+        type=int,
+        default=1,
+        help="runs at N=10000 (with 1, only the ts,rust,python,docs build is timed)",
+    )
+    parser.add_argument(
         "--no-commands", action="store_true", help="skip the per-command figures"
     )
     parser.add_argument("--markdown", type=Path, help="also write the table here")
@@ -322,6 +330,7 @@ def main() -> None:
     started = machine()
     with tempfile.TemporaryDirectory(prefix="specc-bench-") as work:
         bench = Bench(Path(work), args.runs, quicktype)
+        bench.big_runs = args.big_runs
         for n in sizes:
             for full in (False, True):
                 for split in (False, True) if n >= 2 * 50 else (False,):

@@ -30,7 +30,7 @@ from specc.frontend import compile_source
 
 from conftest import DATA, EXAMPLES, ROOT
 
-EXAMPLES_PER_TEST = int(os.environ.get("SPECC_FUZZ_EXAMPLES", "120"))
+EXAMPLES_PER_TEST = int(os.environ.get("SPECC_FUZZ_EXAMPLES", "100"))
 TARGETS = ["ts", "rust", "python", "docs", "podcast", "evals"]
 SECONDS = 20
 """The most one case may take: compile and build, all targets."""
