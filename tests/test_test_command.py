@@ -114,7 +114,7 @@ def test_execute_kills_the_whole_group_on_timeout(tmp_path: Path) -> None:
     assert time.monotonic() - started < 30
     assert "took longer than 2 s" in str(caught.value)
     assert caught.value.stdout == "started\n"
-    assert not alive(int(pid_file.read_text()))
+    assert ends_soon(int(pid_file.read_text()))
 
 
 # --- no orphaned runners -------------------------------------------------------------
@@ -148,6 +148,16 @@ def descendants(pid: int) -> dict[int, tuple[int, int, str, str]]:
                 below.add(child)
                 changed = True
     return {p: table[p] for p in below - {pid}}
+
+
+def ends_soon(pid: int, seconds: float = 10) -> bool:
+    """Return whether a process is gone within ``seconds`` (a SIGKILL lands a moment later)."""
+    deadline = time.monotonic() + seconds
+    while alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def alive(pid: int) -> bool:
