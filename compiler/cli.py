@@ -266,6 +266,19 @@ def _configure(project, targets: list[str], option_pairs: tuple[str, ...]):  # t
     return merge_options(project.config, targets, _parse_options(option_pairs, targets))
 
 
+def _target_option(help: str):  # type: ignore[no-untyped-def]
+    """Return the `--target NAME[,NAME…]` option, completed from the known targets."""
+    return click.option(
+        "--target",
+        "-t",
+        "target",
+        shell_complete=complete_targets,
+        default=None,
+        metavar="NAME[,NAME…]",
+        help=help,
+    )
+
+
 def _build_options(f):  # type: ignore[no-untyped-def]
     """Options shared by `build` and `test`."""
     f = click.option(
@@ -296,15 +309,9 @@ def _build_options(f):  # type: ignore[no-untyped-def]
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--target",
-    "-t",
-    "target",
-    shell_complete=complete_targets,
-    default=None,
-    metavar="NAME[,NAME…]",
-    help="Targets to build, comma-separated, or `all` "
-    "(default: the project's targets, else all).",
+@_target_option(
+    "Targets to build, comma-separated, or `all` "
+    "(default: the project's targets, else all)."
 )
 @_build_options
 @click.option(
@@ -456,16 +463,10 @@ def _failed_test_build(result, fmt: str, targets: Sequence[str]) -> None:  # typ
 
 @main.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--target",
-    "-t",
-    "target",
-    shell_complete=complete_targets,
-    default=None,
-    metavar="NAME[,NAME…]",
-    help="Targets whose conformance tests to run, comma-separated "
+@_target_option(
+    "Targets whose conformance tests to run, comma-separated "
     "(default: the project's targets, else every code target and docs; "
-    "without --target the report is a rule × target matrix).",
+    "without --target the report is a rule × target matrix)."
 )
 @_build_options
 @_format_option(

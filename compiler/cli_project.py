@@ -105,17 +105,11 @@ def _report(created: list) -> None:  # type: ignore[type-arg]
 
 
 def _watch_options(f):  # type: ignore[no-untyped-def]
-    from specc.cli import _build_options, complete_targets
+    from specc.cli import _build_options, _target_option
 
     f = _build_options(f)
-    return click.option(
-        "--target",
-        "-t",
-        "target",
-        shell_complete=complete_targets,
-        default=None,
-        metavar="NAME[,NAME…]",
-        help="Targets to build (default: the project's targets, else all).",
+    return _target_option(
+        "Targets to build (default: the project's targets, else all)."
     )(f)
 
 

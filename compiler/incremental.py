@@ -28,6 +28,7 @@ from specc.emitters.base import EmitContext, OutputFile
 from specc.frontend import Compiled
 from specc.progress import Step
 from specc.source import Span
+from specc.writer import atomic_write
 
 CACHE_DIR = ".specc-cache"
 CACHE_FILE = "build.json"
@@ -149,7 +150,7 @@ class Cache:
         folder.mkdir(parents=True, exist_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
-            _atomic_write(ignore, b"# specc's build cache; safe to delete.\n*\n")
+            atomic_write(ignore, b"# specc's build cache; safe to delete.\n*\n")
         data = {"version": CACHE_VERSION, "specs": dict(sorted(self.entries.items()))}
         text = json.dumps(data).encode("utf-8")
         try:
@@ -157,7 +158,7 @@ class Cache:
                 return  # a rebuild with nothing changed writes nothing
         except OSError:
             pass
-        _atomic_write(folder / CACHE_FILE, text)
+        atomic_write(folder / CACHE_FILE, text)
 
     def diagnostics(self, key: str, digest: str) -> list[Diagnostic] | None:
         """Return a spec's cached diagnostics if its input is unchanged."""
@@ -249,17 +250,6 @@ def _file_entry(output: OutputFile) -> dict[str, object]:
     if output.kind == "scaffold":
         entry["content"] = output.content
     return entry
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.specc-tmp-{os.getpid()}")
-    temporary.unlink(missing_ok=True)
-    try:
-        with open(temporary, "xb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 @dataclass

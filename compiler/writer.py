@@ -223,9 +223,7 @@ def apply(plan: Plan) -> None:
     if fresh:
         _write_manifest(plan.out_dir, {**old, **fresh})
     for relative, wanted in plan.write.items():
-        _atomic_write(
-            check_path(plan.out_dir, relative), wanted.content.encode("utf-8")
-        )
+        atomic_write(check_path(plan.out_dir, relative), wanted.content.encode("utf-8"))
     for relative in plan.remove:
         path = check_path(plan.out_dir, relative)
         path.unlink(missing_ok=True)
@@ -243,7 +241,7 @@ def _write_manifest(out_dir: Path, files: dict[str, Entry]) -> None:
             return
     except OSError:
         pass
-    _atomic_write(path, data)
+    atomic_write(path, data)
 
 
 TEMPORARY = ".specc-tmp-"
@@ -271,10 +269,6 @@ def _sweep_temporaries(out_dir: Path, paths: set[str]) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write a file so that a reader sees the old bytes or the new, never half."""
-    _atomic_write(path, data)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}{TEMPORARY}{os.getpid()}")
     temporary.unlink(missing_ok=True)  # never write through a planted symlink
