@@ -172,7 +172,7 @@ def parse_junit(root: ElementTree.Element | None, names: dict[str, str]) -> Obse
         if outcome is None:
             observed[title] = ("passed", "")
             continue
-        message = outcome.get("message") or (outcome.text or "").strip()
+        message = _whole_message(outcome)
         if outcome.tag == "skipped" and message.startswith("not implemented"):
             observed[title] = ("not_implemented", message)
         elif outcome.tag == "skipped":
@@ -180,6 +180,46 @@ def parse_junit(root: ElementTree.Element | None, names: dict[str, str]) -> Obse
         else:
             observed[title] = ("failed", failure_message(message or outcome.tag))
     return observed
+
+
+_SHORTENED = "; full report in element text]"
+
+
+def _whole_message(outcome: ElementTree.Element) -> str:
+    """Return an outcome's message whole, from its report when pytest shortened it.
+
+    pytest 9.2 cuts long messages in the `message` attribute and keeps the
+    whole report as the element's text: the message stands there on the
+    crash's `E` lines, or is the whole text for a failure without a traceback.
+    """
+    message = outcome.get("message") or ""
+    text = outcome.text or ""
+    if not message:
+        return text.strip()
+    if not message.endswith(_SHORTENED):
+        return message
+    whole = _crash_lines(text) or text.strip() or message
+    if message.startswith("Failed: ") and not whole.startswith("Failed: "):
+        whole = "Failed: " + whole  # the text of `pytest.fail(pytrace=False)`
+    return whole
+
+
+def _crash_lines(report: str) -> str:
+    """Return the text of the last block of `E` lines in a pytest report."""
+    blocks: list[list[str]] = []
+    previous = False
+    for line in report.splitlines():
+        current = line == "E" or line.startswith("E ")
+        if current and not previous:
+            blocks.append([])
+        if current:
+            blocks[-1].append(line)
+        previous = current
+    if not blocks:
+        return ""
+    lines = blocks[-1]
+    width = len(lines[0]) - len(lines[0][1:].lstrip())
+    return "\n".join(line[width:] for line in lines)
 
 
 _RAISED = re.compile(r"^(?:\w+\.)*(\w+)(?:: (.*))?$", re.DOTALL)
