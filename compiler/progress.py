@@ -82,7 +82,7 @@ def files_summary(plan: Any) -> str:
     """Return `out: 3 written, 2 unchanged, 0 removed, 1 scaffold kept` for a write plan."""
     return (
         f"{plan.out_dir}: {len(plan.write)} written, {len(plan.unchanged)} unchanged, "
-        f"{len(plan.remove)} removed, {len(plan.kept)} scaffolds kept"
+        f"{len(plan.remove)} removed, {plural(len(plan.kept), 'scaffold')} kept"
     )
 
 

@@ -105,3 +105,14 @@ def test_init_and_new_end_with_a_summary_line(cli, tmp_path, monkeypatch):
     assert re.match(rf"started a spec project in \. {SUMMARY}: 3 files written; ", last)
     last = cli("new", "shop").output.strip().splitlines()[-1]
     assert re.match(rf"started spec `shop` {SUMMARY}: wrote specs/shop.spec.md;", last)
+
+
+def test_the_files_summary_counts_in_words(tmp_path):
+    from specc.progress import files_summary
+    from specc.writer import Plan
+
+    plan = Plan(tmp_path, ["ts"])
+    plan.kept = {"ts/a/src/impl.ts": None}  # type: ignore[dict-item]
+    assert files_summary(plan).endswith("0 removed, 1 scaffold kept")
+    plan.kept["ts/b/src/impl.ts"] = None  # type: ignore[assignment]
+    assert files_summary(plan).endswith("0 removed, 2 scaffolds kept")
