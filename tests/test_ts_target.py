@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -731,7 +732,12 @@ def test_an_unexpected_error_is_named_once(cli, tmp_path: Path) -> None:
 
 def node_processes_in(folder: Path) -> list[str]:
     """Return the command lines of running processes working in ``folder``."""
-    found = []
+    return list(processes_in(folder).values())
+
+
+def processes_in(folder: Path) -> dict[int, str]:
+    """Return pid -> command line of the running processes working in ``folder``."""
+    found = {}
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             cwd = os.readlink(proc / "cwd")
@@ -739,7 +745,7 @@ def node_processes_in(folder: Path) -> list[str]:
         except (OSError, UnicodeDecodeError):
             continue
         if cwd.startswith(str(folder)) and text:
-            found.append(text)
+            found[int(proc.name)] = text
     return found
 
 
@@ -932,4 +938,8 @@ def test_killing_specc_ends_the_node_it_started(cli, tmp_path: Path) -> None:
     deadline = time.monotonic() + 5
     while node_processes_in(out) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert node_processes_in(out) == []
+    left = processes_in(out)
+    for pid in left:  # a failing run must not leave an endless loop spinning
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    assert list(left.values()) == []
