@@ -151,8 +151,7 @@ def stray_error(root: ElementTree.Element | None, names: dict[str, str]) -> str:
         error = case.find("error")
         if case.get("name") not in tests and error is not None:
             text = error.text or error.get("message") or ""
-            lines = [line[4:] for line in text.splitlines() if line.startswith("E   ")]
-            return "\n".join(lines) or first_lines(text, 6)
+            return _crash_lines(text) or first_lines(text, 6)
     return ""
 
 
@@ -218,7 +217,12 @@ def _crash_lines(report: str) -> str:
     if not blocks:
         return ""
     lines = blocks[-1]
-    width = len(lines[0]) - len(lines[0][1:].lstrip())
+    # Every line carries the same `E` and indent; a message's own lines may
+    # be indented further (a SyntaxError's caret), so the narrowest one counts.
+    width = min(
+        (len(line) - len(line[1:].lstrip()) for line in lines if line != "E"),
+        default=1,
+    )
     return "\n".join(line[width:] for line in lines)
 
 
