@@ -17,9 +17,9 @@ TARGET_S = 1.0
 
 def time_in_process(path: Path, runs: int) -> dict[str, list[float]]:
     """Return compile, emit and write times of building one spec's site, per run."""
-    from specc import writer
-    from specc.build import run_emitters
-    from specc.frontend import compile_file
+    from specc.build import writer
+    from specc.build.emit import run_emitters
+    from specc.frontend.compile import compile_file
 
     times: dict[str, list[float]] = {"compile": [], "emit": [], "write": []}
     for _ in range(runs):

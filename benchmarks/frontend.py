@@ -16,7 +16,7 @@ MODEL_SPEC = ROOT.parent / "shared" / "corpus" / "model_spec.md"
 def time_compile(path: Path, runs: int) -> tuple[float, list[float]]:
     """Return the first (cold) compile time and the warm times, in seconds."""
     start = time.perf_counter()
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     result = compile_file(path)
     cold = time.perf_counter() - start

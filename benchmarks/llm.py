@@ -33,8 +33,9 @@ KEY = "sk-benchmark-not-secret"
 
 def concurrent_requests(server: LlmServer, count: int, concurrency: int) -> dict:
     """Send ``count`` requests through the real client and time them."""
-    from specc import config, llm
-    from specc.lock import Lock
+    from specc import config
+    from specc.llm import client as llm
+    from specc.llm.lock import Lock
 
     server.delay = 0.1
     settings = llm.Settings.resolve(

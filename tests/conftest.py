@@ -37,7 +37,7 @@ def cli():
     """Return a function that runs the specc CLI in-process and returns the result."""
     from click.testing import CliRunner
 
-    from specc.cli import main
+    from specc.commands.main import main
 
     def run(*args: str):
         return CliRunner().invoke(main, list(args), catch_exceptions=False)

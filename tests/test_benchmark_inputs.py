@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from specc.frontend import compile_file, summarize
+from specc.frontend.compile import compile_file, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

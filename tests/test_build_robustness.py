@@ -135,7 +135,7 @@ def test_a_build_that_cannot_get_the_lock_fails_with_e090(tmp_path: Path) -> Non
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path; "
-            "from specc.outlock import locked\n"
+            "from specc.build.lock import locked\n"
             f"with locked(Path({str(out)!r})):\n"
             "    print('held', flush=True); time.sleep(60)",
         ],

@@ -122,12 +122,12 @@ def _loaded_modules(code: str) -> list[str]:
 
 
 def test_importing_the_cli_loads_no_heavy_module():
-    assert _loaded_modules("import specc.cli") == []
+    assert _loaded_modules("import specc.commands.main") == []
 
 
 def test_version_loads_no_heavy_module():
     code = (
-        "from specc.cli import main\n"
+        "from specc.commands.main import main\n"
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass"
     )
     assert _loaded_modules(code) == []
@@ -135,7 +135,7 @@ def test_version_loads_no_heavy_module():
 
 def test_check_loads_only_the_markdown_parser():
     code = (
-        "from specc.cli import main\n"
+        "from specc.commands.main import main\n"
         f"try:\n    main(['check', {str(EXAMPLES / 'todo.spec.md')!r}])\n"
         "except SystemExit:\n    pass"
     )

@@ -103,7 +103,7 @@ def test_examples_folder_totals(cli):
 @pytest.fixture(scope="module")
 def model_spec():
     """Compile the Model Spec once for the tests that only read its IR."""
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     return compile_file(MODEL_SPEC)
 
@@ -205,7 +205,7 @@ def validator():
     jsonschema = pytest.importorskip("jsonschema")
     from click.testing import CliRunner
 
-    from specc.cli import main
+    from specc.commands.main import main
 
     result = CliRunner().invoke(main, ["ir", "--schema"], catch_exceptions=False)
     assert result.exit_code == 0

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from specc.diff import diff_specs
-from specc.frontend import compile_source
+from specc.diff.compare import diff_specs
+from specc.frontend.compile import compile_source
 
 BASE = """\
 ---

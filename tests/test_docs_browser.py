@@ -273,7 +273,7 @@ class Browser:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the examples, the Model Spec and a hostile spec into one site."""
-    from specc.build import build
+    from specc.build.driver import build
 
     folder = tmp_path_factory.mktemp("browser")
     hostile = folder / "hostile.spec.md"
@@ -348,7 +348,7 @@ def test_search_finds_a_rule_by_a_word_of_its_text(
     browser: Browser, site: Path
 ) -> None:
     """Typing a word only a rule's prose holds lists that rule; Enter goes there."""
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     spec = compile_file(str(MODEL_SPEC)).spec
     assert spec is not None

@@ -78,7 +78,7 @@ echo("<script>window.__pwned = 'example'</script>") == "<img src=x onerror=windo
 
 def compile_spec(path: Path):  # type: ignore[no-untyped-def]
     """Return the IR of one spec file."""
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     compiled = compile_file(str(path))
     assert compiled.ok and compiled.spec is not None, compiled.diagnostics
@@ -87,7 +87,7 @@ def compile_spec(path: Path):  # type: ignore[no-untyped-def]
 
 def build_into(out: Path, paths: list[Path], **kwargs):  # type: ignore[no-untyped-def]
     """Build specs for the docs target into ``out``; return the build result."""
-    from specc.build import build
+    from specc.build.driver import build
 
     result = build([str(p) for p in paths], ["docs"], out, **kwargs)
     assert result.ok, [d.message for d in result.diagnostics]
@@ -367,7 +367,7 @@ def test_pages_load_nothing_from_elsewhere_and_carry_a_strict_policy(
     site: Path,
 ) -> None:
     """Scripts and styles are the site's own files; the CSP forbids inline script."""
-    from specc.emitters.docs import CSP
+    from specc.emitters.docs.emitter import CSP
 
     for page in site.glob("*.html"):
         tags = elements(page).tags
@@ -433,7 +433,7 @@ def test_hostile_spec_becomes_text_not_markup(hostile: Path) -> None:
 )
 def test_only_harmless_link_schemes_pass(url: str, safe: bool) -> None:
     """Links keep http, https, mailto and relative targets; every other scheme is refused."""
-    from specc.emitters.docs_markdown import PageEnv, render, safe_link
+    from specc.emitters.docs.markdown import PageEnv, render, safe_link
 
     assert safe_link(url) is safe
     html = str(render(f"[x](<{url}>)", PageEnv()))

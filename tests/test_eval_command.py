@@ -194,7 +194,7 @@ def test_no_endpoint_is_a_diagnostic(cli, no_llm_env, project: Path) -> None:
 
 def test_wilson_interval_matches_known_values() -> None:
     """The interval of 2/4, 0/3 and 10/10 agree with the formula worked by hand."""
-    from specc.evalreport import wilson
+    from specc.evaluate.report import wilson
 
     assert wilson(2, 4) == pytest.approx((0.15003, 0.84997), abs=1e-4)
     assert wilson(0, 3) == pytest.approx((0.0, 0.56149), abs=1e-4)
@@ -204,7 +204,7 @@ def test_wilson_interval_matches_known_values() -> None:
 
 def test_verdicts_parse_strictly() -> None:
     """A fenced, valid verdict parses; a missing field or a bad word does not."""
-    from specc.evaluate import Verdict, parse_verdict
+    from specc.evaluate.run import Verdict, parse_verdict
 
     ok = parse_verdict(
         '```json\n{"verdict": "PASS", "resembles": "good", "reason": "a\\nb"}\n```'

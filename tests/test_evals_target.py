@@ -20,7 +20,7 @@ MODEL_SPEC_CONVERSATIONS = 183
 
 def compile_spec(path: Path):  # type: ignore[no-untyped-def]
     """Return the IR of one spec file."""
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     compiled = compile_file(str(path))
     assert compiled.ok and compiled.spec is not None
@@ -29,7 +29,7 @@ def compile_spec(path: Path):  # type: ignore[no-untyped-def]
 
 def build_into(out: Path, paths: list[Path]):  # type: ignore[no-untyped-def]
     """Build specs for the evals target into ``out``; return the build result."""
-    from specc.build import build
+    from specc.build.driver import build
 
     result = build([str(p) for p in paths], ["evals"], out)
     assert result.ok, [d.message for d in result.diagnostics]

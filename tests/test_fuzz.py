@@ -25,8 +25,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from specc.build import build
-from specc.frontend import compile_source
+from specc.build.driver import build
+from specc.frontend.compile import compile_source
 
 from conftest import DATA, EXAMPLES, ROOT
 

@@ -110,7 +110,7 @@ def test_golden_is_deterministic_and_relative(path: Path, cli, monkeypatch):
 @pytest.mark.parametrize("path", inputs(), ids=case)
 def test_spans_point_at_what_they_describe(path: Path):
     """Check spans against the source independently of the golden bytes."""
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     result = compile_file(path)
     assert result.ok, [d.code for d in result.diagnostics]

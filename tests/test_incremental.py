@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from specc.build import build
-from specc.incremental import CACHE_DIR, CACHE_FILE
+from specc.build.driver import build
+from specc.build.cache import CACHE_DIR, CACHE_FILE
 
 from conftest import EXAMPLES, ROOT
 
@@ -169,8 +169,7 @@ def test_worker_processes_make_the_same_output_as_one_process(
     """Several changed specs are compiled and emitted in forked workers, same bytes."""
     import sys
 
-    from specc import parallel
-
+    from specc.build import workers as parallel
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from synth import generate
 
@@ -201,8 +200,7 @@ def test_worker_processes_make_the_same_output_as_one_process(
 def test_a_spec_with_errors_in_a_worker_stops_the_build(
     specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from specc import parallel
-
+    from specc.build import workers as parallel
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     monkeypatch.setenv("SPECC_JOBS", "2")
     todo = specs / "todo.spec.md"

@@ -232,7 +232,7 @@ def test_llm_concurrency_bounds_requests_in_flight(cli, llm_server, project):
 
 def test_the_docs_check_passes_with_generated_explanations(cli, llm_server, project):
     from specc import conformance
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     llm_server.reply_with(_explain)
     assert _build(cli, project, "--llm").exit_code == 0

@@ -117,7 +117,7 @@ def test_implement_feeds_failures_back_until_every_example_passes(
 
 
 def _spec(project: Path):  # type: ignore[no-untyped-def]
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     return compile_file(str(project / "specs" / "todo.spec.md")).spec
 

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import TEST_API_KEY
 
-from specc import config, llm
-from specc.lock import Lock
+from specc import config
+
+from specc.llm import client as llm
+from specc.llm.lock import Lock
 
 
 def _client(tmp_path: Path, **overrides: object) -> llm.Client:

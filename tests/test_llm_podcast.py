@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from specc import conformance
-from specc.frontend import compile_file
+from specc.frontend.compile import compile_file
 
 SPEC = """\
 ---
@@ -134,8 +134,8 @@ def test_a_segment_that_omits_a_rule_is_retried_then_falls_back(
 
 
 def test_invented_ids_and_wrong_turns_are_caught(project):
-    from specc.emitters.podcast_llm import Job, check
-    from specc.emitters.podcast_script import Segment, Turn
+    from specc.emitters.podcast.llm import Job, check
+    from specc.emitters.podcast.script import Segment, Turn
 
     plan = Segment(title="T", turns=[Turn(speaker="Alex", text="a b c", rules=["red"])])
     job = Job(0, 1, plan, ("red",), ("Alex", "Sam"), 0, "Alex", 1, 50)

@@ -154,7 +154,7 @@ def test_check_json_output(case: Case, cli, monkeypatch):
     params(CASES, KNOWN_BUGS),
 )
 def test_no_diagnostic_is_reported_twice(case: Case):
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     result = compile_file(CATALOG / case.name)
     keys = [(d.code, d.span.line, d.span.col, d.message) for d in result.diagnostics]

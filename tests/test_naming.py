@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from specc.build import build
+from specc.build.driver import build
 from specc.naming import camel, pascal, screaming, snake, words
 
 

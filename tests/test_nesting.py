@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from specc.lexer import MAX_NESTING
+from specc.frontend.lexer import MAX_NESTING
 
 DEEP = 1000
 

@@ -20,7 +20,7 @@ CHECKED = (EXAMPLES / "todo.spec.md", EXAMPLES / "support_bot.spec.md", MODEL_SP
 
 def compile_spec(path: Path):  # type: ignore[no-untyped-def]
     """Return the IR of one spec file."""
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     compiled = compile_file(str(path))
     assert compiled.ok and compiled.spec is not None
@@ -29,7 +29,7 @@ def compile_spec(path: Path):  # type: ignore[no-untyped-def]
 
 def build_into(out: Path, paths: list[Path], **options: object):  # type: ignore[no-untyped-def]
     """Build specs for the podcast target into ``out``; return the build result."""
-    from specc.build import build
+    from specc.build.driver import build
 
     result = build(
         [str(p) for p in paths], ["podcast"], out, options={"podcast": options}
@@ -40,15 +40,15 @@ def build_into(out: Path, paths: list[Path], **options: object):  # type: ignore
 
 def load(out: Path, spec_id: str):  # type: ignore[no-untyped-def]
     """Return the built script.json of a spec as the script model."""
-    from specc.emitters.podcast import load_script
+    from specc.emitters.podcast.emitter import load_script
 
     return load_script((out / "podcast" / spec_id / "script.json").read_text("utf-8"))
 
 
 def rerender(out: Path, spec, script) -> None:  # type: ignore[no-untyped-def]
     """Write an edited script back to disk as both JSON and Markdown."""
-    from specc.emitters.podcast import render_markdown
-    from specc.emitters.podcast_script import to_json
+    from specc.emitters.podcast.emitter import render_markdown
+    from specc.emitters.podcast.script import to_json
     from specc.templating import environment
 
     folder = out / "podcast" / spec.id
@@ -143,7 +143,7 @@ def test_every_must_and_should_statement_is_read_in_its_rules_turns(
     built: Path, specs
 ) -> None:
     """Each capitalised MUST/SHOULD sentence is spoken in a turn citing its rule."""
-    from specc.emitters.podcast_speech import spoken
+    from specc.emitters.podcast.speech import spoken
 
     for spec_id in ("todo", "support_bot"):
         script = load(built, spec_id)
@@ -171,7 +171,7 @@ def test_code_examples_are_read_as_words_not_punctuation(built: Path) -> None:
 
 def test_value_reading_covers_every_kind() -> None:
     """Variants, maps, floats, negatives, errors and blank strings read sensibly."""
-    from specc.emitters.podcast_speech import example_sentence
+    from specc.emitters.podcast.speech import example_sentence
 
     geometry = compile_spec(EXAMPLES / "geometry.spec.md")
     said = {e.text: example_sentence(geometry, e) for e in geometry.examples()}
@@ -247,7 +247,7 @@ def test_markdown_and_json_hold_the_same_turns(built: Path) -> None:
 def test_script_json_validates_against_the_written_schema(built: Path) -> None:
     """Every script.json is valid under script.schema.json (jsonschema, draft 2020-12)."""
     jsonschema = pytest.importorskip("jsonschema")
-    from specc.emitters.podcast_script import json_schema
+    from specc.emitters.podcast.script import json_schema
 
     schema = json.loads((built / "podcast" / "script.schema.json").read_text("utf-8"))
     assert schema == json.loads(json.dumps(json_schema()))
@@ -547,8 +547,8 @@ def test_building_twice_gives_identical_bytes_without_paths_or_times(
 
 def test_model_spec_script_is_written_fast(specs) -> None:
     """Writing the Model Spec's whole script from its IR takes well under a second."""
-    from specc.emitters.podcast import DEFAULT_SPEAKERS
-    from specc.emitters.podcast_writer import write_script
+    from specc.emitters.podcast.emitter import DEFAULT_SPEAKERS
+    from specc.emitters.podcast.writer import write_script
     from specc.templating import environment
 
     env = environment()
@@ -575,7 +575,7 @@ def need_audio_tools() -> None:
 def test_audio_renders_each_episode_near_its_estimated_length(tmp_path: Path) -> None:
     """Two short episodes become two WAVs whose durations match the script's estimate."""
     need_audio_tools()
-    from specc.audio import duration, render_audio
+    from specc.emitters.podcast.audio import duration, render_audio
 
     path = EXAMPLES / "support_bot.spec.md"
     build_into(tmp_path, [path], minutes=1.5)
@@ -596,7 +596,7 @@ def test_audio_renders_each_episode_near_its_estimated_length(tmp_path: Path) ->
 def test_audio_gives_each_speaker_a_distinct_voice(tmp_path: Path) -> None:
     """The same words in the first two default voices make different audio."""
     need_audio_tools()
-    from specc.audio import DEFAULT_VOICES, _speak
+    from specc.emitters.podcast.audio import DEFAULT_VOICES, _speak
 
     espeak = shutil.which("espeak-ng")
     assert espeak is not None
@@ -609,7 +609,7 @@ def test_audio_gives_each_speaker_a_distinct_voice(tmp_path: Path) -> None:
 def test_audio_without_a_script_says_to_build_first(tmp_path: Path) -> None:
     """Rendering before building raises ToolchainError with a hint, not a traceback."""
     need_audio_tools()
-    from specc.audio import render_audio
+    from specc.emitters.podcast.audio import render_audio
     from specc.conformance import ToolchainError
 
     with pytest.raises(ToolchainError, match="build it first"):
@@ -618,7 +618,7 @@ def test_audio_without_a_script_says_to_build_first(tmp_path: Path) -> None:
 
 def test_a_user_template_rewords_the_turns(tmp_path: Path, specs) -> None:
     """A `podcast/turns.txt.jinja` in --templates changes the wording; the check still passes."""
-    from specc.build import build
+    from specc.build.driver import build
     from specc.conformance.podcast import run
     from specc.templating import builtin_templates
 

@@ -212,7 +212,8 @@ def test_the_shipped_json_schema_is_current(cli):
 def test_the_schema_accepts_a_good_config_and_rejects_a_bad_one():
     import jsonschema
 
-    from specc.config import _tomllib, json_schema
+    from specc.config import _tomllib
+    from specc.project.schema import json_schema
 
     schema = json_schema()
     good = _tomllib().loads(

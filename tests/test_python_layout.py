@@ -11,10 +11,9 @@ import black
 import pytest
 
 from conftest import EXAMPLES, ROOT
-from specc.build import build
-from specc.emitters import python as emitter
-from specc.emitters import python_layout as layout
-
+from specc.build.driver import build
+from specc.emitters.python import emitter, model
+from specc.emitters.python import layout
 MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=88)
 WORDS = ["a", "x", "name", "Point", "very_long_field_name", "ShapePolygon", "tags"]
 
@@ -28,7 +27,7 @@ def random_string(rng: random.Random) -> str:
     """Return a string literal, sometimes long, sometimes with quotes or escapes."""
     text = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 12)))
     text += rng.choice(["", '"', "'", "\\", "\n", 'it\'s "q"'])
-    return emitter.py_string(text)
+    return model.py_string(text)
 
 
 def random_expr(rng: random.Random, depth: int = 0) -> layout.Expr:
@@ -110,7 +109,7 @@ def _nest(text: str, depth: int) -> str:
 def test_docstrings_are_written_as_black_writes_them(text: str, depth: int) -> None:
     """The docstring port strips, re-indents, pads and breaks quotes as black does."""
     lines = layout.Layout()
-    doc = lines.docstring(emitter.docstring_body(text), depth)
+    doc = lines.docstring(model.docstring_body(text), depth)
     if lines.unsure:
         pytest.skip("left to black")
     source = _nest(doc + "\n", depth)

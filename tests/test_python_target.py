@@ -17,11 +17,11 @@ from impls.breakages import implementation
 
 from conftest import DATA, EXAMPLES, ROOT
 from specc import ir
-from specc.build import build
+from specc.build.driver import build
 from specc.conformance import SPEC_WIDE
 from specc.conformance import python as runner
-from specc.emitters import python as emitter
-
+from specc.emitters import code
+from specc.emitters.python import model
 GOLDEN = ROOT / "tests" / "golden" / "python"
 #: Golden files carry this suffix so pytest, mypy and black leave them alone.
 SUFFIX = ".golden"
@@ -44,7 +44,7 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def package(built: tuple[Path, dict[str, ir.Spec]], spec_id: str, into: Path) -> Path:
     """Copy a built package to ``into``/python/<dir>, so a test may change it."""
-    source = built[0] / emitter.code.package_dir(built[1][spec_id])
+    source = built[0] / code.package_dir(built[1][spec_id])
     target = into / "python" / source.name
     shutil.copytree(source, target)
     return target
@@ -574,7 +574,7 @@ def test_a_hang_sigalrm_cannot_stop_still_reports_the_examples_before_it(
     else:
         pytest.fail("the run was expected to hang")
     text = stdout.decode() if isinstance(stdout, bytes) else stdout or ""
-    names = emitter.test_names(exact_built[1])
+    names = model.test_names(exact_built[1])
     observed = runner.progress(text, names, "stopped")
     assert sorted(
         t.split(":")[0] for t, (s, _) in observed.items() if s == "passed"
@@ -783,7 +783,7 @@ def test_module_names_are_identifiers_that_shadow_nothing(
     spec_id: str, module: str
 ) -> None:
     """A spec's module is a valid identifier and never a standard library name."""
-    assert emitter.py_module(spec_id) == module
+    assert model.py_module(spec_id) == module
     assert module.isidentifier()
 
 
@@ -802,7 +802,7 @@ def test_versions_become_pep440(semver: str | None, pep440: str) -> None:
     """Semantic versions become versions setuptools accepts."""
     from packaging.version import Version
 
-    assert emitter.pep440(semver) == pep440
+    assert model.pep440(semver) == pep440
     assert str(Version(pep440)) == pep440
 
 
@@ -818,7 +818,7 @@ def test_versions_become_pep440(semver: str | None, pep440: str) -> None:
 )
 def test_docstrings_read_back_as_the_text(text: str) -> None:
     """Quotes, backslashes and control characters cannot end or break a docstring."""
-    assert ast.literal_eval(emitter.docstring(text)) == text + (
+    assert ast.literal_eval(model.docstring(text)) == text + (
         "\n" if "\n" in text else ""
     )
 
@@ -829,7 +829,7 @@ def test_importing_the_emitter_does_not_load_black() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, specc.emitters.python, specc.conformance.python; "
+            "import sys, specc.emitters.python.emitter, specc.conformance.python; "
             "assert 'black' not in sys.modules",
         ],
         capture_output=True,

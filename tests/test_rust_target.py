@@ -19,11 +19,10 @@ from impls.breakages import implementation
 
 from conftest import EXAMPLES, ROOT
 from specc import ir
-from specc.build import build
+from specc.build.driver import build
 from specc.conformance import rust as runner
-from specc.emitters import rust_layout as layout
-from specc.emitters import rust_model
-
+from specc.emitters.rust import layout
+from specc.emitters.rust import model as rust_model
 GOLDEN = ROOT / "tests" / "golden" / "rust"
 #: Golden files carry this suffix so no tool takes them for a crate's own files.
 SUFFIX = ".golden"
@@ -599,7 +598,7 @@ def test_importing_the_target_starts_no_toolchain() -> None:
         [
             sys.executable,
             "-c",
-            "import os, specc.build as b; os.environ['PATH'] = '';"
+            "import os, specc.build.driver as b; os.environ['PATH'] = '';"
             "r = b.build([%r], ['rust'], %r); assert r.ok"
             % (str(EXAMPLES), tempfile.mkdtemp()),
         ],

@@ -99,7 +99,7 @@ def test_timeout_must_be_a_positive_number(cli, ws: Path, value: str) -> None:
 
 def test_execute_kills_the_whole_group_on_timeout(tmp_path: Path) -> None:
     """A command that starts a grandchild and hangs: after the timeout neither runs."""
-    from specc.conformance import TimedOut, execute
+    from specc.toolchain import TimedOut, execute
 
     pid_file = tmp_path / "grandchild.pid"
     script = (
@@ -293,7 +293,7 @@ def test_a_compile_error_is_reported_once_for_the_spec(
 
 def test_a_fail_block_prints_the_example_text_once(capsys) -> None:
     """A message that opens with the example's title (Rust's panics do) loses that line."""
-    from specc.cli import _print_results
+    from specc.commands.test import _print_results
     from specc.conformance import Result
 
     text = 'by_tag([{title: "A", tags: ["Home"]}], "home") == []'

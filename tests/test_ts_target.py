@@ -23,7 +23,7 @@ GOLDEN_SPECS = ("todo", "geometry")
 
 
 def _compiled_examples() -> list:
-    from specc.frontend import compile_file, find_specs
+    from specc.frontend.compile import compile_file, find_specs
 
     files, problems = find_specs([str(EXAMPLES)])
     assert not problems
@@ -53,7 +53,7 @@ def expected_rows(spec_ids: tuple[str, ...] | list[str]) -> list[tuple[str, str,
 
 def build_into(out: Path, paths: list[str] | None = None) -> dict[str, object]:
     """Build the shared examples (or ``paths``) for ts into ``out``; return the files."""
-    from specc.build import build
+    from specc.build.driver import build
 
     result = build(paths or [str(EXAMPLES)], ["ts"], out)
     assert result.ok, [d.message for d in result.diagnostics]
@@ -307,7 +307,7 @@ def conformance(tmp_path_factory, ts_node_modules: Path):  # type: ignore[no-unt
     """Return a function running `specc test --format json` once per variant."""
     from click.testing import CliRunner
 
-    from specc.cli import main
+    from specc.commands.main import main
 
     runs: dict[str, tuple[int, list[dict], Path]] = {}
 
@@ -709,7 +709,7 @@ def test_error_fields_are_one_object_so_positional_arguments_do_not_compile(
     code, rows = run_shop(cli, tmp_path, "positional_error")
     assert code == 1
     [(key, row)] = rows.items()  # one failure for the spec, not one per example
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     examples = len(list(compile_file(str(SHOP)).spec.examples()))
     assert key == ("(spec)", 0) and row["status"] == "failed"
@@ -751,7 +751,7 @@ def processes_in(folder: Path) -> dict[int, str]:
 
 def shop_spec():  # type: ignore[no-untyped-def]
     """Return the IR of shop.spec.md."""
-    from specc.frontend import compile_file
+    from specc.frontend.compile import compile_file
 
     return compile_file(SHOP).spec
 
@@ -848,7 +848,7 @@ BIGIDS = ROOT / "tests" / "impls" / "ts" / "bigids.spec.md"
 def test_unsafe_integer_caret_points_at_the_literal(tmp_path: Path) -> None:
     """E084 points at the literal itself, in an example, an indented example and
     a field default, underlining the whole number."""
-    from specc.build import build
+    from specc.build.driver import build
 
     spec = tmp_path / "ids.spec.md"
     spec.write_text(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from specc.build import build
+from specc.build.driver import build
 
 SPEC = """\
 ---

@@ -58,8 +58,8 @@ def tested(tmp_path_factory: pytest.TempPathFactory, ts_node_modules: Path):  # 
     """Build geometry, implement it in part, run `specc test` (JSON); return (out, report, exit)."""
     from click.testing import CliRunner
 
-    from specc.build import build
-    from specc.cli import main
+    from specc.build.driver import build
+    from specc.commands.main import main
 
     out = tmp_path_factory.mktemp("verified") / "out"
     result = build([str(GEOMETRY)], ["ts", "rust", "python", "docs"], out)
@@ -212,7 +212,7 @@ def test_a_build_never_removes_the_report(tested, tmp_path: Path) -> None:  # ty
     """Rebuilding every target leaves out/report/tests.json as it was."""
     import shutil
 
-    from specc.build import build
+    from specc.build.driver import build
 
     out, _, _ = tested
     copy = tmp_path / "out"
@@ -225,7 +225,7 @@ def test_a_build_never_removes_the_report(tested, tmp_path: Path) -> None:  # ty
 
 def test_eval_rates_show_as_badges(tmp_path: Path) -> None:
     """An evals.json beside tests.json adds an `eval N%` badge to each evaluated rule."""
-    from specc.build import build
+    from specc.build.driver import build
     from specc.reports import write_report
 
     out = tmp_path / "out"
@@ -273,7 +273,7 @@ def test_eval_rates_show_as_badges(tmp_path: Path) -> None:
 
 def test_without_reports_the_site_has_no_badges_nor_coverage(tmp_path: Path) -> None:
     """No out/report/: no badge and no coverage page (the committed site stays as it was)."""
-    from specc.build import build
+    from specc.build.driver import build
 
     assert build([str(GEOMETRY)], ["docs"], tmp_path).ok
     assert not (tmp_path / "docs" / "coverage.html").exists()

@@ -1,5 +1,0 @@
-"""Run the command line as ``python -m specc``."""
-
-from specc.cli import main
-
-main()

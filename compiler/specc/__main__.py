@@ -1,0 +1,5 @@
+"""Run the command line as ``python -m specc``."""
+
+from specc.commands.main import main
+
+main()

@@ -1,0 +1,250 @@
+"""The build cache: what each spec made last time, keyed by its input, options and code.
+
+The cache lives in ``OUT/.specc-cache/build.json`` (the folder ignores itself in
+git). For every spec it records a digest of its input (path, bytes, specc's
+version and code, the templates), the spec's diagnostics, and, per target whose
+emitter is `per_spec`, the files it made (path, kind, sha256) and the data the
+target's site-wide files need. A spec counts as unchanged for a target when its
+digest, the target's options and every generated file on disk still match;
+then the build neither compiles nor emits it, and hands the writer the files as
+they are on disk. Anything unreadable or odd in the cache is ignored, so the
+worst a bad cache can do is a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+import json
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path, PurePosixPath
+from typing import Any, Sequence
+
+from specc import __version__
+from specc.diagnostics import CODES, Diagnostic
+from specc.emitters.base import OutputFile
+from specc.source import Span
+from specc.build.writer import atomic_write
+
+CACHE_DIR = ".specc-cache"
+CACHE_FILE = "build.json"
+CACHE_VERSION = 1
+#: Packages whose version can change what specc emits.
+DEPENDENCIES = ("black", "jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml")
+_OUTPUT_FIELDS = [f.name for f in fields(OutputFile) if f.name != "content"]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_fingerprint(templates: Sequence[str | Path] = ()) -> str:
+    """Return a digest of specc's version, its code and templates, and user templates.
+
+    Files are identified by path, size and modification time: cheap, and it
+    notices an edited editable install as well as a new version.
+    """
+    roots = [Path(__file__).resolve().parent] + [Path(t).resolve() for t in templates]
+    from specc import templates as builtin
+
+    roots.append(Path(builtin.__file__).resolve().parent)
+    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    for package in DEPENDENCIES:
+        try:
+            digest.update(f"\0{package} {metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            continue
+    for root in roots:
+        digest.update(f"\0root {root}".encode())
+        for folder, dirs, files in sorted(os.walk(root)):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def input_digest(fingerprint: str, path: str, data: bytes) -> str:
+    """Return the digest of one spec's input."""
+    return _sha(f"{fingerprint}\0{path}\0".encode() + data)
+
+
+def options_digest(options: object) -> str:
+    """Return the digest of a target's options as given."""
+    return _sha(json.dumps(options, sort_keys=True, default=str).encode())
+
+
+def diagnostics_to_json(diagnostics: list[Diagnostic]) -> list[dict[str, object]]:
+    """Return diagnostics in the cache's form."""
+    return [d.to_json() for d in diagnostics]
+
+
+def diagnostics_from_json(data: object) -> list[Diagnostic] | None:
+    """Return cached diagnostics, or None if the data is not what the cache writes."""
+    if not isinstance(data, list):
+        return None
+    found = []
+    try:
+        for item in data:
+            if item["code"] not in CODES:
+                return None
+            span = Span(
+                path=item["path"],
+                line=item["line"],
+                col=item["col"],
+                end_line=item["end_line"],
+                end_col=item["end_col"],
+            )
+            found.append(Diagnostic(item["code"], item["message"], span, item["hint"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return found
+
+
+@dataclass
+class Unit:
+    """What one target made of one spec, reusable as is."""
+
+    files: list[OutputFile]
+    site: Any
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class Cache:
+    """The build cache of one output folder."""
+
+    out_dir: Path
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Spec key (resolved path) -> {input, diagnostics, spans, units}."""
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Cache:
+        """Return the folder's cache, empty when missing, unreadable or of another version."""
+        cache = cls(out_dir)
+        try:
+            data = json.loads((out_dir / CACHE_DIR / CACHE_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return cache
+        if (
+            isinstance(data, dict)
+            and data.get("version") == CACHE_VERSION
+            and isinstance(data.get("specs"), dict)
+        ):
+            cache.entries = {
+                k: v for k, v in data["specs"].items() if isinstance(v, dict)
+            }
+        return cache
+
+    def save(self) -> None:
+        """Write the cache atomically, with a `.gitignore` that keeps it out of git."""
+        folder = self.out_dir / CACHE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            atomic_write(ignore, b"# specc's build cache; safe to delete.\n*\n")
+        data = {"version": CACHE_VERSION, "specs": dict(sorted(self.entries.items()))}
+        text = json.dumps(data).encode("utf-8")
+        try:
+            if (folder / CACHE_FILE).read_bytes() == text:
+                return  # a rebuild with nothing changed writes nothing
+        except OSError:
+            pass
+        atomic_write(folder / CACHE_FILE, text)
+
+    def diagnostics(self, key: str, digest: str) -> list[Diagnostic] | None:
+        """Return a spec's cached diagnostics if its input is unchanged."""
+        entry = self.entries.get(key)
+        if entry is None or entry.get("input") != digest:
+            return None
+        return diagnostics_from_json(entry.get("diagnostics"))
+
+    def spans(self, key: str) -> dict[str, Span]:
+        """Return the cached spans of a spec's functions, by name."""
+        found = {}
+        raw = self.entries.get(key, {}).get("spans", {})
+        if isinstance(raw, dict):
+            for name, value in raw.items():
+                try:
+                    found[name] = Span.model_validate(value)
+                except ValueError:
+                    continue
+        return found
+
+    def unit(self, key: str, digest: str, target: str, options: str) -> Unit | None:
+        """Return what ``target`` made of a spec, if still valid and still on disk."""
+        entry = self.entries.get(key)
+        if entry is None or entry.get("input") != digest:
+            return None
+        unit = entry.get("units", {}).get(target)
+        if not isinstance(unit, dict) or unit.get("options") != options:
+            return None
+        diagnostics = diagnostics_from_json(unit.get("diagnostics"))
+        files = unit.get("files")
+        if diagnostics is None or not isinstance(files, list):
+            return None
+        outputs = []
+        for item in files:
+            output = self._reuse(target, item)
+            if output is None:
+                return None
+            outputs.append(output)
+        return Unit(outputs, unit.get("site"), diagnostics)
+
+    def _reuse(self, target: str, item: object) -> OutputFile | None:
+        """Return a recorded file as an `OutputFile`, if the disk still holds it."""
+        if not isinstance(item, dict):
+            return None
+        try:
+            values = {name: item[name] for name in _OUTPUT_FIELDS if name in item}
+            values["symbols"] = tuple(tuple(s) for s in values.get("symbols", ()))
+            if item["kind"] == "scaffold":
+                return OutputFile(content=item["content"], **values)
+            parts = PurePosixPath(item["path"]).parts
+            if not parts or any(p in ("..", "/") for p in parts):
+                return None  # the writer checks every path again before writing
+            data = self.out_dir.joinpath(target, *parts).read_bytes()
+            if _sha(data) != item["sha256"]:
+                return None
+            return OutputFile(content=data.decode("utf-8"), **values)
+        except (KeyError, TypeError, ValueError, OSError):
+            return None
+
+    def record(
+        self,
+        key: str,
+        digest: str,
+        diagnostics: list[Diagnostic],
+        spans: dict[str, Span],
+        units: dict[str, tuple[str, Unit]],
+    ) -> None:
+        """Remember a spec's input, diagnostics, function spans and units."""
+        self.entries[key] = {
+            "input": digest,
+            "diagnostics": diagnostics_to_json(diagnostics),
+            "spans": {n: s.model_dump() for n, s in spans.items()},
+            "units": {
+                target: {
+                    "options": options,
+                    "files": [_file_entry(f) for f in unit.files],
+                    "site": unit.site,
+                    "diagnostics": diagnostics_to_json(unit.diagnostics),
+                }
+                for target, (options, unit) in units.items()
+            },
+        }
+
+
+def _file_entry(output: OutputFile) -> dict[str, object]:
+    """Return how the cache records one file (a scaffold keeps its text)."""
+    entry: dict[str, object] = {name: getattr(output, name) for name in _OUTPUT_FIELDS}
+    entry["sha256"] = _sha(output.content.encode("utf-8"))
+    if output.kind == "scaffold":
+        entry["content"] = output.content
+    return entry

@@ -1,0 +1,219 @@
+"""The build: compile every spec, run the emitters, then write (or check) the output."""
+
+from __future__ import annotations
+
+import contextlib
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from specc import ir
+from specc.diagnostics import Diagnostic, has_errors
+from specc.emitters.base import OutputFile
+from specc.frontend.compile import Compiled, compile_file, find_specs
+from specc.build.emit import Step, run_emitters
+from specc.reports import read_reports
+from specc.source import Span
+
+
+@dataclass
+class BuildResult:
+    """What a build did, or would do with ``check``."""
+
+    compiled: list[Compiled] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """Build-level diagnostics (the specs' own are on ``compiled``)."""
+    plan: Any = None
+    """The `writer.Plan`, when the build got as far as planning."""
+    files: dict[str, OutputFile] = field(default_factory=dict)
+
+    @property
+    def specs(self) -> list[ir.Spec]:
+        """Return the IR of every spec that compiled."""
+        return [c.spec for c in self.compiled if c.ok and c.spec is not None]
+
+    @property
+    def ok(self) -> bool:
+        """Return whether nothing went wrong."""
+        every = self.diagnostics + [d for c in self.compiled for d in c.diagnostics]
+        return not has_errors(every) and self.plan is not None
+
+
+def build(
+    paths: Sequence[str],
+    targets: Sequence[str],
+    out_dir: str | Path = "out",
+    templates: Sequence[str | Path] = (),
+    options: dict[str, dict[str, object]] | None = None,
+    check: bool = False,
+    llm: Any = None,
+    compile: Callable[[str], Compiled] = compile_file,
+    progress: Step | None = None,
+    incremental: bool = False,
+) -> BuildResult:
+    """Compile, emit and write; write nothing if anything fails; only plan with ``check``.
+
+    ``compile`` turns a spec path into its `Compiled` (`specc watch` passes
+    one that reuses the specs that did not change); ``progress`` hears of
+    each step. With ``incremental`` (and no ``llm``), specs unchanged since the
+    last build into ``out_dir`` are neither compiled nor emitted again
+    (`specc.build.cache`); their `Compiled` entries then hold no IR.
+    """
+    step = progress or _quiet
+    files, problems = find_specs(list(paths))
+    out = Path(out_dir)
+    reports = read_reports(out) if "docs" in targets else {}
+    session = None
+    if incremental and llm is None and not problems:
+        from specc.build.incremental import Session
+
+        session = Session(out, targets, templates, options, reports)
+        compiled = session.compile(files, step)
+    else:
+        compiled = []
+        for number, name in enumerate(files):
+            step("compile", name, number, len(files))
+            compiled.append(compile(name))
+    result = BuildResult(compiled=compiled, diagnostics=problems)
+    if problems or not all(c.ok for c in result.compiled):
+        return result
+    if session is not None:
+        produced, problems = session.emit(step)
+    else:
+        produced, problems = run_emitters(
+            result.specs, targets, templates, options, llm, reports, step
+        )
+    result.diagnostics.extend(problems)
+    result.files = produced
+    if has_errors(result.diagnostics):
+        return result
+    return _write(result, out, list(targets), list(paths), check, step, session)
+
+
+def _write(
+    result: BuildResult,
+    out: Path,
+    targets: list[str],
+    paths: list[str],
+    check: bool,
+    step: Step,
+    session: Any = None,
+) -> BuildResult:
+    """Plan and write under the output folder's lock; record diagnostics on ``result``."""
+    from specc.build import lock as outlock
+    existed = out.exists()
+    write = (result, out, targets, paths, check, step, session)
+    try:
+        if check and not existed:
+            return _plan_and_apply(*write)
+        with outlock.locked(out):
+            return _plan_and_apply(*write)
+    except outlock.Busy:
+        result.diagnostics.append(
+            Diagnostic(
+                "E090",
+                f"another specc build is writing {out}; "
+                f"waited {outlock.wait_seconds():g} s",
+                _first(result),
+                f"wait for it to end, or remove {out / outlock.LOCK} if no build runs",
+            )
+        )
+    except OSError as error:
+        if check:  # a folder we may not write to can still be checked
+            return _plan_and_apply(*write)
+        result.diagnostics.append(_cannot_write(error, out, result))
+    finally:
+        if not existed and result.plan is None:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # made only for the lock; nothing was written
+    return result
+
+
+def _plan_and_apply(
+    result: BuildResult,
+    out: Path,
+    targets: list[str],
+    paths: list[str],
+    check: bool,
+    step: Step,
+    session: Any,
+) -> BuildResult:
+    """Compare with the disk, then (unless ``check``) write the plan."""
+    from specc.build import writer
+    where = _first(result)
+    try:
+        scope = writer.Scope.of(
+            out,
+            [c.path for c in result.compiled],
+            [p for p in paths if Path(p).is_dir()],
+        )
+        plan = writer.plan(out, targets, result.files, scope)
+    except writer.UnsafePath as error:
+        result.diagnostics.append(
+            Diagnostic("E083", f"refusing to write {error}: it is outside {out}", where)
+        )
+        return result
+    spans = session.spans() if session else _spans(result.specs)
+    result.diagnostics.extend(_missing_operations(plan, spans))
+    if not check:
+        step("write", str(out), len(plan.write), len(plan.write))
+        try:
+            writer.apply(plan)
+        except OSError as error:
+            result.diagnostics.append(_cannot_write(error, out, result))
+            return result
+        if session is not None:
+            session.save()
+    result.plan = plan
+    return result
+
+
+def _spans(specs: list[ir.Spec]) -> dict[tuple[str, str], Span]:
+    """Return the span of every function, by (spec path, name)."""
+    return {(s.path, f.name): f.span for s in specs for f in s.functions}
+
+
+def _first(result: BuildResult) -> Span:
+    """Return where build-level diagnostics point: the first spec's first line."""
+    return Span(path=result.compiled[0].path if result.compiled else "specc", line=1)
+
+
+def _cannot_write(error: OSError, out: Path, result: BuildResult) -> Diagnostic:
+    return Diagnostic(
+        "E087",
+        f"cannot write {error.filename or out}: {error.strerror or error}",
+        _first(result),
+    )
+
+
+def _quiet(stage: str, item: str, done: int, total: int) -> None:
+    """Hear of a build step and say nothing."""
+
+
+def _missing_operations(
+    plan: Any, spans: dict[tuple[str, str], Span]
+) -> list[Diagnostic]:
+    """Warn about operations a kept scaffold does not define yet."""
+    found = []
+    for relative, wanted in plan.kept.items():
+        if not wanted.symbols:
+            continue
+        try:
+            text = (plan.out_dir / relative).read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        for spec_path, operation, identifier in wanted.symbols:
+            if identifier in text:
+                continue
+            span = spans.get((spec_path, operation), Span(path=spec_path, line=1))
+            found.append(
+                Diagnostic(
+                    "W085",
+                    f"operation `{operation}` is new: {plan.out_dir / relative} has no "
+                    f"`{identifier}` yet",
+                    span,
+                    "implement it there; the target's compiler reports it missing until you do",
+                )
+            )
+    return found

@@ -1,0 +1,115 @@
+"""Use every core: compile specs and emit their files in worker processes.
+
+Specs are independent, so an incremental build that has several changed specs
+(and enough bytes of them to repay starting workers) compiles and emits each
+in a forked worker. Only the outcome comes back: diagnostics, function spans
+and each target's files and site data; the IR stays in the worker. Results
+are taken in the specs' order, so the output is the same as a serial build's.
+``SPECC_JOBS=1`` turns this off; ``SPECC_JOBS=N`` caps the workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from specc.build.cache import Unit
+from specc.diagnostics import Diagnostic
+from specc.source import Span
+
+if TYPE_CHECKING:
+    from specc.build.incremental import Session, SpecState
+
+#: Below this many bytes of changed specs, one process is quicker.
+MIN_BYTES = 256 * 1024
+
+_SESSION: Session | None = None
+"""The session the forked workers inherit."""
+
+Outcome = tuple[list[Diagnostic], dict[str, Span] | None, dict[str, Unit] | None]
+
+
+def jobs(pending: list[SpecState]) -> int:
+    """Return how many workers to use for ``pending`` (1: do it here)."""
+    wanted = os.environ.get("SPECC_JOBS", "")
+    try:
+        limit = int(wanted) if wanted else (os.cpu_count() or 1)
+    except ValueError:
+        limit = 1
+    if (
+        limit < 2
+        or len(pending) < 2
+        or sum(len(s.data) for s in pending) < MIN_BYTES
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 1
+    return min(limit, len(pending))
+
+
+def compile_and_emit(session: Session, pending: list[SpecState]) -> None:
+    """Compile and emit ``pending`` specs in workers; leave any that fail to the caller."""
+    global _SESSION
+    workers = jobs(pending)
+    if workers < 2:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    index = {id(s): i for i, s in enumerate(session.states)}
+    order = sorted(
+        (index[id(s)] for s in pending), key=lambda i: -len(session.states[i].data)
+    )
+    _SESSION = session
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                outcomes = dict(zip(order, pool.map(_work, order)))
+    except Exception:  # a broken pool only costs the serial build
+        return
+    finally:
+        _SESSION = None
+    for i, outcome in outcomes.items():
+        _take(session.states[i], outcome)
+
+
+def _take(state: SpecState, outcome: Outcome) -> None:
+    """Record what a worker made of one spec (nothing if emitting failed there)."""
+    from specc.frontend.compile import Compiled, decode
+
+    diagnostics, spans, units = outcome
+    compiled_ok = spans is not None
+    if compiled_ok and units is None:
+        return  # an emitter failed: the caller compiles and emits it, and reports it
+    source = decode(state.path, state.data)[0] if diagnostics else None
+    state.compiled = Compiled(state.path, source, None, diagnostics, reused=True)
+    state.spans = spans
+    state.units.update(units or {})
+
+
+def _work(index: int) -> Outcome:
+    """Compile one spec and emit it for every per-spec target (in a worker)."""
+    from specc.frontend.compile import compile_source
+
+    session = _SESSION
+    assert session is not None
+    state = session.states[index]
+    compiled = compile_source(state.path, state.data)
+    spec = compiled.spec
+    if not compiled.ok or spec is None:
+        return compiled.diagnostics, None, None
+    spans = {f.name: f.span for f in spec.functions}
+    units: dict[str, Any] = {}
+    for name, emitter, _ in session.loaded:
+        if name not in session.per_spec or name in state.units:
+            continue
+        ctx = session.contexts[name]
+        before = len(ctx.diagnostics)
+        try:
+            made, data = emitter.emit_spec(ctx, spec)
+            units[name] = Unit(list(made), data, ctx.diagnostics[before:])
+        except Exception:
+            return compiled.diagnostics, spans, None
+    return compiled.diagnostics, spans, units

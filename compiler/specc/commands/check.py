@@ -1,0 +1,96 @@
+"""`specc check`: find every problem in specs, with file, line and column."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from specc.commands.common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    count,
+    format_option,
+    print_diagnostics,
+    project_inputs,
+)
+
+if TYPE_CHECKING:
+    from specc.frontend.compile import Compiled
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@format_option("How to print diagnostics and the summary.")
+@click.option(
+    "--hints", is_flag=True, help="Also print hints (they never fail a check)."
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also run the review lints (W104-W107) and fail on any warning.",
+)
+def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
+    """Check specs: files, or folders searched for *.spec.md (default: specs/)."""
+    from specc.frontend.compile import summarize
+    from specc.commands.progress import elapsed
+
+    results, problems = _compile_all(paths)
+    if strict:
+        _add_review_lints(results)
+    summary = summarize(results)
+    summary["errors"] += len(problems)
+    failed = summary["errors"] > 0 or (strict and summary["warnings"] > 0)
+    if fmt == "json":
+        diagnostics = [d.to_json() for d in problems]
+        diagnostics += [d.to_json() for r in results for d in r.diagnostics]
+        click.echo(
+            json.dumps({"diagnostics": diagnostics, "summary": summary}, indent=2)
+        )
+    else:
+        print_diagnostics(results, problems, hints)
+        hidden = "" if hints or not summary["hints"] else " (--hints shows them)"
+        click.echo(
+            f"checked {summary['specs']} spec{'s' if summary['specs'] != 1 else ''}: "
+            + "; ".join(
+                ", ".join(count(summary[key], noun) for key, noun in group)
+                for group in _SUMMARY
+            )
+            + hidden
+            + f" in {elapsed():.2f} s",
+            err=True,
+        )
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+def _add_review_lints(results: list[Compiled]) -> None:
+    """Add the `--strict` review warnings to every spec that compiled."""
+    from specc.diagnostics import sort_key
+    from specc.frontend.lints import review
+
+    for result in results:
+        if result.ok and result.spec is not None:
+            result.diagnostics.extend(review(result.spec))
+            result.diagnostics.sort(key=sort_key)
+
+
+_SUMMARY = (
+    (
+        ("rules", "rule"),
+        ("types", "type"),
+        ("functions", "function"),
+        ("examples", "example"),
+        ("conversations", "conversation"),
+        ("commentary", "commentary block"),
+    ),
+    (("errors", "error"), ("warnings", "warning"), ("hints", "hint")),
+)
+
+
+def _compile_all(paths: tuple[str, ...]) -> tuple[list[Compiled], list]:
+    from specc.frontend.compile import compile_file, find_specs
+
+    files, problems = find_specs(project_inputs(paths).paths)
+    return [compile_file(f) for f in files], problems

@@ -1,0 +1,142 @@
+"""`specc diff`: what changed between two versions of the specs, and the bump it needs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from specc.commands.common import EXIT_ERRORS, print_diagnostics, project_inputs
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--since",
+    metavar="REV",
+    help="Compare the specs under PATHS (default: the project's) with git revision REV.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the changes.",
+)
+def diff(paths: tuple[str, ...], since: str | None, fmt: str) -> None:
+    """Compare OLD and NEW spec files (or folders), or PATHS with --since REV.
+
+    Every change is marked breaking or not, with the semver bump it needs.
+    Exit status 1 when a change is breaking and the spec's version was not
+    bumped accordingly (or a spec has errors), so CI can gate on it.
+    """
+    from specc.diff.compare import diff_specs
+
+    pairs, compiled, problems = _pairs(paths, since)
+    if problems or any(not c.ok for c in compiled):
+        print_diagnostics(compiled, problems, False)
+        sys.exit(EXIT_ERRORS)
+    diffs = [diff_specs(old, new) for old, new in pairs]
+    diffs = [d for d in diffs if d.changes]
+    if fmt == "json":
+        report = {"ok": all(d.ok for d in diffs), "specs": [d.to_json() for d in diffs]}
+        click.echo(json.dumps(report, indent=2))
+    else:
+        _print(diffs)
+    if not all(d.ok for d in diffs):
+        sys.exit(EXIT_ERRORS)
+
+
+def _pairs(paths: tuple[str, ...], since: str | None):  # type: ignore[no-untyped-def]
+    """Return (old, new) IR pairs, every compile result, and problems."""
+    from specc.diagnostics import Diagnostic
+    from specc.frontend.compile import compile_file, compile_source, find_specs
+
+    if since is None:
+        if len(paths) != 2:
+            raise click.UsageError("give OLD and NEW, or --since REV")
+        old_files, new_files, problems = _paired_files(*paths)
+        olds = {k: compile_file(v) for k, v in old_files.items()}
+    else:
+        from specc.diff.history import GitError, specs_at
+        from specc.source import Span
+
+        names = list(paths) or _default_paths()
+        new_list, problems = find_specs([n for n in names if Path(n).exists()])
+        new_files = {f: f for f in new_list}
+        try:
+            before = specs_at(since, names)
+        except GitError as error:
+            where = Span(path=names[0], line=1)
+            problems.append(Diagnostic("E150", str(error), where))
+            before = {}
+        olds = {f: compile_source(f"{since}:{f}", data) for f, data in before.items()}
+    news = {k: compile_file(v) for k, v in new_files.items()}
+    compiled = list(olds.values()) + list(news.values())
+    keys = sorted(set(olds) | set(news))
+    pairs = [
+        (olds[k].spec if k in olds else None, news[k].spec if k in news else None)
+        for k in keys
+    ]
+    return pairs, compiled, problems
+
+
+def _paired_files(old: str, new: str):  # type: ignore[no-untyped-def]
+    """Pair two files, or the specs of two folders by their path inside each."""
+    from specc.frontend.compile import find_specs
+
+    if not (Path(old).is_dir() and Path(new).is_dir()):
+        return {new: old}, {new: new}, []
+    old_list, problems = find_specs([old])
+    new_list, more = find_specs([new])
+    olds = {str(Path(f).relative_to(old)): f for f in old_list}
+    news = {str(Path(f).relative_to(new)): f for f in new_list}
+    return olds, news, problems + more
+
+
+def _default_paths() -> list[str]:
+    """Return the project's spec paths (specs/ without a project config)."""
+
+    return project_inputs(()).paths
+
+
+_LABELS = {"major": "BREAKING", "minor": "minor", "patch": "patch"}
+
+
+def _print(diffs: list) -> None:  # type: ignore[type-arg]
+    """Print each spec's changes and its version verdict."""
+    from specc.commands.progress import elapsed
+
+    colour = sys.stdout.isatty()
+    for d in diffs:
+        click.echo(f"{d.spec} {d.old_version or '-'} -> {d.new_version or '-'}")
+        for c in d.changes:
+            label = f"{_LABELS[c.bump]:<8}"
+            if colour and c.breaking:
+                label = click.style(label, fg="red", bold=True)
+            click.echo(f"  {label} {c.path}:{c.line}: {c.subject}: {c.message}")
+        click.echo(f"  {_verdict(d)}")
+    total = sum(len(d.changes) for d in diffs)
+    breaking = sum(1 for d in diffs for c in d.changes if c.breaking)
+    failed = sum(1 for d in diffs if not d.ok)
+    click.echo(
+        f"{len(diffs)} spec{'s' if len(diffs) != 1 else ''} changed: {total} changes, "
+        f"{breaking} breaking; {failed} need a version bump they lack; "
+        f"{elapsed():.2f} s"
+    )
+
+
+def _verdict(d) -> str:  # type: ignore[no-untyped-def]
+    """Say which bump the changes need and whether the version has it."""
+    if d.ok:
+        found = d.found
+        seen = f", the version has {found}" if found not in (None, "none") else ""
+        return f"needs a {d.needed} bump{seen}: ok"
+    if d.found is None:
+        return (
+            f"needs a {d.needed} bump, but the versions "
+            f"`{d.old_version or '-'}` -> `{d.new_version or '-'}` cannot show one"
+        )
+    return f"needs a {d.needed} bump, the version has {d.found}: bump `version:`"

@@ -1,0 +1,31 @@
+"""`specc ir`: print a spec's intermediate representation, or its JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from specc.commands.common import EXIT_ERRORS, print_diagnostics
+
+
+@click.command()
+@click.argument("spec", required=False, type=click.Path())
+@click.option("--schema", is_flag=True, help="Print the IR's JSON Schema instead.")
+def ir(spec: str | None, schema: bool) -> None:
+    """Print a spec's intermediate representation as JSON."""
+    if schema:
+        from specc.ir import json_schema
+
+        click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+        return
+    if spec is None:
+        raise click.UsageError("give a SPEC file, or --schema")
+    from specc.frontend.compile import compile_file
+
+    result = compile_file(spec)
+    print_diagnostics([result], [], False)
+    if not result.ok or result.spec is None:
+        sys.exit(EXIT_ERRORS)
+    click.echo(result.spec.model_dump_json(indent=2))

@@ -1,0 +1,120 @@
+"""`specc init`, `specc new`, `specc config` and `specc templates`: start and inspect a project."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from specc.commands.common import EXIT_ERRORS, project_inputs
+
+
+@click.command()
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False))
+def init(folder: str) -> None:
+    """Start a spec project in FOLDER (default: here): specc.toml, an example spec, .gitignore."""
+    from specc.project.scaffold import ScaffoldError, init as run_init
+
+    try:
+        created = run_init(Path(folder))
+    except ScaffoldError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_ERRORS)
+    _report(created)
+    from specc.commands.progress import elapsed, plural
+
+    click.echo(
+        f"started a spec project in {folder} in {elapsed():.2f} s: "
+        f"{plural(len(created), 'file')} written; next: `specc build` to generate, "
+        "`specc test` to run the examples, `specc new NAME` to start a spec",
+        err=True,
+    )
+
+
+@click.command()
+@click.argument("name")
+@click.option("--title", help="The spec's title (default: NAME in words).")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, exists=True),
+    help="A Jinja template to start from instead of the built-in one "
+    "(given `name`, `title` and `function`; `{## ##}` are its comments).",
+)
+def new(name: str, title: str | None, template: str | None) -> None:
+    """Start the spec NAME in the project's spec folder, and register it in the project."""
+    from specc.project.scaffold import ScaffoldError, new_spec
+
+    config = project_inputs(()).config if _has_config() else _no_config()
+    try:
+        created = new_spec(config, name, title, Path(template) if template else None)
+    except ScaffoldError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_ERRORS)
+    _report(created)
+    from specc.commands.progress import elapsed
+
+    registered = " and registered it" if len(created) > 1 else ""
+    click.echo(
+        f"started spec `{name}` in {elapsed():.2f} s: wrote {created[0].path}"
+        f"{registered}; `specc build` generates its code",
+        err=True,
+    )
+
+
+def _has_config() -> bool:
+    from specc.config import find
+
+    return find() is not None
+
+
+def _no_config():  # type: ignore[no-untyped-def]
+    from specc.config import Config
+
+    return Config()
+
+
+@click.command(name="config")
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of specc.toml.")
+def config_command(schema: bool) -> None:
+    """Print the project configuration in effect (found from here upwards) as JSON."""
+    from specc.project.schema import json_schema
+
+    if schema:
+        click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+        return
+    project = project_inputs(())
+    config = project.config
+    shown = {
+        "file": str(config.path) if config.path else None,
+        "specs": project.paths,
+        "out": project.out_dir,
+        "templates": project.templates,
+        "targets": config.project.targets,
+        "llm": config.llm.model_dump(),
+    }
+    click.echo(json.dumps(shown, indent=2))
+
+
+def _report(created: list) -> None:  # type: ignore[type-arg]
+    for item in created:
+        note = f" ({item.note})" if item.note else ""
+        click.echo(f"  wrote {item.path}{note}", err=True)
+
+
+@click.command()
+@click.option(
+    "--templates",
+    "templates",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Template folders to show overrides from (default: the project's).",
+)
+def templates(templates: tuple[str, ...]) -> None:
+    """List the built-in templates and their blocks, and which ones you override."""
+    from specc.templating import template_blocks
+
+    folders = project_inputs((), None, templates).templates
+    for name, blocks, shadow in template_blocks(folders):
+        line = f"{name}: {', '.join(blocks) or '(no blocks)'}"
+        click.echo(line + (f"  [overridden by {shadow}]" if shadow else ""))

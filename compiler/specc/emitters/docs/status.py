@@ -1,0 +1,243 @@
+"""Verification status on the docs site: badges per rule per target, and the coverage page.
+
+The data comes from `out/report/tests.json` (`specc test`) and
+`out/report/evals.json` (`specc eval`), handed to the emitter by the build.
+Report files are read as untrusted input: a malformed one is ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from specc import ir
+from specc.targets import CODE_TARGETS, MATRIX_TARGETS
+
+COVERAGE_PAGE = "coverage.html"
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Cell(_Lenient):
+    """One rule's outcome on one target, as `specc test` recorded it."""
+
+    status: str
+    passed: int = 0
+    failed: int = 0
+    not_implemented: int = 0
+    message: str | None = None
+
+
+class RuleRow(_Lenient):
+    """One rule's cells."""
+
+    rule: str
+    targets: dict[str, Cell] = {}
+
+
+class SpecRows(_Lenient):
+    """One spec's rules."""
+
+    rules: list[RuleRow] = []
+
+
+class TestsReport(_Lenient):
+    """`tests.json`."""
+
+    specs: dict[str, SpecRows] = {}
+
+
+class EvalRate(_Lenient):
+    """One rule's line of `evals.json`."""
+
+    spec: str
+    rule: str
+    samples: int
+    passed: int
+    failed: int
+    errors: int
+    pass_rate: float | None
+    interval95: list[float] | None = None
+
+
+class EvalsReport(_Lenient):
+    """`evals.json`."""
+
+    model: str
+    judge: str
+    rules: list[EvalRate] = []
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A status badge next to a rule."""
+
+    target: str
+    status: str
+    """passed, failed, not_implemented, no_examples or error (CSS class `status-…`)."""
+    text: str
+    title: str
+
+
+_WORDS = {
+    "passed": "passed",
+    "failed": "failed",
+    "not_implemented": "not implemented",
+    "no_examples": "no examples",
+    "error": "not run",
+}
+
+
+def _load(model: type[BaseModel], data: Any) -> Any:
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
+
+
+@dataclass
+class Status:
+    """What the reports say, by spec and rule."""
+
+    tests: TestsReport | None = None
+    evals: EvalsReport | None = None
+    cells: dict[tuple[str, str], dict[str, Cell]] = field(default_factory=dict)
+    rates: dict[tuple[str, str], EvalRate] = field(default_factory=dict)
+
+    @classmethod
+    def from_reports(cls, reports: dict[str, Any]) -> Status:
+        """Return the status found in the build's reports (empty when there are none)."""
+        found = cls(_load(TestsReport, reports.get("tests")), None)
+        found.evals = _load(EvalsReport, reports.get("evals"))
+        if found.tests is not None:
+            for spec_id, spec in found.tests.specs.items():
+                for row in spec.rules:
+                    found.cells[(spec_id, row.rule)] = row.targets
+        if found.evals is not None:
+            for rate in found.evals.rules:
+                found.rates[(rate.spec, rate.rule)] = rate
+        return found
+
+    @property
+    def present(self) -> bool:
+        """Return whether any report was found."""
+        return self.tests is not None or self.evals is not None
+
+    def badges(self, spec: ir.Spec, rule: str) -> list[Badge]:
+        """Return a rule's badges: one per target, then the eval pass rate."""
+        cells = self.cells.get((spec.id, rule), {})
+        found = [_badge(t, cells[t]) for t in sorted(cells, key=_target_order)]
+        rate = self.rates.get((spec.id, rule))
+        if rate is not None and self.evals is not None:
+            found.append(_eval_badge(rate, self.evals))
+        return found
+
+
+def _badge(target: str, cell: Cell) -> Badge:
+    total = cell.passed + cell.failed + cell.not_implemented
+    counts = (
+        f": {cell.passed} passed, {cell.failed} failed, "
+        f"{cell.not_implemented} not implemented"
+        if total
+        else ""
+    )
+    title = f"{target}: {_WORDS.get(cell.status, cell.status)}{counts}"
+    if cell.message:
+        title += f"\n{cell.message}"
+    mark = _MARKS.get(cell.status, cell.status)
+    if cell.status == "failed" and total:
+        mark += f" {cell.failed}/{total}"
+    return Badge(target, cell.status, f"{target} {mark}", title)
+
+
+_MARKS = {
+    "passed": "✓",
+    "failed": "✗",
+    "not_implemented": "todo",
+    "no_examples": "–",
+    "error": "not run",
+}
+
+
+def _target_order(target: str) -> tuple[int, str]:
+    """Order badges as the matrix does: code targets, then docs, then the rest."""
+    order = MATRIX_TARGETS
+    return (order.index(target) if target in order else len(order), target)
+
+
+def _eval_badge(rate: EvalRate, evals: EvalsReport) -> Badge:
+    if rate.pass_rate is None:
+        return Badge(
+            "eval", "error", "eval –", f"no valid verdict ({rate.errors} errors)"
+        )
+    status = "passed" if rate.failed == 0 and rate.errors == 0 else "failed"
+    graded = rate.passed + rate.failed
+    title = (
+        f"eval of {evals.model}, judged by {evals.judge}: {rate.passed}/{graded} "
+        f"samples passed"
+    )
+    if rate.interval95:
+        low, high = rate.interval95
+        title += f", 95% interval {low:.0%}–{high:.0%}"
+    if rate.errors:
+        title += f", {rate.errors} without a valid verdict"
+    return Badge("eval", status, f"eval {rate.pass_rate:.0%}", title)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A rule on the coverage page, and why it is there."""
+
+    page: str
+    spec: ir.Spec
+    rule: ir.Section
+    detail: str
+
+
+def coverage(status: Status, pages: list[Any]) -> dict[str, list[Gap]]:
+    """Return the rules with no example, no test, a failing test, or one not implemented."""
+    found: dict[str, list[Gap]] = {
+        "failing": [],
+        "not_implemented": [],
+        "no_test": [],
+        "no_example": [],
+    }
+    for page in pages:
+        for rule in page.spec.rules():
+            kind, detail = _gap(status, page.spec, rule)
+            if kind is not None:
+                found[kind].append(Gap(page.file, page.spec, rule, detail))
+    return found
+
+
+def _gap(status: Status, spec: ir.Spec, rule: ir.Section) -> tuple[str | None, str]:
+    """Return which list a rule belongs on, with a line saying why, or None."""
+    cells = status.cells.get((spec.id, rule.id or ""), {})
+    rate = status.rates.get((spec.id, rule.id or ""))
+    failing = sorted(t for t, c in cells.items() if c.status == "failed")
+    if rate is not None and (rate.failed or rate.errors):
+        failing.append("eval")
+    if failing:
+        return "failing", "fails on " + ", ".join(failing)
+    todo = sorted(t for t, c in cells.items() if c.status == "not_implemented")
+    if todo:
+        return "not_implemented", "not implemented in " + ", ".join(todo)
+    if not rule.examples and not rule.conversations:
+        return "no_example", "no example and no conversation"
+    tested = any(
+        c.passed + c.failed + c.not_implemented
+        for t, c in cells.items()
+        if t in CODE_TARGETS
+    )
+    if rule.examples and not tested:
+        return "no_test", f"{len(rule.examples)} examples, no target ran them"
+    if rule.conversations and rate is None:
+        n = len(rule.conversations)
+        return "no_test", f"{n} conversation{'s' if n != 1 else ''}, never evaluated"
+    return None, ""

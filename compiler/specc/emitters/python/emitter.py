@@ -1,0 +1,177 @@
+"""The Python target: a package with dataclass types, a Protocol, a scaffold and pytest tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from specc import ir
+from specc.emitters import code
+from specc.emitters.python import layout
+from specc.emitters.python.model import (
+    PYTHON,
+    Names,
+    PyTypes,
+    PyValues,
+    TypesModel,
+    distribution,
+    docstring_body,
+    members,
+    named_in,
+    pep440,
+    py_string,
+    toml_string,
+    wrap,
+)
+from specc.emitters.python.testsuite import TestsModel
+from specc.emitters.base import (
+    EmitContext,
+    OutputFile,
+    header,
+    spec_source_name,
+)
+from specc.emitters.base import Options as BaseOptions
+
+class PythonEmitter(code.CodeEmitter):
+    """Emit one installable, black-formatted Python package per spec that declares types or functions."""
+
+    name = "python"
+    description = (
+        "Python package: dataclasses, a Protocol, a scaffold, pytest conformance tests"
+    )
+
+    class Options(BaseOptions):
+        """Options of the Python target."""
+
+        pytest: str = ">=8"
+        """Version range of pytest in the package's `test` extra."""
+
+    def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
+        """Return the files of one spec's package."""
+        root = code.package_dir(spec)
+        names = Names(spec)
+        model = TypesModel(spec, names)
+        decls = model.decls()
+        test_values = PyValues(spec, names)
+        tests = TestsModel(spec, names, test_values).tests()
+        context = dict(
+            spec=spec,
+            header=header(spec),
+            scaffold_header=header(spec, "scaffold"),
+            source=spec_source_name(spec),
+            names=names,
+            decls=decls,
+            signature_types=signature_types(spec, names),
+            raised=sorted({names.types[e] for f in spec.functions for e in f.raises}),
+            test_imports=sorted(test_values.used),
+            tests=tests,
+            type=model.type,
+            options=ctx.options,
+            distribution=distribution(names.module),
+            version=pep440(spec.version),
+            python=PYTHON,
+            normative=lambda rule: code.normative(spec, rule),
+            literal=py_string,
+            toml=toml_string,
+            wrap=wrap,
+            parameters=lambda fn: parameters(fn, model.type),
+        )
+        src = f"{root}/src/{names.module}"
+        for path, template in FILES if spec.functions else FILES[:3]:
+            path = path.format(root=root, src=src)
+            yield OutputFile(path, self.render(ctx, template, path, context))
+        yield OutputFile(f"{src}/py.typed", "")
+        if not spec.functions:  # a data model: its types, no API to implement
+            return
+        impl = f"{src}/implementation.py"
+        yield OutputFile(
+            impl,
+            self.render(ctx, "implementation.py.jinja", impl, context),
+            kind="scaffold",
+            symbols=tuple(
+                (spec.path, f.name, f"def {names.methods[f.name]}(")
+                for f in spec.functions
+            ),
+        )
+
+    def render(
+        self, ctx: EmitContext, template: str, path: str, context: dict[str, object]
+    ) -> str:
+        """Render one file laid out as black would; run black where the layout is unsure.
+
+        The built-in templates lay out every statement through `python_layout`,
+        so black runs only on what it cannot vouch for, and on files a user's
+        template override renders.
+        """
+        name = f"python/{template}"
+        lines = layout.Layout()
+        text = ctx.render(name, **context, **layout_helpers(lines))
+        builtin = _is_builtin(ctx, name)
+        if path.endswith(".py") and (lines.unsure or not builtin):
+            return black(text, path)
+        return text
+
+
+def layout_helpers(lines: layout.Layout) -> dict[str, object]:
+    """Return the template functions that lay out one file's statements."""
+
+    def doc(text: str, depth: int | None = None) -> str:
+        body = docstring_body(text)
+        if depth is None:  # not in a docstring's place: black leaves it as it is
+            return f'"""{body}"""'
+        return lines.docstring(body, depth)
+
+    return dict(
+        docstring=doc,
+        fit=lines.statement,
+        line=lines.line,
+        imports=lines.imports,
+        signature=lines.signature,
+        call=layout.call,
+        atom=layout.Atom,
+        item=layout.Item,
+    )
+
+
+def _is_builtin(ctx: EmitContext, name: str) -> bool:
+    """Return whether a template is specc's own (not a user's override of it)."""
+    from specc.templating import builtin_templates
+
+    filename = ctx.env.get_template(name).filename or ""
+    return Path(filename).resolve().is_relative_to(builtin_templates().resolve())
+
+
+#: The generated files of a package and their templates (under `python/`).
+FILES = (
+    ("{root}/pyproject.toml", "pyproject.toml.jinja"),
+    ("{src}/__init__.py", "__init__.py.jinja"),
+    ("{src}/types.py", "types.py.jinja"),
+    ("{src}/api.py", "api.py.jinja"),
+    ("{root}/tests/test_conformance.py", "test_conformance.py.jinja"),
+)
+
+
+def parameters(fn: ir.Function, type: PyTypes) -> list[str]:
+    """Return a method's parameters after `self`: `name: annotation`."""
+    names = members([p.name for p in fn.params])
+    return [f"{names[p.name]}: {type(p.type)}" for p in fn.params]
+
+
+def signature_types(spec: ir.Spec, names: Names) -> list[str]:
+    """Return the types and aliases the functions' signatures name, sorted."""
+    refs = [p.type for f in spec.functions for p in f.params]
+    refs += [f.returns for f in spec.functions]
+    return sorted({names.types[n] for ref in refs for n in named_in(ref)})
+
+
+def black(source: str, path: str) -> str:
+    """Return Python source formatted as `black --check` expects (black loads lazily)."""
+    import black as formatter
+
+    mode = formatter.Mode(
+        target_versions={formatter.TargetVersion[PYTHON.upper()]}, line_length=88
+    )
+    try:
+        return formatter.format_str(source, mode=mode)
+    except formatter.InvalidInput as error:  # only a broken template override
+        raise ValueError(f"{path} is not valid Python: {error}") from error

@@ -1,0 +1,183 @@
+"""The Python target's conformance tests: one pytest function per example, as a model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from specc import ir
+from specc.emitters import code
+from specc.emitters.python import layout
+from specc.emitters.python.model import (
+    RESERVED_MEMBERS,
+    Names,
+    PyTypes,
+    PyValues,
+    fields_of,
+    members,
+    py_string,
+)
+
+#: Names the generated test module defines or imports: an argument variable of
+#: the same name would shadow them.
+TEST_NAMES = RESERVED_MEMBERS | frozenset(
+    """result raised pytest contextlib copy dataclasses enum math os signal types
+    typing""".split()
+)
+
+
+@dataclass(frozen=True)
+class PyArgument:
+    """One argument of a test's call, bound to a variable when the call could change it."""
+
+    name: str
+    """The variable, or empty when the value is passed inline (it cannot change)."""
+    annotation: str
+    value: layout.Expr
+
+
+@dataclass(frozen=True)
+class PyTest:
+    """One example as a pytest function."""
+
+    name: str
+    title: str
+    rule: str
+    method: str
+    arguments: tuple[PyArgument, ...]
+    check: Literal["equals", "raises"]
+    """Whether the result is compared, or an error is expected."""
+    expected: layout.Expr | None = None
+    tolerance: str = ""
+    """For `~=`: the tolerance of every float in the result."""
+    error: str = ""
+    fields: tuple[tuple[str, layout.Expr], ...] = ()
+    """Fields of a raised error to check: (attribute, value)."""
+
+    @property
+    def call(self) -> layout.Expr:
+        """Return the call of the implementation, such as `_IMPL.area(shape)`."""
+        args = [layout.Atom(a.name) if a.name else a.value for a in self.arguments]
+        return layout.call(f"_IMPL.{self.method}", args)
+
+    @property
+    def calling(self) -> layout.Expr:
+        """Return the context of the call: `_calling("rule", shape=shape)`."""
+        watched = [layout.Item(f"{a.name}=", layout.Atom(a.name)) for a in self.watched]
+        return layout.call("_calling", [layout.Atom(py_string(self.rule)), *watched])
+
+    def expect(self, actual: str, expected: layout.Expr, path: str = "") -> layout.Expr:
+        """Return the check of a result or error field: `_expect(result, 3)`."""
+        args: list[layout.Expr | layout.Item] = [layout.Atom(actual), expected]
+        if path:
+            args.append(layout.Atom(py_string(path)))
+        if self.tolerance and not path:
+            args.append(layout.Item("tolerance=", layout.Atom(self.tolerance)))
+        return layout.call("_expect", args)
+
+    @property
+    def watched(self) -> tuple[PyArgument, ...]:
+        """Return the arguments the test checks are unchanged after the call."""
+        return tuple(a for a in self.arguments if a.name)
+
+
+class Mutability:
+    """Answers whether a value can be changed in place: whether it can hold a list or map."""
+
+    def __init__(self, spec: ir.Spec) -> None:
+        self.decls = {t.name: t for t in spec.types}
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, ref: ir.TypeRef) -> bool:
+        if ref.kind in ("list", "map"):
+            return True
+        if ref.kind == "optional":
+            return self(ref.args[0])
+        if ref.kind == "named":
+            return self.named(str(ref.name))
+        return False
+
+    def value(self, value: ir.Value) -> bool:
+        """Return whether an argument's value can change (a circle of a shape cannot)."""
+        if isinstance(value, ir.VariantValue):
+            decl = self.decls.get(value.variant)
+            assert isinstance(decl, ir.Variant)
+            tag = next(t for t in decl.tags if t.name == value.tag)
+            return any(self(f.type) for f in tag.fields)
+        return value.kind != "none" and self(value.type)
+
+    def named(self, name: str) -> bool:
+        """Return whether a declaration's values can change (cycles count as no)."""
+        if name not in self.known:
+            self.known[name] = False
+            decl = self.decls.get(name)
+            refs: list[ir.TypeRef] = []
+            if isinstance(decl, ir.Alias):
+                refs = [decl.target]
+            elif isinstance(decl, ir.Record):
+                refs = [f.type for f in decl.fields]
+            elif isinstance(decl, ir.Variant):
+                refs = [f.type for tag in decl.tags for f in tag.fields]
+            self.known[name] = any(self(r) for r in refs)
+        return self.known[name]
+
+
+class TestsModel:
+    """Builds the test of every example of one spec."""
+
+    def __init__(self, spec: ir.Spec, names: Names, value: PyValues) -> None:
+        self.spec = spec
+        self.names = names
+        self.value = value
+        self.type = PyTypes(spec, lambda name: value._use(names.types[name]))
+        self.mutable = Mutability(spec)
+        self.functions = {f.name: f for f in spec.functions}
+        self.decls = {t.name: t for t in spec.types}
+        self.locals: dict[str, dict[str, str]] = {}
+        """The argument variables of each function's tests."""
+
+    def tests(self) -> list[PyTest]:
+        """Return the test of every example, in source order."""
+        return [self.test(case) for case in code.cases(self.spec)]
+
+    def arguments(
+        self, fn: ir.Function, args: list[ir.Value]
+    ) -> tuple[PyArgument, ...]:
+        """Return the call's arguments; those a call could change get a variable."""
+        local = members([p.name for p in fn.params], TEST_NAMES)
+        return tuple(
+            PyArgument(
+                local[p.name] if self.mutable.value(a) else "",
+                self.type(p.type),
+                self.value.expr(a),
+            )
+            for p, a in zip(fn.params, args)
+        )
+
+    def test(self, case: code.Case) -> PyTest:
+        """Return the test of one example."""
+        e = case.example
+        fn = self.functions[e.function]
+        test = PyTest(
+            self.names.tests[case.title],
+            case.title,
+            case.rule,
+            self.names.methods[fn.name],
+            self.arguments(fn, e.args),
+            "equals",
+        )
+        if e.raises is not None:
+            decl = self.decls[e.raises.error]
+            assert isinstance(decl, ir.Error)
+            attrs = fields_of(decl)
+            checks = tuple(
+                (attrs[f.name], self.value.expr(f.value)) for f in e.raises.fields
+            )
+            error = self.value._use(self.names.types[e.raises.error])
+            return replace(test, check="raises", error=error, fields=checks)
+        assert e.result is not None
+        test = replace(test, expected=self.value.expr(e.result))
+        if e.expect == "approx":
+            tolerance = layout.number(code.float_literal(e.tolerance or 1e-6))
+            return replace(test, tolerance=tolerance)
+        return test

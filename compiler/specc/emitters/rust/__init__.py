@@ -1,0 +1,1 @@
+"""The Rust target: a dependency-free crate with types, a trait, a scaffold and `#[test]`s."""

@@ -1,0 +1,526 @@
+"""Names, types and values of the Rust target, and the facts about types it derives from."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from specc import ir
+from specc.diagnostics import Diagnostic
+from specc.emitters import code
+from specc.emitters.rust import layout
+from specc.naming import identifier, pascal, screaming, snake, words
+
+KEYWORDS = frozenset(
+    """as async await break const continue crate dyn else enum extern false fn for if
+    impl in let loop match mod move mut pub ref return self Self static struct super
+    trait true type unsafe use where while abstract become box do final macro override
+    priv try typeof unsized virtual yield gen union macro_rules""".split()
+)
+#: Names the generated code uses unqualified (the prelude and what it imports): a
+#: spec type of the same name would shadow them.
+RESERVED_TYPES = KEYWORDS | frozenset(
+    """String Vec Option Some None Result Ok Err Box BTreeMap Default Debug Clone Copy
+    PartialEq Eq PartialOrd Ord Hash Send Sync Sized Unpin Drop Fn FnMut FnOnce From
+    Into TryFrom TryInto AsRef AsMut Iterator IntoIterator DoubleEndedIterator
+    ExactSizeIterator Extend FromIterator ToString ToOwned""".split()
+)
+#: Crate names Cargo or rustc refuse or that shadow the standard crates.
+RESERVED_CRATES = frozenset("std core alloc proc_macro test self super crate".split())
+#: Functions of the conformance tests; an operation's wrapper never takes their names.
+TEST_HELPERS = frozenset(
+    """expect_eq expect_ok expect_close expect_close_ok expect_error check_field
+    wrong_outcome close_debug close_float tokens string_len within_time in_time
+    time_limit""".split()
+)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """Return ``name``, suffixed with `_` until it is not taken, and take it."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def type_name(name: str) -> str:
+    """Return a declaration name as an UpperCamelCase identifier clippy accepts."""
+    found = identifier(pascal(name), RESERVED_TYPES)
+    if len(found) > 1 and found.isalpha() and found.isupper():
+        found = found[0] + found[1:].lower()  # clippy::upper_case_acronyms
+    return found
+
+
+def member_name(name: str) -> str:
+    """Return a field, parameter or method name in snake_case (never a keyword)."""
+    return identifier(snake(name), KEYWORDS)
+
+
+def members(names: Iterable[str], taken: Iterable[str] = ()) -> dict[str, str]:
+    """Return unique snake_case names for one scope."""
+    used = set(taken)
+    return {n: _unique(member_name(n), used) for n in names}
+
+
+def cases_of(names: Iterable[str]) -> dict[str, str]:
+    """Return unique UpperCamelCase names for the members of one enum."""
+    used: set[str] = set()
+    return {n: _unique(type_name(n), used) for n in names}
+
+
+def crate_name(spec_id: str) -> str:
+    """Return the crate's (and library's) name: a snake_case identifier."""
+    name = member_name(spec_id).lstrip("_")
+    if not name or name[0].isdigit():
+        name = "spec_" + name if name else "spec"
+    return name + "_spec" if name in RESERVED_CRATES else name
+
+
+class Names:
+    """Every Rust name of one spec's crate, unique where they share a scope."""
+
+    def __init__(self, spec: ir.Spec) -> None:
+        self.crate = crate_name(spec.id)
+        taken = set(RESERVED_TYPES)
+        self.types = {
+            t.name: _unique(type_name(t.name), taken)
+            for t in spec.types
+            if not isinstance(t, ir.Error)
+        }
+        base = type_name(spec.id)
+        self.api = _unique(base + "Api", taken)
+        self.impl = _unique(base if base not in taken else base + "Impl", taken)
+        self.error_enum = _unique(base + "Error", taken)
+        errors = [t for t in spec.types if isinstance(t, ir.Error)]
+        self.errors = cases_of(e.name for e in errors)
+        used_consts: set[str] = set()
+        self.messages = {
+            e.name: _unique(identifier(screaming(e.name)) + "_MESSAGE", used_consts)
+            for e in errors
+        }
+        self.error_fields = {e.name: members(f.name for f in e.fields) for e in errors}
+        records = [t for t in spec.types if isinstance(t, ir.Record)]
+        self.fields = {r.name: members(f.name for f in r.fields) for r in records}
+        variants = [t for t in spec.types if isinstance(t, ir.Variant)]
+        self.tags = {v.name: cases_of(tag.name for tag in v.tags) for v in variants}
+        self.tag_fields = {
+            (v.name, tag.name): members(f.name for f in tag.fields)
+            for v in variants
+            for tag in v.tags
+        }
+        enums = [t for t in spec.types if isinstance(t, ir.Enum)]
+        self.members = {e.name: cases_of(m.name for m in e.members) for e in enums}
+        self.methods = members(f.name for f in spec.functions)
+        self.params = {
+            f.name: members((p.name for p in f.params), {"self"})
+            for f in spec.functions
+        }
+        functions: set[str] = set(TEST_HELPERS)
+        self.wrappers = {
+            f.name: _unique(self.methods[f.name], functions) for f in spec.functions
+        }
+        self.tests = {
+            c.title: _unique(
+                identifier(f"{'_'.join(words(c.rule)) or 'example'}_{c.example.index}"),
+                functions,
+            )
+            for c in code.cases(spec)
+        }
+
+
+def test_names(spec: ir.Spec) -> dict[str, str]:
+    """Return the `#[test]` function name of every example, by test title."""
+    return Names(spec).tests
+
+
+def rust_string(text: str) -> str:
+    """Return a Rust string literal (controls escaped; lone surrogates replaced)."""
+    return code.string_literal(text, braced_unicode=True)
+
+
+def has_surrogate(text: str) -> bool:
+    """Return whether a string holds a lone surrogate, which no Rust `String` can."""
+    return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+# --- Facts about types -----------------------------------------------------------------
+
+#: Rough sizes in bytes, for the clippy size lints (String, Vec, BTreeMap: 24).
+_SIZES = {"bool": 1, "int": 8, "float": 8, "string": 24, "bytes": 24}
+
+
+class TypeFacts:
+    """What the emitter must know about types: floats, boxing, defaults and sizes."""
+
+    def __init__(self, spec: ir.Spec, names: Names) -> None:
+        self.spec, self.names = spec, names
+        self._float = self._floats()
+        self._boxed = self._cycles()
+
+    def _floats(self) -> set[str]:
+        """Return the declarations that hold a float somewhere inside."""
+        found: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for t in self.spec.types:
+                if t.name not in found and any(
+                    self._ref_float(f.type, found) for f in _fields_of(t)
+                ):
+                    found.add(t.name)
+                    changed = True
+        return found
+
+    def _ref_float(self, ref: ir.TypeRef, found: set[str]) -> bool:
+        if ref.kind == "primitive":
+            return ref.name == "float"
+        if ref.kind == "named":
+            decl = self.spec.type(str(ref.name))
+            if isinstance(decl, ir.Alias):
+                return self._ref_float(decl.target, found)
+            return str(ref.name) in found
+        return any(self._ref_float(a, found) for a in ref.args)
+
+    def has_float(self, name: str) -> bool:
+        return name in self._float
+
+    def ref_has_float(self, ref: ir.TypeRef) -> bool:
+        return self._ref_float(ref, self._float)
+
+    def _direct(self, ref: ir.TypeRef) -> set[str]:
+        """Return the records and variants a type holds inline (not behind Vec or map)."""
+        ref = code.resolve_alias(self.spec, ref)
+        if ref.kind == "optional":
+            return self._direct(ref.args[0])
+        if ref.kind == "named":
+            return {str(ref.name)}
+        return set()
+
+    def _cycles(self) -> set[tuple[str, str, str]]:
+        """Return (type, tag, field) of fields that must be boxed to give a finite size."""
+        edges = {
+            t.name: {n for f in _fields_of(t) for n in self._direct(f.type)}
+            for t in self.spec.types
+        }
+
+        def reaches(start: set[str], goal: str) -> bool:
+            seen, todo = set(), list(start)
+            while todo:
+                name = todo.pop()
+                if name == goal:
+                    return True
+                if name not in seen:
+                    seen.add(name)
+                    todo.extend(edges.get(name, ()))
+            return False
+
+        found = set()
+        for t in self.spec.types:
+            for tag, field in _tagged_fields(t):
+                if reaches(self._direct(field.type), t.name):
+                    found.add((t.name, tag, field.name))
+        return found
+
+    def boxed(self, owner: str, field: ir.Field, tag: str = "") -> bool:
+        return (owner, tag, field.name) in self._boxed
+
+    def required(self, field: ir.Field) -> bool:
+        return field.default is None and not code.is_optional(self.spec, field.type)
+
+    def zero_default(self, field: ir.Field) -> bool:
+        """Return whether a field's default is what `#[derive(Default)]` gives."""
+        value = field.default
+        if value is None or value.kind == "none":
+            return True
+        if isinstance(value, (ir.BoolValue, ir.IntValue)):
+            return not value.value
+        if isinstance(value, ir.StringValue):
+            return value.value == ""
+        if isinstance(value, (ir.ListValue, ir.BytesValue)):
+            return not (value.items if isinstance(value, ir.ListValue) else value.value)
+        if isinstance(value, ir.MapValue):
+            return not value.entries
+        return False
+
+    def size(self, ref: ir.TypeRef, depth: int = 0) -> int:
+        """Return a rough size of a type in bytes."""
+        ref = code.resolve_alias(self.spec, ref)
+        if ref.kind == "primitive":
+            return _SIZES[str(ref.name)]
+        if ref.kind in ("list", "map"):
+            return 24
+        if ref.kind == "optional":
+            return self.size(ref.args[0], depth) + 8
+        decl = self.spec.type(str(ref.name))
+        if isinstance(decl, ir.Enum) or depth > 8:
+            return 8
+        if isinstance(decl, ir.Record):
+            return sum(self._field_size(decl.name, f, "", depth) for f in decl.fields)
+        if isinstance(decl, ir.Variant):
+            return 8 + max(
+                (self._tag_size(decl, t, depth) for t in decl.tags), default=0
+            )
+        return 8
+
+    def _field_size(self, owner: str, f: ir.Field, tag: str, depth: int) -> int:
+        return 8 if self.boxed(owner, f, tag) else self.size(f.type, depth + 1)
+
+    def _tag_size(self, decl: ir.Variant, tag: ir.VariantTag, depth: int) -> int:
+        return sum(self._field_size(decl.name, f, tag.name, depth) for f in tag.fields)
+
+    def large_variant(self, name: str) -> bool:
+        decl = self.spec.type(name)
+        assert isinstance(decl, ir.Variant)
+        sizes = sorted(self._tag_size(decl, t, 0) for t in decl.tags)
+        return len(sizes) > 1 and sizes[-1] - sizes[-2] >= 150
+
+    def _error_sizes(self) -> list[int]:
+        return sorted(
+            sum(self.size(f.type) for f in t.fields)
+            for t in self.spec.types
+            if isinstance(t, ir.Error)
+        )
+
+    def large_error_variant(self) -> bool:
+        sizes = self._error_sizes()
+        return len(sizes) > 1 and sizes[-1] - sizes[-2] >= 150
+
+    def error_size(self) -> int:
+        sizes = self._error_sizes()
+        return 8 + sizes[-1] if sizes else 0
+
+    def variant_names_clash(self, owner: str | None, cases: list[str]) -> list[str]:
+        """Return `clippy::enum_variant_names` when the cases share a word clippy minds."""
+        split = [words(c) or [c.lower()] for c in cases]
+        enum = words(self.names.types[owner]) if owner else []
+        if enum and any(
+            s[: len(enum)] == enum or s[-len(enum) :] == enum for s in split
+        ):
+            return ["clippy::enum_variant_names"]
+        if len(cases) >= 3 and (
+            len({s[0] for s in split}) == 1 or len({s[-1] for s in split}) == 1
+        ):
+            return ["clippy::enum_variant_names"]
+        return []
+
+
+def _fields_of(decl: ir.TypeDecl) -> list[ir.Field]:
+    return [f for _, f in _tagged_fields(decl)]
+
+
+def _tagged_fields(decl: ir.TypeDecl) -> list[tuple[str, ir.Field]]:
+    if isinstance(decl, (ir.Record, ir.Error)):
+        return [("", f) for f in decl.fields]
+    if isinstance(decl, ir.Variant):
+        return [(t.name, f) for t in decl.tags for f in t.fields]
+    if isinstance(decl, ir.Alias):
+        return [("", ir.Field(name="", type=decl.target, span=decl.span))]
+    return []
+
+
+# --- Types and values -----------------------------------------------------------------
+
+
+class RsTypes(code.TypeMapper):
+    """IR types as Rust types."""
+
+    primitives = {
+        "bool": "bool",
+        "int": "i64",
+        "float": "f64",
+        "string": "String",
+        "bytes": "Vec<u8>",
+    }
+
+    def __init__(self, spec: ir.Spec, names: Names, facts: TypeFacts) -> None:
+        super().__init__(spec, names.types.__getitem__)
+        self.names, self.facts = names, facts
+
+    def list(self, item: str) -> str:
+        return f"Vec<{item}>"
+
+    def map(self, key: str, value: str) -> str:
+        return f"BTreeMap<{key}, {value}>"
+
+    def optional(self, inner: str) -> str:
+        return f"Option<{inner}>"
+
+    def field(self, owner: str, f: ir.Field, tag: ir.VariantTag | None = None) -> str:
+        """Return a field's type, boxed where the type would otherwise be infinite."""
+        if not self.facts.boxed(owner, f, tag.name if tag else ""):
+            return self(f.type)
+        if f.type.kind == "optional":
+            return f"Option<Box<{self(f.type.args[0])}>>"
+        return f"Box<{self(f.type)}>"
+
+    def returns(self, fn: ir.Function) -> str:
+        """Return an operation's result type: `Result<T, E>` when it raises."""
+        result = self(fn.returns)
+        return f"Result<{result}, {self.names.error_enum}>" if fn.raises else result
+
+
+class RsValues(code.ValueRenderer):
+    """Typed IR values as Rust expressions (layout models, printed by rust_layout)."""
+
+    def __init__(
+        self,
+        spec: ir.Spec,
+        names: Names,
+        facts: TypeFacts,
+        problems: list[Diagnostic],
+    ) -> None:
+        self.spec, self.names, self.facts, self.problems = spec, names, facts, problems
+        self.span = spec.sections[0].span if spec.sections else None
+
+    def some(self, rendered, value):  # type: ignore[no-untyped-def,override]
+        return layout.Call("Some", (rendered,))
+
+    def render_bool(self, v: ir.BoolValue) -> layout.Expr:
+        return layout.Atom("true" if v.value else "false")
+
+    def render_int(self, v: ir.IntValue) -> layout.Expr:
+        if v.value == -(2**63):
+            return layout.Atom("i64::MIN", simple=False)
+        return layout.Atom(str(v.value))
+
+    def render_float(self, v: ir.FloatValue) -> layout.Expr:
+        text = code.float_literal(v.value)
+        special = {"inf": "INFINITY", "-inf": "NEG_INFINITY", "nan": "NAN"}
+        if text in special:
+            return layout.Atom(f"f64::{special[text]}", simple=False)
+        return layout.Atom(text)
+
+    def render_string(self, v: ir.StringValue) -> layout.Expr:
+        return layout.Call("String::from", (layout.Atom(rust_string(v.value)),))
+
+    def render_bytes(self, v: ir.BytesValue) -> layout.Expr:
+        return layout.Array(tuple(layout.Atom(str(b)) for b in v.value), "vec!")
+
+    def render_none(self, v: ir.NoneValue) -> layout.Expr:
+        return layout.Atom("None")
+
+    def render_list(self, v: ir.ListValue) -> layout.Expr:
+        return layout.Array(tuple(self(i) for i in v.items), "vec!")
+
+    def render_map(self, v: ir.MapValue) -> layout.Expr:
+        if not v.entries:
+            return layout.Atom("BTreeMap::new()", simple=False)
+        pairs = tuple(layout.Tuple((self(e.key), self(e.value))) for e in v.entries)
+        return layout.Call("BTreeMap::from", (layout.Array(pairs),))
+
+    def render_enum(self, v: ir.EnumValue) -> layout.Expr:
+        member = self.names.members[v.enum][v.member]
+        return layout.Atom(f"{self.names.types[v.enum]}::{member}", simple=False)
+
+    def field(
+        self, owner: str, f: ir.Field, value: ir.Value, tag: str = ""
+    ) -> layout.Expr:
+        """Return a field's value, boxed as the field's type is."""
+        if not self.facts.boxed(owner, f, tag):
+            return self(value)
+        if f.type.kind == "optional":
+            if value.kind == "none":
+                return layout.Atom("None")
+            return layout.Call("Some", (layout.Call("Box::new", (self.plain(value),)),))
+        return layout.Call("Box::new", (self(value),))
+
+    def default(self, owner: str, f: ir.Field) -> layout.Expr:
+        """Return a field's default value (an optional without one is `None`)."""
+        if f.default is None:
+            return layout.Atom("None")
+        return self.field(owner, f, f.default)
+
+    def render_record(self, v: ir.RecordValue) -> layout.Expr:
+        decl = self.spec.type(v.record)
+        assert isinstance(decl, ir.Record)
+        name = self.names.types[v.record]
+        names = self.names.fields[v.record]
+        given = {f.name: f for f in v.fields}
+        by_name = {f.name: f for f in decl.fields}
+
+        def pairs(keep) -> tuple[tuple[str, layout.Expr], ...]:  # type: ignore[no-untyped-def]
+            return tuple(
+                (names[f.name], self.field(v.record, by_name[f.name], f.value))
+                for f in v.fields
+                if keep(f)
+            )
+
+        required = [f for f in decl.fields if self.facts.required(f)]
+        explicit = [f for f in v.fields if f.explicit]
+        if len(explicit) == len(decl.fields) or len(required) == len(decl.fields):
+            return layout.Struct(name, pairs(lambda f: True))
+        if not required:
+            if not explicit:
+                return layout.Atom(f"{name}::default()", simple=False)
+            base = layout.Atom("Default::default()", simple=False)
+            return layout.Struct(name, pairs(lambda f: f.explicit), base)
+        new = layout.Call(
+            f"{name}::new",
+            tuple(
+                self.field(v.record, by_name[f.name], given[f.name].value)
+                for f in required
+            ),
+        )
+        others = pairs(
+            lambda f: f.explicit and self.facts.required(by_name[f.name]) is False
+        )
+        return layout.Struct(name, others, new) if others else new
+
+    def render_variant(self, v: ir.VariantValue) -> layout.Expr:
+        decl = self.spec.type(v.variant)
+        assert isinstance(decl, ir.Variant)
+        tag = next(t for t in decl.tags if t.name == v.tag)
+        path = f"{self.names.types[v.variant]}::{self.names.tags[v.variant][v.tag]}"
+        if not tag.fields:
+            return layout.Atom(path, simple=False)
+        names = self.names.tag_fields[(v.variant, v.tag)]
+        by_name = {f.name: f for f in tag.fields}
+        return layout.Struct(
+            path,
+            tuple(
+                (names[f.name], self.field(v.variant, by_name[f.name], f.value, v.tag))
+                for f in v.fields
+            ),
+        )
+
+    def error(self, expected: ir.ExpectedError) -> layout.Expr:
+        """Return the pattern-like value `expect_error!` checks a raised error against."""
+        decl = self.spec.type(expected.error)
+        assert isinstance(decl, ir.Error)
+        path = f"{self.names.error_enum}::{self.names.errors[expected.error]}"
+        if not decl.fields:
+            return layout.Atom(path, simple=False)
+        names = self.names.error_fields[expected.error]
+        return layout.Struct(
+            path, tuple((names[f.name], self(f.value)) for f in expected.fields)
+        )
+
+
+def surrogate_problems(spec: ir.Spec) -> list[Diagnostic]:
+    """Return E084 for strings holding lone surrogates, which a Rust `String` cannot."""
+    found = []
+    for example in spec.examples():
+        values = [*example.args, *([example.result] if example.result else [])]
+        if example.raises:
+            values += [f.value for f in example.raises.fields]
+        if any(_surrogates(v) for v in values):
+            found.append(
+                Diagnostic(
+                    "E084",
+                    "a string holds a lone surrogate, which a Rust String cannot hold",
+                    example.span,
+                    "write the character itself, or a valid surrogate pair",
+                )
+            )
+    return found
+
+
+def _surrogates(value: ir.Value) -> bool:
+    if isinstance(value, ir.StringValue):
+        return has_surrogate(value.value)
+    if isinstance(value, ir.ListValue):
+        return any(_surrogates(i) for i in value.items)
+    if isinstance(value, ir.MapValue):
+        return any(_surrogates(e.key) or _surrogates(e.value) for e in value.entries)
+    if isinstance(value, (ir.RecordValue, ir.VariantValue)):
+        return any(_surrogates(f.value) for f in value.fields)
+    return False

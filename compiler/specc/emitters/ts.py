@@ -1,0 +1,379 @@
+"""The TypeScript target: an npm package with types, an API, a scaffold and node:test tests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Literal
+
+from specc import ir
+from specc.diagnostics import Diagnostic
+from specc.emitters import code
+from specc.emitters.base import EmitContext, OutputFile, header
+from specc.emitters.base import Options as BaseOptions
+from specc.naming import camel, identifier, pascal
+from specc.source import Span
+
+MAX_SAFE_INTEGER = 2**53 - 1
+#: Words that cannot name a variable or parameter in a strict-mode ES module.
+RESERVED_WORDS = frozenset(
+    """break case catch class const continue debugger default delete do else enum
+    export extends false finally for function if import in instanceof new null return
+    super switch this throw true try typeof var void while with implements interface
+    let package private protected public static yield await eval arguments
+    undefined""".split()
+)
+#: Names a declaration cannot take (type names are PascalCase, so only the spec's
+#: own ID, made into the API's name, can meet a lower-case keyword).
+KEYWORDS = RESERVED_WORDS | frozenset(
+    """as any boolean number string symbol bigint type from of never unknown
+    object""".split()
+)
+#: Globals the generated code uses (or users commonly need): a spec type of the
+#: same name would shadow them, so declaration names that collide get a suffix.
+RESERVED_TYPES = frozenset(
+    """Array Map Set Error Uint8Array String Number Boolean Object Symbol BigInt
+    Function Promise Date Record NotImplementedError""".split()
+)
+#: Properties an `Error` subclass cannot redefine as fields of its own.
+ERROR_PROPERTIES = frozenset({"name", "message", "stack", "cause", "constructor"})
+_LONG_NUMBER = re.compile(r"\d{16}")
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+
+
+@lru_cache(maxsize=None)
+def ts_name(name: str) -> str:
+    """Return a declaration name as a TypeScript type name."""
+    return identifier(pascal(name), KEYWORDS | RESERVED_TYPES)
+
+
+@lru_cache(maxsize=None)
+def ts_property(name: str) -> str:
+    """Return a field as a property name: camelCase, quoted when not an identifier.
+
+    Any identifier, reserved or contextual (`default`, `from`, `type`), is a valid
+    property name, so none is renamed.
+    """
+    name = camel(name)
+    return name if _IDENTIFIER.match(name) else code.string_literal(name)
+
+
+def ts_access(prop: str) -> str:
+    """Return the accessor of a property rendered by `ts_property` (`.x` or `["1x"]`)."""
+    return f"[{prop}]" if prop.startswith('"') else f".{prop}"
+
+
+@lru_cache(maxsize=None)
+def ts_param(name: str) -> str:
+    """Return a parameter name in camelCase, suffixed when it is a reserved word."""
+    return identifier(camel(name), RESERVED_WORDS)
+
+
+@lru_cache(maxsize=None)
+def ts_method(name: str) -> str:
+    """Return an operation as a method name (`constructor` is a class's own)."""
+    return identifier(camel(name), frozenset({"constructor"}))
+
+
+@lru_cache(maxsize=None)
+def ts_signature(name: str) -> str:
+    """Return a method's name in an interface (`new` would declare a constructor)."""
+    method = ts_method(name)
+    return code.string_literal(method) if method == "new" else method
+
+
+@lru_cache(maxsize=None)
+def ts_error_field(name: str) -> str:
+    """Return an error's field name, suffixed where `Error` already has the property."""
+    return identifier(camel(name), ERROR_PROPERTIES)
+
+
+class TsTypes(code.TypeMapper):
+    """IR types as TypeScript types."""
+
+    primitives = {
+        "bool": "boolean",
+        "int": "number",
+        "float": "number",
+        "string": "string",
+        "bytes": "Uint8Array",
+    }
+
+    def __init__(
+        self, spec: ir.Spec, name: Callable[[str], str], int_type: str = "number"
+    ) -> None:
+        super().__init__(spec, name)
+        self.primitives = {**self.primitives, "int": int_type}
+
+    def list(self, item: str) -> str:
+        return f"{item}[]" if item.isidentifier() else f"Array<{item}>"
+
+    def map(self, key: str, value: str) -> str:
+        return f"Map<{key}, {value}>"
+
+    def optional(self, inner: str) -> str:
+        return f"{inner} | undefined"
+
+
+class TsValues(code.ValueRenderer):
+    """Typed IR values as TypeScript expressions."""
+
+    def __init__(self, types: TsTypes, tag_field: str) -> None:
+        self.types = types
+        self.tag_field = tag_field
+
+    def render_bool(self, v: ir.BoolValue) -> str:
+        return "true" if v.value else "false"
+
+    def render_int(self, v: ir.IntValue) -> str:
+        return (
+            f"{v.value}n" if self.types.primitives["int"] == "bigint" else str(v.value)
+        )
+
+    def render_float(self, v: ir.FloatValue) -> str:
+        return code.float_literal(v.value)
+
+    def render_string(self, v: ir.StringValue) -> str:
+        return code.string_literal(v.value)
+
+    def render_bytes(self, v: ir.BytesValue) -> str:
+        return f"new Uint8Array([{', '.join(map(str, v.value))}])"
+
+    def render_none(self, v: ir.NoneValue) -> str:
+        return "undefined"
+
+    def render_list(self, v: ir.ListValue) -> str:
+        return f"[{', '.join(self(i) for i in v.items)}]"
+
+    def render_map(self, v: ir.MapValue) -> str:
+        kind = self.types(v.type.args[0] if v.type.kind == "optional" else v.type)
+        entries = ", ".join(f"[{self(e.key)}, {self(e.value)}]" for e in v.entries)
+        return f"new {kind}([{entries}])"
+
+    def render_enum(self, v: ir.EnumValue) -> str:
+        return code.string_literal(v.member)
+
+    def fields(self, fields: list[ir.FieldValue]) -> list[str]:
+        """Render present fields as `name: value` (absent optionals are left out)."""
+        return [
+            f"{ts_property(f.name)}: {self(f.value)}"
+            for f in fields
+            if f.value.kind != "none"
+        ]
+
+    def render_record(self, v: ir.RecordValue) -> str:
+        return "{ " + ", ".join(self.fields(v.fields)) + " }" if v.fields else "{}"
+
+    def render_variant(self, v: ir.VariantValue) -> str:
+        parts = [
+            f"{self.tag_field}: {code.string_literal(v.tag)}",
+            *self.fields(v.fields),
+        ]
+        return "{ " + ", ".join(parts) + " }"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """An operation as its conformance tests spell it, rendered once per function."""
+
+    method: str
+    params: str
+    """The labelled tuple type of its arguments: `tasks: Task[], title: string`."""
+    names: str
+    """Its parameter names as string literals, comma-separated."""
+    returns: str
+
+
+def signature(fn: ir.Function, types: TsTypes) -> Signature:
+    """Return how the tests call ``fn``."""
+    names = [ts_param(p.name) for p in fn.params]
+    return Signature(
+        method=ts_method(fn.name),
+        params=", ".join(f"{n}: {types(p.type)}" for n, p in zip(names, fn.params)),
+        names=", ".join(code.string_literal(n) for n in names),
+        returns=types(fn.returns),
+    )
+
+
+def tag_field(spec: ir.Spec) -> str:
+    """Return the discriminator field of variants: `kind`, or `tag` if a field is named kind."""
+    clash = any(
+        f.name == "kind"
+        for t in spec.types
+        if isinstance(t, ir.Variant)
+        for tag in t.tags
+        for f in tag.fields
+    )
+    return "tag" if clash else "kind"
+
+
+class TypeScriptEmitter(code.CodeEmitter):
+    """Emit one npm package per spec that declares types or functions."""
+
+    name = "ts"
+    description = "TypeScript package: types, API interface, scaffold, node:test tests"
+
+    class Options(BaseOptions):
+        """Options of the TypeScript target."""
+
+        typescript: str = "~5.9.3"
+        """Version range of the `typescript` dev dependency."""
+        node_types: str = "^20.11.0"
+        """Version range of the `@types/node` dev dependency."""
+        int: Literal["number", "bigint"] = "number"
+        """TypeScript type of the spec's `int`: `bigint` holds integers beyond 2^53."""
+
+    def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
+        """Return the files of one spec's package."""
+        root = code.package_dir(spec)
+        int_type = getattr(ctx.options, "int", "number")
+        types = TsTypes(spec, ts_name, int_type)
+        values = TsValues(types, tag_field(spec))
+        base = identifier(pascal(spec.id), KEYWORDS)
+        taken = {ts_name(t.name) for t in spec.types}
+        api = _free(base + "Api", taken)
+        impl = _free(base, taken | {api}, "Impl")
+        context = dict(
+            spec=spec,
+            ir=ir,
+            header=header(spec),
+            scaffold_header=header(spec, "scaffold"),
+            type=types,
+            value=values,
+            name=ts_name,
+            prop=ts_property,
+            access=ts_access,
+            param=ts_param,
+            method=ts_method,
+            signature=ts_signature,
+            error_field=ts_error_field,
+            api=api,
+            type_names=[ts_name(t.name) for t in spec.types if t.kind != "error"],
+            error_names=[ts_name(t.name) for t in spec.types if t.kind == "error"],
+            impl=impl,
+            tag_field=values.tag_field,
+            optional=lambda ref: code.is_optional(spec, ref),
+            package=root.lower(),
+            options=ctx.options,
+            cases=code.cases(spec),
+            signatures={f.name: signature(f, types) for f in spec.functions},
+            normative=lambda rule: code.normative(spec, rule),
+            literal=code.string_literal,
+            comment=code.comment_safe,
+        )
+        render = ctx.render
+        yield OutputFile(
+            f"{root}/package.json", render("ts/package.json.jinja", **context)
+        )
+        yield OutputFile(
+            f"{root}/tsconfig.json", render("ts/tsconfig.json.jinja", **context)
+        )
+        yield OutputFile(f"{root}/src/types.ts", render("ts/types.ts.jinja", **context))
+        if int_type == "number":
+            ctx.diagnostics.extend(unsafe_integers(spec))
+        if not code.has_operations(spec):  # a data model: its types, no API
+            return
+        yield OutputFile(f"{root}/src/api.ts", render("ts/api.ts.jinja", **context))
+        yield OutputFile(
+            f"{root}/src/impl.ts",
+            render("ts/impl.ts.jinja", **context),
+            kind="scaffold",
+            symbols=tuple(
+                (spec.path, f.name, ts_method(f.name)) for f in spec.functions
+            ),
+        )
+        yield OutputFile(
+            f"{root}/test/support.ts", render("ts/support.ts.jinja", **context)
+        )
+        yield OutputFile(
+            f"{root}/test/conformance.test.ts",
+            render("ts/conformance.test.ts.jinja", **context),
+        )
+
+
+def _free(name: str, taken: set[str], suffix: str = "_") -> str:
+    """Return ``name``, suffixed until no spec type already uses it."""
+    while name in taken:
+        name += suffix
+    return name
+
+
+def unsafe_integers(spec: ir.Spec) -> list[Diagnostic]:
+    """Return E084 for every int beyond 2^53, at the literal that writes it."""
+    found: list[Diagnostic] = []
+    places: list[tuple[Span, str | None, list[ir.Value]]] = []
+    for decl in spec.types:
+        fields = [f for t in getattr(decl, "tags", []) for f in t.fields]
+        for field in [*getattr(decl, "fields", []), *fields]:
+            if field.default:
+                places.append((field.span, None, [field.default]))
+    for example in spec.examples():
+        if not _LONG_NUMBER.search(example.text):
+            continue  # every integer beyond 2^53 has at least 16 digits
+        wrote = [*example.args, *([example.result] if example.result else [])]
+        if example.raises:
+            wrote += [f.value for f in example.raises.fields]
+        places.append((example.span, example.text, wrote))
+    lines: dict[int, str] | None = None
+    for span, text, values in places:
+        for number in dict.fromkeys(n for v in values for n in _big_ints(v)):
+            if text is None:
+                lines = _declaration_lines(spec) if lines is None else lines
+                text = lines.get(span.line, "")[span.col - 1 :]
+            found.append(
+                Diagnostic(
+                    "E084",
+                    f"{number} is beyond 2^53 and would lose precision as a "
+                    "TypeScript number",
+                    _literal_span(span, text, number),
+                    "keep TypeScript-bound integers within ±9007199254740991, "
+                    "or map `int` to `bigint` with `-O ts.int=bigint`",
+                )
+            )
+    return found
+
+
+def _declaration_lines(spec: ir.Spec) -> dict[int, str]:
+    """Return the source lines of the spec's `specc` blocks, by line number."""
+    blocks = [*spec.preamble, *(b for s in spec.walk() for b in s.content)]
+    lines: dict[int, str] = {}
+    for block in blocks:
+        if isinstance(block, ir.Declarations):
+            for offset, line in enumerate(block.source.splitlines(), 1):
+                lines[block.span.line + offset] = line
+    return lines
+
+
+def _literal_span(span: Span, text: str, number: int) -> Span:
+    """Return where ``number`` is written in ``text`` (which starts at ``span``)."""
+    from specc.frontend.lexer import LexError, tokenize
+
+    try:
+        tokens = tokenize(text, span.line, span.col, hash_comments=True)
+    except LexError:
+        return span
+    for token in tokens:
+        if token.kind == "int" and token.value == number:
+            end = token.col + len(token.text)
+            return span.model_copy(
+                update=dict(col=token.col, end_line=token.line, end_col=end)
+            )
+    return span
+
+
+def _big_ints(value: ir.Value) -> Iterable[int]:
+    """Yield the unsafe integers a value holds (defaults filled in are not its own)."""
+    if isinstance(value, ir.IntValue) and abs(value.value) > MAX_SAFE_INTEGER:
+        yield value.value
+    elif isinstance(value, ir.ListValue):
+        for item in value.items:
+            yield from _big_ints(item)
+    elif isinstance(value, ir.MapValue):
+        for entry in value.entries:
+            yield from _big_ints(entry.key)
+            yield from _big_ints(entry.value)
+    elif isinstance(value, (ir.RecordValue, ir.VariantValue)):
+        for field in value.fields:
+            if field.explicit:
+                yield from _big_ints(field.value)

@@ -1,0 +1,1 @@
+"""`specc eval`: a model answers each behavioural case, a judge grades it, and the report says per rule."""

@@ -1,0 +1,240 @@
+"""The `specc` declaration language: parse fenced blocks into declaration drafts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from specc.ir import EnumMember, TypeRef
+from specc.frontend.lexer import MAX_NESTING, LexError, Token, TokenStream, tokenize
+from specc.source import Span
+from specc.frontend.values import RawValue, parse_value
+
+PRIMITIVES = frozenset({"bool", "int", "float", "string", "bytes"})
+KEYWORDS = frozenset({"type", "enum", "record", "variant", "error", "fn"})
+DeclKind = Literal["alias", "enum", "record", "variant", "error", "function"]
+
+
+@dataclass
+class TypeUse:
+    """A named type as written, kept for resolution with its position."""
+
+    name: str
+    span: Span
+
+
+@dataclass
+class FieldDraft:
+    """A field before its default is type-checked."""
+
+    name: str
+    type: TypeRef
+    span: Span
+    doc: str = ""
+    default: RawValue | None = None
+
+
+@dataclass
+class TagDraft:
+    """A variant case before its fields' defaults are checked."""
+
+    name: str
+    span: Span
+    doc: str = ""
+    fields: list[FieldDraft] = field(default_factory=list)
+
+
+@dataclass
+class DeclDraft:
+    """A declaration as parsed, before names are resolved."""
+
+    kind: DeclKind
+    name: str
+    span: Span
+    doc: str = ""
+    rule: str | None = None
+    target: TypeRef | None = None
+    members: list[EnumMember] = field(default_factory=list)
+    fields: list[FieldDraft] = field(default_factory=list)
+    tags: list[TagDraft] = field(default_factory=list)
+    message: str | None = None
+    returns: TypeRef | None = None
+    raises: list[TypeUse] = field(default_factory=list)
+    type_uses: list[TypeUse] = field(default_factory=list)
+
+
+class _Parser:
+    def __init__(self, path: str, tokens: list[Token]) -> None:
+        self.path = path
+        self.stream = TokenStream(tokens)
+        self.uses: list[TypeUse] = []
+
+    def span(self, token: Token) -> Span:
+        return Span(
+            path=self.path,
+            line=token.line,
+            col=token.col,
+            end_line=token.line,
+            end_col=token.col + len(token.text),
+        )
+
+    def docs(self) -> str:
+        lines = []
+        while self.stream.current.kind == "doc":
+            lines.append(str(self.stream.next().value))
+        return "\n".join(lines)
+
+    def declarations(self, decls: list[DeclDraft]) -> None:
+        while True:
+            doc = self.docs()
+            token = self.stream.current
+            if token.kind == "eof":
+                return
+            if token.kind != "name" or token.text not in KEYWORDS:
+                raise self.stream.error(
+                    "expected a declaration (type, enum, record, variant, error, fn)"
+                )
+            self.stream.next()
+            self.uses = []
+            decl = getattr(self, f"decl_{token.text}")()
+            decl.doc = doc
+            decl.type_uses = self.uses
+            decls.append(decl)
+
+    def named(self, kind: DeclKind, what: str) -> DeclDraft:
+        name = self.stream.expect_name(f"a {what} name")
+        return DeclDraft(kind, name.text, self.span(name))
+
+    def decl_type(self) -> DeclDraft:
+        decl = self.named("alias", "type")
+        self.stream.expect("=", "'=' after the alias name")
+        decl.target = self.type()
+        return decl
+
+    def decl_enum(self) -> DeclDraft:
+        decl = self.named("enum", "enum")
+        self.stream.expect("{", "'{' to open the enum")
+        while not self.stream.at("}"):
+            doc = self.docs()
+            if self.stream.at("}"):
+                break
+            member = self.stream.expect_name("an enum member")
+            decl.members.append(
+                EnumMember(name=member.text, doc=doc, span=self.span(member))
+            )
+            self.stream.accept(",")
+        self.stream.expect("}")
+        return decl
+
+    def decl_record(self) -> DeclDraft:
+        decl = self.named("record", "record")
+        decl.fields = self.fields()
+        return decl
+
+    def decl_variant(self) -> DeclDraft:
+        decl = self.named("variant", "variant")
+        self.stream.expect("{", "'{' to open the variant")
+        while not self.stream.at("}"):
+            doc = self.docs()
+            if self.stream.at("}"):
+                break
+            tag = self.stream.expect_name("a variant tag")
+            draft = TagDraft(tag.text, self.span(tag), doc)
+            if self.stream.at("{"):
+                draft.fields = self.fields()
+            decl.tags.append(draft)
+            self.stream.accept(",")
+        self.stream.expect("}")
+        return decl
+
+    def decl_error(self) -> DeclDraft:
+        decl = self.named("error", "error")
+        if self.stream.current.kind == "string":
+            decl.message = str(self.stream.next().value)
+        if self.stream.at("{"):
+            decl.fields = self.fields()
+        return decl
+
+    def decl_fn(self) -> DeclDraft:
+        decl = self.named("function", "function")
+        self.stream.expect("(", "'(' to open the parameter list")
+        while not self.stream.at(")"):
+            name = self.stream.expect_name("a parameter name")
+            self.stream.expect(":", "':' after the parameter name")
+            decl.fields.append(FieldDraft(name.text, self.type(), self.span(name)))
+            if not self.stream.accept(","):
+                break
+        self.stream.expect(")", "',' or ')'")
+        self.stream.expect("->", "'->' and a result type")
+        decl.returns = self.type()
+        if self.stream.accept("raises"):
+            while True:
+                error = self.stream.expect_name("an error name")
+                decl.raises.append(TypeUse(error.text, self.span(error)))
+                if not self.stream.accept(","):
+                    break
+        return decl
+
+    def fields(self) -> list[FieldDraft]:
+        self.stream.expect("{", "'{'")
+        fields = []
+        while not self.stream.at("}"):
+            doc = self.docs()
+            if self.stream.at("}"):
+                break
+            name = self.stream.expect_name("a field name")
+            self.stream.expect(":", "':' after the field name")
+            draft = FieldDraft(name.text, self.type(), self.span(name), doc)
+            if self.stream.accept("="):
+                draft.default = parse_value(self.stream)
+            fields.append(draft)
+            self.stream.accept(",")
+        self.stream.expect("}", "a field or '}'")
+        return fields
+
+    def type(self, depth: int = 1) -> TypeRef:
+        name = self.stream.expect_name("a type")
+        if depth > MAX_NESTING:
+            raise LexError(
+                f"the type nests deeper than {MAX_NESTING} levels",
+                name.line,
+                name.col,
+                "E049",
+            )
+        if name.text in ("list", "map") and self.stream.at("<"):
+            self.stream.next()
+            args = [self.type(depth + 1)]
+            while self.stream.accept(","):
+                args.append(self.type(depth + 1))
+            self.stream.expect(">", "'>' to close the type arguments")
+            want = 1 if name.text == "list" else 2
+            if len(args) != want:
+                raise LexError(
+                    f"{name.text} takes {want} type argument"
+                    f"{'s' if want > 1 else ''}, not {len(args)}",
+                    name.line,
+                    name.col,
+                    "E045",
+                )
+            ref = TypeRef(kind=name.text, args=args)  # type: ignore[arg-type]
+        elif name.text in PRIMITIVES:
+            ref = TypeRef(kind="primitive", name=name.text)
+        else:
+            self.uses.append(TypeUse(name.text, self.span(name)))
+            ref = TypeRef(kind="named", name=name.text)
+        while self.stream.accept("?"):
+            if ref.kind != "optional":
+                ref = TypeRef(kind="optional", args=[ref])
+        return ref
+
+
+def parse_declarations(
+    path: str, text: str, line: int, col: int
+) -> tuple[list[DeclDraft], LexError | None]:
+    """Parse a `specc` block: the declarations before any syntax error, and the error."""
+    decls: list[DeclDraft] = []
+    try:
+        _Parser(path, tokenize(text, line, col)).declarations(decls)
+    except LexError as error:
+        return decls, error
+    return decls, None

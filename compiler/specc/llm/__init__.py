@@ -1,0 +1,1 @@
+"""The LLM layer: the only importer of `openai`, the answer lock, sessions and prompt templates."""

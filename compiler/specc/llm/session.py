@@ -1,0 +1,110 @@
+"""One LLM-assisted run: config, settings, lock and client, then the lock saved and stats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from specc.diagnostics import Diagnostic
+from specc.llm.client import BudgetExceeded, Client, FrozenMissing, LlmError, Settings
+from specc.llm.lock import LOCK_NAME, Lock, LockError
+from specc.source import Span
+
+NO_ENDPOINT = (
+    "notice: no LLM endpoint is configured (set OPENAI_BASE_URL or OPENAI_API_KEY, "
+    "or base_url in the [llm] table of specc.toml); the template backends serve"
+)
+
+
+@dataclass(frozen=True)
+class LlmFlags:
+    """What the command line asked of the LLM layer."""
+
+    enabled: bool = False
+    frozen: bool = False
+    model: str | None = None
+    concurrency: int | None = None
+    max_requests: int | None = None
+
+
+@dataclass
+class Session:
+    """The LLM client of one run (None when the template backends serve), and its problems."""
+
+    client: Client | None = None
+    notice: str | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def frozen(self) -> bool:
+        """Return whether the run may not call out."""
+        return self.client is not None and self.client.frozen
+
+    def finish(self, scope: Iterable[str] | None, write: bool = True) -> str | None:
+        """Save the lock (pruned to ``scope`` when given) and return the stats line."""
+        if self.client is None:
+            return None
+        if write and not self.client.frozen:
+            self.client.lock.save(scope)
+        return self.client.stats.summary()
+
+
+def open_session(paths: Sequence[str | Path], flags: LlmFlags) -> Session:
+    """Load the configuration found from the specs upwards and, when asked for, make the client."""
+    from specc import config
+
+    folder = config.project_dir(paths)
+    loaded, problems = config.load(folder)
+    if problems:
+        return Session(diagnostics=problems)
+    wanted = flags.enabled or flags.frozen or loaded.llm.enabled
+    if not wanted:
+        return Session()
+    settings = Settings.resolve(loaded.llm, flags.model, flags.concurrency)
+    if not settings.configured and not flags.frozen:
+        return Session(notice=NO_ENDPOINT)
+    # Beside the configuration file, as Cargo.lock sits beside Cargo.toml; else
+    # beside the specs.
+    lock_path = (loaded.root if loaded.path is not None else folder) / LOCK_NAME
+    try:
+        lock = Lock.load(lock_path)
+    except LockError as error:
+        return Session(
+            diagnostics=[
+                Diagnostic(
+                    "E134",
+                    f"cannot read the lock: {error}",
+                    Span(path=str(lock_path), line=1),
+                    "restore it from version control, or delete it to ask again",
+                )
+            ]
+        )
+    client = Client(settings, lock, flags.frozen, flags.max_requests)
+    return Session(client=client)
+
+
+def problems(error: LlmError, where: Span) -> list[Diagnostic]:
+    """Return the diagnostics that report an LLM failure."""
+    if isinstance(error, FrozenMissing):
+        return [
+            Diagnostic(
+                "E131",
+                f"`{r.artifact}` needs an answer about {_subject(r.rule)} "
+                "that specc.lock does not hold, and --frozen forbids asking",
+                r.span or where,
+                "run once without --frozen against an endpoint, and commit specc.lock",
+            )
+            for r in error.requests
+        ]
+    code = "E132" if isinstance(error, BudgetExceeded) else "E130"
+    return [Diagnostic(code, str(error), where)]
+
+
+def _subject(rules: str | None) -> str:
+    """Return "rule `a`", "rules `a`, `b`" or "the spec" for a request's rule field."""
+    if not rules:
+        return "the spec"
+    names = rules.split(", ")
+    listed = ", ".join(f"`{n}`" for n in names)
+    return f"rule{'s' if len(names) > 1 else ''} {listed}"

@@ -1,0 +1,1 @@
+"""Projects: the inputs a command takes from `specc.toml`, and scaffolding with `specc init` and `specc new`."""

@@ -1,0 +1,102 @@
+"""The only Jinja2 environment factory: built-in templates, user overrides first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+def builtin_templates() -> Path:
+    """Return the folder of the built-in templates (editable or installed alike)."""
+    from importlib.resources import files
+
+    return Path(str(files("specc.templates")))
+
+
+def environment(
+    user_dirs: Sequence[str | Path] = (), cache: bool = False
+) -> jinja2.Environment:
+    """Return an environment where ``user_dirs`` shadow the built-in templates.
+
+    A user template may extend the built-in one of the same name as `!name`,
+    as Sphinx allows, to override one block without copying the rest. With
+    ``cache``, compiled templates are kept in the user's specc cache folder
+    (keyed by each template's source), so a rebuild skips compiling them.
+    """
+    import jinja2
+
+    class BuiltinLoader(jinja2.FileSystemLoader):
+        """Built-in templates, also reachable as `!name` from an override."""
+
+        def get_source(self, environment, template):  # type: ignore[no-untyped-def]
+            return super().get_source(environment, template.removeprefix("!"))
+
+    loaders: list[jinja2.BaseLoader] = (
+        [jinja2.FileSystemLoader([str(d) for d in user_dirs])] if user_dirs else []
+    )
+    loaders.append(BuiltinLoader(str(builtin_templates())))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=_autoescape,
+        bytecode_cache=_bytecode_cache() if cache else None,
+    )
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Return a bytecode cache in the user's specc cache folder, None if unusable."""
+    import jinja2
+
+    from specc.toolchain import cache_dir
+
+    folder = cache_dir() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escape HTML and XML templates (`*.html.jinja`); leave code templates alone."""
+    return name is not None and name.removesuffix(".jinja").endswith(
+        (".html", ".xml", ".svg")
+    )
+
+
+def project_environment(user_dirs: Sequence[str | Path] = ()) -> jinja2.Environment:
+    """Return the environment for templates of specs and projects (`templates/project/`).
+
+    Their comments are `{## ##}`, so a heading's `{#id}` stays as written.
+    """
+    return environment(user_dirs).overlay(
+        comment_start_string="{##", comment_end_string="##}"
+    )
+
+
+def template_blocks(
+    user_dirs: Sequence[str | Path] = (),
+) -> list[tuple[str, list[str], str | None]]:
+    """Return (name, blocks, overriding file) for every built-in template, sorted."""
+    from jinja2 import nodes
+
+    root = builtin_templates()
+    plain, project = environment(user_dirs), project_environment(user_dirs)
+    found = []
+    for path in sorted(root.rglob("*.jinja")):
+        name = path.relative_to(root).as_posix()
+        env = project if name.startswith("project/") else plain
+        tree = env.parse(path.read_text("utf-8"))
+        blocks = [b.name for b in tree.find_all(nodes.Block)]
+        shadow = next(
+            (str(Path(d) / name) for d in user_dirs if (Path(d) / name).is_file()),
+            None,
+        )
+        found.append((name, blocks, shadow))
+    return found
