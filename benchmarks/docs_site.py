@@ -76,7 +76,7 @@ def main() -> None:
     warm = time_in_process(args.spec, args.runs)
     for stage, values in warm.items():
         print(f"  in-process {stage:8s} {_ms(values)}")
-    total = [sum(parts) for parts in zip(*warm.values())]
+    total = [sum(parts) for parts in zip(*warm.values(), strict=True)]
     print(f"  in-process total    {_ms(total)}")
     wall = time_cli(args.spec, args.runs)
     verdict = "ok" if statistics.median(wall) < TARGET_S else "OVER"

@@ -189,16 +189,20 @@ class Bench:
             command = specc("build", *specs, "--target", ALL, "--out", str(out))
             flavour = "full" if full else "types"
             self.commands[f"full_{flavour}"] = measure(
-                lambda _: command,
+                lambda _, command=command: command,
                 self.runs,
-                lambda _: shutil.rmtree(out, ignore_errors=True),
+                lambda _, out=out: shutil.rmtree(out, ignore_errors=True),
             )
             run_once(command)
-            self.commands[f"noop_{flavour}"] = measure(lambda _: command, self.runs)
+            self.commands[f"noop_{flavour}"] = measure(
+                lambda _, command=command: command, self.runs
+            )
             changed = Path(specs[len(specs) // 2])
             original = changed.read_text("utf-8")
 
-            def touch(i: int) -> None:
+            def touch(
+                i: int, changed: Path = changed, original: str = original
+            ) -> None:
                 changed.write_text(
                     original.replace(
                         "every record MUST", f"every record (edit {i}) MUST"
@@ -206,7 +210,7 @@ class Bench:
                 )
 
             self.commands[f"one_changed_{flavour}"] = measure(
-                lambda _: command, self.runs, touch
+                lambda _, command=command: command, self.runs, touch
             )
             changed.write_text(original)
 

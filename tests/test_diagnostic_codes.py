@@ -8,7 +8,9 @@ from conftest import ROOT
 
 
 def test_no_code_is_declared_twice():
-    tree = ast.parse((ROOT / "compiler" / "specc" / "diagnostics.py").read_text("utf-8"))
+    tree = ast.parse(
+        (ROOT / "compiler" / "specc" / "diagnostics.py").read_text("utf-8")
+    )
     (table,) = [
         node.value
         for node in ast.walk(tree)

@@ -74,7 +74,7 @@ def _changes(old: str, new: str) -> list[tuple[str, str, str]]:
 
 def _edit(*pairs: str) -> str:
     text = BASE
-    for before, after in zip(pairs[::2], pairs[1::2]):
+    for before, after in zip(pairs[::2], pairs[1::2], strict=True):
         assert before in text, before
         text = text.replace(before, after, 1)
     return text

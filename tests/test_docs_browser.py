@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_docs_target import HOSTILE_SPEC
 
 from conftest import EXAMPLES, MODEL_SPEC, ROOT
-from test_docs_target import HOSTILE_SPEC
 
 SCREENSHOTS = ROOT / ".cache" / "docs-screenshots"
 FLAGS = [

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_podcast_target import golden_problems
 
 from conftest import EXAMPLES, MODEL_SPEC, ROOT
-from test_podcast_target import golden_problems
 
 GOLDEN = ROOT / "tests" / "golden" / "evals"
 SUPPORT_BOT = EXAMPLES / "support_bot.spec.md"
@@ -63,7 +63,7 @@ def test_model_spec_yields_one_case_per_conversation_tied_to_its_rule(
     cases = read_cases(model_spec_out, "model_spec")
     assert len(cases) == MODEL_SPEC_CONVERSATIONS
     assert len({c["id"] for c in cases}) == len(cases)
-    for case, conversation in zip(cases, conversations):
+    for case, conversation in zip(cases, conversations, strict=True):
         assert case["id"] == f"{conversation.rule}#{conversation.index}"
         assert (case["rule"], case["example"]) == (
             conversation.rule,

@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import DATA, EXAMPLES, ROOT
 from specc.build.driver import build
 from specc.frontend.compile import compile_source
-
-from conftest import DATA, EXAMPLES, ROOT
 
 EXAMPLES_PER_TEST = int(os.environ.get("SPECC_FUZZ_EXAMPLES", "100"))
 TARGETS = ["ts", "rust", "python", "docs", "podcast", "evals"]

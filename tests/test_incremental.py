@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from specc.build.driver import build
-from specc.build.cache import CACHE_DIR, CACHE_FILE
-
 from conftest import EXAMPLES, ROOT
+from specc.build.cache import CACHE_DIR, CACHE_FILE
+from specc.build.driver import build
 
 TARGETS = ["ts", "rust", "python", "docs"]
 
@@ -170,6 +169,7 @@ def test_worker_processes_make_the_same_output_as_one_process(
     import sys
 
     from specc.build import workers as parallel
+
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from synth import generate
 
@@ -201,6 +201,7 @@ def test_a_spec_with_errors_in_a_worker_stops_the_build(
     specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from specc.build import workers as parallel
+
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     monkeypatch.setenv("SPECC_JOBS", "2")
     todo = specs / "todo.spec.md"

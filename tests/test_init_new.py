@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-
 
 def _specc(cwd: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the installed `specc` command in ``cwd``."""

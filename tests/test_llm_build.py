@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, TEST_API_KEY
 
 CONFIG = '[llm]\nmodel = "test-model"\nbackoff = 0.01\n'

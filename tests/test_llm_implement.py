@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, TEST_API_KEY
 from impls.breakages import implementation
 
+from conftest import EXAMPLES, TEST_API_KEY
 from specc import conformance
 
 IMPLEMENTATION = {

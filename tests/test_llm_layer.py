@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import time
 from pathlib import Path
 
 import pytest
+
 from conftest import TEST_API_KEY
-
 from specc import config
-
 from specc.llm import client as llm
 from specc.llm.lock import Lock
 
@@ -87,7 +87,7 @@ def test_retries_recover_from_429_and_500(llm_server, tmp_path):
     assert client.complete(_ask("x")).text == "fine"
     assert [r.status for r in llm_server.log] == [429, 500, 500, 200]
     assert client.stats.retried == 3 and client.stats.sent == 1
-    gaps = [b.started - a.ended for a, b in zip(llm_server.log, llm_server.log[1:])]
+    gaps = [b.started - a.ended for a, b in itertools.pairwise(llm_server.log)]
     # Retry-After: 0 is honoured, then back-off doubles: 0.1 s, 0.2 s.
     # (Only lower bounds: a loaded machine may add delay, never remove it.)
     assert gaps[1] >= 0.09 and gaps[2] >= 0.19 and gaps[0] < gaps[2]

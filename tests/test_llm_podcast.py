@@ -139,9 +139,11 @@ def test_invented_ids_and_wrong_turns_are_caught(project):
 
     plan = Segment(title="T", turns=[Turn(speaker="Alex", text="a b c", rules=["red"])])
     job = Job(0, 1, plan, ("red",), ("Alex", "Sam"), 0, "Alex", 1, 50)
-    said = lambda *turns: json.dumps(
-        {"turns": [dict(zip(("speaker", "text", "rules"), t)) for t in turns]}
-    )  # noqa: E731
+
+    def said(*turns: tuple[str, str, list[str]]) -> str:
+        keys = ("speaker", "text", "rules")
+        return json.dumps({"turns": [dict(zip(keys, t, strict=True)) for t in turns]})
+
     assert check(job, said(("Alex", "red light", ["red"])))[1] == ""
     assert "cites `green`" in check(job, said(("Alex", "x", ["red", "green"])))[1]
     assert (

@@ -286,7 +286,9 @@ def test_check_fails_when_only_the_markdown_loses_a_rule(copy_of: Path, specs) -
 
     path = copy_of / "podcast" / "todo" / "script.md"
     lines = path.read_text("utf-8").splitlines(keepends=True)
-    path.write_text("".join(l for l in lines if "[#add_task]" not in l), "utf-8")
+    path.write_text(
+        "".join(line for line in lines if "[#add_task]" not in line), "utf-8"
+    )
     results = run(copy_of / "podcast", specs["todo"])
     failed = next(r for r in results if r.rule == "add_task")
     assert failed.status == "failed"
@@ -585,7 +587,7 @@ def test_audio_renders_each_episode_near_its_estimated_length(tmp_path: Path) ->
     (tmp_path / "podcast" / "support_bot" / "episode-07.wav").write_bytes(b"stale")
     rendered = render_audio(tmp_path / "podcast", spec)
     assert [p.name for p, _ in rendered] == ["episode-01.wav", "episode-02.wav"]
-    for (wav, seconds), episode in zip(rendered, script.episodes):
+    for (wav, seconds), episode in zip(rendered, script.episodes, strict=True):
         estimate = episode.words / 150 * 60
         assert 0.5 * estimate <= seconds <= 2 * estimate, (seconds, estimate)
         assert seconds == pytest.approx(duration(wav))
@@ -601,7 +603,7 @@ def test_audio_gives_each_speaker_a_distinct_voice(tmp_path: Path) -> None:
     espeak = shutil.which("espeak-ng")
     assert espeak is not None
     pieces = [tmp_path / "a.wav", tmp_path / "b.wav"]
-    for voice, piece in zip(DEFAULT_VOICES, pieces):
+    for voice, piece in zip(DEFAULT_VOICES, pieces, strict=False):
         _speak(espeak, voice, "The assistant must keep to the task.", piece)
     assert pieces[0].read_bytes() != pieces[1].read_bytes()
 
@@ -609,8 +611,8 @@ def test_audio_gives_each_speaker_a_distinct_voice(tmp_path: Path) -> None:
 def test_audio_without_a_script_says_to_build_first(tmp_path: Path) -> None:
     """Rendering before building raises ToolchainError with a hint, not a traceback."""
     need_audio_tools()
-    from specc.emitters.podcast.audio import render_audio
     from specc.conformance import ToolchainError
+    from specc.emitters.podcast.audio import render_audio
 
     with pytest.raises(ToolchainError, match="build it first"):
         render_audio(tmp_path / "podcast", compile_spec(EXAMPLES / "todo.spec.md"))

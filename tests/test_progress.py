@@ -108,8 +108,8 @@ def test_init_and_new_end_with_a_summary_line(cli, tmp_path, monkeypatch):
 
 
 def test_the_files_summary_counts_in_words(tmp_path):
-    from specc.commands.progress import files_summary
     from specc.build.writer import Plan
+    from specc.commands.progress import files_summary
 
     plan = Plan(tmp_path, ["ts"])
     plan.kept = {"ts/a/src/impl.ts": None}  # type: ignore[dict-item]

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 from specc.build.driver import build
-from specc.emitters.python import emitter, model
-from specc.emitters.python import layout
+from specc.emitters.python import emitter, layout, model
+
 MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=88)
 WORDS = ["a", "x", "name", "Point", "very_long_field_name", "ShapePolygon", "tags"]
 
@@ -47,9 +47,9 @@ def random_expr(rng: random.Random, depth: int = 0) -> layout.Expr:
         return layout.listing(items)
     if roll < 0.7:
         keys = [layout.Atom(random_string(rng)) for _ in items]
-        return layout.mapping(list(zip(keys, items)))
+        return layout.mapping(list(zip(keys, items, strict=True)))
     names = [rng.choice(WORDS) + str(i) for i in range(count)]
-    args = [layout.Item(f"{n}=", v) for n, v in zip(names, items)]
+    args = [layout.Item(f"{n}=", v) for n, v in zip(names, items, strict=True)]
     return layout.call(rng.choice(WORDS[3:]), args)
 
 

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from impls.breakages import implementation
 
 from conftest import DATA, EXAMPLES, ROOT
@@ -22,6 +21,7 @@ from specc.conformance import SPEC_WIDE
 from specc.conformance import python as runner
 from specc.emitters import code
 from specc.emitters.python import model
+
 GOLDEN = ROOT / "tests" / "golden" / "python"
 #: Golden files carry this suffix so pytest, mypy and black leave them alone.
 SUFFIX = ".golden"
@@ -409,7 +409,7 @@ def run_exact(
     for method, body in faults.items():
         source = re.sub(
             rf'(    def {method}\(.*?"""\n)(.*?)(?=\n\n    def |\n?$)',
-            lambda m: m.group(1) + "        " + body,
+            lambda m, body=body: m.group(1) + "        " + body,
             source,
             count=1,
             flags=re.S,

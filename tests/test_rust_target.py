@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from impls.breakages import implementation
 
 from conftest import EXAMPLES, ROOT
@@ -23,6 +22,7 @@ from specc.build.driver import build
 from specc.conformance import rust as runner
 from specc.emitters.rust import layout
 from specc.emitters.rust import model as rust_model
+
 GOLDEN = ROOT / "tests" / "golden" / "rust"
 #: Golden files carry this suffix so no tool takes them for a crate's own files.
 SUFFIX = ".golden"
@@ -599,8 +599,7 @@ def test_importing_the_target_starts_no_toolchain() -> None:
             sys.executable,
             "-c",
             "import os, specc.build.driver as b; os.environ['PATH'] = '';"
-            "r = b.build([%r], ['rust'], %r); assert r.ok"
-            % (str(EXAMPLES), tempfile.mkdtemp()),
+            f"r = b.build([{str(EXAMPLES)!r}], ['rust'], {tempfile.mkdtemp()!r}); assert r.ok",
         ],
         capture_output=True,
         text=True,

@@ -9,11 +9,10 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from impls.breakages import implementation
 
 from conftest import EXAMPLES, ROOT
@@ -596,7 +595,7 @@ def test_api_documents_each_method_with_its_rule(built, spec_id: str) -> None:
     impl = (out / "ts" / spec_id / "src" / "impl.ts").read_text()
     docs = api.split("/**")[2:]
     assert len(docs) == len(spec.functions)
-    for doc, fn in zip(docs, spec.functions):
+    for doc, fn in zip(docs, spec.functions, strict=True):
         assert f"   * Rule `{fn.rule}`:\n" in doc
         for statement in normative(spec, fn.rule):
             assert f"   * - {statement}\n" in doc

@@ -14,11 +14,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from conftest import EXAMPLES
 from impls.breakages import implementation
 from test_docs_browser import Browser, chromium_path
 from test_ts_target import link_modules
+
+from conftest import EXAMPLES
 
 GEOMETRY = EXAMPLES / "geometry.spec.md"
 SUPPORT_BOT = EXAMPLES / "support_bot.spec.md"

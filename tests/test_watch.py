@@ -103,8 +103,8 @@ def test_watch_rebuilds_changed_specs_survives_errors_and_follows_config(project
     try:
         first = watch.until(r"^watching ")
         assert any(
-            re.match(r"built \(alpha.spec.md, beta.spec.md recompiled\)", l)
-            for l in first
+            re.match(r"built \(alpha.spec.md, beta.spec.md recompiled\)", line)
+            for line in first
         ), first
         alpha = project / "specs" / "alpha.spec.md"
         page = project / "out" / "docs" / "alpha.html"
@@ -125,7 +125,7 @@ def test_watch_rebuilds_changed_specs_survives_errors_and_follows_config(project
         before = page.read_bytes()
         _save(alpha, alpha.read_text().replace("b: int)", "b: Nope)"))
         got = watch.until(r"^build failed")
-        assert any("error[E042]: unknown type `Nope`" in l for l in got), got
+        assert any("error[E042]: unknown type `Nope`" in line for line in got), got
         assert "left as it was" in got[-1]
         assert page.read_bytes() == before
 
@@ -150,14 +150,14 @@ def test_watch_rebuilds_changed_specs_survives_errors_and_follows_config(project
         # A broken configuration is reported, and watching goes on.
         _save(project / "specc.toml", '[targets.docs]\ntitel = "x"\n')
         got = watch.until(r"configuration has errors")
-        assert any("error[E121]" in l for l in got), got
+        assert any("error[E121]" in line for line in got), got
         _save(project / "specc.toml", '[targets.docs]\ntitle = "Third"\n')
         watch.until(r"^rebuilt ")
         assert "Third" in (project / "out" / "docs" / "index.html").read_text()
     finally:
         status = watch.stop()
     assert status == 0
-    assert not any("Traceback" in l for l in watch.seen), watch.seen
+    assert not any("Traceback" in line for line in watch.seen), watch.seen
 
 
 def test_watch_rebuilds_when_a_template_changes(project):

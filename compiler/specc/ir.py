@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Callable, Iterator, Literal, Sequence, Union
+from collections.abc import Callable, Iterator, Sequence
+from typing import Annotated, Any, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict
@@ -143,7 +144,7 @@ class Error(DeclBase):
 
 
 TypeDecl = Annotated[
-    Union[Alias, Enum, Record, Variant, Error], pydantic.Field(discriminator="kind")
+    Alias | Enum | Record | Variant | Error, pydantic.Field(discriminator="kind")
 ]
 
 
@@ -268,19 +269,17 @@ class VariantValue(ValueBase):
 
 
 Value = Annotated[
-    Union[
-        BoolValue,
-        IntValue,
-        FloatValue,
-        StringValue,
-        BytesValue,
-        NoneValue,
-        ListValue,
-        MapValue,
-        EnumValue,
-        RecordValue,
-        VariantValue,
-    ],
+    BoolValue
+    | IntValue
+    | FloatValue
+    | StringValue
+    | BytesValue
+    | NoneValue
+    | ListValue
+    | MapValue
+    | EnumValue
+    | RecordValue
+    | VariantValue,
     pydantic.Field(discriminator="kind"),
 ]
 
@@ -451,7 +450,7 @@ class ConversationBlock(Node):
 
 
 Block = Annotated[
-    Union[Prose, Commentary, Code, Declarations, Examples, ConversationBlock],
+    Prose | Commentary | Code | Declarations | Examples | ConversationBlock,
     pydantic.Field(discriminator="kind"),
 ]
 

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 )
 def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
     """Check specs: files, or folders searched for *.spec.md (default: specs/)."""
-    from specc.frontend.compile import summarize
     from specc.commands.progress import elapsed
+    from specc.frontend.compile import summarize
 
     results, problems = _compile_all(paths)
     if strict:

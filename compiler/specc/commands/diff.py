@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from specc.commands.common import EXIT_ERRORS, print_diagnostics, project_inputs
 
 

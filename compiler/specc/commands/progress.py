@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any, TextIO
 
+
 def wanted(stream: TextIO | None = None) -> bool:
     """Return whether to draw progress: a terminal that is not CI's nor `dumb`."""
     stream = stream or sys.stderr
@@ -30,8 +31,8 @@ class Progress:
     def __enter__(self) -> Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, Progress as Bar, TextColumn
-            from rich.progress import TimeElapsedColumn
+            from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
 
             self._bar = Bar(
                 TextColumn("{task.description}"),

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from specc.commands.common import EXIT_ERRORS, project_inputs
 
 
@@ -14,7 +15,8 @@ from specc.commands.common import EXIT_ERRORS, project_inputs
 @click.argument("folder", required=False, default=".", type=click.Path(file_okay=False))
 def init(folder: str) -> None:
     """Start a spec project in FOLDER (default: here): specc.toml, an example spec, .gitignore."""
-    from specc.project.scaffold import ScaffoldError, init as run_init
+    from specc.project.scaffold import ScaffoldError
+    from specc.project.scaffold import init as run_init
 
     try:
         created = run_init(Path(folder))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import click
 
@@ -64,9 +64,9 @@ def test_command(
     Exit status 1 when any example failed (or, with --require-all, is not implemented).
     Every run updates OUT/report/tests.json, which the docs site shows.
     """
-    from specc.conformance import matrix as verification
     from specc.build.driver import build as run_build
     from specc.commands.progress import Progress, elapsed, files_summary, summary
+    from specc.conformance import matrix as verification
     from specc.targets import MATRIX_TARGETS
 
     project = project_inputs(paths, out_dir, templates)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+
 from specc.commands.common import (
     build_options,
     parse_options,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib import import_module
-from pathlib import Path
-from typing import Callable, Literal, Mapping, Sequence
+from typing import Literal
 
 from specc import ir
 from specc.emitters.code import Case, cases

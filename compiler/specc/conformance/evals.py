@@ -7,8 +7,8 @@ from pathlib import Path
 
 from specc import ir
 from specc.conformance import Result, Status
-from specc.emitters.evals.emitter import SCHEMA_FILE, cases_dir
 from specc.emitters.evals.cases import spec_cases
+from specc.emitters.evals.emitter import SCHEMA_FILE, cases_dir
 
 
 def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:

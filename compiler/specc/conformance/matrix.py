@@ -8,8 +8,9 @@ and specs; the docs site shows it as a badge per rule per target.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from specc import ir
 from specc.conformance import SPEC_WIDE

@@ -77,7 +77,7 @@ def check(spec: ir.Spec, script: Script, markdown: str) -> Findings:
     for name, episodes in (("script.json", from_json), ("script.md", from_md)):
         cited = findings.discussed.setdefault(name, {})
         for number, turns in enumerate(episodes, start=1):
-            for index, (speaker, rule_ids, text) in enumerate(turns, start=1):
+            for index, (_speaker, rule_ids, _text) in enumerate(turns, start=1):
                 for rule_id in rule_ids:
                     if rule_id in known:
                         cited.setdefault(rule_id, set()).add(number)
@@ -133,11 +133,15 @@ def _compare(
                 f"script.md has {len(from_md)} episodes, script.json {len(from_json)}"
             )
         return
-    for number, (json_turns, md_turns) in enumerate(zip(from_json, from_md), start=1):
+    for number, (json_turns, md_turns) in enumerate(
+        zip(from_json, from_md, strict=True), start=1
+    ):
         differ = next(
             (
                 i
-                for i, (a, b) in enumerate(zip(json_turns, md_turns), start=1)
+                for i, (a, b) in enumerate(
+                    zip(json_turns, md_turns, strict=False), start=1
+                )
                 if a != b
             ),
             (

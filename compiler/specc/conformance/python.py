@@ -10,10 +10,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from specc import ir
-from specc.conformance import Observed, Result, all_failed, collect
-from specc.toolchain import TimedOut, ToolchainError, execute, first_lines
-from specc.conformance import python_types
+from specc.conformance import Observed, Result, all_failed, collect, python_types
 from specc.emitters.code import cases, has_code, package_dir
+from specc.toolchain import TimedOut, ToolchainError, execute, first_lines
 
 TESTS = "tests/test_conformance.py"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from specc import ir
 from specc.conformance import Observed, Result, all_failed, collect
-from specc.toolchain import TimedOut, ToolchainError, execute, first_lines
 from specc.emitters.code import cases, has_operations, package_dir
+from specc.toolchain import TimedOut, ToolchainError, execute, first_lines
 
 TESTS = "tests/conformance.rs"
 NOT_IMPLEMENTED = "not implemented: rule"

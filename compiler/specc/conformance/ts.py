@@ -24,10 +24,9 @@ from pathlib import Path
 
 from specc import ir
 from specc.conformance import Observed, Result, all_failed, collect
-from specc.toolchain import execute, first_lines, tool
-from specc.toolchain import kill_group
 from specc.conformance.ts_toolchain import node_modules
 from specc.emitters.code import cases, has_operations, package_dir
+from specc.toolchain import execute, first_lines, kill_group, tool
 
 _TAP_LINE = re.compile(r"^(\s*)(not ok|ok) \d+ - (.*?)(?: # (SKIP|TODO)\b ?(.*))?$")
 _POLL = 0.05

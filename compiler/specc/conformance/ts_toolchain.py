@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from specc.toolchain import ToolchainError, cache_dir, execute, first_lines, tool
 from specc.naming import path_segment
+from specc.toolchain import ToolchainError, cache_dir, execute, first_lines, tool
 
 
 def wanted_versions(package: Path) -> dict[str, str]:

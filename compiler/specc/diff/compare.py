@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Literal
 
 from specc import ir
 from specc.source import Span
@@ -73,7 +74,7 @@ class SpecDiff:
             return None
         if new[:3] < old[:3]:
             return None
-        for part, name in zip(range(3), ("major", "minor", "patch")):
+        for part, name in zip(range(3), ("major", "minor", "patch"), strict=True):
             if new[part] > old[part]:
                 return name  # type: ignore[return-value]
         return "none" if new == old else "patch"
@@ -238,7 +239,7 @@ class _Differ:
             if op == "equal":
                 continue
             before, after = old[i1:i2], new[j1:j2]
-            for a, b in zip(before, after):
+            for a, b in zip(before, after, strict=False):
                 self.statement_changed(rule_id, a, b)
             for a in before[len(after) :]:
                 self.statement_removed(rule_id, a, span)
@@ -440,7 +441,7 @@ class _Differ:
         kind = "signature-changed" if params else "field-changed"
         before = {f.name: f for f in old}
         after = {f.name: f for f in new}
-        for name, f in before.items():
+        for name in before:
             if name not in after:
                 message = f"{noun} `{name}` removed"
                 self.add(kind, owner, message, "major", span)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from specc import ir
 from specc.emitters.base import EmitContext, Emitter, OutputFile, owned_by

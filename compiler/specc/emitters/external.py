@@ -7,14 +7,14 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from pydantic import ConfigDict
 
 from specc import ir
 from specc.diagnostics import Diagnostic
-from specc.emitters.base import EmitContext, Emitter, OutputFile, Options
+from specc.emitters.base import EmitContext, Emitter, Options, OutputFile
 from specc.source import Span
 
 PREFIX = "specc-emit-"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable, Iterable, Literal
+from functools import cache
+from typing import Literal
 
 from specc import ir
 from specc.diagnostics import Diagnostic
@@ -42,13 +43,13 @@ _LONG_NUMBER = re.compile(r"\d{16}")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 
 
-@lru_cache(maxsize=None)
+@cache
 def ts_name(name: str) -> str:
     """Return a declaration name as a TypeScript type name."""
     return identifier(pascal(name), KEYWORDS | RESERVED_TYPES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def ts_property(name: str) -> str:
     """Return a field as a property name: camelCase, quoted when not an identifier.
 
@@ -64,26 +65,26 @@ def ts_access(prop: str) -> str:
     return f"[{prop}]" if prop.startswith('"') else f".{prop}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def ts_param(name: str) -> str:
     """Return a parameter name in camelCase, suffixed when it is a reserved word."""
     return identifier(camel(name), RESERVED_WORDS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def ts_method(name: str) -> str:
     """Return an operation as a method name (`constructor` is a class's own)."""
     return identifier(camel(name), frozenset({"constructor"}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def ts_signature(name: str) -> str:
     """Return a method's name in an interface (`new` would declare a constructor)."""
     method = ts_method(name)
     return code.string_literal(method) if method == "new" else method
 
 
-@lru_cache(maxsize=None)
+@cache
 def ts_error_field(name: str) -> str:
     """Return an error's field name, suffixed where `Error` already has the property."""
     return identifier(camel(name), ERROR_PROPERTIES)
@@ -190,7 +191,9 @@ def signature(fn: ir.Function, types: TsTypes) -> Signature:
     names = [ts_param(p.name) for p in fn.params]
     return Signature(
         method=ts_method(fn.name),
-        params=", ".join(f"{n}: {types(p.type)}" for n, p in zip(names, fn.params)),
+        params=", ".join(
+            f"{n}: {types(p.type)}" for n, p in zip(names, fn.params, strict=True)
+        ),
         names=", ".join(code.string_literal(n) for n in names),
         returns=types(fn.returns),
     )

@@ -16,16 +16,15 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from specc.emitters.evals.cases import Case, chat_messages
-
 from specc.diagnostics import Diagnostic
+from specc.emitters.evals.cases import Case, chat_messages
 from specc.source import Span
 
 if TYPE_CHECKING:
     import jinja2
 
-    from specc.llm import client as llm
     from specc.frontend.compile import Compiled
+    from specc.llm import client as llm
     from specc.llm.session import Session
 
 VERDICT_TRIES = 3
@@ -125,8 +124,8 @@ def _sample_client(client: llm.Client, sample: int, samples: int) -> llm.Client:
 
 def grade(run: Run, answered: list[tuple[Case, int, str]]) -> list[Graded]:
     """Ask the judge about every answer, asking again where a verdict does not parse."""
-    from specc.llm import client as llm
     from specc.emitters.evals.emitter import criterion
+    from specc.llm import client as llm
 
     conversations = [
         [{"role": "user", "content": judge_prompt(run.env, criterion(run.env, c), t)}]
@@ -146,13 +145,13 @@ def grade(run: Run, answered: list[tuple[Case, int, str]]) -> list[Graded]:
             )
             for i in pending
         ]
-        for i, reply in zip(pending, run.judge.complete_many(requests)):
+        for i, reply in zip(pending, run.judge.complete_many(requests), strict=True):
             verdicts[i] = parse_verdict(reply.text)
             if not isinstance(verdicts[i], Verdict):
                 conversations[i] = conversations[i] + retry_turns(
                     run.env, reply.text, str(verdicts[i])
                 )
-    return [_graded(a, v) for a, v in zip(answered, verdicts)]
+    return [_graded(a, v) for a, v in zip(answered, verdicts, strict=True)]
 
 
 def judge_prompt(env: jinja2.Environment, criterion: str, answer: str) -> str:
@@ -223,8 +222,8 @@ def run_session(
     session: Session, cases: list[Case], judge: str | None, samples: int
 ) -> tuple[dict[str, object] | None, list[Diagnostic]]:
     """Evaluate the cases with the session's client (and a judge over the same lock)."""
-    from specc.llm import client as llm
     from specc.evaluate.report import report
+    from specc.llm import client as llm
     from specc.llm.session import problems
     from specc.templating import environment
 

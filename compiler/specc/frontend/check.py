@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.frontend.idl import DeclDraft, FieldDraft
 from specc.frontend.lexer import MAX_NESTING
-from specc.source import Span
 from specc.frontend.values import RawExample, RawValue
+from specc.source import Span
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 MAP_KEY_PRIMITIVES = frozenset({"string", "int", "bool"})
@@ -573,7 +573,7 @@ class Checker:
             )
             return None
         args = []
-        for arg, param in zip(raw.args, fn.fields):
+        for arg, param in zip(raw.args, fn.fields, strict=False):
             expected = self.resolve(param.type)
             args.append(self.value(arg, expected) if expected is not None else None)
         span = Span(

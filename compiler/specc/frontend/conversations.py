@@ -80,7 +80,7 @@ def parse_conversation(
         tag = match.group(1)
         answers: list[ir.Answer] = []
         if tag == "comparison":
-            for inner, inner_end, inner_stop in scanner.elements(match.end(), end):
+            for inner, inner_end, _inner_stop in scanner.elements(match.end(), end):
                 if inner.group(1) != "assistant":
                     raise scanner.fail(
                         "a <comparison> holds only <assistant> answers", inner.start()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from specc.ir import EnumMember, TypeRef
 from specc.frontend.lexer import MAX_NESTING, LexError, Token, TokenStream, tokenize
-from specc.source import Span
 from specc.frontend.values import RawValue, parse_value
+from specc.ir import EnumMember, TypeRef
+from specc.source import Span
 
 PRIMITIVES = frozenset({"bool", "int", "float", "string", "bytes"})
 KEYWORDS = frozenset({"type", "enum", "record", "variant", "error", "fn"})

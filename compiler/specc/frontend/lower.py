@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Callable, Union
 
 from specc import ir
+from specc.diagnostics import Diagnostic
 from specc.frontend.check import Checker
 from specc.frontend.conversations import looks_like_conversation, parse_conversation
-from specc.diagnostics import Diagnostic
 from specc.frontend.frontmatter import read_front_matter
 from specc.frontend.idl import DeclDraft, FieldDraft, parse_declarations
 from specc.frontend.lexer import LexError
 from specc.frontend.parse import Document, RawBlock, RawSection, example_title
-from specc.source import SourceFile, Span
 from specc.frontend.values import RawExample, parse_example
+from specc.source import SourceFile, Span
 
 _ATTR_BLOCK = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
 _ATTR_TOKEN = re.compile(r"""\s*(#[^\s}]*|[A-Za-z_][\w.-]*=(?:"[^"]*"|[^\s"]+)|\S+)""")
@@ -42,14 +42,14 @@ class _PendingDecls:
     names: list[str]
 
 
-_Item = Union[
-    ir.Prose,
-    ir.Commentary,
-    ir.Code,
-    ir.ConversationBlock,
-    _PendingExamples,
-    _PendingDecls,
-]
+_Item = (
+    ir.Prose
+    | ir.Commentary
+    | ir.Code
+    | ir.ConversationBlock
+    | _PendingExamples
+    | _PendingDecls
+)
 
 
 @dataclass

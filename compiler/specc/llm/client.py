@@ -30,9 +30,10 @@ import json
 import os
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from specc.llm.lock import Entry, Lock, request_key
 
@@ -213,7 +214,11 @@ class Client:
         if self.failure is not None:
             raise self.failure  # the endpoint failed this run: do not ask again
         keys = [r.key(self.settings) for r in requests]
-        missing = {k: r for k, r in zip(keys, requests) if self.lock.get(k) is None}
+        missing = {
+            k: r
+            for k, r in zip(keys, requests, strict=True)
+            if self.lock.get(k) is None
+        }
         if missing and self.frozen:
             raise FrozenMissing(list(missing.values()))
         budget = self.max_requests
@@ -226,7 +231,7 @@ class Client:
         self.stats.add(from_lock=len(requests) - len(missing))
         fresh = self._fetch_all(missing) if missing else set()
         answers = []
-        for key, request in zip(keys, requests):
+        for key, request in zip(keys, requests, strict=True):
             entry = self.lock.get(key)
             assert entry is not None
             self.lock.record(request.artifact, key)

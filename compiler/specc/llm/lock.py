@@ -6,9 +6,10 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 LOCK_NAME = "specc.lock"
 LOCK_VERSION = 1

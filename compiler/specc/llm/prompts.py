@@ -27,7 +27,7 @@ def messages(
     parts = _MARKER.split(text)
     found = [
         {"role": role, "content": content.strip()}
-        for role, content in zip(parts[1::2], parts[2::2])
+        for role, content in zip(parts[1::2], parts[2::2], strict=False)
     ]
     if not found:
         raise PromptError(f"{template} renders no `--- user ---` message")

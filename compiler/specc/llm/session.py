@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from specc.diagnostics import Diagnostic
 from specc.llm.client import BudgetExceeded, Client, FrozenMissing, LlmError, Settings

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from specc.config import Config
 from specc.diagnostics import Diagnostic
@@ -118,7 +118,7 @@ def _missing_paths(config: Config) -> list[Diagnostic]:
             config.span("specs"),
             "create it (`specc new NAME`), or fix the path",
         )
-        for relative, shown in zip(config.project.specs, config.spec_paths)
+        for relative, shown in zip(config.project.specs, config.spec_paths, strict=True)
         if not (config.root / relative).exists()
     ]
 
@@ -131,6 +131,8 @@ def _missing_templates(config: Config) -> list[Diagnostic]:
             f"`templates`: {shown} is not a folder",
             config.span("templates"),
         )
-        for relative, shown in zip(config.project.templates, config.template_dirs)
+        for relative, shown in zip(
+            config.project.templates, config.template_dirs, strict=True
+        )
         if not (config.root / relative).is_dir()
     ]

@@ -13,8 +13,9 @@ Content-Security-Policy that allows only the site's own files.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 

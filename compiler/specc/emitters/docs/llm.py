@@ -50,7 +50,7 @@ def explain(ctx: EmitContext, pages: list[SpecPage]) -> None:
             )
             requests.append((page, request))
     answers = ctx.llm.complete_many([r for _, r in requests])
-    for (page, request), answer in zip(requests, answers):
+    for (page, request), answer in zip(requests, answers, strict=True):
         generated = _parse(answer, ctx.llm.settings.model)
         if isinstance(generated, str):
             ctx.diagnostics.append(_rejected(request, generated))

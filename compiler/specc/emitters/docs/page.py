@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
@@ -27,8 +28,9 @@ from specc.emitters.docs.markdown import (
 from specc.naming import path_segment
 
 if TYPE_CHECKING:
-    from specc.emitters.docs.llm import Generated
     from markdown_it.token import Token
+
+    from specc.emitters.docs.llm import Generated
 
 #: File names the site itself uses; a spec page never takes one.
 RESERVED_PAGES = frozenset({"index.html", "coverage.html"})

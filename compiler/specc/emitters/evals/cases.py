@@ -8,7 +8,8 @@ from them, and `specc eval` sends their input turns to a model.
 from __future__ import annotations
 
 import json
-from typing import Final, Iterator, Literal
+from collections.abc import Iterator
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 

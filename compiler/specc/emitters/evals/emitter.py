@@ -9,7 +9,8 @@ and its dataset), `<spec>/openai/` (an OpenAI Evals API eval and run) and a
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from specc import ir
 from specc.emitters.base import (

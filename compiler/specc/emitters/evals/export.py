@@ -37,7 +37,7 @@ def _dumps(data: object) -> str:
 def inspect_dataset(cases: list[Case], criteria: list[str]) -> str:
     """Return an Inspect AI dataset: JSON Lines of `id`, `input`, `target`, `metadata`."""
     lines = []
-    for case, criterion in zip(cases, criteria):
+    for case, criterion in zip(cases, criteria, strict=True):
         sample = {
             "id": case.id,
             "input": chat_messages(case, developer="system"),
@@ -90,7 +90,7 @@ def openai_run(
                 "criterion": criterion,
             }
         }
-        for case, criterion in zip(cases, criteria)
+        for case, criterion in zip(cases, criteria, strict=True)
     ]
     body = {
         "name": f"specc {spec.id}",

@@ -67,7 +67,10 @@ def _render_episode(
         with ThreadPoolExecutor(workers) as pool:
             done = pool.map(
                 lambda job: _speak(espeak, *job),
-                [(voice, text, piece) for (voice, text), piece in zip(lines, pieces)],
+                [
+                    (voice, text, piece)
+                    for (voice, text), piece in zip(lines, pieces, strict=True)
+                ],
             )
             list(done)
         pause = work / "pause.wav"

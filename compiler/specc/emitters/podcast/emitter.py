@@ -10,7 +10,8 @@ inside one; `specc build --target podcast --audio` renders `<spec>/episode-NN.wa
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 

@@ -123,12 +123,12 @@ def _ask(
 ) -> dict[tuple[int, int], Segment]:
     """Ask for every segment at once, ask again for the failing ones, then settle."""
     told: dict[tuple[int, int], Segment] = {}
-    pending = list(zip(jobs, prompts))
+    pending = list(zip(jobs, prompts, strict=True))
     for attempt in (1, 2):
         requests = [_request(spec, job, prompt) for job, prompt in pending]
         answers = ctx.llm.complete_many(requests) if requests else []
         retry = []
-        for (job, prompt), answer in zip(pending, answers):
+        for (job, prompt), answer in zip(pending, answers, strict=True):
             turns, problem = check(job, answer.text)
             if turns is not None:
                 told[(job.episode, job.index)] = job.plan.model_copy(

@@ -295,7 +295,7 @@ def example_sentence(
     names = [p.name for p in function.params] if function else []
     args = [
         f"{name_words(name)} set to {say(value)}"
-        for name, value in zip(names, example.args)
+        for name, value in zip(names, example.args, strict=True)
     ]
     call = f"Calling {name_words(example.function)}"
     if len(args) == 1 and ", " not in args[0]:

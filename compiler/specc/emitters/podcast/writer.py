@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from specc import ir
-from specc.emitters.podcast import speech
 from specc.emitters.base import spec_source_name
+from specc.emitters.podcast import speech
 from specc.emitters.podcast.script import (
     WORDS_PER_MINUTE,
     Episode,
@@ -176,7 +177,7 @@ def _episode(
     first = groups[number][0] if groups[number] else None
     sections = show.spec.sections
     parts: list[tuple[str, str | None, list[Line]]] = []
-    for unit, level in zip(units, levels):
+    for unit, level in zip(units, levels, strict=True):
         if not parts or parts[-1][0] != f"{unit.segment}":
             top = sections[unit.segment]
             title = speech.spoken(top.title)
@@ -194,7 +195,7 @@ def _episode(
             parts.append((f"{unit.segment}", top.id, [Line(opener)]))
         parts[-1][2].extend(unit.levels[level])
     titles = [speech.spoken(sections[int(p[0])].title) for p in parts]
-    body = [(t, p[1], p[2]) for t, p in zip(titles, parts)]
+    body = [(t, p[1], p[2]) for t, p in zip(titles, parts, strict=True)]
     intro = _intro(show, number, len(groups), titles, units)
     recap = _recap(show, groups, number, units)
     return _assemble(show, number, len(groups), titles, intro, body, recap)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from specc import ir
 from specc.emitters import code
+from specc.emitters.base import (
+    EmitContext,
+    OutputFile,
+    header,
+    spec_source_name,
+)
+from specc.emitters.base import Options as BaseOptions
 from specc.emitters.python import layout
 from specc.emitters.python.model import (
     PYTHON,
@@ -24,13 +31,7 @@ from specc.emitters.python.model import (
     wrap,
 )
 from specc.emitters.python.testsuite import TestsModel
-from specc.emitters.base import (
-    EmitContext,
-    OutputFile,
-    header,
-    spec_source_name,
-)
-from specc.emitters.base import Options as BaseOptions
+
 
 class PythonEmitter(code.CodeEmitter):
     """Emit one installable, black-formatted Python package per spec that declares types or functions."""

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence, Union
 
 LINE_LENGTH = 88
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")
@@ -79,7 +79,7 @@ class Brackets:
         return not self.head
 
 
-Expr = Union[Atom, Brackets]
+Expr = Atom | Brackets
 
 
 def call(head: str, args: Sequence[Expr | Item]) -> Brackets:

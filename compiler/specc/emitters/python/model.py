@@ -6,8 +6,9 @@ import keyword
 import re
 import sys
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from specc import ir
 from specc.emitters import code

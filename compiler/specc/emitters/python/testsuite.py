@@ -151,7 +151,7 @@ class TestsModel:
                 self.type(p.type),
                 self.value.expr(a),
             )
-            for p, a in zip(fn.params, args)
+            for p, a in zip(fn.params, args, strict=True)
         )
 
     def test(self, case: code.Case) -> PyTest:

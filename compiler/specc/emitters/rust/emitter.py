@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Iterable
+from collections.abc import Iterable
 
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters import code
+from specc.emitters.base import EmitContext, OutputFile, header, spec_source_name
 from specc.emitters.rust import layout
-from specc.emitters.base import EmitContext, OutputFile, header
-from specc.emitters.base import spec_source_name
-from specc.emitters.rust.model import Names, RsTypes, RsValues, TypeFacts
-from specc.emitters.rust.model import rust_string, surrogate_problems
+from specc.emitters.rust.model import (
+    Names,
+    RsTypes,
+    RsValues,
+    TypeFacts,
+    rust_string,
+    surrogate_problems,
+)
 from specc.emitters.rust.ownership import Parameters, passing
 
 #: Lints a generated item may need to allow, with the estimate that decides it.
@@ -434,7 +439,7 @@ def _cases(rows: list[tuple[object, str, list[tuple[str, str]]]]) -> str:
     (a doc comment counts) while others take one, rustfmt stacks every case.
     """
     own = []
-    for decl, name, fields in rows:
+    for _decl, name, fields in rows:
         body = ", ".join(text for _, text in fields)
         own.append(
             bool(fields)
@@ -444,10 +449,12 @@ def _cases(rows: list[tuple[object, str, list[tuple[str, str]]]]) -> str:
                 or layout.width(f"    {name} {{ {body} }},") > layout.MAX_WIDTH
             )
         )
-    multi = [s or bool(getattr(d, "doc", "")) for s, (d, _, _) in zip(own, rows)]
+    multi = [
+        s or bool(getattr(d, "doc", "")) for s, (d, _, _) in zip(own, rows, strict=True)
+    ]
     stack_all = any(multi) and not all(multi)
     out = []
-    for (decl, name, fields), stacked in zip(rows, own):
+    for (decl, name, fields), stacked in zip(rows, own, strict=True):
         out.append(doc(getattr(decl, "doc", ""), 4))
         if not fields:
             out.append(f"    {name},\n")

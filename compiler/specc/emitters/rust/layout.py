@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple, Optional, Union
+from typing import Literal, NamedTuple
 
 MAX_WIDTH = 100
 TAB = 4
@@ -64,11 +64,11 @@ class Struct:
     """`Path { field: value, ..base }`; a field without value is shorthand."""
 
     path: str
-    fields: tuple[tuple[str, Optional[Expr]], ...] = ()
-    base: Optional[Expr] = None
+    fields: tuple[tuple[str, Expr | None], ...] = ()
+    base: Expr | None = None
 
 
-Expr = Union[Atom, Call, Array, Tuple, Struct]
+Expr = Atom | Call | Array | Tuple | Struct
 
 
 def flat(expr: Expr) -> str:
