@@ -211,3 +211,24 @@ def test_a_spec_with_errors_in_a_worker_stops_the_build(
     codes = [d.code for c in result.compiled for d in c.diagnostics]
     assert "E042" in codes
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["emitters/ts.py", "frontend/lexer.py", "build/writer.py", "conformance/rust.py"],
+)
+def test_editing_specc_anywhere_invalidates_the_cache(module: str) -> None:
+    """A change to any module of any stage of specc changes the code fingerprint."""
+    import os
+
+    from specc.build.cache import code_fingerprint
+
+    path = ROOT / "compiler" / "specc" / module
+    before = os.stat(path)
+    fingerprint = code_fingerprint()
+    try:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        assert code_fingerprint() != fingerprint
+    finally:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert code_fingerprint() == fingerprint

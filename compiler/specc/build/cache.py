@@ -46,10 +46,11 @@ def code_fingerprint(templates: Sequence[str | Path] = ()) -> str:
     Files are identified by path, size and modification time: cheap, and it
     notices an edited editable install as well as a new version.
     """
-    roots = [Path(__file__).resolve().parent] + [Path(t).resolve() for t in templates]
-    from specc import templates as builtin
+    from specc.templating import builtin_templates
 
-    roots.append(Path(builtin.__file__).resolve().parent)
+    package = Path(__file__).resolve().parents[1]  # compiler/specc, every stage of it
+    roots = [package, builtin_templates().resolve()]
+    roots += [Path(t).resolve() for t in templates]
     digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
     for package in DEPENDENCIES:
         try:
