@@ -1,0 +1,1 @@
+"""The build: compile specs, run the emitters (cached, in workers), and write the output folder safely."""

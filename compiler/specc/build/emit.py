@@ -1,0 +1,135 @@
+"""Run emitters: load each target's, validate its options, and collect what it makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from specc import ir
+from specc.diagnostics import Diagnostic
+from specc.emitters.base import EmitContext, OutputFile
+from specc.source import Span
+
+Step = Callable[[str, str, int, int], None]
+"""Called as (stage, item, done, total) when a build starts on an item."""
+
+
+def _where(specs: list[ir.Spec]) -> Span:
+    return Span(path=specs[0].path if specs else "specc", line=1)
+
+
+def run_emitters(
+    specs: list[ir.Spec],
+    targets: Sequence[str],
+    templates: Sequence[str | Path] = (),
+    options: dict[str, dict[str, object]] | None = None,
+    llm: Any = None,
+    reports: dict[str, Any] | None = None,
+    progress: Step | None = None,
+) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
+    """Run each target's emitter; return files keyed `target/path`, and diagnostics.
+
+    ``llm`` (a `specc.llm.client.Client`) turns on the LLM-assisted backends;
+    ``reports`` are the verification reports the docs show.
+    """
+    from specc.templating import environment
+
+    env = environment(templates)
+    files: dict[str, OutputFile] = {}
+    problems: list[Diagnostic] = []
+    where = _where(specs)
+    loaded = load_emitters(targets, options, where, problems)
+    for number, (name, emitter, opts) in enumerate(loaded):
+        if progress is not None:
+            progress("emit", name, number, len(loaded))
+        ctx = EmitContext(
+            specs=specs, options=opts, env=env, llm=llm, reports=reports or {}
+        )
+        produced = guarded(name, lambda: list(emitter.emit(ctx)), where, problems)
+        if produced is not None:
+            problems.extend(ctx.diagnostics)
+            add_outputs(files, name, produced, where, problems)
+    return files, problems
+
+
+def load_emitters(
+    targets: Sequence[str],
+    options: dict[str, dict[str, object]] | None,
+    where: Span,
+    problems: list[Diagnostic],
+) -> list[tuple[str, Any, Any]]:
+    """Return (name, emitter, validated options) of each target; report the bad ones."""
+    from pydantic import ValidationError
+
+    from specc.emitters import registry
+
+    loaded = []
+    try:
+        names: dict[str, str] | None = registry.available()
+    except registry.RegistryError:
+        names = None  # each load below reports it
+    for name in targets:
+        try:
+            emitter = registry.load(name, names)
+        except registry.RegistryError as error:
+            problems.append(Diagnostic("E080", str(error), where))
+            continue
+        try:
+            opts = emitter.Options.model_validate((options or {}).get(name, {}))
+        except ValidationError as error:
+            for e in error.errors():
+                key = ".".join(str(p) for p in e["loc"])
+                problems.append(
+                    Diagnostic(
+                        "E081",
+                        f"option `{name}.{key}`: {e['msg']}",
+                        where,
+                        f"options of `{name}`: {', '.join(emitter.Options.model_fields) or 'none'}",
+                    )
+                )
+            continue
+        loaded.append((name, emitter, opts))
+    return loaded
+
+
+def guarded(name: str, work: Any, where: Span, problems: list[Diagnostic]) -> Any:
+    """Return ``work()``, or None with a diagnostic if the emitter failed."""
+    from specc.llm.client import LlmError
+    from specc.llm.session import problems as llm_problems
+
+    try:
+        return work()
+    except LlmError as error:  # said once, though several targets hit it
+        problems.extend(d for d in llm_problems(error, where) if d not in problems)
+    except Exception as error:  # an emitter bug must not become a traceback
+        problems.append(
+            Diagnostic(
+                "E082",
+                f"the `{name}` emitter failed: {type(error).__name__}: {error}",
+                where,
+                "this is a bug in the emitter or a template override",
+            )
+        )
+    return None
+
+
+def add_outputs(
+    files: dict[str, OutputFile],
+    name: str,
+    produced: list[OutputFile],
+    where: Span,
+    problems: list[Diagnostic],
+) -> None:
+    """Add a target's files under `name/`, reporting two outputs on one path."""
+    for output in produced:
+        key = f"{name}/{output.path}"
+        if key in files:
+            problems.append(
+                Diagnostic(
+                    "E086",
+                    f"two outputs of `{name}` are both {output.path}",
+                    where,
+                    "two specs may share one `spec:` name",
+                )
+            )
+        files[key] = output

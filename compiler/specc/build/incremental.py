@@ -1,0 +1,206 @@
+"""Incremental builds: compile and emit only the specs that changed; reuse the rest.
+
+See `specc.build.cache` for what is remembered and when a spec counts as unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from specc.build import workers
+from specc.build.cache import Cache, Unit, code_fingerprint, input_digest, options_digest
+from specc.build.emit import Step, add_outputs, guarded, load_emitters
+from specc.diagnostics import Diagnostic
+from specc.emitters.base import EmitContext, OutputFile
+from specc.frontend.compile import Compiled
+from specc.source import Span
+
+
+@dataclass
+class SpecState:
+    """One spec of an incremental build."""
+
+    path: str
+    key: str
+    digest: str | None
+    """None when the file could not be read (it is compiled, and reports it)."""
+    compiled: Compiled | None
+    """None until compiled (or found unchanged)."""
+    units: dict[str, Unit] = field(default_factory=dict)
+    """Target -> what it made of the spec (reused or new)."""
+    data: bytes = b""
+    """The file's bytes, kept while the spec waits to be compiled."""
+    spans: dict[str, Span] | None = None
+    """Its functions' spans, when a worker process compiled it."""
+
+
+class Session:
+    """One incremental build: compile what changed, reuse the rest, remember it all."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        targets: Sequence[str],
+        templates: Sequence[str | Path],
+        options: dict[str, dict[str, object]] | None,
+        reports: dict[str, Any],
+    ) -> None:
+        self.out_dir = out_dir
+        self.reports = reports
+        self.targets, self.templates = targets, templates
+        self.options = options or {}
+        self.cache = Cache.load(out_dir)
+        self.fingerprint = code_fingerprint(templates)
+        self.states: list[SpecState] = []
+        self.problems: list[Diagnostic] = []
+        self.loaded: list[tuple[str, Any, Any]] = []
+
+    def compile(self, files: list[str], step: Step) -> list[Compiled]:
+        """Compile the specs that changed; return every spec's outcome, in order."""
+        from specc.frontend.compile import compile_source
+        from specc.templating import environment
+
+        where = Span(path=files[0] if files else "specc", line=1)
+        self.env = environment(self.templates, cache=True)
+        self.loaded = load_emitters(self.targets, self.options, where, self.problems)
+        self.contexts = {
+            name: EmitContext(
+                specs=[], options=opts, env=self.env, reports=self.reports
+            )
+            for name, _, opts in self.loaded
+        }
+        per_spec = [
+            name
+            for name, emitter, _ in self.loaded
+            if emitter.splits(self.contexts[name])
+        ]
+        self.per_spec = set(per_spec)
+        reuse_ir = not self.problems and len(per_spec) == len(self.loaded)
+        for path in files:
+            self.states.append(self._state(path, per_spec, reuse_ir))
+        pending = [s for s in self.states if s.compiled is None]
+        if reuse_ir:
+            workers.compile_and_emit(self, pending)
+        for number, state in enumerate(pending):
+            step("compile", state.path, number, len(pending))
+            if state.compiled is None:
+                state.compiled = compile_source(state.path, state.data)
+            state.data = b""
+        return [s.compiled for s in self.states if s.compiled is not None]
+
+    def _state(self, path: str, per_spec: list[str], reuse_ir: bool) -> SpecState:
+        from specc.frontend.compile import compile_file
+
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return SpecState(path, path, None, compile_file(path))
+        key = str(Path(path).resolve())
+        digest = input_digest(self.fingerprint, path, data)
+        units = {}
+        for name in per_spec:
+            unit = self.cache.unit(key, digest, name, self._options(name))
+            if unit is not None:
+                units[name] = unit
+        cached = self.cache.diagnostics(key, digest)
+        if reuse_ir and cached is not None and len(units) == len(per_spec):
+            return SpecState(path, key, digest, _reused(path, data, cached), units)
+        return SpecState(path, key, digest, None, units, data)
+
+    def _options(self, name: str) -> str:
+        return options_digest(self.options.get(name, {}))
+
+    def emit(self, step: Step) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
+        """Run the emitters, reusing each unchanged spec's files."""
+        files: dict[str, OutputFile] = {}
+        problems = list(self.problems)
+        where = Span(path=self.states[0].path if self.states else "specc", line=1)
+        specs = [s.compiled.spec for s in self.states if s.compiled.spec is not None]
+        for number, (name, emitter, _) in enumerate(self.loaded):
+            step("emit", name, number, len(self.loaded))
+            ctx = self.contexts[name]
+            ctx.specs = specs
+            if name in self.per_spec:
+                work = (lambda n, e, c: lambda: self._per_spec(n, e, c))(
+                    name, emitter, ctx
+                )
+            else:
+                work = (lambda e, c: lambda: list(e.emit(c)))(emitter, ctx)
+            produced = guarded(name, work, where, problems)
+            if produced is not None:
+                problems.extend(ctx.diagnostics)
+                add_outputs(files, name, produced, where, problems)
+        return files, problems
+
+    def _per_spec(self, name: str, emitter: Any, ctx: EmitContext) -> list[OutputFile]:
+        produced: list[OutputFile] = []
+        site = []
+        for state in self.states:
+            unit = state.units.get(name)
+            if unit is None:
+                assert state.compiled.spec is not None
+                before = len(ctx.diagnostics)
+                made, data = emitter.emit_spec(ctx, state.compiled.spec)
+                unit = Unit(list(made), data, ctx.diagnostics[before:])
+                state.units[name] = unit
+            else:
+                ctx.diagnostics.extend(unit.diagnostics)
+            produced += unit.files
+            site.append(unit.site)
+        produced += emitter.emit_site(ctx, site)
+        return produced
+
+    def spans(self) -> dict[tuple[str, str], Span]:
+        """Return the span of every function, by (spec path, name), compiled or cached."""
+        found = {}
+        for state in self.states:
+            spec = state.compiled.spec if state.compiled else None
+            if spec is not None:
+                spans = {f.name: f.span for f in spec.functions}
+            elif state.spans is not None:
+                spans = state.spans
+            else:
+                spans = self.cache.spans(state.key)
+            found.update({(state.path, n): s for n, s in spans.items()})
+        return found
+
+    def save(self) -> None:
+        """Remember every spec of this build (after a successful write)."""
+        spans = self.spans()
+        for state in self.states:
+            if state.digest is None:
+                continue
+            old = self.cache.entries.get(state.key, {})
+            units = {}
+            if old.get("input") == state.digest and isinstance(old.get("units"), dict):
+                units = dict(old["units"])
+            fresh = {n: (self._options(n), u) for n, u in state.units.items()}
+            self.cache.record(
+                state.key,
+                state.digest,
+                state.compiled.diagnostics,
+                {n: s for (p, n), s in spans.items() if p == state.path},
+                fresh,
+            )
+            self.cache.entries[state.key]["units"] = {
+                **units,
+                **self.cache.entries[state.key]["units"],
+            }
+        self.cache.entries = {
+            k: v for k, v in self.cache.entries.items() if os.path.exists(k)
+        }
+        try:
+            self.cache.save()
+        except OSError:
+            pass  # a cache that cannot be written only costs the next build time
+
+
+def _reused(path: str, data: bytes, diagnostics: list[Diagnostic]) -> Compiled:
+    """Return an unchanged spec's outcome: its diagnostics, without compiling it."""
+    from specc.frontend.compile import decode
+
+    source = decode(path, data)[0] if diagnostics else None
+    return Compiled(path, source, None, diagnostics, reused=True)
