@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -107,7 +108,7 @@ class Config:
 
     path: Path | None = None
     """The `specc.toml` or `pyproject.toml` read, if any."""
-    project: ProjectConfig = field(default_factory=ProjectConfig)
+    project: ProjectConfig = field(default_factory=lambda: ProjectConfig())
     sections: dict[str, Section] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
     """Line of each key path, such as ("targets", "ts"), for later diagnostics."""
@@ -272,15 +273,14 @@ def _problem(path: Path, locator: _Locator, e: Any) -> Diagnostic:
 
 def _model_at(keys: list[str]) -> type[BaseModel] | None:
     """Return the model of the table at ``keys``, if it has one."""
-    model: Any = ProjectConfig
+    model: type[BaseModel] = ProjectConfig
     for key in keys:
         inner = model.model_fields.get(key)
-        if inner is None or not isinstance(inner.annotation, type):
+        annotation = inner.annotation if inner is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return None
-        model = inner.annotation
-        if not issubclass(model, BaseModel):
-            return None
-    return model  # type: ignore[no-any-return]
+        model = annotation
+    return model
 
 
 class _Locator:
@@ -334,10 +334,8 @@ def _at(path: Path, line: int = 1, col: int = 1) -> Span:
     return Span(path=str(path), line=line, col=col)
 
 
-def _tomllib():  # type: ignore[no-untyped-def]
+def _tomllib() -> ModuleType:
     """Return the standard `tomllib`, or its backport `tomli` before Python 3.11."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    return tomllib
+    from importlib import import_module
+
+    return import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from specc.diagnostics import Diagnostic
 from specc.llm.prompts import last_fenced_block, messages
+from specc.source import Span
 
 if TYPE_CHECKING:
     import jinja2
@@ -124,11 +125,11 @@ def _replay(
     from specc.llm.client import Request
 
     keys = client.lock.recorded(job.artifact)
-    entries = [client.lock.get(k) for k in keys]
+    entries = [e for k in keys if (e := client.lock.get(k)) is not None]
     first_key = Request(job.artifact, first).key(client.settings)
-    if not keys or keys[0] != first_key or any(e is None for e in entries):
+    if not keys or keys[0] != first_key or len(entries) != len(keys):
         return False
-    code = last_fenced_block(entries[-1].answer)  # type: ignore[union-attr]
+    code = last_fenced_block(entries[-1].answer)
     if code is None:
         return False
     _write(job.path, code)
@@ -227,9 +228,7 @@ def _write(path: Path, text: str) -> None:
     atomic_write(path, text.encode("utf-8"))
 
 
-def _span(job: Job):  # type: ignore[no-untyped-def]
-    from specc.source import Span
-
+def _span(job: Job) -> Span:
     return Span(path=job.spec.path, line=1)
 
 

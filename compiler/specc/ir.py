@@ -574,7 +574,9 @@ class Spec(Node):
             for name, node in entries():
                 index.setdefault(name, node)
             cached = lookup[kind] = (items, len(items), index)
-        return cached[2]  # type: ignore[no-any-return]
+        index = cached[2]
+        assert isinstance(index, dict)
+        return index
 
     def type(self, name: str) -> TypeDecl | None:
         """Return the type declaration called ``name``."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,9 @@ def environment(
     class BuiltinLoader(jinja2.FileSystemLoader):
         """Built-in templates, also reachable as `!name` from an override."""
 
-        def get_source(self, environment, template):  # type: ignore[no-untyped-def]
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
             return super().get_source(environment, template.removeprefix("!"))
 
     loaders: list[jinja2.BaseLoader] = (

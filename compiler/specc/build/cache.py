@@ -14,19 +14,20 @@ worst a bad cache can do is a full build.
 from __future__ import annotations
 
 import hashlib
-from importlib import metadata
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import Any, Sequence
+from typing import Any
 
 from specc import __version__
+from specc.build.writer import atomic_write
 from specc.diagnostics import CODES, Diagnostic
 from specc.emitters.base import OutputFile
 from specc.source import Span
-from specc.build.writer import atomic_write
 
 CACHE_DIR = ".specc-cache"
 CACHE_FILE = "build.json"
@@ -48,8 +49,8 @@ def code_fingerprint(templates: Sequence[str | Path] = ()) -> str:
     """
     from specc.templating import builtin_templates
 
-    package = Path(__file__).resolve().parents[1]  # compiler/specc, every stage of it
-    roots = [package, builtin_templates().resolve()]
+    code = Path(__file__).resolve().parents[1]  # compiler/specc, every stage of it
+    roots = [code, builtin_templates().resolve()]
     roots += [Path(t).resolve() for t in templates]
     digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
     for package in DEPENDENCIES:

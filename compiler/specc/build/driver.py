@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from specc import ir
+from specc.build.emit import Step, run_emitters
 from specc.diagnostics import Diagnostic, has_errors
 from specc.emitters.base import OutputFile
 from specc.frontend.compile import Compiled, compile_file, find_specs
-from specc.build.emit import Step, run_emitters
 from specc.reports import read_reports
 from specc.source import Span
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from specc import ir
 from specc.diagnostics import Diagnostic
-from specc.emitters.base import EmitContext, OutputFile
+from specc.emitters.base import EmitContext, Emitter, OutputFile
 from specc.source import Span
 
 Step = Callable[[str, str, int, int], None]
@@ -45,7 +47,7 @@ def run_emitters(
         ctx = EmitContext(
             specs=specs, options=opts, env=env, llm=llm, reports=reports or {}
         )
-        produced = guarded(name, lambda: list(emitter.emit(ctx)), where, problems)
+        produced = guarded(name, partial(emit_all, emitter, ctx), where, problems)
         if produced is not None:
             problems.extend(ctx.diagnostics)
             add_outputs(files, name, produced, where, problems)
@@ -92,7 +94,17 @@ def load_emitters(
     return loaded
 
 
-def guarded(name: str, work: Any, where: Span, problems: list[Diagnostic]) -> Any:
+def emit_all(emitter: Emitter, ctx: EmitContext) -> list[OutputFile]:
+    """Return every file an emitter makes of the context's specs."""
+    return list(emitter.emit(ctx))
+
+
+def guarded(
+    name: str,
+    work: Callable[[], list[OutputFile]],
+    where: Span,
+    problems: list[Diagnostic],
+) -> list[OutputFile] | None:
     """Return ``work()``, or None with a diagnostic if the emitter failed."""
     from specc.llm.client import LlmError
     from specc.llm.session import problems as llm_problems

@@ -6,13 +6,22 @@ See `specc.build.cache` for what is remembered and when a spec counts as unchang
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
+from specc import ir
 from specc.build import workers
-from specc.build.cache import Cache, Unit, code_fingerprint, input_digest, options_digest
-from specc.build.emit import Step, add_outputs, guarded, load_emitters
+from specc.build.cache import (
+    Cache,
+    Unit,
+    code_fingerprint,
+    input_digest,
+    options_digest,
+)
+from specc.build.emit import Step, add_outputs, emit_all, guarded, load_emitters
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, OutputFile
 from specc.frontend.compile import Compiled
@@ -35,6 +44,17 @@ class SpecState:
     """The file's bytes, kept while the spec waits to be compiled."""
     spans: dict[str, Span] | None = None
     """Its functions' spans, when a worker process compiled it."""
+
+    @property
+    def outcome(self) -> Compiled:
+        """Return the spec's outcome (once compiled or found unchanged)."""
+        assert self.compiled is not None, f"{self.path} was not compiled"
+        return self.compiled
+
+    @property
+    def spec(self) -> ir.Spec | None:
+        """Return the spec's IR: None when it was reused or compiled elsewhere."""
+        return self.outcome.spec
 
 
 class Session:
@@ -118,17 +138,15 @@ class Session:
         files: dict[str, OutputFile] = {}
         problems = list(self.problems)
         where = Span(path=self.states[0].path if self.states else "specc", line=1)
-        specs = [s.compiled.spec for s in self.states if s.compiled.spec is not None]
+        specs = [s.spec for s in self.states if s.spec is not None]
         for number, (name, emitter, _) in enumerate(self.loaded):
             step("emit", name, number, len(self.loaded))
             ctx = self.contexts[name]
             ctx.specs = specs
             if name in self.per_spec:
-                work = (lambda n, e, c: lambda: self._per_spec(n, e, c))(
-                    name, emitter, ctx
-                )
+                work = partial(self._per_spec, name, emitter, ctx)
             else:
-                work = (lambda e, c: lambda: list(e.emit(c)))(emitter, ctx)
+                work = partial(emit_all, emitter, ctx)
             produced = guarded(name, work, where, problems)
             if produced is not None:
                 problems.extend(ctx.diagnostics)
@@ -141,9 +159,9 @@ class Session:
         for state in self.states:
             unit = state.units.get(name)
             if unit is None:
-                assert state.compiled.spec is not None
+                assert state.spec is not None
                 before = len(ctx.diagnostics)
-                made, data = emitter.emit_spec(ctx, state.compiled.spec)
+                made, data = emitter.emit_spec(ctx, state.spec)
                 unit = Unit(list(made), data, ctx.diagnostics[before:])
                 state.units[name] = unit
             else:
@@ -181,7 +199,7 @@ class Session:
             self.cache.record(
                 state.key,
                 state.digest,
-                state.compiled.diagnostics,
+                state.outcome.diagnostics,
                 {n: s for (p, n), s in spans.items() if p == state.path},
                 fresh,
             )

@@ -14,8 +14,8 @@ import contextlib
 import errno
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 LOCK = ".specc-lock"
 WAIT = 120.0

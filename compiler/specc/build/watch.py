@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from specc.diagnostics import Diagnostic, has_errors
 from specc.frontend.compile import Compiled, compile_file, compile_source

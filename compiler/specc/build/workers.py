@@ -66,7 +66,7 @@ def compile_and_emit(session: Session, pending: list[SpecState]) -> None:
             warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                outcomes = dict(zip(order, pool.map(_work, order)))
+                outcomes = dict(zip(order, pool.map(_work, order), strict=True))
     except Exception:  # a broken pool only costs the serial build
         return
     finally:

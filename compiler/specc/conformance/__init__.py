@@ -75,6 +75,7 @@ def runner(target: str) -> Runner:
         raise ToolchainError(f"target `{target}` has no conformance runner")
     module, _, name = known.runner.partition(":")
     try:
-        return getattr(import_module(module), name)  # type: ignore[no-any-return]
+        found: Runner = getattr(import_module(module), name)
     except (ImportError, AttributeError) as error:
         raise ToolchainError(f"the `{target}` runner cannot load: {error}") from error
+    return found

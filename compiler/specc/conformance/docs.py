@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from specc import ir
@@ -46,7 +47,7 @@ class _PageParser(HTMLParser):
         self.facts = Facts()
         self._rules: list[str | None] = []
         self._nav = 0
-        self._capture: list[list] = []  # [kind, key, tag, depth, parts]
+        self._capture: list[list[Any]] = []  # [kind, key, tag, depth, parts]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -145,10 +146,10 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
         return [_failed(spec, r, [missing]) for r in rules]
     searchable, search_problem = _search_entries(target_dir, name)
     broken: dict[str | None, list[str]] = {}
-    for href, rule in facts.links:
+    for href, rule_id in facts.links:
         why = site.broken(href, name)
         if why is not None:
-            broken.setdefault(rule, []).append(why)
+            broken.setdefault(rule_id, []).append(why)
     results = []
     for rule in rules:
         problems = _rule_problems(spec, rule, facts, searchable, search_problem)

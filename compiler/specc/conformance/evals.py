@@ -54,7 +54,7 @@ def _read_cases(
     lines: list[str], schema: dict[str, object]
 ) -> tuple[dict[str, dict[str, object]], dict[str, list[str]]]:
     """Return valid cases by ID, and problems by case ID (or line) of the others."""
-    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema)
     found: dict[str, dict[str, object]] = {}

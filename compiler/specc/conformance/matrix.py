@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from specc import ir
 from specc.conformance import SPEC_WIDE
 from specc.targets import CODE_TARGETS, MATRIX_TARGETS
+from specc.toolchain import ToolchainError
 
 if TYPE_CHECKING:
     from specc.conformance import Result
@@ -130,7 +131,7 @@ def run_targets(
                 if applies(name, spec):
                     found = run(Path(out_dir) / name, spec, timeout=timeout)
                     tagged += [(name, r) for r in found]
-        except conformance.ToolchainError as error:
+        except ToolchainError as error:
             errors[name] = str(error)
     return tagged, errors
 

@@ -106,7 +106,7 @@ def _watched(args: list[str], package: Path, timeout: float, skip: set[int]) -> 
             try:
                 hung = _watch(process, progress, timeout)
             finally:
-                kill_group(process)  # type: ignore[arg-type]
+                kill_group(process)
             out.seek(0)
             err.seek(0)
             return _Run(out.read(), err.read(), hung)

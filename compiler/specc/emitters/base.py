@@ -67,7 +67,8 @@ class EmitContext:
 class Emitter:
     """Base class of targets; subclasses set the class attributes and `emit`."""
 
-    name: ClassVar[str]
+    name: str
+    """The target's name (a class attribute; an external emitter sets its own)."""
     description: ClassVar[str]
     Options: ClassVar[type[Options]] = Options
     llm_backend: ClassVar[bool] = False

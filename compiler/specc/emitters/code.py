@@ -44,7 +44,8 @@ class TypeMapper:
         if ref.kind == "named":
             return self.type_name(str(ref.name))
         args = [self(a) for a in ref.args]
-        return getattr(self, ref.kind)(*args)
+        wrap: Callable[..., str] = getattr(self, ref.kind)
+        return wrap(*args)
 
     def list(self, item: str) -> str:
         raise NotImplementedError
@@ -66,7 +67,8 @@ class ValueRenderer:
 
     def plain(self, value: ir.Value) -> str:
         """Render a value without the optional wrapper its position may need."""
-        return getattr(self, f"render_{value.kind}")(value)
+        render: Callable[[ir.Value], str] = getattr(self, f"render_{value.kind}")
+        return render(value)
 
     def some(self, rendered: str, value: ir.Value) -> str:
         """Wrap a present value in an optional position (Rust's `Some`)."""

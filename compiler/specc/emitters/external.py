@@ -57,7 +57,7 @@ class ExternalEmitter(Emitter):
     Options = ExternalOptions
 
     def __init__(self, name: str, executable: str) -> None:
-        self.name = name  # type: ignore[misc]
+        self.name = name
         self.executable = executable
 
     def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:

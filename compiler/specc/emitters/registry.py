@@ -51,7 +51,7 @@ def load(name: str, names: dict[str, str] | None = None) -> Emitter:
         )
     module, _, attr = target.partition(":")
     try:
-        cls = getattr(import_module(module), attr)
+        cls: type[Emitter] = getattr(import_module(module), attr)
     except (ImportError, AttributeError) as error:
         raise RegistryError(f"the `{name}` emitter cannot load: {error}") from error
     return cls()

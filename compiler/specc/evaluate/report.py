@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -118,12 +118,12 @@ def _rate(rate: object, interval: object) -> str:
     return f"{rate:.0%} [{interval[0]:.0%}, {interval[1]:.0%}]"
 
 
-def print_report(data: dict[str, object], console: Console) -> None:
+def print_report(data: dict[str, Any], console: Console) -> None:
     """Print the report as a table of rules, then the failing samples with reasons."""
     from rich import box
     from rich.table import Table
 
-    rules = list(data["rules"])  # type: ignore[call-overload]
+    rules: list[dict[str, Any]] = list(data["rules"])
     specs = sorted({r["spec"] for r in rules})
     title = f"evals of {specs[0] if len(specs) == 1 else 'the specs'}: "
     table = Table(
@@ -136,7 +136,7 @@ def print_report(data: dict[str, object], console: Console) -> None:
     for name in columns:
         named = name in ("spec", "rule")
         table.add_column(name, justify="left" if named else "right", no_wrap=True)
-    overall = {"spec": "", "rule": "all", **data["overall"]}  # type: ignore[dict-item]
+    overall = {"spec": "", "rule": "all", **data["overall"]}
     for row in rules + [overall]:
         cells = [
             row["rule"],
@@ -147,7 +147,7 @@ def print_report(data: dict[str, object], console: Console) -> None:
         ]
         table.add_row(*(([row["spec"]] if len(specs) > 1 else []) + cells))
     console.print(table)
-    for failure in data["failures"]:  # type: ignore[attr-defined]
+    for failure in data["failures"]:
         label = "ERROR" if failure["status"] == "error" else "FAIL"
         console.print(
             f"{label} {failure['spec']} {failure['case']} (sample {failure['sample']}): "

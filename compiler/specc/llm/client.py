@@ -256,13 +256,13 @@ class Client:
         try:
             futures = [pool.submit(self._send, k, r) for k, r in missing.items()]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [f.exception() for f in done if f.exception() is not None]
+            failed = [e for f in done if (e := f.exception()) is not None]
             if failed:
                 self._stop.set()
                 pool.shutdown(wait=True, cancel_futures=True)
                 if isinstance(failed[0], LlmError):
                     self.failure = failed[0]
-                raise failed[0]  # type: ignore[misc]
+                raise failed[0]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return set(missing)
@@ -349,7 +349,7 @@ def _delay(error: Exception, backoff: float, attempt: int) -> float:
             return min(max(float(seconds), 0.0), MAX_RETRY_AFTER)
     except ValueError:
         return min(_http_date_delay(seconds), MAX_RETRY_AFTER)
-    return backoff * 2**attempt
+    return backoff * 2.0**attempt
 
 
 def _http_date_delay(value: str | None) -> float:

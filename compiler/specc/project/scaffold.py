@@ -6,8 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from specc.config import CONFIG_NAME, Config
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: Targets a new project builds and tests without `--target`.
 INIT_TARGETS = ("ts", "python", "docs")
@@ -26,7 +30,7 @@ class Created:
     note: str = ""
 
 
-def _environment(user_dirs: Sequence[Path] = ()):  # type: ignore[no-untyped-def]
+def _environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     """Return the environment of project templates (`{## ##}` comments)."""
     from specc.templating import project_environment
 

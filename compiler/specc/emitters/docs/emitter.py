@@ -85,13 +85,13 @@ class DocsEmitter(Emitter):
         status = common["status"]
         assert isinstance(status, Status)
         if pages and status.present:
-            page = ctx.render(
+            html = ctx.render(
                 "docs/coverage.html.jinja",
                 notice=site_notice([Card.of(c) for c in cards]),
                 gaps=coverage(status, pages),
                 **common,
             )
-            yield OutputFile(COVERAGE_PAGE, page)
+            yield OutputFile(COVERAGE_PAGE, html)
 
     def emit_spec(
         self, ctx: EmitContext, spec: ir.Spec
@@ -141,11 +141,11 @@ class DocsEmitter(Emitter):
 
         found = self._common.get(id(ctx))
         if found is not None and found[0] is ctx:
-            return found[1]  # type: ignore[no-any-return]
+            return found[1]
         options = ctx.options
         assert isinstance(options, DocsEmitter.Options)
         status = Status.from_reports(ctx.reports)
-        common = dict(
+        common: dict[str, object] = dict(
             status=status,
             coverage_page=COVERAGE_PAGE if status.present else None,
             site_title=options.title,

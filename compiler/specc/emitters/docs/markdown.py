@@ -68,12 +68,17 @@ def parser() -> MarkdownIt:
     if _MD is None:
         from markdown_it import MarkdownIt
 
-        md = MarkdownIt(
+        class SafeLinks(MarkdownIt):
+            """markdown-it with specc's link policy (`safe_link`)."""
+
+            def validateLink(self, url: str) -> bool:  # markdown-it names it so
+                return safe_link(url)
+
+        md = SafeLinks(
             "commonmark", {"html": False, "linkify": False, "typographer": True}
         )
         # Dashes and ellipses only: quotes stay as the author typed them.
         md.enable(["table", "strikethrough", "replacements"])
-        md.validateLink = safe_link  # type: ignore[method-assign]
         md.inline.ruler.before("link", "footnote_marker", _footnote_marker)
         md.core.ruler.push("page_links", _page_links)
         md.add_render_rule("text", _render_text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from specc import ir
@@ -148,7 +149,8 @@ class ValueSpeaker:
     NAMING_FIELDS = ("title", "name", "label")
 
     def __call__(self, value: ir.Value) -> str:
-        return getattr(self, f"say_{value.kind}")(value)
+        say: Callable[[ir.Value], str] = getattr(self, f"say_{value.kind}")
+        return say(value)
 
     def say_bool(self, v: ir.BoolValue) -> str:
         return "true" if v.value else "false"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -107,7 +108,13 @@ class Teller:
                     units.append(self._unit(number, section, len(units), self.rule))
         return units
 
-    def _unit(self, segment: int, section: ir.Section, index: int, tell) -> Unit:  # type: ignore[no-untyped-def]
+    def _unit(
+        self,
+        segment: int,
+        section: ir.Section,
+        index: int,
+        tell: Callable[[ir.Section, int, Detail], list[Line]],
+    ) -> Unit:
         levels = tuple(tuple(tell(section, index, d)) for d in LEVELS)
         return Unit(
             segment,

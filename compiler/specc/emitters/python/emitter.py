@@ -168,11 +168,13 @@ def signature_types(spec: ir.Spec, names: Names) -> list[str]:
 def black(source: str, path: str) -> str:
     """Return Python source formatted as `black --check` expects (black loads lazily)."""
     import black as formatter
+    from black.mode import TargetVersion
+    from black.parsing import InvalidInput
 
     mode = formatter.Mode(
-        target_versions={formatter.TargetVersion[PYTHON.upper()]}, line_length=88
+        target_versions={TargetVersion[PYTHON.upper()]}, line_length=88
     )
     try:
         return formatter.format_str(source, mode=mode)
-    except formatter.InvalidInput as error:  # only a broken template override
+    except InvalidInput as error:  # only a broken template override
         raise ValueError(f"{path} is not valid Python: {error}") from error

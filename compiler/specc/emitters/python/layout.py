@@ -46,7 +46,7 @@ class Item:
     def __init__(self, prefix: str, value: Expr) -> None:
         self.prefix = prefix
         self.value = value
-        self.text = prefix + value.text
+        self.text: str = prefix + value.text
 
     def __str__(self) -> str:
         return self.text

@@ -6,7 +6,7 @@ import keyword
 import re
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -187,12 +187,15 @@ class PyValues(code.ValueRenderer):
         self.attributes: dict[tuple[str, str], dict[str, str]] = {}
         """Field (or enum member) names by (declaration, tag), computed once each."""
 
-    def __call__(self, value: ir.Value) -> str:  # type: ignore[override]
+    def __call__(self, value: ir.Value) -> str:
         return str(self.expr(value))
 
     def expr(self, value: ir.Value) -> layout.Expr:
         """Return a value as a tree the layout can split the way black does."""
-        return getattr(self, f"render_{value.kind}")(value)  # type: ignore[no-any-return]
+        render: Callable[[ir.Value], layout.Expr] = getattr(
+            self, f"render_{value.kind}"
+        )
+        return render(value)
 
     def render_bool(self, v: ir.BoolValue) -> layout.Expr:
         return layout.Atom("True" if v.value else "False")
