@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_SPEC = ROOT.parent / "shared" / "corpus" / "model_spec.md"
+MODEL_SPEC = ROOT / "tests" / "data" / "corpus" / "model_spec.md"
 TARGET_S = 1.0
 
 

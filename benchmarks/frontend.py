@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_SPEC = ROOT.parent / "shared" / "corpus" / "model_spec.md"
+MODEL_SPEC = ROOT / "tests" / "data" / "corpus" / "model_spec.md"
 
 
 def time_compile(path: Path, runs: int) -> tuple[float, list[float]]:

@@ -1,4 +1,4 @@
-"""Shared fixtures: where the shared examples and corpus are, and a CLI runner."""
+"""Shared fixtures: where the example specs and the corpus are, and a CLI runner."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-#: `../shared` beside the checkout, or beside the worktrees' folder (/work/wt/NAME).
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
-    ROOT.parent / "shared",
-)
-EXAMPLES = SHARED / "examples"
-CORPUS = SHARED / "corpus"
-MODEL_SPEC = CORPUS / "model_spec.md"
 DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = ROOT / "examples" / "specs"
+CORPUS = DATA / "corpus"
+MODEL_SPEC = CORPUS / "model_spec.md"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
