@@ -185,7 +185,9 @@ def rewrite(expr: Expr, shape: Shape, ctx: _Context | None = None) -> str | None
     return ctx.memo[key]
 
 
-def _rewrite(expr: Expr, shape: Shape, ctx: _Context) -> str | None:
+def _rewrite(
+    expr: Call | Array | Tuple | Struct, shape: Shape, ctx: _Context
+) -> str | None:
     """Lay out a compound expression (the uncached part of `rewrite`)."""
     if isinstance(expr, Struct):
         return _struct(expr, shape, ctx)
@@ -219,6 +221,7 @@ def _flat_leaves(expr: Call | Array | Tuple, shape: Shape) -> str | None:
         return None
     room = MAX_WIDTH - shape.indent - TAB - 1  # the nested shape's width
     total = 2 * (len(items) - 1)
+    texts = []
     for item in items:
         if not isinstance(item, Atom):
             return None
@@ -226,10 +229,11 @@ def _flat_leaves(expr: Call | Array | Tuple, shape: Shape) -> str | None:
         if size > room:
             return None
         total += size
+        texts.append(item.text)
     one_line = shape.width - len(ident) - 2
     if total > one_line or total > limit or total + 1 > shape.width - width(ident):
         return None
-    body = ", ".join(item.text for item in items)  # type: ignore[union-attr]
+    body = ", ".join(texts)
     return f"{ident}{delims[0]}{body}{delims[1]}"
 
 
@@ -355,7 +359,7 @@ class _List:
         return tactic
 
     def rewrite(self) -> str | None:
-        open_, close = self.delims
+        open_, close = self.delims[0], self.delims[1]
         if not self.items:
             body = ""
             tactic: Tactic = "horizontal"
