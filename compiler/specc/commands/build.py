@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from specc.commands.common import (
     target_names,
     target_option,
 )
+
+if TYPE_CHECKING:
+    from specc import ir
 
 
 @click.command()
@@ -94,7 +97,7 @@ def build(
         _render_audio(result.specs, out_dir)
 
 
-def _render_audio(specs: list, out_dir: str) -> None:  # type: ignore[type-arg]
+def _render_audio(specs: list[ir.Spec], out_dir: str) -> None:
     """Speak every built podcast script; exit 1 if the tools are missing or fail."""
     from pathlib import Path
 

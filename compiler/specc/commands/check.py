@@ -18,6 +18,7 @@ from specc.commands.common import (
 )
 
 if TYPE_CHECKING:
+    from specc.diagnostics import Diagnostic
     from specc.frontend.compile import Compiled
 
 
@@ -89,7 +90,8 @@ _SUMMARY = (
 )
 
 
-def _compile_all(paths: tuple[str, ...]) -> tuple[list[Compiled], list]:
+def _compile_all(paths: tuple[str, ...]) -> tuple[list[Compiled], list[Diagnostic]]:
+    """Compile every spec under ``paths``; return the results and the paths' problems."""
     from specc.frontend.compile import compile_file, find_specs
 
     files, problems = find_specs(project_inputs(paths).paths)

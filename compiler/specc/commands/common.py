@@ -5,18 +5,28 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    from specc.build.driver import BuildResult
+    from specc.build.writer import Plan
+    from specc.config import Config
+    from specc.diagnostics import Diagnostic
     from specc.frontend.compile import Compiled
     from specc.llm.session import Session
+    from specc.project.inputs import Inputs
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
+Command = TypeVar("Command", bound=Callable[..., Any])
+"""A command's function, as the option decorators take and return it."""
 
-def format_option(help: str):  # type: ignore[no-untyped-def]
+
+def format_option(help: str) -> Callable[[Command], Command]:
     """Return the `--format text|json` option every command shares."""
     return click.option(
         "--format",
@@ -28,7 +38,7 @@ def format_option(help: str):  # type: ignore[no-untyped-def]
     )
 
 
-def target_option(help: str):  # type: ignore[no-untyped-def]
+def target_option(help: str) -> Callable[[Command], Command]:
     """Return the `--target NAME[,NAME…]` option, completed from the known targets."""
     return click.option(
         "--target",
@@ -41,7 +51,9 @@ def target_option(help: str):  # type: ignore[no-untyped-def]
     )
 
 
-def complete_targets(ctx, param, incomplete: str) -> list:  # type: ignore[no-untyped-def]
+def complete_targets(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     """Complete the last name of a `--target a,b` list from the known targets."""
     from click.shell_completion import CompletionItem
 
@@ -61,7 +73,7 @@ def complete_targets(ctx, param, incomplete: str) -> list:  # type: ignore[no-un
     ]
 
 
-def build_options(f):  # type: ignore[no-untyped-def]
+def build_options(f: Command) -> Command:
     """Options shared by `build` and `test`."""
     f = click.option(
         "--templates",
@@ -89,7 +101,7 @@ def build_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def llm_options(f: Callable[..., Any]) -> Callable[..., Any]:
+def llm_options(f: Command) -> Command:
     """Add `--llm`, `--frozen`, `--model`, `--llm-concurrency` and `--max-requests`."""
     f = click.option(
         "--max-requests",
@@ -160,7 +172,9 @@ def finish_llm(session: Session, scope: set[str] | None, write: bool = True) -> 
         click.echo(line, err=True)
 
 
-def project_inputs(paths: Sequence[str], out_dir: str | None = None, templates=()):  # type: ignore[no-untyped-def]
+def project_inputs(
+    paths: Sequence[str], out_dir: str | None = None, templates: Sequence[str] = ()
+) -> Inputs:
     """Return the command's inputs from the project configuration; exit 1 on its problems."""
     from specc.project import inputs as project
 
@@ -169,7 +183,7 @@ def project_inputs(paths: Sequence[str], out_dir: str | None = None, templates=(
     return found
 
 
-def stop_on_config_problems(problems: list) -> None:  # type: ignore[type-arg]
+def stop_on_config_problems(problems: list[Diagnostic]) -> None:
     """Print configuration problems with their source line, and exit 1 if there are any."""
     if not problems:
         return
@@ -177,7 +191,7 @@ def stop_on_config_problems(problems: list) -> None:  # type: ignore[type-arg]
     sys.exit(EXIT_ERRORS)
 
 
-def print_loose_diagnostics(problems: list) -> None:  # type: ignore[type-arg]
+def print_loose_diagnostics(problems: list[Diagnostic]) -> None:
     """Print diagnostics that belong to no compiled spec, reading their file for the caret."""
     from pathlib import Path
 
@@ -193,7 +207,9 @@ def print_loose_diagnostics(problems: list) -> None:  # type: ignore[type-arg]
         click.echo(render(d, source, colour) + "\n", err=True)
 
 
-def print_diagnostics(results: list[Compiled], extra: list, show_hints: bool) -> None:
+def print_diagnostics(
+    results: list[Compiled], extra: list[Diagnostic], show_hints: bool
+) -> None:
     """Print diagnostics as text on standard error."""
     from specc.diagnostics import Severity, render
 
@@ -209,7 +225,9 @@ def print_diagnostics(results: list[Compiled], extra: list, show_hints: bool) ->
             click.echo("", err=True)
 
 
-def target_names(value: str | None, config=None, default: str | None = "all") -> list[str]:  # type: ignore[no-untyped-def]
+def target_names(
+    value: str | None, config: Config | None = None, default: str | None = "all"
+) -> list[str]:
     """Return the targets of `--target`, else the configured ones, else ``default``."""
     from specc.targets import BUILTIN
 
@@ -227,7 +245,9 @@ def target_names(value: str | None, config=None, default: str | None = "all") ->
     return list(dict.fromkeys(names))
 
 
-def configure(project, targets: list[str], option_pairs: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def configure(
+    project: Inputs, targets: list[str], option_pairs: tuple[str, ...]
+) -> dict[str, dict[str, object]]:
     """Return the emitter options for ``targets``: configured, then `-O`; exit on problems."""
     from specc.project.inputs import check_targets, merge_options
 
@@ -264,7 +284,9 @@ def parse_options(
     return options
 
 
-def report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) -> None:  # type: ignore[no-untyped-def]
+def report_build(
+    result: BuildResult, fmt: str, check: bool, targets: Sequence[str] = ()
+) -> None:
     """Print a build's diagnostics, what it wrote and a summary line; exit 1 if it failed."""
     from specc.commands.progress import elapsed, files_summary, summary
 
@@ -295,7 +317,7 @@ def report_build(result, fmt: str, check: bool, targets: Sequence[str] = ()) -> 
         sys.exit(EXIT_ERRORS)
 
 
-def build_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def build_json(result: BuildResult) -> dict[str, object]:
     """Return a build's diagnostics and changes as a JSON-ready mapping."""
     plan = result.plan
     diagnostics = [d.to_json() for d in result.diagnostics]
@@ -312,7 +334,7 @@ def build_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return report
 
 
-def print_changes(plan) -> None:  # type: ignore[no-untyped-def]
+def print_changes(plan: Plan) -> None:
     """Print each file a build wrote and removed, on standard error."""
     for path in sorted(plan.write):
         click.echo(f"  wrote {plan.out_dir / path}", err=True)
@@ -321,4 +343,5 @@ def print_changes(plan) -> None:  # type: ignore[no-untyped-def]
 
 
 def count(number: int, noun: str) -> str:
+    """Return `1 rule`, `2 rules`."""
     return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -5,10 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specc.commands.common import EXIT_ERRORS, print_diagnostics, project_inputs
+
+if TYPE_CHECKING:
+    from specc import ir
+    from specc.diagnostics import Diagnostic
+    from specc.diff.versions import SpecDiff
+    from specc.frontend.compile import Compiled
+
+    Pair = tuple[ir.Spec | None, ir.Spec | None]
+    """The old and the new IR of one spec; None where it does not exist."""
 
 
 @click.command()
@@ -50,7 +60,9 @@ def diff(paths: tuple[str, ...], since: str | None, fmt: str) -> None:
         sys.exit(EXIT_ERRORS)
 
 
-def _pairs(paths: tuple[str, ...], since: str | None):  # type: ignore[no-untyped-def]
+def _pairs(
+    paths: tuple[str, ...], since: str | None
+) -> tuple[list[Pair], list[Compiled], list[Diagnostic]]:
     """Return (old, new) IR pairs, every compile result, and problems."""
     from specc.diagnostics import Diagnostic
     from specc.frontend.compile import compile_file, compile_source, find_specs
@@ -84,7 +96,9 @@ def _pairs(paths: tuple[str, ...], since: str | None):  # type: ignore[no-untype
     return pairs, compiled, problems
 
 
-def _paired_files(old: str, new: str):  # type: ignore[no-untyped-def]
+def _paired_files(
+    old: str, new: str
+) -> tuple[dict[str, str], dict[str, str], list[Diagnostic]]:
     """Pair two files, or the specs of two folders by their path inside each."""
     from specc.frontend.compile import find_specs
 
@@ -106,7 +120,7 @@ def _default_paths() -> list[str]:
 _LABELS = {"major": "BREAKING", "minor": "minor", "patch": "patch"}
 
 
-def _print(diffs: list) -> None:  # type: ignore[type-arg]
+def _print(diffs: list[SpecDiff]) -> None:
     """Print each spec's changes and its version verdict."""
     from specc.commands.progress import elapsed
 
@@ -129,7 +143,7 @@ def _print(diffs: list) -> None:  # type: ignore[type-arg]
     )
 
 
-def _verdict(d) -> str:  # type: ignore[no-untyped-def]
+def _verdict(d: SpecDiff) -> str:
     """Say which bump the changes need and whether the version has it."""
     if d.ok:
         found = d.found

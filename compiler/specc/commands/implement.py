@@ -105,7 +105,6 @@ def _run_jobs(
     limits: tuple[int, bool],
 ) -> tuple[list[Outcome], list[Diagnostic]]:
     """Run every spec's loop; return the outcomes and the run's diagnostics."""
-    from specc import conformance
     from specc.diagnostics import Diagnostic
     from specc.implement import implement as run_loop
     from specc.implement import jobs
@@ -113,6 +112,7 @@ def _run_jobs(
     from specc.llm.session import problems as llm_problems
     from specc.source import Span
     from specc.templating import environment
+    from specc.toolchain import ToolchainError
 
     env = environment(templates)
     outcomes: list[Outcome] = []
@@ -125,7 +125,7 @@ def _run_jobs(
         except LlmError as error:
             problems.extend(llm_problems(error, where))
             break
-        except conformance.ToolchainError as error:
+        except ToolchainError as error:
             problems.append(Diagnostic("E088", f"{target}: {error}", where))
             break
         outcomes.append(outcome)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specc.commands.common import EXIT_ERRORS, project_inputs
+
+if TYPE_CHECKING:
+    from specc.config import Config
+    from specc.project.scaffold import Created
 
 
 @click.command()
@@ -65,12 +70,14 @@ def new(name: str, title: str | None, template: str | None) -> None:
 
 
 def _has_config() -> bool:
+    """Return whether a specc.toml is found from here upwards."""
     from specc.config import find
 
     return find() is not None
 
 
-def _no_config():  # type: ignore[no-untyped-def]
+def _no_config() -> Config:
+    """Return the defaults a project without specc.toml runs with."""
     from specc.config import Config
 
     return Config()
@@ -98,7 +105,8 @@ def config_command(schema: bool) -> None:
     click.echo(json.dumps(shown, indent=2))
 
 
-def _report(created: list) -> None:  # type: ignore[type-arg]
+def _report(created: list[Created]) -> None:
+    """Print each file written, with its note."""
     for item in created:
         note = f" ({item.note})" if item.note else ""
         click.echo(f"  wrote {item.path}{note}", err=True)

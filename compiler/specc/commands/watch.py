@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from specc.commands.common import (
+    Command,
     build_options,
     parse_options,
     print_diagnostics,
@@ -13,8 +16,14 @@ from specc.commands.common import (
     target_option,
 )
 
+if TYPE_CHECKING:
+    from specc.build.watch import Settings
+    from specc.diagnostics import Diagnostic
+    from specc.frontend.compile import Compiled
 
-def _watch_options(f):  # type: ignore[no-untyped-def]
+
+def _watch_options(f: Command) -> Command:
+    """Add the options of `build` and `--target`."""
     f = build_options(f)
     return target_option(
         "Targets to build (default: the project's targets, else all)."
@@ -38,7 +47,7 @@ def watch(
     """
     from specc.build import watch as watching
 
-    def resolve():  # type: ignore[no-untyped-def]
+    def resolve() -> tuple[Settings | None, list[Diagnostic]]:
         from specc.project import inputs as project
 
         found = project.inputs(paths, out_dir, templates)
@@ -60,7 +69,7 @@ def watch(
         )
         return settings, []
 
-    def diagnostics(results, extra):  # type: ignore[no-untyped-def]
+    def diagnostics(results: list[Compiled], extra: list[Diagnostic]) -> None:
         print_diagnostics(results, [], False)
         print_loose_diagnostics(extra)
 
