@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -21,6 +22,12 @@ from specc.commands.common import (
     target_names,
     target_option,
 )
+
+if TYPE_CHECKING:
+    from specc import ir
+    from specc.build.driver import BuildResult
+    from specc.conformance import Result
+    from specc.project.inputs import Inputs
 
 
 @click.command(name="test")
@@ -64,23 +71,46 @@ def test_command(
     Exit status 1 when any example failed (or, with --require-all, is not implemented).
     Every run updates OUT/report/tests.json, which the docs site shows.
     """
-    from specc.build.driver import build as run_build
-    from specc.commands.progress import Progress, elapsed, files_summary, summary
-    from specc.conformance import matrix as verification
+    project = project_inputs(paths, out_dir, templates)
+    targets = _chosen_targets(target, project)
+    options = configure(project, targets, option_pairs)
+    result, tagged, errors = _build_and_test(project, targets, options, fmt, timeout)
+    report = _record(project, targets, options, result.specs, tagged, errors)
+    _print_report(result, report, tagged, target, targets, fmt)
+    _print_summary(result, targets, fmt)
+    if not _passed(result, tagged, errors, require_all):
+        sys.exit(EXIT_ERRORS)
+
+
+def _chosen_targets(target: str | None, project: Inputs) -> list[str]:
+    """Return `--target`'s targets, else the project's, else every target of the matrix."""
     from specc.targets import MATRIX_TARGETS
 
-    project = project_inputs(paths, out_dir, templates)
-    out_dir = project.out_dir
     if target or project.config.project.targets:
-        targets = target_names(target, project.config, default=None)
-    else:
-        targets = list(MATRIX_TARGETS)
-    options = configure(project, targets, option_pairs)
+        return target_names(target, project.config, default=None)
+    return list(MATRIX_TARGETS)
+
+
+def _build_and_test(
+    project: Inputs,
+    targets: list[str],
+    options: dict[str, dict[str, object]],
+    fmt: str,
+    timeout: float,
+) -> tuple[BuildResult, list[tuple[str, Result]], dict[str, str]]:
+    """Build, then run the conformance tests; return the build, the results, the errors.
+
+    A failed build is reported and exits 1. A target whose toolchain could not
+    run is reported here (E088) and fails the run at its end.
+    """
+    from specc.build.driver import build as run_build
+    from specc.commands.progress import Progress
+
     with Progress() as progress:
         result = run_build(
             project.paths,
             targets,
-            out_dir,
+            project.out_dir,
             project.templates,
             options,
             progress=progress.step,
@@ -89,66 +119,108 @@ def test_command(
             progress.__exit__(None, None, None)
             _failed_test_build(result, fmt, targets)
         progress.step("test", ", ".join(targets), 0, 1)
-        specs = result.specs
-        tagged, errors = _run_conformance(targets, specs, out_dir, timeout)
+        tagged, errors = _run_conformance(
+            targets, result.specs, project.out_dir, timeout
+        )
     for name, message in errors.items():
         click.echo(f"error[E088]: {name}: {message}", err=True)
-    failed = bool(errors)
-    results = [r for _, r in tagged]
+    return result, tagged, errors
+
+
+def _record(
+    project: Inputs,
+    targets: list[str],
+    options: dict[str, dict[str, object]],
+    specs: list[ir.Spec],
+    tagged: list[tuple[str, Result]],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    """Return the rule × target report; save it, and rebuild the docs site that shows it."""
+    from specc.build.driver import build as run_build
+    from specc.conformance import matrix as verification
+
     report = verification.matrix(specs, targets, tagged, errors)
     if specs:
-        verification.record(out_dir, report, targets)
+        verification.record(project.out_dir, report, targets)
         if "docs" in targets:  # show the new results on the site now
             refreshed = run_build(
-                project.paths, ["docs"], out_dir, project.templates, options
+                project.paths, ["docs"], project.out_dir, project.templates, options
             )
             if not refreshed.ok:
                 report_build(refreshed, "text", False)
-    idle = _data_models(specs, targets)
+    return report
+
+
+def _print_report(
+    result: BuildResult,
+    report: dict[str, Any],
+    tagged: list[tuple[str, Result]],
+    target: str | None,
+    targets: list[str],
+    fmt: str,
+) -> None:
+    """Print the results: the matrix without --target, else one line per example."""
+    idle = _data_models(result.specs, targets)
     if fmt == "text":
         for spec_id in idle:
             click.echo(f"NONE {spec_id}: no operations to test (its types only)")
+    results = [r for _, r in tagged]
     if target is None:
         built = {"build": build_json(result), "no_operations": idle}
         _print_matrix({**report, **built}, tagged, fmt)
     elif fmt == "json":
-        report = {
+        shown = {
             "build": build_json(result),
             "results": [r.to_json() for r in results],
             "summary": _tally(results),
             "no_operations": idle,
         }
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(shown, indent=2))
     else:
         _print_results(results)
-    if result.plan is not None:
-        if fmt == "text":
-            print_changes(result.plan)
-        click.echo(
-            summary(
-                "tested",
-                len(result.specs),
-                targets,
-                files_summary(result.plan),
-                elapsed(),
-            ),
-            err=True,
-        )
+
+
+def _print_summary(result: BuildResult, targets: list[str], fmt: str) -> None:
+    """Print what the build wrote (as text) and the closing summary line."""
+    from specc.commands.progress import elapsed, files_summary, summary
+
+    if result.plan is None:
+        return
+    if fmt == "text":
+        print_changes(result.plan)
+    files = files_summary(result.plan)
+    line = summary("tested", len(result.specs), targets, files, elapsed())
+    click.echo(line, err=True)
+
+
+def _passed(
+    result: BuildResult,
+    tagged: list[tuple[str, Result]],
+    errors: dict[str, str],
+    require_all: bool,
+) -> bool:
+    """Return whether the run passed: built, every toolchain ran, no example failed.
+
+    With ``require_all`` an example not implemented yet fails the run too.
+    """
     bad = {"failed"} | ({"not_implemented"} if require_all else set())
-    if failed or not result.ok or any(r.status in bad for r in results):
-        sys.exit(EXIT_ERRORS)
+    failed = any(r.status in bad for _, r in tagged)
+    return not errors and result.ok and not failed
 
 
-def _failed_test_build(result, fmt: str, targets: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+def _failed_test_build(
+    result: BuildResult, fmt: str, targets: Sequence[str]
+) -> NoReturn:
     """Report the failed build of `specc test` (no test runs) and exit 1."""
     if fmt == "json":
         report = {"build": build_json(result), "results": [], "summary": _tally([])}
         click.echo(json.dumps(report, indent=2))
-        sys.exit(EXIT_ERRORS)
-    report_build(result, "text", False, targets)
+    else:
+        report_build(result, "text", False, targets)  # exits 1 itself
+    sys.exit(EXIT_ERRORS)
 
 
-def _data_models(specs: list, targets: list[str]) -> list[str]:  # type: ignore[type-arg]
+def _data_models(specs: list[ir.Spec], targets: list[str]) -> list[str]:
     """Return the IDs of specs of types alone, when a code target is tested."""
     from specc.emitters.code import has_operations
     from specc.targets import CODE_TARGETS
@@ -158,7 +230,9 @@ def _data_models(specs: list, targets: list[str]) -> list[str]:  # type: ignore[
     return [s.id for s in specs if s.types and not has_operations(s)]
 
 
-def _run_conformance(targets: list[str], specs: list, out_dir: str, timeout: float):  # type: ignore[no-untyped-def]
+def _run_conformance(
+    targets: list[str], specs: list[ir.Spec], out_dir: str, timeout: float
+) -> tuple[list[tuple[str, Result]], dict[str, str]]:
     """Run every target's runner; on SIGTERM end the test runs and exit 143."""
     import signal
 
@@ -176,7 +250,9 @@ def _run_conformance(targets: list[str], specs: list, out_dir: str, timeout: flo
 _LABELS = {"passed": "PASS", "failed": "FAIL", "not_implemented": "TODO"}
 
 
-def _print_matrix(report: dict, tagged: list, fmt: str) -> None:  # type: ignore[type-arg]
+def _print_matrix(
+    report: dict[str, Any], tagged: list[tuple[str, Result]], fmt: str
+) -> None:
     """Print the rule × target matrix (and, as text, each failure's message)."""
     if fmt == "json":
         results = [{"target": t, **r.to_json()} for t, r in tagged]
@@ -195,13 +271,13 @@ def _print_matrix(report: dict, tagged: list, fmt: str) -> None:  # type: ignore
                 click.echo(f"     {line}")
 
 
-def _tally(results: list) -> dict[str, int]:  # type: ignore[type-arg]
+def _tally(results: list[Result]) -> dict[str, int]:
     """Count examples (or rules) by status; a spec-wide failure counts every example."""
     counts = {s: sum(r.covers for r in results if r.status == s) for s in _LABELS}
     return {"total": sum(counts.values()), **counts}
 
 
-def _message_lines(r) -> list[str]:  # type: ignore[no-untyped-def]
+def _message_lines(r: Result) -> list[str]:
     """Return a failure's message lines without a repeat of the example's text."""
     lines = r.message.splitlines()
     repeats = {r.text.strip(), f"{r.rule} #{r.example}: {r.text}".strip()}
@@ -210,7 +286,8 @@ def _message_lines(r) -> list[str]:  # type: ignore[no-untyped-def]
     return lines
 
 
-def _print_results(results: list) -> None:  # type: ignore[type-arg]
+def _print_results(results: list[Result]) -> None:
+    """Print one line per example (failures with their message) and the counts."""
     colours = {"passed": "green", "failed": "red", "not_implemented": "yellow"}
     colour = sys.stdout.isatty()
     for r in results:
