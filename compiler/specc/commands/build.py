@@ -66,7 +66,7 @@ def build(
     """Build specs (files or folders; default: the project's, else specs/) into OUT/<target>/.
 
     With --llm (or --frozen, or `llm = true` in specc.toml) the targets that
-    have an LLM-assisted backend (docs, podcast) use it; see the README.
+    have an LLM-assisted backend (docs, podcast) use it; see docs/llm.md.
     """
     from specc.build.driver import build as run_build
     from specc.commands.progress import Progress

@@ -11,11 +11,11 @@ import click
 from specc.commands.common import (
     EXIT_ERRORS,
     EXIT_OK,
-    count,
     format_option,
     print_diagnostics,
     project_inputs,
 )
+from specc.commands.progress import plural
 
 if TYPE_CHECKING:
     from specc.diagnostics import Diagnostic
@@ -56,7 +56,7 @@ def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
         click.echo(
             f"checked {summary['specs']} spec{'s' if summary['specs'] != 1 else ''}: "
             + "; ".join(
-                ", ".join(count(summary[key], noun) for key, noun in group)
+                ", ".join(plural(summary[key], noun) for key, noun in group)
                 for group in _SUMMARY
             )
             + hidden

@@ -340,8 +340,3 @@ def print_changes(plan: Plan) -> None:
         click.echo(f"  wrote {plan.out_dir / path}", err=True)
     for path in plan.remove:
         click.echo(f"  removed {plan.out_dir / path}", err=True)
-
-
-def count(number: int, noun: str) -> str:
-    """Return `1 rule`, `2 rules`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -14,7 +14,6 @@ from specc.commands.common import (
     build_json,
     build_options,
     configure,
-    count,
     format_option,
     print_changes,
     project_inputs,
@@ -22,6 +21,7 @@ from specc.commands.common import (
     target_names,
     target_option,
 )
+from specc.commands.progress import plural
 
 if TYPE_CHECKING:
     from specc import ir
@@ -305,6 +305,6 @@ def _print_results(results: list[Result]) -> None:
     counts = _tally(results)
     noun = "example" if any(r.example or r.covers > 1 for r in results) else "rule"
     click.echo(
-        f"{count(counts['total'], noun)}: {counts['passed']} passed, "
+        f"{plural(counts['total'], noun)}: {counts['passed']} passed, "
         f"{counts['failed']} failed, {counts['not_implemented']} not implemented"
     )
