@@ -44,6 +44,7 @@ class _Rule:
     answer: Callable[[Body], str]
     when: str | None
     times: int | None
+    delay: float = 0.0
 
 
 @dataclass
@@ -81,24 +82,35 @@ class LlmServer:
         return f"http://{host}:{port}/v1"
 
     def reply(
-        self, answer: str, when: str | None = None, times: int | None = None
+        self,
+        answer: str,
+        when: str | None = None,
+        times: int | None = None,
+        delay: float = 0.0,
     ) -> None:
         """Answer ``answer`` to prompts containing ``when`` (any prompt if None).
 
         Rules are tried in the order they were added; one with ``times`` is
-        used that many times, then skipped.
+        used that many times, then skipped. ``delay`` holds the answer back
+        that many seconds (so a test can act while a request is in flight).
         """
-        self.reply_with(lambda body: answer, when, times)
+        self.reply_with(lambda body: answer, when, times, delay)
 
     def reply_with(
         self,
         answer: Callable[[Body], str],
         when: str | None = None,
         times: int | None = None,
+        delay: float = 0.0,
     ) -> None:
         """Answer with ``answer(request body)`` to prompts containing ``when``."""
         with self._mutex:
-            self._rules.append(_Rule(answer, when, times))
+            self._rules.append(_Rule(answer, when, times, delay))
+
+    def in_flight(self) -> int:
+        """Return how many chat completions the server is working on now."""
+        with self._mutex:
+            return self._in_flight
 
     def fail(
         self,
@@ -156,6 +168,7 @@ class LlmServer:
 
     def _answer(self, body: Body, prompt: str) -> str:
         with self._mutex:
+            chosen = None
             for rule in self._rules:
                 if rule.times == 0 or (
                     rule.when is not None and rule.when not in prompt
@@ -163,8 +176,12 @@ class LlmServer:
                     continue
                 if rule.times is not None:
                     rule.times -= 1
-                return rule.answer(body)
-        return self.default
+                chosen = rule
+                break
+        if chosen is None:
+            return self.default
+        time.sleep(chosen.delay)  # outside the mutex: other requests go on
+        return chosen.answer(body)
 
     def _enter(self) -> None:
         with self._mutex:
@@ -261,13 +278,16 @@ class _Handler(BaseHTTPRequestHandler):
         self, status: int, payload: Body, headers: dict[str, str] | None = None
     ) -> None:
         data = json.dumps(payload).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away mid-request
 
 
 def _completion(body: Body, prompt: str, text: str) -> Body:

@@ -98,6 +98,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E135": (E, "no generated implementation passed its conformance tests"),
     "E136": (E, "the specs have no behavioural examples to evaluate"),
     "E137": (E, "the implementation file is not an untouched scaffold"),
+    "E138": (E, "an interrupted run left a backup of the file to replace"),
+    "W139": (W, "an interrupted run left a backup of an implementation file"),
     # External emitters (`specc-emit-NAME` on PATH).
     "E140": (E, "an external emitter failed"),
     "E141": (E, "an external emitter timed out"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specc.build.backup import BackupExists, replacing
 from specc.diagnostics import Diagnostic
 from specc.llm.prompts import last_fenced_block, messages
 from specc.source import Span
@@ -109,12 +110,13 @@ def implement(
         outcome.diagnostics.append(_edited(job))
         return outcome
     try:
-        if _replay(client, job, first, outcome):
-            return outcome
-        _loop(client, env, job, first, attempts, outcome)
-    finally:
-        if not outcome.accepted and original is not None:
-            _write(job.path, original)
+        with replacing(job.path) as guard:
+            if not _replay(client, job, first, outcome):
+                _loop(client, env, job, first, attempts, outcome)
+            if outcome.accepted:
+                guard.keep()
+    except BackupExists as waiting:
+        outcome.diagnostics.append(_backup_waiting(job, waiting))
     return outcome
 
 
@@ -239,6 +241,17 @@ def _edited(job: Job) -> Diagnostic:
         "will not overwrite your code",
         _span(job),
         "pass --force to replace it anyway",
+    )
+
+
+def _backup_waiting(job: Job, waiting: BackupExists) -> Diagnostic:
+    return Diagnostic(
+        "E138",
+        f"{waiting.backup} holds {job.path} as it was before an interrupted run "
+        "replaced it; specc implement will not replace the file again until you "
+        "decide which to keep",
+        _span(job),
+        waiting.hint,
     )
 
 

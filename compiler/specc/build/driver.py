@@ -156,6 +156,7 @@ def _plan_and_apply(
         return result
     spans = session.spans() if session else _spans(result.specs)
     result.diagnostics.extend(_missing_operations(plan, spans))
+    result.diagnostics.extend(_waiting_backups(plan))
     if not check:
         step("write", str(out), len(plan.write), len(plan.write))
         try:
@@ -216,4 +217,25 @@ def _missing_operations(
                     "implement it there; the target's compiler reports it missing until you do",
                 )
             )
+    return found
+
+
+def _waiting_backups(plan: Any) -> list[Diagnostic]:
+    """Warn about kept files whose backup an interrupted run left (`specc.build.backup`)."""
+    from specc.build.backup import BackupExists, waiting_backup
+
+    found = []
+    for relative, wanted in sorted(plan.kept.items()):
+        path = plan.out_dir / relative
+        if waiting_backup(path) is None:
+            continue
+        waiting = BackupExists(path)
+        found.append(
+            Diagnostic(
+                "W139",
+                f"{waiting}; the file may hold an answer that was being tried",
+                Span(path=wanted.spec or "specc", line=1),
+                waiting.hint,
+            )
+        )
     return found

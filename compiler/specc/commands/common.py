@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
+    from specc.build.backup import Stopped
     from specc.build.driver import BuildResult
     from specc.build.writer import Plan
     from specc.config import Config
@@ -170,6 +171,20 @@ def finish_llm(session: Session, scope: set[str] | None, write: bool = True) -> 
     line = session.finish(scope, write)
     if line:
         click.echo(line, err=True)
+
+
+def exit_stopped(command: str, stopped: Stopped, state: str) -> NoReturn:
+    """Say that a signal stopped ``command`` and what it left; exit as the signal would.
+
+    `os._exit`, because a worker thread may still wait for an answer nobody
+    will read, and a normal exit would wait with it.
+    """
+    import os
+
+    click.echo(f"specc {command}: stopped by {stopped}; {state}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(stopped.exit_status)
 
 
 def project_inputs(

@@ -10,6 +10,7 @@ import click
 
 from specc.commands.common import (
     EXIT_ERRORS,
+    exit_stopped,
     finish_llm,
     llm_options,
     print_diagnostics,
@@ -84,9 +85,14 @@ def implement(
     result = run_build(list(paths) or ["specs"], [target], out_dir, templates)
     if not result.ok:
         report_build(result, "text", False)
-    outcomes, problems = _run_jobs(
-        session.client, result, target, Path(out_dir), templates, (attempts, force)
-    )
+    from specc.build.backup import Stopped
+
+    try:
+        outcomes, problems = _run_jobs(
+            session.client, result, target, Path(out_dir), templates, (attempts, force)
+        )
+    except Stopped as stopped:
+        exit_stopped("implement", stopped, "every implementation file is as it was")
     scope = {f"implement/{target}/{s.id}" for s in result.specs}
     failed = bool(problems) or any(not o.accepted for o in outcomes)
     finish_llm(session, None if problems else scope)

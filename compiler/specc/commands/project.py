@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from specc.commands.common import EXIT_ERRORS, project_inputs
+from specc.commands.common import EXIT_ERRORS, exit_stopped, project_inputs
 
 if TYPE_CHECKING:
     from specc.config import Config
@@ -20,11 +20,14 @@ if TYPE_CHECKING:
 @click.argument("folder", required=False, default=".", type=click.Path(file_okay=False))
 def init(folder: str) -> None:
     """Start a spec project in FOLDER (default: here): specc.toml, an example spec, .gitignore."""
+    from specc.build.backup import Stopped
     from specc.project.scaffold import ScaffoldError
     from specc.project.scaffold import init as run_init
 
     try:
         created = run_init(Path(folder))
+    except Stopped as stopped:
+        exit_stopped("init", stopped, "an existing .gitignore is as it was")
     except ScaffoldError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_ERRORS)
@@ -53,8 +56,14 @@ def new(name: str, title: str | None, template: str | None) -> None:
     from specc.project.scaffold import ScaffoldError, new_spec
 
     config = project_inputs(()).config if _has_config() else _no_config()
+    from specc.build.backup import Stopped
+
     try:
         created = new_spec(config, name, title, Path(template) if template else None)
+    except Stopped as stopped:
+        exit_stopped(
+            "new", stopped, f"{config.path or 'the configuration'} is as it was"
+        )
     except ScaffoldError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_ERRORS)

@@ -256,15 +256,18 @@ class Client:
         try:
             futures = [pool.submit(self._send, k, r) for k, r in missing.items()]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [e for f in done if (e := f.exception()) is not None]
-            if failed:
-                self._stop.set()
-                pool.shutdown(wait=True, cancel_futures=True)
-                if isinstance(failed[0], LlmError):
-                    self.failure = failed[0]
-                raise failed[0]
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:  # a signal: nobody waits for the answers in flight
+            self._stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        failed = [e for f in done if (e := f.exception()) is not None]
+        if failed:
+            self._stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        if failed:
+            if isinstance(failed[0], LlmError):
+                self.failure = failed[0]
+            raise failed[0]
         return set(missing)
 
     def _openai(self) -> Any:

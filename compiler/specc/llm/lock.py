@@ -147,7 +147,11 @@ class Lock:
         except OSError:
             if not self.used and not self.answers:
                 return False  # nothing to record: do not create an empty lock
+        # Old bytes or new, never half, whatever stops the run.
         temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        temporary.write_text(text, "utf-8")
-        os.replace(temporary, self.path)
+        try:
+            temporary.write_text(text, "utf-8")
+            os.replace(temporary, self.path)
+        finally:
+            temporary.unlink(missing_ok=True)
         return True

@@ -57,8 +57,7 @@ def init(folder: Path, targets: Sequence[str] = INIT_TARGETS) -> list[Created]:
     ignore = folder / ".gitignore"
     created = []
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
+        _create(path, text)
         created.append(Created(path))
     wanted = env.get_template("project/gitignore.jinja").render()
     created.append(_merge_gitignore(ignore, wanted))
@@ -68,7 +67,7 @@ def init(folder: Path, targets: Sequence[str] = INIT_TARGETS) -> list[Created]:
 def _merge_gitignore(path: Path, wanted: str) -> Created:
     """Create .gitignore, or append the lines it lacks."""
     if not path.exists():
-        path.write_text(wanted, "utf-8")
+        _create(path, wanted)
         return Created(path)
     have = path.read_text("utf-8")
     lines = set(have.splitlines())
@@ -79,7 +78,7 @@ def _merge_gitignore(path: Path, wanted: str) -> Created:
     ]
     if missing:
         joiner = "" if have.endswith("\n") or not have else "\n"
-        path.write_text(have + joiner + "\n# specc\n" + "\n".join(missing) + "\n")
+        _replace(path, have + joiner + "\n# specc\n" + "\n".join(missing) + "\n")
     return Created(path, f"{len(missing)} lines added" if missing else "unchanged")
 
 
@@ -97,8 +96,7 @@ def new_spec(
     if path.exists():
         raise ScaffoldError(f"{path} exists already")
     text = _render_new(name, title or _title(name), template)
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
+    _create(path, text)
     created = [Created(path)]
     registered = register(config, path)
     if registered is not None:
@@ -153,9 +151,29 @@ def register(config: Config, path: Path) -> Created | None:
             return None
     entry = target.relative_to(root).as_posix()
     text = config.path.read_text("utf-8")
-    updated = _append_spec(text, entry, config.path.name == "pyproject.toml")
-    config.path.write_text(updated, "utf-8")
+    _replace(
+        config.path, _append_spec(text, entry, config.path.name == "pyproject.toml")
+    )
     return Created(config.path, f"`{entry}` added to specs")
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file whole or not at all (a killed run leaves no half of it)."""
+    from specc.build.writer import atomic_write
+
+    atomic_write(path, text.encode("utf-8"))
+
+
+def _replace(path: Path, text: str) -> None:
+    """Replace a file of the user's so that no signal loses what it held."""
+    from specc.build.backup import BackupExists, replacing
+
+    try:
+        with replacing(path) as guard:
+            guard.write(text)
+            guard.keep()
+    except BackupExists as waiting:
+        raise ScaffoldError(f"{waiting}; {waiting.hint}") from None
 
 
 def _append_spec(text: str, entry: str, pyproject: bool) -> str:
