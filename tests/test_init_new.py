@@ -195,3 +195,17 @@ def test_new_registers_in_pyproject(cli, tmp_path, monkeypatch):
         'specs = ["a.spec.md", "b.spec.md"]'
         in (tmp_path / "pyproject.toml").read_text()
     )
+
+
+def test_init_writes_a_spec_whose_front_matter_is_read(cli, tmp_path):
+    from specc.frontend.compile import compile_file
+
+    assert cli("init", str(tmp_path)).exit_code == 0
+    path = tmp_path / "specs" / "greeting.spec.md"
+    assert path.read_text("utf-8").startswith("---\nspec: greeting\n")
+    compiled = compile_file(str(path))
+    assert compiled.ok
+    assert [d.code for d in compiled.diagnostics if d.code != "H102"] == []
+    spec = compiled.spec
+    assert (spec.id, spec.title, spec.version) == ("greeting", "Greetings", "0.1.0")
+    assert spec.summary.startswith("Greet people by name")

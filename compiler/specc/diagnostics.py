@@ -35,6 +35,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E011": (E, "front matter must be a mapping"),
     "E012": (E, "front matter field has the wrong form"),
     "W013": (W, "unknown front matter field"),
+    "E014": (E, "front matter does not start on the first line"),
     # Headings and rule IDs.
     "E020": (E, "malformed heading attribute block"),
     "E021": (E, "duplicate rule ID"),

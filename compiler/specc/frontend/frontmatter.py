@@ -20,6 +20,7 @@ def read_front_matter(doc: Document, diag: Report) -> dict[str, str]:
     """Validate the YAML front matter and return its fields as strings."""
     text = doc.front_matter
     if text is None:
+        _report_displaced(doc, diag)
         return {}
     import yaml
 
@@ -67,6 +68,39 @@ def read_front_matter(doc: Document, diag: Report) -> dict[str, str]:
             )
         meta[str(key)] = value if isinstance(value, str) else _yaml_text(value)
     return meta
+
+
+_KEY_LINE = re.compile(r"[A-Za-z_][\w-]*\s*:")
+
+
+def _report_displaced(doc: Document, diag: Report) -> None:
+    """Report front matter that does not start on line 1 (Markdown would eat it)."""
+    lines = doc.source.text.splitlines()
+    for number, line in enumerate(lines[:20], start=1):
+        if line.lstrip().startswith("#"):
+            return  # a heading first: a later `---` is a thematic break
+        if line.rstrip() != "---" or number == 1:
+            continue
+        body = []
+        for inner in lines[number:]:
+            if inner.rstrip() == "---":
+                break
+            body.append(inner)
+        else:
+            return
+        top = [b for b in body if b.strip() and not b[0].isspace()]
+        keys = [m.group().rstrip(" :") for m in map(_KEY_LINE.match, top) if m]
+        if top and len(keys) == len(top) and keys[0] in FRONT_MATTER_KEYS:
+            before = "line 1" if number == 2 else f"lines 1-{number - 1}"
+            diag(
+                "E014",
+                "front matter must start on the first line; the text on "
+                f"{before} before it makes it Markdown, and its fields are lost",
+                number,
+                1,
+                f"remove what stands before `---` on line {number}",
+            )
+        return
 
 
 def _line_of(doc: Document, key: str) -> int:
