@@ -632,6 +632,15 @@ def test_long_failure_messages_are_not_cut(exact_built, tmp_path: Path) -> None:
     assert "Count(count=39, ratio=0.5, ok=True)]" in bad.message
 
 
+def test_a_missing_error_says_what_came_back_instead(
+    exact_built, tmp_path: Path
+) -> None:
+    """An example that expects an error names the result the call returned."""
+    results = run_exact(exact_built, tmp_path, {"fail": "return 7"})
+    (bad,) = [r for r in results if r.rule == "failing" and r.example]
+    assert bad.message == "expected Short to be raised, got the result int 7"
+
+
 def test_pytest_and_mypy_come_with_specc() -> None:
     """`pip install specc` alone installs what `specc test --target python` runs."""
     import tomllib

@@ -148,6 +148,14 @@ def _close(expected: float, actual: float, tolerance: float | None) -> bool:
     return abs(actual - expected) <= max(tolerance * abs(expected), tolerance)
 
 
+def _not_raised(error: type[BaseException], result: object) -> typing.NoReturn:
+    """Fail: the operation returned where the example expects ``error``."""
+    pytest.fail(
+        f"expected {error.__name__} to be raised, got the result {_shown(result)}",
+        pytrace=False,
+    )
+
+
 def _mismatch(path: str, expected: object, actual: object) -> str:
     """Return the message of one difference, naming both types."""
     return f"{path}: expected {_shown(expected)}, got {_shown(actual)}"
@@ -180,7 +188,8 @@ def test_parse_3() -> None:
     """parse #3: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}"""
     with pytest.raises(InvalidVersion) as raised:
         with _calling("parse"):
-            _IMPL.parse("1.02.3")
+            result = _IMPL.parse("1.02.3")
+        _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.02.3", "error.text")
 
 
@@ -188,7 +197,8 @@ def test_parse_4() -> None:
     """parse #4: parse("1.2") raises InvalidVersion{text: "1.2"}"""
     with pytest.raises(InvalidVersion) as raised:
         with _calling("parse"):
-            _IMPL.parse("1.2")
+            result = _IMPL.parse("1.2")
+        _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.2", "error.text")
 
 
@@ -196,7 +206,8 @@ def test_parse_5() -> None:
     """parse #5: parse(" 1.2.3") raises InvalidVersion"""
     with pytest.raises(InvalidVersion):
         with _calling("parse"):
-            _IMPL.parse(" 1.2.3")
+            result = _IMPL.parse(" 1.2.3")
+        _not_raised(InvalidVersion, result)
 
 
 def test_compare_1() -> None:
