@@ -6,8 +6,9 @@ A correct hand-written implementation passes in TypeScript, Python and Rust;
 each fault an implementation can make in a language is caught under the rule
 it breaks: a bool for an int, a float for an int, an argument edited in
 place, two error fields swapped, an endless loop (which times out while the
-other examples still report). `return -x` for `negate(0) == 0` (a `-0` in
-TypeScript) passes.
+other examples still report), an int that is off inside a `~=` example (ints
+compare exactly there too; floats within the tolerance). `return -x` for
+`negate(0) == 0` (a `-0` in TypeScript) passes.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ FAULTS: dict[str, list[tuple[str, str]]] = {
             "raise Overdraft(wanted=balance, available=amount)",
         ),
         ("return -x\n", "while x == 3:\n            pass\n        return -x\n"),
+        ("Sum(total=total,", "Sum(total=total + (total > 1000),"),  # int off by one
     ],
     "ts": [
         (
@@ -60,6 +62,11 @@ FAULTS: dict[str, list[tuple[str, str]]] = {
             "{ wanted: balance, available: amount }",
         ),
         ("    return -x;", "    while (x === 3) {}\n    return -x;"),
+        (
+            "return { total, mean",
+            "return { total: total === -1 ? -1.0000000000000002 : total > 1000 ? "
+            "total + 1 : total, mean",
+        ),  # an int a float's rounding away, or off by one, inside `~=`
     ],
     "rust": [
         (
@@ -67,6 +74,7 @@ FAULTS: dict[str, list[tuple[str, str]]] = {
             "Overdraft { wanted: balance, available: amount }",
         ),
         ("        -x\n", "        while x == 3 {}\n        -x\n"),
+        ("Sum { total, mean", "Sum { total: total + (total > 1000) as i64, mean"),
     ],
 }
 
@@ -84,6 +92,7 @@ CAUGHT: dict[str, dict[tuple[str, int], str]] = {
         ("negate", 2): "timed out after 2 s",
         ("sorted_copy", 1): "argument `values` was changed in place",
         ("withdraw", 2): "error.wanted: expected int 7, got int 5",
+        ("sum", 1): "result.total: expected int 3000000, got int 3000001",
     },
     "ts": {
         ("count", 1): "true !== 1",
@@ -93,10 +102,13 @@ CAUGHT: dict[str, dict[tuple[str, int], str]] = {
         ("negate", 2): "timed out after 2 s",
         ("sorted_copy", 1): "argument `values` was changed in place",
         ("withdraw", 2): "Overdraft.wanted differs",
+        ("sum", 1): '"total":3000001',
+        ("sum", 3): '"total":-1.0000000000000002',
     },
     "rust": {
         ("negate", 2): "timed out after 2 s",
         ("withdraw", 2): "field `wanted`: expected 7, got 5",
+        ("sum", 1): "total: 3000001",
     },
 }
 
@@ -130,7 +142,7 @@ def test_a_correct_implementation_passes_every_example(
     code, rows = run(cli, tmp_path, target, [])
     failing = {k: r["message"] for k, r in rows.items() if r["status"] != "passed"}
     assert failing == {}
-    assert len(rows) == 11 and rows["negate", 1]["status"] == "passed"
+    assert len(rows) == 14 and rows["negate", 1]["status"] == "passed"
     assert code == 0
 
 
@@ -160,5 +172,5 @@ def test_rust_refuses_a_bool_or_a_float_for_an_int_when_compiling(
     code, rows = run(cli, tmp_path, "rust", faults)
     assert code == 1
     [(key, row)] = rows.items()
-    assert key == ("(spec)", 0) and row["covers"] == 11
+    assert key == ("(spec)", 0) and row["covers"] == 14
     assert "error[E0308]: mismatched types" in row["message"]

@@ -174,6 +174,35 @@ class TsValues(code.ValueRenderer):
         return "{ " + ", ".join(parts) + " }"
 
 
+def int_mask(value: ir.Value, render: TsValues) -> str:
+    """Return where ``value`` holds ints, as `expectClose` reads it (`0`: nowhere).
+
+    TypeScript numbers do not say whether the spec meant an int, so a `~=`
+    example passes this mirror of its expected value: `1` at each int, the
+    same arrays, maps and properties around them, `0` for what holds none.
+    Ints then compare exactly, floats within the tolerance.
+    """
+    if isinstance(value, ir.IntValue):
+        return "1"
+    parts: list[str] = []
+    if isinstance(value, ir.ListValue):
+        items = [int_mask(item, render) for item in value.items]
+        return f"[{', '.join(items)}]" if any(i != "0" for i in items) else "0"
+    if isinstance(value, ir.MapValue):
+        for entry in value.entries:
+            inner = int_mask(entry.value, render)
+            if inner != "0":
+                parts.append(f"[{render(entry.key)}, {inner}]")
+        return f"new Map<unknown, unknown>([{', '.join(parts)}])" if parts else "0"
+    if isinstance(value, (ir.RecordValue, ir.VariantValue)):
+        for field in value.fields:
+            inner = int_mask(field.value, render)
+            if inner != "0":
+                parts.append(f"{ts_property(field.name)}: {inner}")
+        return "{ " + ", ".join(parts) + " }" if parts else "0"
+    return "0"
+
+
 @dataclass(frozen=True)
 class Signature:
     """An operation as its conformance tests spell it, rendered once per function."""
@@ -264,6 +293,7 @@ class TypeScriptEmitter(code.CodeEmitter):
             normative=lambda rule: code.normative(spec, rule),
             literal=code.string_literal,
             comment=code.comment_safe,
+            ints=lambda value: int_mask(value, values),
         )
         render = ctx.render
         yield OutputFile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .types import Inner, Overdraft, Stats
+from .types import Inner, Overdraft, Stats, Sum
 
 
 class Tally:
@@ -40,3 +40,8 @@ class Tally:
         if amount > balance:
             raise Overdraft(wanted=amount, available=balance)
         return balance - amount
+
+    def sum(self, values: list[int]) -> Sum:
+        """Return the sum and the mean of the values."""
+        total = sum(values)
+        return Sum(total=total, mean=total / len(values))

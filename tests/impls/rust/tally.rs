@@ -42,4 +42,9 @@ impl TallyApi for Tally {
         }
         Ok(balance - amount)
     }
+
+    fn sum(&self, values: &[i64]) -> Sum {
+        let total: i64 = values.iter().sum();
+        Sum { total, mean: total as f64 / values.len() as f64 }
+    }
 }

@@ -1,6 +1,6 @@
 // A correct hand-written implementation of tally.spec.md (value semantics test).
 import type { TallyApi } from "./api.js";
-import { Overdraft, type Stats } from "./types.js";
+import { Overdraft, type Stats, type Sum } from "./types.js";
 
 export class Tally implements TallyApi {
   count(values: number[]): number {
@@ -35,5 +35,10 @@ export class Tally implements TallyApi {
       throw new Overdraft({ wanted: amount, available: balance });
     }
     return balance - amount;
+  }
+
+  sum(values: number[]): Sum {
+    const total = values.reduce((a, b) => a + b, 0);
+    return { total, mean: total / values.length };
   }
 }

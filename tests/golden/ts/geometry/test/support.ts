@@ -93,37 +93,59 @@ export function expectEqual(outcome: Outcome, expected: unknown): void {
   assert.deepStrictEqual(normalize(valueOf(outcome)), normalize(expected));
 }
 
-/** Assert every number in the result is within the relative tolerance of the expected one. */
-export function expectClose(outcome: Outcome, expected: unknown, tolerance: number): void {
+/**
+ * Assert the result equals the expected value, every float within the relative
+ * tolerance. `ints` mirrors the expected value with `1` where the spec says `int`
+ * (`0` where nothing below does): ints compare exactly, as the spec's type says.
+ */
+export function expectClose(
+  outcome: Outcome,
+  expected: unknown,
+  tolerance: number,
+  ints: unknown = 0,
+): void {
   if (outcome.kind === "skipped") return;
   const actual = normalize(valueOf(outcome));
   const want = normalize(expected);
-  if (!close(actual, want, tolerance)) {
-    assert.fail(`expected ${show(want)} within ${tolerance}, got ${show(actual)}`);
+  if (!close(actual, want, tolerance, ints)) {
+    const exactly = ints === 0 ? "" : " (ints exactly)";
+    assert.fail(`expected ${show(want)} within ${tolerance}${exactly}, got ${show(actual)}`);
   }
 }
 
-function close(actual: unknown, expected: unknown, tolerance: number): boolean {
+function close(actual: unknown, expected: unknown, tolerance: number, ints: unknown): boolean {
   if (typeof actual === "number" && typeof expected === "number") {
+    if (ints === 1) return actual === expected;
     const scale = Math.max(1, Math.abs(actual), Math.abs(expected));
     return Math.abs(actual - expected) <= tolerance * scale;
   }
   if (Array.isArray(actual) && Array.isArray(expected)) {
     return actual.length === expected.length &&
-      actual.every((item, i) => close(item, expected[i], tolerance));
+      actual.every((item, i) => close(item, expected[i], tolerance, part(ints, i)));
   }
   if (actual instanceof Map && expected instanceof Map) {
     return actual.size === expected.size &&
-      [...expected].every(([k, v]) => actual.has(k) && close(actual.get(k), v, tolerance));
+      [...expected].every(([k, v]) =>
+        actual.has(k) && close(actual.get(k), v, tolerance, part(ints, k)));
   }
   if (actual !== null && expected !== null && typeof actual === "object" &&
       typeof expected === "object") {
     const keys = Object.keys(expected as object);
     return Object.keys(actual as object).length === keys.length &&
       keys.every((k) => close((actual as Record<string, unknown>)[k],
-        (expected as Record<string, unknown>)[k], tolerance));
+        (expected as Record<string, unknown>)[k], tolerance, part(ints, k)));
   }
   return actual === expected;
+}
+
+/** Return the part of an `ints` mirror at an index, map key or property (`0`: none). */
+function part(ints: unknown, key: unknown): unknown {
+  if (Array.isArray(ints)) return ints[key as number] ?? 0;
+  if (ints instanceof Map) return ints.get(key) ?? 0;
+  if (ints !== null && typeof ints === "object") {
+    return (ints as Record<string, unknown>)[key as string] ?? 0;
+  }
+  return 0;
 }
 
 function show(value: unknown): string {
