@@ -1,0 +1,50 @@
+"""The checker: names resolved across one spec, declarations checked, examples typed.
+
+`Checker` is the one object the lowerer uses. Behind it, by what each checks:
+`scope` (the declared names and the report), `resolve` (alias expansion),
+`declarations`, `values` (a value as read, typed against its expected type)
+and `examples` (a call against its function's signature).
+"""
+
+from __future__ import annotations
+
+from specc import ir
+from specc.frontend.check.declarations import DeclarationChecker
+from specc.frontend.check.examples import ExampleChecker
+from specc.frontend.check.resolve import Resolver
+from specc.frontend.check.scope import Report, Scope
+from specc.frontend.check.values import UNUSABLE, Unusable, ValueChecker
+from specc.frontend.idl import DeclDraft, FieldDraft
+from specc.frontend.values import RawExample
+
+__all__ = ["UNUSABLE", "Checker", "Unusable"]
+
+
+class Checker:
+    """Resolves names across one spec and turns raw values into typed IR values."""
+
+    def __init__(self, path: str, report: Report) -> None:
+        scope = Scope(path, report)
+        resolver = Resolver(scope.types)
+        values = ValueChecker(scope, resolver)
+        self._declarations = DeclarationChecker(scope, resolver)
+        self._values = values
+        self._examples = ExampleChecker(scope, resolver, values)
+
+    def declare(self, decls: list[DeclDraft]) -> None:
+        """Enter every declaration in the symbol tables, reporting duplicates."""
+        self._declarations.declare(decls)
+
+    def check_declarations(self, decls: list[DeclDraft]) -> None:
+        """Check type uses, member uniqueness, map keys, alias cycles and raises."""
+        self._declarations.check(decls)
+
+    def default(self, draft: FieldDraft) -> ir.Value | Unusable | None:
+        """Return a field's checked default (see `ValueChecker.default`)."""
+        return self._values.default(draft)
+
+    def example(
+        self, raw: RawExample, rule: str | None, index: int
+    ) -> ir.Example | None:
+        """Type-check one example line against its function's signature."""
+        return self._examples.example(raw, rule, index)

@@ -1,0 +1,154 @@
+"""Declaration checks: duplicates, type uses, members, map keys, alias cycles, depth."""
+
+from __future__ import annotations
+
+from specc import ir
+from specc.frontend.check.resolve import Resolver, names
+from specc.frontend.check.scope import Scope, suggest
+from specc.frontend.idl import DeclDraft
+from specc.frontend.lexer import MAX_NESTING
+from specc.source import Span
+
+MAP_KEY_PRIMITIVES = frozenset({"string", "int", "bool"})
+
+
+class DeclarationChecker:
+    """Enters one spec's declarations in its scope and checks what they name."""
+
+    def __init__(self, scope: Scope, resolver: Resolver) -> None:
+        self.scope = scope
+        self.resolver = resolver
+
+    def declare(self, decls: list[DeclDraft]) -> None:
+        """Enter every declaration in the symbol tables, reporting duplicates."""
+        for decl in decls:
+            table = (
+                self.scope.functions if decl.kind == "function" else self.scope.types
+            )
+            first = table.get(decl.name)
+            if first is not None:
+                self.scope.error_at(
+                    "E041",
+                    f"`{decl.name}` is declared twice",
+                    decl.span,
+                    f"first declared at line {first.span.line}",
+                )
+                continue
+            table[decl.name] = decl
+
+    def check(self, decls: list[DeclDraft]) -> None:
+        """Check type uses, member uniqueness, map keys, alias cycles and raises."""
+        types = self.scope.types
+        for decl in decls:
+            for use in decl.type_uses:
+                if use.name not in types:
+                    self.scope.error_at(
+                        "E042",
+                        f"unknown type `{use.name}`",
+                        use.span,
+                        suggest(use.name, list(types)),
+                    )
+            members = (
+                [(m.name, m.span) for m in decl.members]
+                + [(f.name, f.span) for f in decl.fields]
+                + [(t.name, t.span) for t in decl.tags]
+            )
+            self._unique(members, decl.name)
+            for tag in decl.tags:
+                self._unique([(f.name, f.span) for f in tag.fields], tag.name)
+            for ref, span in _type_refs(decl):
+                self._check_map_keys(ref, span)
+            if decl.kind == "alias" and self._alias_cycle(decl.name):
+                self.scope.error_at(
+                    "E047", f"type alias `{decl.name}` refers to itself", decl.span
+                )
+            elif self._too_deep(decl):
+                self.scope.error_at(
+                    "E049",
+                    f"type `{decl.name}` nests deeper than {MAX_NESTING} levels "
+                    "once its aliases are expanded",
+                    decl.span,
+                )
+            for use in decl.raises:
+                target = types.get(use.name)
+                if target is None:
+                    self.scope.error_at(
+                        "E042",
+                        f"unknown error `{use.name}`",
+                        use.span,
+                        suggest(use.name, self.scope.error_names()),
+                    )
+                elif target.kind != "error":
+                    self.scope.error_at(
+                        "E044",
+                        f"`{use.name}` is a {target.kind}, not an error",
+                        use.span,
+                    )
+
+    def _alias_cycle(self, name: str) -> bool:
+        """Return whether an alias reaches itself through alias targets."""
+        stack, seen = [name], set()
+        while stack:
+            decl = self.scope.types.get(stack.pop())
+            if decl is None or decl.kind != "alias" or decl.target is None:
+                continue
+            for used in names(decl.target):
+                if used == name:
+                    return True
+                if used not in seen:
+                    seen.add(used)
+                    stack.append(used)
+        return False
+
+    def _too_deep(self, decl: DeclDraft) -> bool:
+        """Return whether an alias is the first on its path to nest past the limit."""
+        if decl.kind != "alias" or decl.target is None:
+            return False
+        past_limit = self.resolver.past_limit
+        return past_limit(decl.name) and not any(
+            past_limit(n) for n in names(decl.target)
+        )
+
+    def _unique(self, members: list[tuple[str, Span]], owner: str) -> None:
+        """Report every member name that repeats an earlier one of ``owner``."""
+        seen: dict[str, Span] = {}
+        for name, span in members:
+            if name in seen:
+                self.scope.error_at(
+                    "E043",
+                    f"`{owner}` has two members named `{name}`",
+                    span,
+                    f"the first is at line {seen[name].line}",
+                )
+            else:
+                seen[name] = span
+
+    def _check_map_keys(self, ref: ir.TypeRef, span: Span) -> None:
+        """Report each map in ``ref`` whose key is not a string, int, bool or enum."""
+        for arg in ref.args:
+            self._check_map_keys(arg, span)
+        if ref.kind != "map":
+            return
+        key = self.resolver.resolve(ref.args[0])
+        if key is None:
+            return
+        ok = (key.kind == "primitive" and key.name in MAP_KEY_PRIMITIVES) or (
+            key.kind == "named" and self.scope.types[str(key.name)].kind == "enum"
+        )
+        if not ok:
+            self.scope.error_at(
+                "E048",
+                f"`{ref.args[0]}` cannot be a map key",
+                span,
+                "use string, int, bool or an enum",
+            )
+
+
+def _type_refs(decl: DeclDraft) -> list[tuple[ir.TypeRef, Span]]:
+    """Return every type a declaration's fields, target and result use, with a place."""
+    refs = [(f.type, f.span) for f in decl.fields]
+    refs += [(f.type, f.span) for t in decl.tags for f in t.fields]
+    for ref in (decl.target, decl.returns):
+        if ref is not None:
+            refs.append((ref, decl.span))
+    return refs

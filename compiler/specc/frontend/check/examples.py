@@ -1,0 +1,163 @@
+"""Example calls: arguments against the signature, results, `raises`, tolerance."""
+
+from __future__ import annotations
+
+from specc import ir
+from specc.frontend.check.resolve import Resolver
+from specc.frontend.check.scope import Scope, suggest
+from specc.frontend.check.values import ValueChecker
+from specc.frontend.idl import DeclDraft
+from specc.frontend.values import RawExample
+from specc.source import Span
+
+DEFAULT_TOLERANCE = 1e-6
+
+
+class ExampleChecker:
+    """Type-checks example lines against the functions and errors a spec declares."""
+
+    def __init__(self, scope: Scope, resolver: Resolver, values: ValueChecker) -> None:
+        self.scope = scope
+        self.resolve = resolver.resolve
+        self.values = values
+
+    def example(
+        self, raw: RawExample, rule: str | None, index: int
+    ) -> ir.Example | None:
+        """Type-check one example line against its function's signature."""
+        fn = self.scope.functions.get(raw.function)
+        if fn is None:
+            self.scope.error(
+                "E051",
+                f"unknown function `{raw.function}`",
+                raw.line,
+                raw.function_col,
+                suggest(raw.function, list(self.scope.functions)),
+                len(raw.function),
+            )
+            return None
+        if len(raw.args) != len(fn.fields):
+            self.scope.error(
+                "E052",
+                f"`{fn.name}` takes {len(fn.fields)} argument"
+                f"{'' if len(fn.fields) == 1 else 's'}, this call gives {len(raw.args)}",
+                raw.line,
+                raw.function_col,
+                f"signature: {_signature(fn)}",
+                len(raw.function),
+            )
+            return None
+        args = []
+        for arg, param in zip(raw.args, fn.fields, strict=False):
+            expected = self.resolve(param.type)
+            args.append(
+                self.values.value(arg, expected) if expected is not None else None
+            )
+        span = Span(
+            path=self.scope.path,
+            line=raw.line,
+            col=raw.col,
+            end_line=raw.line,
+            end_col=raw.end_col,
+        )
+        raises: ir.ExpectedError | None = None
+        result: ir.Value | None = None
+        tolerance: float | None = None
+        if raw.expect == "raises":
+            raises = self._expected_error(raw, fn)
+            ok = raises is not None
+        else:
+            assert raw.result is not None and fn.returns is not None
+            returns = self.resolve(fn.returns)
+            result = (
+                self.values.value(raw.result, returns) if returns is not None else None
+            )
+            ok = result is not None
+            if raw.expect == "approx":
+                tolerance = DEFAULT_TOLERANCE
+                base = (
+                    returns.args[0]
+                    if returns and returns.kind == "optional"
+                    else returns
+                )
+                if ok and not self.has_float(base):
+                    self.scope.error(
+                        "E060",
+                        f"`~=` compares floats, but `{fn.name}` returns "
+                        f"{fn.returns}",
+                        raw.result.line,
+                        raw.result.col,
+                        "use `==`",
+                    )
+                    ok = False
+        typed_args = [a for a in args if a is not None]
+        if not ok or len(typed_args) != len(args):
+            return None
+        return ir.Example(
+            rule=rule,
+            index=index,
+            text=raw.text,
+            function=fn.name,
+            args=typed_args,
+            expect=raw.expect,
+            result=result,
+            tolerance=tolerance,
+            raises=raises,
+            span=span,
+        )
+
+    def has_float(
+        self, ref: ir.TypeRef | None, seen: frozenset[str] = frozenset()
+    ) -> bool:
+        """Return whether a float appears anywhere inside an alias-free type."""
+        if ref is None:
+            return False
+        if ref.kind == "primitive":
+            return ref.name == "float"
+        if ref.kind != "named":
+            return any(self.has_float(a, seen) for a in ref.args)
+        name = str(ref.name)
+        decl = self.scope.types.get(name)
+        if decl is None or name in seen:
+            return False
+        fields = decl.fields + [f for t in decl.tags for f in t.fields]
+        return any(self.has_float(self.resolve(f.type), seen | {name}) for f in fields)
+
+    def _expected_error(
+        self, raw: RawExample, fn: DeclDraft
+    ) -> ir.ExpectedError | None:
+        """Check a `raises` error: declared, raised by ``fn``, its fields typed."""
+        name = str(raw.error)
+        decl = self.scope.types.get(name)
+        if decl is None or decl.kind != "error":
+            self.scope.error(
+                "E059",
+                f"unknown error `{name}`",
+                raw.line,
+                raw.error_col,
+                suggest(name, self.scope.error_names()),
+                len(name),
+            )
+            return None
+        if name not in [u.name for u in fn.raises]:
+            declared = ", ".join(u.name for u in fn.raises) or "nothing"
+            self.scope.error(
+                "E058",
+                f"`{fn.name}` does not declare `raises {name}`",
+                raw.line,
+                raw.error_col,
+                f"it raises {declared}",
+                len(name),
+            )
+            return None
+        fields = self.values.field_values(
+            raw.error_fields, decl.fields, name, None, complete=False
+        )
+        if fields is None:
+            return None
+        return ir.ExpectedError(error=name, fields=fields)
+
+
+def _signature(fn: DeclDraft) -> str:
+    params = ", ".join(f"{f.name}: {f.type}" for f in fn.fields)
+    return f"fn {fn.name}({params}) -> {fn.returns}"
