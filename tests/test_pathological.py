@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from specc.frontend.compile import MAX_LINE_CHARS, MAX_SPEC_BYTES, compile_source
-from specc.frontend.lower import MAX_EXAMPLES
+from specc.frontend.lower.blocks import MAX_EXAMPLES
 
 HEAD = (
     "---\nspec: p\n---\n\n# P {#p}\n\nIt MUST work.\n\n"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from specc.frontend.parse import Document
 
 Report = Callable[..., None]
-"""`Lowerer.diag`: (code, message, line, col=1, hint=None)."""
+"""The lowerer's `SpecContext.diag`: (code, message, line, col=1, hint=None)."""
 
 FRONT_MATTER_KEYS = ("spec", "title", "version", "summary")
 _SEMVER = re.compile(

@@ -1,0 +1,174 @@
+"""Blocks: prose, commentary, code, `specc` declarations, `examples` and conversations."""
+
+from __future__ import annotations
+
+from specc import ir
+from specc.frontend.conversations import looks_like_conversation, parse_conversation
+from specc.frontend.idl import DeclDraft, parse_declarations
+from specc.frontend.lexer import LexError
+from specc.frontend.lower.context import SpecContext
+from specc.frontend.lower.drafts import (
+    Item,
+    PendingDecls,
+    PendingExamples,
+    SectionDraft,
+)
+from specc.frontend.lower.prose import ProseReader
+from specc.frontend.parse import RawBlock, example_title
+from specc.frontend.values import parse_example
+from specc.source import Span
+
+#: The most examples one spec may hold (docs/diagnostics.md, E008).
+MAX_EXAMPLES = 50_000
+
+
+class BlockLowerer:
+    """Lowers a section's blocks in order, keeping declarations and examples for later."""
+
+    def __init__(self, ctx: SpecContext, prose: ProseReader) -> None:
+        self.ctx = ctx
+        self.prose = prose
+        self.decls: list[DeclDraft] = []
+        """Every declaration of the spec, in source order."""
+        self.called: set[str] = set()
+        """Names of the functions the examples call."""
+        self.examples_seen = 0
+        """Example lines read so far (well-formed or not), for `MAX_EXAMPLES`."""
+        self.conversation_counts: dict[str | None, int] = {}
+
+    def items(
+        self,
+        blocks: list[RawBlock],
+        rule: str | None,
+        draft: SectionDraft | None = None,
+    ) -> list[Item]:
+        """Lower a section's blocks in order."""
+        diag = self.ctx.diag
+        items: list[Item] = []
+        pending_title: tuple[str, int] | None = None
+        for block in blocks:
+            if pending_title and not (
+                block.kind == "fence" and block.info.startswith("xml")
+            ):
+                diag(
+                    "W072",
+                    f"example `{pending_title[0]}` has no ~~~xml conversation "
+                    "after it",
+                    pending_title[1],
+                )
+                pending_title = None
+            span = self.ctx.block_span(block)
+            if block.kind == "prose":
+                title = example_title(block)
+                if title is not None:
+                    pending_title = (title, block.line)
+                    continue
+                markdown = self.block_text(block)
+                items.append(ir.Prose(markdown=markdown, span=span))
+                self.prose.read(block, draft)
+            elif block.kind == "admonition":
+                items.append(self._admonition(block, span, draft))
+            elif block.info == "specc":
+                items.append(self._decl_block(block, rule))
+            elif block.info == "examples":
+                items.append(self._examples_block(block))
+            elif block.info.startswith("xml") and looks_like_conversation(
+                block.content
+            ):
+                title = pending_title[0] if pending_title else ""
+                pending_title = None
+                conversation = self._conversation(block, title, rule)
+                if conversation is not None:
+                    items.append(
+                        ir.ConversationBlock(conversation=conversation, span=span)
+                    )
+            else:
+                lang = block.info.split()[0] if block.info else ""
+                items.append(ir.Code(lang=lang, code=block.content, span=span))
+        if pending_title:
+            diag(
+                "W072",
+                f"example `{pending_title[0]}` has no ~~~xml conversation " "after it",
+                pending_title[1],
+            )
+        return items
+
+    def block_text(self, block: RawBlock) -> str:
+        """Return a block's Markdown exactly as written."""
+        line = self.ctx.source.line
+        lines = [line(n) for n in range(block.line, block.end_line + 1)]
+        return "\n".join(lines).strip("\n") + "\n"
+
+    def _admonition(
+        self, block: RawBlock, span: Span, draft: SectionDraft | None
+    ) -> ir.Prose | ir.Commentary:
+        """Lower `!!! meta "Title"` to commentary; other admonitions stay prose."""
+        kind, _, title = block.info.partition(" ")
+        if kind != "meta":
+            self.prose.read(block, draft)
+            return ir.Prose(markdown=self.block_text(block), span=span)
+        self.prose.read(block, draft, statements=False)
+        return ir.Commentary(
+            title=title.strip().strip('"'), markdown=block.content, span=span
+        )
+
+    def _decl_block(self, block: RawBlock, rule: str | None) -> PendingDecls:
+        """Parse a `specc` block and keep its declarations for checking."""
+        decls, error = parse_declarations(
+            self.ctx.path, block.content, block.content_line, block.content_col
+        )
+        if error is not None:
+            self.ctx.diag(error.code or "E040", error.message, error.line, error.col)
+        for decl in decls:
+            decl.rule = rule
+        self.decls.extend(decls)
+        return PendingDecls(block, [d.name for d in decls])
+
+    def _examples_block(self, block: RawBlock) -> PendingExamples:
+        """Parse an `examples` block line by line (up to `MAX_EXAMPLES` in the spec)."""
+        diag = self.ctx.diag
+        raws = []
+        for offset, text in enumerate(block.content.split("\n")):
+            line = block.content_line + offset
+            if self.examples_seen >= MAX_EXAMPLES and text.strip():
+                if self.examples_seen == MAX_EXAMPLES:
+                    diag(
+                        "E008",
+                        f"more than {MAX_EXAMPLES} examples in one spec",
+                        line,
+                        hint="split the spec; the examples after this line are ignored",
+                    )
+                    self.examples_seen += 1
+                break
+            try:
+                raw = parse_example(text, line, block.content_col)
+            except LexError as error:
+                diag(error.code or "E050", error.message, error.line, error.col)
+                self.examples_seen += 1
+                continue
+            if raw is not None:
+                raws.append(raw)
+                self.called.add(raw.function)
+                self.examples_seen += 1
+        return PendingExamples(block, raws)
+
+    def _conversation(
+        self, block: RawBlock, title: str, rule: str | None
+    ) -> ir.Conversation | None:
+        """Parse a behavioural example."""
+        index = self.conversation_counts.get(rule, 0) + 1
+        try:
+            conversation = parse_conversation(
+                self.ctx.path,
+                block.content,
+                block.content_line,
+                block.content_col,
+                title,
+                rule,
+                index,
+            )
+        except LexError as error:
+            self.ctx.diag(error.code or "E070", error.message, error.line, error.col)
+            return None
+        self.conversation_counts[rule] = index
+        return conversation

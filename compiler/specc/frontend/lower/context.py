@@ -1,0 +1,38 @@
+"""Where lowering one spec reports: its source, its path and the report function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from specc.diagnostics import Diagnostic
+from specc.frontend.parse import RawBlock
+from specc.source import SourceFile, Span
+
+
+class SpecContext:
+    """The spec being lowered and where its diagnostics go."""
+
+    def __init__(
+        self, source: SourceFile, report: Callable[[Diagnostic], None]
+    ) -> None:
+        self.source = source
+        self.path = source.path
+        self.report = report
+
+    def diag(
+        self,
+        code: str,
+        message: str,
+        line: int,
+        col: int = 1,
+        hint: str | None = None,
+        length: int | None = None,
+    ) -> None:
+        """Report a diagnostic at a position of this spec."""
+        self.report(
+            Diagnostic(code, message, self.source.span(line, col, length), hint)
+        )
+
+    def block_span(self, block: RawBlock) -> Span:
+        """Return the lines a block covers."""
+        return Span(path=self.path, line=block.line, col=1, end_line=block.end_line)

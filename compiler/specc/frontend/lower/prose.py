@@ -1,0 +1,127 @@
+"""Prose: one statement per sentence, with its RFC 2119 strength, and cross-references."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from specc import ir
+from specc.frontend.lower.context import SpecContext
+from specc.frontend.lower.drafts import SectionDraft
+from specc.frontend.parse import RawBlock
+from specc.source import Span
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+(?=[A-Z0-9\"'`*\[(_])")
+_STRENGTH = re.compile(r"\b(MUST NOT|MUST|SHOULD NOT|SHOULD|MAY)\b")
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_RANK: dict[ir.Strength, int] = {
+    "MUST": 3,
+    "MUST NOT": 3,
+    "SHOULD": 2,
+    "SHOULD NOT": 2,
+    "MAY": 1,
+}
+
+
+class ProseReader:
+    """Splits prose into a section's statements and collects its links."""
+
+    def __init__(self, ctx: SpecContext) -> None:
+        self.ctx = ctx
+        self.loose_links: list[ir.Link] = []
+        """Cross-references outside any section (before the first heading)."""
+
+    def read(
+        self, block: RawBlock, draft: SectionDraft | None, statements: bool = True
+    ) -> None:
+        """Split prose into statements (of a section) and collect its cross-references."""
+        links = draft.links if draft is not None else self.loose_links
+        last_map: list[int] | None = None
+        in_title = False
+        for token in block.tokens:
+            if token.type.startswith("admonition_title"):
+                in_title = token.nesting == 1
+            if token.map is not None:
+                last_map = token.map
+            if token.type != "inline" or last_map is None or in_title:
+                continue
+            first_line = last_map[0] + 1
+            if statements and draft is not None:
+                self._statements(token.content, first_line, draft)
+            cursor = (first_line, 0)
+            children = token.children or []
+            for i, child in enumerate(children):
+                href = (
+                    str(child.attrs.get("href", ""))
+                    if child.type == "link_open"
+                    else ""
+                )
+                if href.startswith("#"):
+                    text = _link_text(children, i + 1)
+                    link, cursor = self._link(href[1:], text, cursor, last_map[1])
+                    links.append(link)
+
+    def _statements(self, content: str, first_line: int, draft: SectionDraft) -> None:
+        """Append one statement per sentence of an inline run."""
+        start = 0
+        counted, line = 0, first_line  # newlines before `counted`, kept as we go
+        bounds = [m.end() for m in _SENTENCE_END.finditer(content)] + [len(content)]
+        for end in bounds:
+            text = content[start:end].strip()
+            offset = start + (
+                len(content[start:end]) - len(content[start:end].lstrip())
+            )
+            start = end
+            if not text:
+                continue
+            line += content.count("\n", counted, offset)
+            counted = offset
+            head = text.split("\n", 1)[0][:30]
+            col = self.ctx.source.find(line, head) + 1 or 1
+            draft.statements.append(
+                ir.Statement(
+                    text=" ".join(text.split()),
+                    strength=_strongest(text),
+                    footnotes=_FOOTNOTE.findall(text),
+                    span=Span(path=self.ctx.path, line=line, col=col),
+                )
+            )
+
+    def _link(
+        self, target: str, text: str, cursor: tuple[int, int], last: int
+    ) -> tuple[ir.Link, tuple[int, int]]:
+        """Locate a cross-reference at or after ``cursor`` (line, offset) in a block."""
+        source = self.ctx.source
+        first, offset = cursor
+        for needle, shift in ((f"](#{target}", 3), (f"[{text}]", 0)):
+            for line in range(first, last + 1):
+                col = source.find(line, needle, offset if line == first else 0)
+                if col != -1:
+                    length = len(target) + 1 if shift else len(text) + 2
+                    span = source.span(line, col + shift, length)
+                    return ir.Link(target=target, text=text, span=span), (line, col + 1)
+        return ir.Link(target=target, text=text, span=source.span(first)), cursor
+
+
+def _link_text(children: list[Token], start: int) -> str:
+    """Return the plain text of inline tokens up to the link's closing token."""
+    parts = []
+    for index in range(start, len(children)):
+        child = children[index]
+        if child.type == "link_close":
+            break
+        parts.append(child.content)
+    return "".join(parts)
+
+
+def _strongest(text: str) -> ir.Strength | None:
+    """Return the strongest RFC 2119 keyword of a sentence (the first among equals)."""
+    best: ir.Strength | None = None
+    for match in _STRENGTH.finditer(" ".join(text.split())):
+        word = match.group(1)
+        if word in _RANK and (best is None or _RANK[word] > _RANK[best]):
+            best = word
+    return best

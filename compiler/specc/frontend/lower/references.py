@@ -1,0 +1,63 @@
+"""Cross-references: links and answer labels that cite a rule ID no heading has."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+from specc import ir
+from specc.diagnostics import Diagnostic
+from specc.frontend.lower.drafts import SectionDraft
+from specc.source import Span
+
+
+def check_references(
+    drafts: list[SectionDraft],
+    loose_links: list[ir.Link],
+    rule_ids: dict[str, Span],
+    report: Callable[[Diagnostic], None],
+) -> None:
+    """Report cross-references to IDs the spec lacks."""
+    stack = list(drafts)
+    ids = list(rule_ids)
+    _check_targets(loose_links, rule_ids, ids, report)
+    while stack:
+        draft = stack.pop()
+        stack.extend(draft.children)
+        _check_targets(draft.links, rule_ids, ids, report)
+        for item in draft.items:
+            if isinstance(item, ir.ConversationBlock):
+                for answer in item.conversation.answers:
+                    for ref in answer.refs:
+                        if ref not in rule_ids:
+                            report(
+                                Diagnostic(
+                                    "E030",
+                                    f"label cites `#{ref}`, which no heading has",
+                                    answer.span,
+                                    _suggest_id(ref, ids),
+                                )
+                            )
+
+
+def _check_targets(
+    links: list[ir.Link],
+    rule_ids: dict[str, Span],
+    ids: list[str],
+    report: Callable[[Diagnostic], None],
+) -> None:
+    for link in links:
+        if link.target not in rule_ids:
+            report(
+                Diagnostic(
+                    "E030",
+                    f"link to `#{link.target}`, which no heading has",
+                    link.span,
+                    _suggest_id(link.target, ids),
+                )
+            )
+
+
+def _suggest_id(name: str, ids: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, ids, n=1)
+    return f"did you mean `#{close[0]}`?" if close else None
