@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from specc import ir
 from specc.frontend.lexer import LexError
 from specc.source import Span
 
-ROLES = ("system", "developer", "user", "assistant", "tool")
+Role = Literal["system", "developer", "user", "assistant", "tool"]
+Label = Literal["GOOD", "BAD", "OK"]
+ROLES: tuple[Role, ...] = ("system", "developer", "user", "assistant", "tool")
 _OPEN = re.compile(
     r"<(system|developer|user|assistant|tool|comparison)((?:\s+[\w.:-]+=\"[^\"]*\")*)\s*>"
 )
 _ATTR = re.compile(r"([\w.:-]+)=\"([^\"]*)\"")
 _LABEL = re.compile(r"[ \t]*<!--\s*([A-Za-z_]+)(\[[^\]]*\])?\s*(?:[:,]\s*(.*?))?\s*-->")
-_LABELS = ("GOOD", "BAD", "OK")
+_LABELS: tuple[Label, ...] = ("GOOD", "BAD", "OK")
 _ELISION = re.compile(r"^\s*(?:\[\.\.\.\]|\.\.\.|…)\s*$")
 
 
@@ -47,7 +50,7 @@ class _Scanner:
 
     def elements(self, start: int, stop: int) -> list[tuple[re.Match[str], int, int]]:
         """Return (open tag, content end, element end) for each top-level element."""
-        found = []
+        found: list[tuple[re.Match[str], int, int]] = []
         pos = start
         while True:
             match = _OPEN.search(self.text, pos, stop)
@@ -101,9 +104,10 @@ def parse_conversation(
                 )
             )
             continue
+        assert tag in ROLES  # `_OPEN` matches only these besides `comparison`
         turns.append(
             ir.Turn(
-                role=tag,  # type: ignore[arg-type]
+                role=tag,
                 content=_content(text[match.end() : end]),
                 attributes=dict(_ATTR.findall(match.group(2))),
                 span=scanner.span(match.start(), stop),
@@ -125,18 +129,20 @@ def _answer(scanner: _Scanner, match: re.Match[str], end: int) -> ir.Answer:
     text = scanner.text
     label = _LABEL.match(text, match.end())
     body_start = match.end()
-    verdict = reason = None
+    verdict: Label | None = None
+    reason: str | None = None
     refs: list[str] = []
     if label:
-        verdict = label.group(1)
-        if verdict not in _LABELS:
+        word = label.group(1)
+        if word not in _LABELS:
             line, col = scanner.position(label.start(1))
             raise LexError(
-                f"unknown answer label `{verdict}`; use GOOD, BAD or OK",
+                f"unknown answer label `{word}`; use GOOD, BAD or OK",
                 line,
                 col,
                 "E071",
             )
+        verdict = word
         reason = label.group(3) or None
         if label.group(2):
             refs = [
@@ -146,7 +152,7 @@ def _answer(scanner: _Scanner, match: re.Match[str], end: int) -> ir.Answer:
             ]
         body_start = label.end()
     return ir.Answer(
-        label=verdict,  # type: ignore[arg-type]
+        label=verdict,
         reason=reason,
         refs=refs,
         content=_content(text[body_start:end]),

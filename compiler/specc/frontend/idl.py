@@ -207,7 +207,8 @@ class _Parser:
             while self.stream.accept(","):
                 args.append(self.type(depth + 1))
             self.stream.expect(">", "'>' to close the type arguments")
-            want = 1 if name.text == "list" else 2
+            kind: Literal["list", "map"] = "list" if name.text == "list" else "map"
+            want = 1 if kind == "list" else 2
             if len(args) != want:
                 raise LexError(
                     f"{name.text} takes {want} type argument"
@@ -216,7 +217,7 @@ class _Parser:
                     name.col,
                     "E045",
                 )
-            ref = TypeRef(kind=name.text, args=args)  # type: ignore[arg-type]
+            ref = TypeRef(kind=kind, args=args)
         elif name.text in PRIMITIVES:
             ref = TypeRef(kind="primitive", name=name.text)
         else:

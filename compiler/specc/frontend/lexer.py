@@ -51,7 +51,8 @@ class Token(NamedTuple):
     col: int
 
 
-_PLAIN = frozenset({"name", "punct"})
+_PLAIN: frozenset[TokenKind] = frozenset({"name", "punct"})
+_LITERALS: frozenset[TokenKind] = frozenset({"int", "float", "string", "doc"})
 
 
 def tokenize(
@@ -72,14 +73,13 @@ def tokenize(
         chunk = match.group()
         column = col + match.start() - line_start
         if kind in _PLAIN:
-            append(Token(kind, chunk, chunk, cur_line, column))  # type: ignore[arg-type]
+            append(Token(kind, chunk, chunk, cur_line, column))
+        elif kind in _LITERALS:
+            append(_token(kind, chunk, cur_line, column))
         elif kind == "bad":
             raise LexError(f"unexpected character {chunk!r}", cur_line, column)
-        elif kind == "comment":
-            if chunk.startswith("#") and not hash_comments:
-                raise LexError("unexpected character '#'", cur_line, column)
-        else:
-            append(_token(kind, chunk, cur_line, column))  # type: ignore[arg-type]
+        elif kind == "comment" and chunk.startswith("#") and not hash_comments:
+            raise LexError("unexpected character '#'", cur_line, column)
     column = col + len(text) - line_start
     append(Token("eof", "", None, cur_line, column))
     return tokens

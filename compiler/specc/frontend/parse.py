@@ -235,7 +235,7 @@ def example_title(block: RawBlock) -> str | None:
 
 
 def _footnote_defs(source: SourceFile, code_lines: set[int]) -> list[FootnoteDef]:
-    defs = []
+    defs: list[FootnoteDef] = []
     if "[^" not in source.text:
         return defs
     for number in range(1, source.line_count + 1):

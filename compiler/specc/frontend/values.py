@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from specc.frontend.lexer import MAX_NESTING, LexError, TokenStream, tokenize
 
 RawKind = Literal[
     "int", "float", "string", "bool", "none", "list", "braces", "name", "tagged"
 ]
+_Item = TypeVar("_Item")
 
 
 @dataclass
@@ -87,7 +89,10 @@ def parse_value(stream: TokenStream, depth: int = 1) -> RawValue:
     raise stream.error("expected a value")
 
 
-def _sequence(stream: TokenStream, close: str, item) -> list:  # type: ignore[no-untyped-def]
+def _sequence(
+    stream: TokenStream, close: str, item: Callable[[TokenStream], _Item]
+) -> list[_Item]:
+    """Parse ``item``s separated by commas up to ``close``, a trailing comma allowed."""
     items = []
     while not stream.at(close):
         items.append(item(stream))
@@ -124,9 +129,9 @@ def _braces(stream: TokenStream, depth: int = 1) -> RawValue:
 def parse_example(text: str, line: int, col: int) -> RawExample | None:
     """Parse one example line; return None for a blank or comment-only line."""
     tokens = tokenize(text, line, col, hash_comments=True)
-    stream = TokenStream(tokens)
-    if stream.current.kind == "eof":
+    if tokens[0].kind == "eof":
         return None
+    stream = TokenStream(tokens)
     name = stream.expect_name("a function call")
     stream.expect("(", "'(' after the function name")
     args = _sequence(stream, ")", parse_value)
