@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from specc import ir
 from specc.frontend.check.resolve import Resolver
@@ -20,8 +19,6 @@ class Unusable:
 
 UNUSABLE = Unusable()
 
-_DeclaredTyper = Callable[[RawValue, ir.TypeRef, DeclDraft], "ir.Value | None"]
-
 
 class ValueChecker:
     """Turns raw values into typed IR values, reporting each mismatch once."""
@@ -31,13 +28,6 @@ class ValueChecker:
         self.types = scope.types
         self.resolve = resolver.resolve
         self._defaults: dict[int, ir.Value | Unusable | None] = {}
-        self._declared: dict[str, _DeclaredTyper] = {
-            "enum": self._enum,
-            "record": self._record,
-            "variant": self._variant,
-            "error": self._error,
-        }
-        """How a value of each kind of declared type is typed."""
 
     def value(self, raw: RawValue, expected: ir.TypeRef) -> ir.Value | None:
         """Type-check a raw value against an alias-free type; report and return None on error."""
@@ -71,7 +61,13 @@ class ValueChecker:
         if expected.kind == "map":
             return self._map(raw, expected)
         decl = self.types[str(expected.name)]
-        return self._declared[decl.kind](raw, expected, decl)
+        if decl.kind == "enum":
+            return self._enum(raw, expected, decl)
+        if decl.kind == "record":
+            return self._record(raw, expected, decl)
+        if decl.kind == "variant":
+            return self._variant(raw, expected, decl)
+        return self._error(raw, expected, decl)  # aliases are expanded: an error
 
     def _map(self, raw: RawValue, expected: ir.TypeRef) -> ir.Value | None:
         if raw.kind != "braces":

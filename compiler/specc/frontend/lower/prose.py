@@ -66,6 +66,7 @@ class ProseReader:
 
     def _statements(self, content: str, first_line: int, draft: SectionDraft) -> None:
         """Append one statement per sentence of an inline run."""
+        find, path, statements = self.ctx.source.find, self.ctx.path, draft.statements
         start = 0
         counted, line = 0, first_line  # newlines before `counted`, kept as we go
         bounds = [m.end() for m in _SENTENCE_END.finditer(content)] + [len(content)]
@@ -80,13 +81,13 @@ class ProseReader:
             line += content.count("\n", counted, offset)
             counted = offset
             head = text.split("\n", 1)[0][:30]
-            col = self.ctx.source.find(line, head) + 1 or 1
-            draft.statements.append(
+            col = find(line, head) + 1 or 1
+            statements.append(
                 ir.Statement(
                     text=" ".join(text.split()),
                     strength=_strongest(text),
                     footnotes=_FOOTNOTE.findall(text),
-                    span=Span(path=self.ctx.path, line=line, col=col),
+                    span=Span(path=path, line=line, col=col),
                 )
             )
 
