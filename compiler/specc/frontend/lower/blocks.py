@@ -35,6 +35,7 @@ class BlockLowerer:
         self.examples_seen = 0
         """Example lines read so far (well-formed or not), for `MAX_EXAMPLES`."""
         self.conversation_counts: dict[str | None, int] = {}
+        """Conversations read so far under each rule, to number the next one."""
 
     def items(
         self,
