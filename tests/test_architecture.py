@@ -184,3 +184,9 @@ def test_black_leaves_everything_as_it_is() -> None:
     """black --check passes on every Python file of the repo."""
     done = _run(_tool("black"), "--check", "--quiet", ".")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict_passes() -> None:
+    """mypy --strict (configured in pyproject's [tool.mypy]) finds nothing in specc."""
+    done = _run(sys.executable, "-m", "mypy", "--cache-dir", str(ROOT / ".mypy_cache"))
+    assert done.returncode == 0, done.stdout + done.stderr
