@@ -47,8 +47,8 @@ def test_the_node_example_emitter_builds_an_outline(cli, tmp_path, monkeypatch):
     result = _build(cli, out, "outline", "-O", "outline.heading=Plan")
     assert result.exit_code == 0, result.output
     text = (out / "outline" / "semver" / "outline.md").read_text()
-    assert text.startswith("# Plan: Semantic versions 1.0.0\n")
-    assert "  - `compare` Ordering (MUST, SHOULD)\n" in text
+    assert text.startswith("# Plan: Semantic versions 2.0.0\n")
+    assert "  - `compare` Ordering (MUST, MUST NOT)\n" in text
     assert "- `newest(versions: list<Version>) -> Version?`\n" in text
     again = _build(cli, out, "outline", "-O", "outline.heading=Plan")
     assert "0 written, 1 unchanged" in again.output

@@ -104,7 +104,7 @@ def test_frozen_names_the_artifact_and_rule_missing_from_the_lock(
     # Change the rule `bump`: its request changes, so the lock has no answer.
     spec = project / "specs/semver.spec.md"
     spec.write_text(
-        spec.read_text().replace("Bumping MUST drop", "Bumping MUST always drop", 1)
+        spec.read_text().replace("A bump MUST drop", "A bump MUST always drop", 1)
     )
     monkeypatch.delenv("OPENAI_BASE_URL")  # --frozen needs no endpoint
     sent = len(llm_server.log)

@@ -26,6 +26,19 @@ BREAKAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("ts", "geometry"): ("return Math.abs(twice) / 2;", "return twice / 2;"),
     ("python", "geometry"): ("return abs(twice) / 2", "return twice / 2"),
     ("rust", "geometry"): ("Ok(twice.abs() / 2.0)", "Ok(twice / 2.0)"),
+    # Numeric pre-release identifiers compare as strings ("10" before "2").
+    ("python", "semver"): (
+        "return _sign(int(a) - int(b))",
+        "return (a > b) - (a < b)",
+    ),
+    ("ts", "semver"): (
+        "return sign(Number(a) - Number(b));",
+        "return a < b ? -1 : a > b ? 1 : 0;",
+    ),
+    ("rust", "semver"): (
+        "(true, true) => (a.len(), a).cmp(&(b.len(), b)),",
+        "(true, true) => a.cmp(b),",
+    ),
 }
 
 

@@ -185,7 +185,30 @@ def test_parse_2() -> None:
 
 
 def test_parse_3() -> None:
-    """parse #3: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}"""
+    """parse #3: parse("1.2.3+build.5") == {major: 1, minor: 2, patch: 3, build: "build.5"}"""
+    with _calling("parse"):
+        result = _IMPL.parse("1.2.3+build.5")
+    _expect(result, Version(major=1, minor=2, patch=3, build="build.5"))
+
+
+def test_parse_4() -> None:
+    """parse #4: parse("1.0.0-rc.1+exp.sha.5114f85") == {major: 1, minor: 0, patch: 0, pre: "rc.1", build: "exp.sha.5114f85"}"""
+    with _calling("parse"):
+        result = _IMPL.parse("1.0.0-rc.1+exp.sha.5114f85")
+    _expect(
+        result, Version(major=1, minor=0, patch=0, pre="rc.1", build="exp.sha.5114f85")
+    )
+
+
+def test_parse_5() -> None:
+    """parse #5: parse("1.0.0-x-y.01a+001") == {major: 1, minor: 0, patch: 0, pre: "x-y.01a", build: "001"}"""
+    with _calling("parse"):
+        result = _IMPL.parse("1.0.0-x-y.01a+001")
+    _expect(result, Version(major=1, minor=0, patch=0, pre="x-y.01a", build="001"))
+
+
+def test_parse_6() -> None:
+    """parse #6: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}"""
     with pytest.raises(InvalidVersion) as raised:
         with _calling("parse"):
             result = _IMPL.parse("1.02.3")
@@ -193,8 +216,8 @@ def test_parse_3() -> None:
     _expect(raised.value.text, "1.02.3", "error.text")
 
 
-def test_parse_4() -> None:
-    """parse #4: parse("1.2") raises InvalidVersion{text: "1.2"}"""
+def test_parse_7() -> None:
+    """parse #7: parse("1.2") raises InvalidVersion{text: "1.2"}"""
     with pytest.raises(InvalidVersion) as raised:
         with _calling("parse"):
             result = _IMPL.parse("1.2")
@@ -202,12 +225,85 @@ def test_parse_4() -> None:
     _expect(raised.value.text, "1.2", "error.text")
 
 
-def test_parse_5() -> None:
-    """parse #5: parse(" 1.2.3") raises InvalidVersion"""
-    with pytest.raises(InvalidVersion):
+def test_parse_8() -> None:
+    """parse #8: parse("1.0.0-rc.01") raises InvalidVersion{text: "1.0.0-rc.01"}"""
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            result = _IMPL.parse("1.0.0-rc.01")
+        _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, "1.0.0-rc.01", "error.text")
+
+
+def test_parse_9() -> None:
+    """parse #9: parse("1.0.0-rc..1") raises InvalidVersion{text: "1.0.0-rc..1"}"""
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            result = _IMPL.parse("1.0.0-rc..1")
+        _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, "1.0.0-rc..1", "error.text")
+
+
+def test_parse_10() -> None:
+    """parse #10: parse("1.2.3-") raises InvalidVersion{text: "1.2.3-"}"""
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            result = _IMPL.parse("1.2.3-")
+        _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, "1.2.3-", "error.text")
+
+
+def test_parse_11() -> None:
+    """parse #11: parse("1.2.3+") raises InvalidVersion{text: "1.2.3+"}"""
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            result = _IMPL.parse("1.2.3+")
+        _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, "1.2.3+", "error.text")
+
+
+def test_parse_12() -> None:
+    """parse #12: parse("v1.2.3") raises InvalidVersion{text: "v1.2.3"}"""
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            result = _IMPL.parse("v1.2.3")
+        _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, "v1.2.3", "error.text")
+
+
+def test_parse_13() -> None:
+    """parse #13: parse("=1.2.3") raises InvalidVersion{text: "=1.2.3"}"""
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            result = _IMPL.parse("=1.2.3")
+        _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, "=1.2.3", "error.text")
+
+
+def test_parse_14() -> None:
+    """parse #14: parse(" 1.2.3") raises InvalidVersion{text: " 1.2.3"}"""
+    with pytest.raises(InvalidVersion) as raised:
         with _calling("parse"):
             result = _IMPL.parse(" 1.2.3")
         _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, " 1.2.3", "error.text")
+
+
+def test_parse_15() -> None:
+    """parse #15: parse("1.2.3 ") raises InvalidVersion{text: "1.2.3 "}"""
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            result = _IMPL.parse("1.2.3 ")
+        _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, "1.2.3 ", "error.text")
+
+
+def test_parse_16() -> None:
+    """parse #16: parse("1.2.3\\n") raises InvalidVersion{text: "1.2.3\\n"}"""
+    with pytest.raises(InvalidVersion) as raised:
+        with _calling("parse"):
+            result = _IMPL.parse("1.2.3\n")
+        _not_raised(InvalidVersion, result)
+    _expect(raised.value.text, "1.2.3\n", "error.text")
 
 
 def test_compare_1() -> None:
@@ -248,6 +344,76 @@ def test_compare_4() -> None:
     _expect(result, Order.LESS)
 
 
+def test_compare_5() -> None:
+    """compare #5: compare({major: 1, minor: 0, patch: 0, pre: "rc.2"}, {major: 1, minor: 0, patch: 0, pre: "rc.10"}) == less"""
+    with _calling("compare"):
+        result = _IMPL.compare(
+            Version(major=1, minor=0, patch=0, pre="rc.2"),
+            Version(major=1, minor=0, patch=0, pre="rc.10"),
+        )
+    _expect(result, Order.LESS)
+
+
+def test_compare_6() -> None:
+    """compare #6: compare({major: 1, minor: 0, patch: 0, pre: "beta.11"}, {major: 1, minor: 0, patch: 0, pre: "beta.2"}) == greater"""
+    with _calling("compare"):
+        result = _IMPL.compare(
+            Version(major=1, minor=0, patch=0, pre="beta.11"),
+            Version(major=1, minor=0, patch=0, pre="beta.2"),
+        )
+    _expect(result, Order.GREATER)
+
+
+def test_compare_7() -> None:
+    """compare #7: compare({major: 1, minor: 0, patch: 0, pre: "alpha"}, {major: 1, minor: 0, patch: 0, pre: "alpha.1"}) == less"""
+    with _calling("compare"):
+        result = _IMPL.compare(
+            Version(major=1, minor=0, patch=0, pre="alpha"),
+            Version(major=1, minor=0, patch=0, pre="alpha.1"),
+        )
+    _expect(result, Order.LESS)
+
+
+def test_compare_8() -> None:
+    """compare #8: compare({major: 1, minor: 0, patch: 0, pre: "alpha.1"}, {major: 1, minor: 0, patch: 0, pre: "alpha.beta"}) == less"""
+    with _calling("compare"):
+        result = _IMPL.compare(
+            Version(major=1, minor=0, patch=0, pre="alpha.1"),
+            Version(major=1, minor=0, patch=0, pre="alpha.beta"),
+        )
+    _expect(result, Order.LESS)
+
+
+def test_compare_9() -> None:
+    """compare #9: compare({major: 1, minor: 0, patch: 0, pre: "a10"}, {major: 1, minor: 0, patch: 0, pre: "a9"}) == less"""
+    with _calling("compare"):
+        result = _IMPL.compare(
+            Version(major=1, minor=0, patch=0, pre="a10"),
+            Version(major=1, minor=0, patch=0, pre="a9"),
+        )
+    _expect(result, Order.LESS)
+
+
+def test_compare_10() -> None:
+    """compare #10: compare({major: 1, minor: 0, patch: 0, build: "a"}, {major: 1, minor: 0, patch: 0, build: "b"}) == equal"""
+    with _calling("compare"):
+        result = _IMPL.compare(
+            Version(major=1, minor=0, patch=0, build="a"),
+            Version(major=1, minor=0, patch=0, build="b"),
+        )
+    _expect(result, Order.EQUAL)
+
+
+def test_compare_11() -> None:
+    """compare #11: compare({major: 1, minor: 0, patch: 0, pre: "rc.1", build: "z"}, {major: 1, minor: 0, patch: 0, pre: "rc.1"}) == equal"""
+    with _calling("compare"):
+        result = _IMPL.compare(
+            Version(major=1, minor=0, patch=0, pre="rc.1", build="z"),
+            Version(major=1, minor=0, patch=0, pre="rc.1"),
+        )
+    _expect(result, Order.EQUAL)
+
+
 def test_bump_1() -> None:
     """bump #1: bump({major: 1, minor: 2, patch: 3}, patch) == {major: 1, minor: 2, patch: 4}"""
     with _calling("bump"):
@@ -269,6 +435,41 @@ def test_bump_3() -> None:
     _expect(result, Version(major=2, minor=0, patch=0))
 
 
+def test_bump_4() -> None:
+    """bump #4: bump({major: 1, minor: 2, patch: 3, pre: "rc.1"}, patch) == {major: 1, minor: 2, patch: 3}"""
+    with _calling("bump"):
+        result = _IMPL.bump(Version(major=1, minor=2, patch=3, pre="rc.1"), Part.PATCH)
+    _expect(result, Version(major=1, minor=2, patch=3))
+
+
+def test_bump_5() -> None:
+    """bump #5: bump({major: 1, minor: 2, patch: 3, pre: "rc.1"}, minor) == {major: 1, minor: 3, patch: 0}"""
+    with _calling("bump"):
+        result = _IMPL.bump(Version(major=1, minor=2, patch=3, pre="rc.1"), Part.MINOR)
+    _expect(result, Version(major=1, minor=3, patch=0))
+
+
+def test_bump_6() -> None:
+    """bump #6: bump({major: 1, minor: 2, patch: 0, pre: "rc.1"}, minor) == {major: 1, minor: 2, patch: 0}"""
+    with _calling("bump"):
+        result = _IMPL.bump(Version(major=1, minor=2, patch=0, pre="rc.1"), Part.MINOR)
+    _expect(result, Version(major=1, minor=2, patch=0))
+
+
+def test_bump_7() -> None:
+    """bump #7: bump({major: 1, minor: 0, patch: 0, pre: "rc.1"}, major) == {major: 1, minor: 0, patch: 0}"""
+    with _calling("bump"):
+        result = _IMPL.bump(Version(major=1, minor=0, patch=0, pre="rc.1"), Part.MAJOR)
+    _expect(result, Version(major=1, minor=0, patch=0))
+
+
+def test_bump_8() -> None:
+    """bump #8: bump({major: 1, minor: 2, patch: 3, build: "b.1"}, patch) == {major: 1, minor: 2, patch: 4}"""
+    with _calling("bump"):
+        result = _IMPL.bump(Version(major=1, minor=2, patch=3, build="b.1"), Part.PATCH)
+    _expect(result, Version(major=1, minor=2, patch=4))
+
+
 def test_newest_1() -> None:
     """newest #1: newest([]) == none"""
     versions: list[Version] = []
@@ -287,3 +488,25 @@ def test_newest_2() -> None:
     with _calling("newest", versions=versions):
         result = _IMPL.newest(versions)
     _expect(result, Version(major=1, minor=4, patch=0))
+
+
+def test_newest_3() -> None:
+    """newest #3: newest([{major: 1, minor: 0, patch: 0, pre: "rc.2"}, {major: 1, minor: 0, patch: 0, pre: "rc.10"}]) == {major: 1, minor: 0, patch: 0, pre: "rc.10"}"""
+    versions: list[Version] = [
+        Version(major=1, minor=0, patch=0, pre="rc.2"),
+        Version(major=1, minor=0, patch=0, pre="rc.10"),
+    ]
+    with _calling("newest", versions=versions):
+        result = _IMPL.newest(versions)
+    _expect(result, Version(major=1, minor=0, patch=0, pre="rc.10"))
+
+
+def test_newest_4() -> None:
+    """newest #4: newest([{major: 2, minor: 0, patch: 0, build: "a"}, {major: 2, minor: 0, patch: 0, build: "b"}]) == {major: 2, minor: 0, patch: 0, build: "a"}"""
+    versions: list[Version] = [
+        Version(major=2, minor=0, patch=0, build="a"),
+        Version(major=2, minor=0, patch=0, build="b"),
+    ]
+    with _calling("newest", versions=versions):
+        result = _IMPL.newest(versions)
+    _expect(result, Version(major=2, minor=0, patch=0, build="a"))

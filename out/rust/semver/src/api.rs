@@ -9,10 +9,14 @@ use crate::types::*;
 pub trait SemverApi {
     /// Rule `parse`:
     ///
-    /// - `parse` MUST accept exactly `MAJOR.MINOR.PATCH` with an optional `-label`, where each
-    ///   number is `0` or has no leading zero.
-    /// - Anything else MUST be rejected with `InvalidVersion`, carrying the text as given.
-    /// - Surrounding whitespace MUST NOT be accepted.
+    /// - `parse` MUST accept exactly the semver.org grammar: `MAJOR.MINOR.PATCH`, an optional `-`
+    ///   and pre-release label, an optional `+` and build metadata.
+    /// - Each number MUST be `0` or have no leading zero.
+    /// - A label is one or more dot-separated identifiers of ASCII letters, digits and `-`; an
+    ///   identifier of digits only MUST NOT have a leading zero.
+    /// - Anything else MUST be rejected with `InvalidVersion`, carrying the text as given: a `v` or
+    ///   `=` prefix, surrounding whitespace, a line break and empty identifiers are not part of a
+    ///   version.
     ///
     /// # Errors
     ///
@@ -23,13 +27,18 @@ pub trait SemverApi {
     ///
     /// - `compare` MUST order versions by major, then minor, then patch, numerically.
     /// - A pre-release MUST order before the release of the same numbers.
-    /// - Two pre-release labels SHOULD be compared as plain strings.
+    /// - Two pre-release labels MUST be compared identifier by identifier, from the left:
+    ///   identifiers of digits only compare numerically (`rc.2` before `rc.10`), others as ASCII
+    ///   strings, and a numeric identifier orders before a non-numeric one.
+    /// - Build metadata MUST NOT affect the order: versions that differ only in it are `equal`.
     fn compare(&self, a: &Version, b: &Version) -> Order;
 
     /// Rule `bump`:
     ///
-    /// - `bump` MUST increment the named part and reset every part after it to zero.
-    /// - Bumping MUST drop a pre-release label.
+    /// - `bump` MUST return the smallest release (no pre-release label) that orders after the
+    ///   version and whose parts after the named one are zero.
+    /// - For a release, that MUST increment the named part and reset every part after it to zero.
+    /// - A bump MUST drop build metadata.
     fn bump(&self, version: Version, part: Part) -> Version;
 
     /// Rule `newest`:
@@ -38,5 +47,6 @@ pub trait SemverApi {
     ///   [compare](#compare), or nothing for an empty list.
     /// - It MAY skip pre-releases when a release is present, but it MUST NOT return a pre-release
     ///   that is older than another candidate.
+    /// - Of versions that order `equal`, it MUST return the first in the list.
     fn newest(&self, versions: &[Version]) -> Option<Version>;
 }

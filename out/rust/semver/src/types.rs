@@ -7,8 +7,10 @@ pub struct Version {
     pub major: i64,
     pub minor: i64,
     pub patch: i64,
-    /// Pre-release label without the leading `-`; absent for a release.
+    /// Pre-release label without the leading `-`, such as `rc.1`; absent for a release.
     pub pre: Option<String>,
+    /// Build metadata without the leading `+`, such as `build.5`; absent when none.
+    pub build: Option<String>,
 }
 
 impl Version {
@@ -19,6 +21,7 @@ impl Version {
             minor,
             patch,
             pre: None,
+            build: None,
         }
     }
 }

@@ -127,10 +127,8 @@ fn parse_1() {
 fn parse_2() {
     let got = parse(String::from("0.10.0-rc.1"));
     let want = Version {
-        major: 0,
-        minor: 10,
-        patch: 0,
         pre: Some(String::from("rc.1")),
+        ..Version::new(0, 10, 0)
     };
     expect_ok(
         got,
@@ -139,40 +137,189 @@ fn parse_2() {
     );
 }
 
-// parse #3: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}
+// parse #3: parse("1.2.3+build.5") == {major: 1, minor: 2, patch: 3, build: "build.5"}
 #[test]
 fn parse_3() {
+    let got = parse(String::from("1.2.3+build.5"));
+    let want = Version {
+        build: Some(String::from("build.5")),
+        ..Version::new(1, 2, 3)
+    };
+    expect_ok(
+        got,
+        want,
+        "parse #3: parse(\"1.2.3+build.5\") == {major: 1, minor: 2, patch: 3, build: \"build.5\"}",
+    );
+}
+
+// parse #4: parse("1.0.0-rc.1+exp.sha.5114f85") == {major: 1, minor: 0, patch: 0, pre: "rc.1", build: "exp.sha.5114f85"}
+#[test]
+fn parse_4() {
+    let got = parse(String::from("1.0.0-rc.1+exp.sha.5114f85"));
+    let want = Version {
+        major: 1,
+        minor: 0,
+        patch: 0,
+        pre: Some(String::from("rc.1")),
+        build: Some(String::from("exp.sha.5114f85")),
+    };
+    expect_ok(got, want, "parse #4: parse(\"1.0.0-rc.1+exp.sha.5114f85\") == {major: 1, minor: 0, patch: 0, pre: \"rc.1\", build: \"exp.sha.5114f85\"}");
+}
+
+// parse #5: parse("1.0.0-x-y.01a+001") == {major: 1, minor: 0, patch: 0, pre: "x-y.01a", build: "001"}
+#[test]
+fn parse_5() {
+    let got = parse(String::from("1.0.0-x-y.01a+001"));
+    let want = Version {
+        major: 1,
+        minor: 0,
+        patch: 0,
+        pre: Some(String::from("x-y.01a")),
+        build: Some(String::from("001")),
+    };
+    expect_ok(got, want, "parse #5: parse(\"1.0.0-x-y.01a+001\") == {major: 1, minor: 0, patch: 0, pre: \"x-y.01a\", build: \"001\"}");
+}
+
+// parse #6: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}
+#[test]
+fn parse_6() {
     let got = parse(String::from("1.02.3"));
     expect_error!(
         got,
         SemverError::InvalidVersion {
             text: String::from("1.02.3"),
         },
-        "parse #3: parse(\"1.02.3\") raises InvalidVersion{text: \"1.02.3\"}",
+        "parse #6: parse(\"1.02.3\") raises InvalidVersion{text: \"1.02.3\"}",
     );
 }
 
-// parse #4: parse("1.2") raises InvalidVersion{text: "1.2"}
+// parse #7: parse("1.2") raises InvalidVersion{text: "1.2"}
 #[test]
-fn parse_4() {
+fn parse_7() {
     let got = parse(String::from("1.2"));
     expect_error!(
         got,
         SemverError::InvalidVersion {
             text: String::from("1.2"),
         },
-        "parse #4: parse(\"1.2\") raises InvalidVersion{text: \"1.2\"}",
+        "parse #7: parse(\"1.2\") raises InvalidVersion{text: \"1.2\"}",
     );
 }
 
-// parse #5: parse(" 1.2.3") raises InvalidVersion
+// parse #8: parse("1.0.0-rc.01") raises InvalidVersion{text: "1.0.0-rc.01"}
 #[test]
-fn parse_5() {
+fn parse_8() {
+    let got = parse(String::from("1.0.0-rc.01"));
+    expect_error!(
+        got,
+        SemverError::InvalidVersion {
+            text: String::from("1.0.0-rc.01"),
+        },
+        "parse #8: parse(\"1.0.0-rc.01\") raises InvalidVersion{text: \"1.0.0-rc.01\"}",
+    );
+}
+
+// parse #9: parse("1.0.0-rc..1") raises InvalidVersion{text: "1.0.0-rc..1"}
+#[test]
+fn parse_9() {
+    let got = parse(String::from("1.0.0-rc..1"));
+    expect_error!(
+        got,
+        SemverError::InvalidVersion {
+            text: String::from("1.0.0-rc..1"),
+        },
+        "parse #9: parse(\"1.0.0-rc..1\") raises InvalidVersion{text: \"1.0.0-rc..1\"}",
+    );
+}
+
+// parse #10: parse("1.2.3-") raises InvalidVersion{text: "1.2.3-"}
+#[test]
+fn parse_10() {
+    let got = parse(String::from("1.2.3-"));
+    expect_error!(
+        got,
+        SemverError::InvalidVersion {
+            text: String::from("1.2.3-"),
+        },
+        "parse #10: parse(\"1.2.3-\") raises InvalidVersion{text: \"1.2.3-\"}",
+    );
+}
+
+// parse #11: parse("1.2.3+") raises InvalidVersion{text: "1.2.3+"}
+#[test]
+fn parse_11() {
+    let got = parse(String::from("1.2.3+"));
+    expect_error!(
+        got,
+        SemverError::InvalidVersion {
+            text: String::from("1.2.3+"),
+        },
+        "parse #11: parse(\"1.2.3+\") raises InvalidVersion{text: \"1.2.3+\"}",
+    );
+}
+
+// parse #12: parse("v1.2.3") raises InvalidVersion{text: "v1.2.3"}
+#[test]
+fn parse_12() {
+    let got = parse(String::from("v1.2.3"));
+    expect_error!(
+        got,
+        SemverError::InvalidVersion {
+            text: String::from("v1.2.3"),
+        },
+        "parse #12: parse(\"v1.2.3\") raises InvalidVersion{text: \"v1.2.3\"}",
+    );
+}
+
+// parse #13: parse("=1.2.3") raises InvalidVersion{text: "=1.2.3"}
+#[test]
+fn parse_13() {
+    let got = parse(String::from("=1.2.3"));
+    expect_error!(
+        got,
+        SemverError::InvalidVersion {
+            text: String::from("=1.2.3"),
+        },
+        "parse #13: parse(\"=1.2.3\") raises InvalidVersion{text: \"=1.2.3\"}",
+    );
+}
+
+// parse #14: parse(" 1.2.3") raises InvalidVersion{text: " 1.2.3"}
+#[test]
+fn parse_14() {
     let got = parse(String::from(" 1.2.3"));
     expect_error!(
         got,
-        SemverError::InvalidVersion {},
-        "parse #5: parse(\" 1.2.3\") raises InvalidVersion",
+        SemverError::InvalidVersion {
+            text: String::from(" 1.2.3"),
+        },
+        "parse #14: parse(\" 1.2.3\") raises InvalidVersion{text: \" 1.2.3\"}",
+    );
+}
+
+// parse #15: parse("1.2.3 ") raises InvalidVersion{text: "1.2.3 "}
+#[test]
+fn parse_15() {
+    let got = parse(String::from("1.2.3 "));
+    expect_error!(
+        got,
+        SemverError::InvalidVersion {
+            text: String::from("1.2.3 "),
+        },
+        "parse #15: parse(\"1.2.3 \") raises InvalidVersion{text: \"1.2.3 \"}",
+    );
+}
+
+// parse #16: parse("1.2.3\n") raises InvalidVersion{text: "1.2.3\n"}
+#[test]
+fn parse_16() {
+    let got = parse(String::from("1.2.3\n"));
+    expect_error!(
+        got,
+        SemverError::InvalidVersion {
+            text: String::from("1.2.3\n"),
+        },
+        "parse #16: parse(\"1.2.3\\n\") raises InvalidVersion{text: \"1.2.3\\n\"}",
     );
 }
 
@@ -198,10 +345,8 @@ fn compare_3() {
     let got = compare(
         Version::new(1, 0, 0),
         Version {
-            major: 1,
-            minor: 0,
-            patch: 0,
             pre: Some(String::from("beta")),
+            ..Version::new(1, 0, 0)
         },
     );
     let want = Order::Greater;
@@ -213,20 +358,138 @@ fn compare_3() {
 fn compare_4() {
     let got = compare(
         Version {
-            major: 1,
-            minor: 0,
-            patch: 0,
             pre: Some(String::from("alpha")),
+            ..Version::new(1, 0, 0)
         },
         Version {
-            major: 1,
-            minor: 0,
-            patch: 0,
             pre: Some(String::from("beta")),
+            ..Version::new(1, 0, 0)
         },
     );
     let want = Order::Less;
     expect_eq(got, want, "compare #4: compare({major: 1, minor: 0, patch: 0, pre: \"alpha\"}, {major: 1, minor: 0, patch: 0, pre: \"beta\"}) == less");
+}
+
+// compare #5: compare({major: 1, minor: 0, patch: 0, pre: "rc.2"}, {major: 1, minor: 0, patch: 0, pre: "rc.10"}) == less
+#[test]
+fn compare_5() {
+    let got = compare(
+        Version {
+            pre: Some(String::from("rc.2")),
+            ..Version::new(1, 0, 0)
+        },
+        Version {
+            pre: Some(String::from("rc.10")),
+            ..Version::new(1, 0, 0)
+        },
+    );
+    let want = Order::Less;
+    expect_eq(got, want, "compare #5: compare({major: 1, minor: 0, patch: 0, pre: \"rc.2\"}, {major: 1, minor: 0, patch: 0, pre: \"rc.10\"}) == less");
+}
+
+// compare #6: compare({major: 1, minor: 0, patch: 0, pre: "beta.11"}, {major: 1, minor: 0, patch: 0, pre: "beta.2"}) == greater
+#[test]
+fn compare_6() {
+    let got = compare(
+        Version {
+            pre: Some(String::from("beta.11")),
+            ..Version::new(1, 0, 0)
+        },
+        Version {
+            pre: Some(String::from("beta.2")),
+            ..Version::new(1, 0, 0)
+        },
+    );
+    let want = Order::Greater;
+    expect_eq(got, want, "compare #6: compare({major: 1, minor: 0, patch: 0, pre: \"beta.11\"}, {major: 1, minor: 0, patch: 0, pre: \"beta.2\"}) == greater");
+}
+
+// compare #7: compare({major: 1, minor: 0, patch: 0, pre: "alpha"}, {major: 1, minor: 0, patch: 0, pre: "alpha.1"}) == less
+#[test]
+fn compare_7() {
+    let got = compare(
+        Version {
+            pre: Some(String::from("alpha")),
+            ..Version::new(1, 0, 0)
+        },
+        Version {
+            pre: Some(String::from("alpha.1")),
+            ..Version::new(1, 0, 0)
+        },
+    );
+    let want = Order::Less;
+    expect_eq(got, want, "compare #7: compare({major: 1, minor: 0, patch: 0, pre: \"alpha\"}, {major: 1, minor: 0, patch: 0, pre: \"alpha.1\"}) == less");
+}
+
+// compare #8: compare({major: 1, minor: 0, patch: 0, pre: "alpha.1"}, {major: 1, minor: 0, patch: 0, pre: "alpha.beta"}) == less
+#[test]
+fn compare_8() {
+    let got = compare(
+        Version {
+            pre: Some(String::from("alpha.1")),
+            ..Version::new(1, 0, 0)
+        },
+        Version {
+            pre: Some(String::from("alpha.beta")),
+            ..Version::new(1, 0, 0)
+        },
+    );
+    let want = Order::Less;
+    expect_eq(got, want, "compare #8: compare({major: 1, minor: 0, patch: 0, pre: \"alpha.1\"}, {major: 1, minor: 0, patch: 0, pre: \"alpha.beta\"}) == less");
+}
+
+// compare #9: compare({major: 1, minor: 0, patch: 0, pre: "a10"}, {major: 1, minor: 0, patch: 0, pre: "a9"}) == less
+#[test]
+fn compare_9() {
+    let got = compare(
+        Version {
+            pre: Some(String::from("a10")),
+            ..Version::new(1, 0, 0)
+        },
+        Version {
+            pre: Some(String::from("a9")),
+            ..Version::new(1, 0, 0)
+        },
+    );
+    let want = Order::Less;
+    expect_eq(got, want, "compare #9: compare({major: 1, minor: 0, patch: 0, pre: \"a10\"}, {major: 1, minor: 0, patch: 0, pre: \"a9\"}) == less");
+}
+
+// compare #10: compare({major: 1, minor: 0, patch: 0, build: "a"}, {major: 1, minor: 0, patch: 0, build: "b"}) == equal
+#[test]
+fn compare_10() {
+    let got = compare(
+        Version {
+            build: Some(String::from("a")),
+            ..Version::new(1, 0, 0)
+        },
+        Version {
+            build: Some(String::from("b")),
+            ..Version::new(1, 0, 0)
+        },
+    );
+    let want = Order::Equal;
+    expect_eq(got, want, "compare #10: compare({major: 1, minor: 0, patch: 0, build: \"a\"}, {major: 1, minor: 0, patch: 0, build: \"b\"}) == equal");
+}
+
+// compare #11: compare({major: 1, minor: 0, patch: 0, pre: "rc.1", build: "z"}, {major: 1, minor: 0, patch: 0, pre: "rc.1"}) == equal
+#[test]
+fn compare_11() {
+    let got = compare(
+        Version {
+            major: 1,
+            minor: 0,
+            patch: 0,
+            pre: Some(String::from("rc.1")),
+            build: Some(String::from("z")),
+        },
+        Version {
+            pre: Some(String::from("rc.1")),
+            ..Version::new(1, 0, 0)
+        },
+    );
+    let want = Order::Equal;
+    expect_eq(got, want, "compare #11: compare({major: 1, minor: 0, patch: 0, pre: \"rc.1\", build: \"z\"}, {major: 1, minor: 0, patch: 0, pre: \"rc.1\"}) == equal");
 }
 
 // bump #1: bump({major: 1, minor: 2, patch: 3}, patch) == {major: 1, minor: 2, patch: 4}
@@ -258,15 +521,83 @@ fn bump_2() {
 fn bump_3() {
     let got = bump(
         Version {
-            major: 1,
-            minor: 2,
-            patch: 3,
             pre: Some(String::from("rc.1")),
+            ..Version::new(1, 2, 3)
         },
         Part::Major,
     );
     let want = Version::new(2, 0, 0);
     expect_eq(got, want, "bump #3: bump({major: 1, minor: 2, patch: 3, pre: \"rc.1\"}, major) == {major: 2, minor: 0, patch: 0}");
+}
+
+// bump #4: bump({major: 1, minor: 2, patch: 3, pre: "rc.1"}, patch) == {major: 1, minor: 2, patch: 3}
+#[test]
+fn bump_4() {
+    let got = bump(
+        Version {
+            pre: Some(String::from("rc.1")),
+            ..Version::new(1, 2, 3)
+        },
+        Part::Patch,
+    );
+    let want = Version::new(1, 2, 3);
+    expect_eq(got, want, "bump #4: bump({major: 1, minor: 2, patch: 3, pre: \"rc.1\"}, patch) == {major: 1, minor: 2, patch: 3}");
+}
+
+// bump #5: bump({major: 1, minor: 2, patch: 3, pre: "rc.1"}, minor) == {major: 1, minor: 3, patch: 0}
+#[test]
+fn bump_5() {
+    let got = bump(
+        Version {
+            pre: Some(String::from("rc.1")),
+            ..Version::new(1, 2, 3)
+        },
+        Part::Minor,
+    );
+    let want = Version::new(1, 3, 0);
+    expect_eq(got, want, "bump #5: bump({major: 1, minor: 2, patch: 3, pre: \"rc.1\"}, minor) == {major: 1, minor: 3, patch: 0}");
+}
+
+// bump #6: bump({major: 1, minor: 2, patch: 0, pre: "rc.1"}, minor) == {major: 1, minor: 2, patch: 0}
+#[test]
+fn bump_6() {
+    let got = bump(
+        Version {
+            pre: Some(String::from("rc.1")),
+            ..Version::new(1, 2, 0)
+        },
+        Part::Minor,
+    );
+    let want = Version::new(1, 2, 0);
+    expect_eq(got, want, "bump #6: bump({major: 1, minor: 2, patch: 0, pre: \"rc.1\"}, minor) == {major: 1, minor: 2, patch: 0}");
+}
+
+// bump #7: bump({major: 1, minor: 0, patch: 0, pre: "rc.1"}, major) == {major: 1, minor: 0, patch: 0}
+#[test]
+fn bump_7() {
+    let got = bump(
+        Version {
+            pre: Some(String::from("rc.1")),
+            ..Version::new(1, 0, 0)
+        },
+        Part::Major,
+    );
+    let want = Version::new(1, 0, 0);
+    expect_eq(got, want, "bump #7: bump({major: 1, minor: 0, patch: 0, pre: \"rc.1\"}, major) == {major: 1, minor: 0, patch: 0}");
+}
+
+// bump #8: bump({major: 1, minor: 2, patch: 3, build: "b.1"}, patch) == {major: 1, minor: 2, patch: 4}
+#[test]
+fn bump_8() {
+    let got = bump(
+        Version {
+            build: Some(String::from("b.1")),
+            ..Version::new(1, 2, 3)
+        },
+        Part::Patch,
+    );
+    let want = Version::new(1, 2, 4);
+    expect_eq(got, want, "bump #8: bump({major: 1, minor: 2, patch: 3, build: \"b.1\"}, patch) == {major: 1, minor: 2, patch: 4}");
 }
 
 // newest #1: newest([]) == none
@@ -287,4 +618,44 @@ fn newest_2() {
     ]);
     let want = Some(Version::new(1, 4, 0));
     expect_eq(got, want, "newest #2: newest([{major: 1, minor: 0, patch: 0}, {major: 1, minor: 4, patch: 0}, {major: 1, minor: 2, patch: 9}]) == {major: 1, minor: 4, patch: 0}");
+}
+
+// newest #3: newest([{major: 1, minor: 0, patch: 0, pre: "rc.2"}, {major: 1, minor: 0, patch: 0, pre: "rc.10"}]) == {major: 1, minor: 0, patch: 0, pre: "rc.10"}
+#[test]
+fn newest_3() {
+    let got = newest(vec![
+        Version {
+            pre: Some(String::from("rc.2")),
+            ..Version::new(1, 0, 0)
+        },
+        Version {
+            pre: Some(String::from("rc.10")),
+            ..Version::new(1, 0, 0)
+        },
+    ]);
+    let want = Some(Version {
+        pre: Some(String::from("rc.10")),
+        ..Version::new(1, 0, 0)
+    });
+    expect_eq(got, want, "newest #3: newest([{major: 1, minor: 0, patch: 0, pre: \"rc.2\"}, {major: 1, minor: 0, patch: 0, pre: \"rc.10\"}]) == {major: 1, minor: 0, patch: 0, pre: \"rc.10\"}");
+}
+
+// newest #4: newest([{major: 2, minor: 0, patch: 0, build: "a"}, {major: 2, minor: 0, patch: 0, build: "b"}]) == {major: 2, minor: 0, patch: 0, build: "a"}
+#[test]
+fn newest_4() {
+    let got = newest(vec![
+        Version {
+            build: Some(String::from("a")),
+            ..Version::new(2, 0, 0)
+        },
+        Version {
+            build: Some(String::from("b")),
+            ..Version::new(2, 0, 0)
+        },
+    ]);
+    let want = Some(Version {
+        build: Some(String::from("a")),
+        ..Version::new(2, 0, 0)
+    });
+    expect_eq(got, want, "newest #4: newest([{major: 2, minor: 0, patch: 0, build: \"a\"}, {major: 2, minor: 0, patch: 0, build: \"b\"}]) == {major: 2, minor: 0, patch: 0, build: \"a\"}");
 }

@@ -9,9 +9,10 @@ import type { Version, Part, Order } from "./types.js";
 export interface SemverApi {
   /**
    * Rule `parse`:
-   * - `parse` MUST accept exactly `MAJOR.MINOR.PATCH` with an optional `-label`, where each number is `0` or has no leading zero.
-   * - Anything else MUST be rejected with `InvalidVersion`, carrying the text as given.
-   * - Surrounding whitespace MUST NOT be accepted.
+   * - `parse` MUST accept exactly the semver.org grammar: `MAJOR.MINOR.PATCH`, an optional `-` and pre-release label, an optional `+` and build metadata.
+   * - Each number MUST be `0` or have no leading zero.
+   * - A label is one or more dot-separated identifiers of ASCII letters, digits and `-`; an identifier of digits only MUST NOT have a leading zero.
+   * - Anything else MUST be rejected with `InvalidVersion`, carrying the text as given: a `v` or `=` prefix, surrounding whitespace, a line break and empty identifiers are not part of a version.
    * @throws {InvalidVersion}
    */
   parse(text: string): Version;
@@ -20,14 +21,16 @@ export interface SemverApi {
    * Rule `compare`:
    * - `compare` MUST order versions by major, then minor, then patch, numerically.
    * - A pre-release MUST order before the release of the same numbers.
-   * - Two pre-release labels SHOULD be compared as plain strings.
+   * - Two pre-release labels MUST be compared identifier by identifier, from the left: identifiers of digits only compare numerically (`rc.2` before `rc.10`), others as ASCII strings, and a numeric identifier orders before a non-numeric one.
+   * - Build metadata MUST NOT affect the order: versions that differ only in it are `equal`.
    */
   compare(a: Version, b: Version): Order;
 
   /**
    * Rule `bump`:
-   * - `bump` MUST increment the named part and reset every part after it to zero.
-   * - Bumping MUST drop a pre-release label.
+   * - `bump` MUST return the smallest release (no pre-release label) that orders after the version and whose parts after the named one are zero.
+   * - For a release, that MUST increment the named part and reset every part after it to zero.
+   * - A bump MUST drop build metadata.
    */
   bump(version: Version, part: Part): Version;
 
@@ -35,6 +38,7 @@ export interface SemverApi {
    * Rule `newest`:
    * - `newest` MUST return the greatest version of the list by the ordering of [compare](#compare), or nothing for an empty list.
    * - It MAY skip pre-releases when a release is present, but it MUST NOT return a pre-release that is older than another candidate.
+   * - Of versions that order `equal`, it MUST return the first in the list.
    */
   newest(versions: Version[]): Version | undefined;
 }

@@ -5,17 +5,20 @@ export interface Version {
   major: number;
   minor: number;
   patch: number;
-  /** Pre-release label without the leading `-`; absent for a release. */
+  /** Pre-release label without the leading `-`, such as `rc.1`; absent for a release. */
   pre?: string;
+  /** Build metadata without the leading `+`, such as `build.5`; absent when none. */
+  build?: string;
 }
 
 /** Build a `Version`, filling fields left out with their defaults. */
-export function makeVersion(fields: { major: number; minor: number; patch: number; pre?: string | undefined }): Version {
+export function makeVersion(fields: { major: number; minor: number; patch: number; pre?: string | undefined; build?: string | undefined }): Version {
   return {
     major: fields.major,
     minor: fields.minor,
     patch: fields.patch,
     pre: fields.pre,
+    build: fields.build,
   };
 }
 

@@ -23,27 +23,118 @@ example("parse #2: parse(\"0.10.0-rc.1\") == {major: 0, minor: 10, patch: 0, pre
   expectUnchanged(outcome, ["text"]);
 });
 
-// parse #3: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}
-example("parse #3: parse(\"1.02.3\") raises InvalidVersion{text: \"1.02.3\"}", (t) => {
+// parse #3: parse("1.2.3+build.5") == {major: 1, minor: 2, patch: 3, build: "build.5"}
+example("parse #3: parse(\"1.2.3+build.5\") == {major: 1, minor: 2, patch: 3, build: \"build.5\"}", (t) => {
+  const args: [text: string] = ["1.2.3+build.5"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  const expected: Version = { major: 1, minor: 2, patch: 3, build: "build.5" };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #4: parse("1.0.0-rc.1+exp.sha.5114f85") == {major: 1, minor: 0, patch: 0, pre: "rc.1", build: "exp.sha.5114f85"}
+example("parse #4: parse(\"1.0.0-rc.1+exp.sha.5114f85\") == {major: 1, minor: 0, patch: 0, pre: \"rc.1\", build: \"exp.sha.5114f85\"}", (t) => {
+  const args: [text: string] = ["1.0.0-rc.1+exp.sha.5114f85"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  const expected: Version = { major: 1, minor: 0, patch: 0, pre: "rc.1", build: "exp.sha.5114f85" };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #5: parse("1.0.0-x-y.01a+001") == {major: 1, minor: 0, patch: 0, pre: "x-y.01a", build: "001"}
+example("parse #5: parse(\"1.0.0-x-y.01a+001\") == {major: 1, minor: 0, patch: 0, pre: \"x-y.01a\", build: \"001\"}", (t) => {
+  const args: [text: string] = ["1.0.0-x-y.01a+001"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  const expected: Version = { major: 1, minor: 0, patch: 0, pre: "x-y.01a", build: "001" };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #6: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}
+example("parse #6: parse(\"1.02.3\") raises InvalidVersion{text: \"1.02.3\"}", (t) => {
   const args: [text: string] = ["1.02.3"];
   const outcome = attempt(t, args, () => impl.parse(...args));
   expectError(outcome, InvalidVersion, { text: "1.02.3" });
   expectUnchanged(outcome, ["text"]);
 });
 
-// parse #4: parse("1.2") raises InvalidVersion{text: "1.2"}
-example("parse #4: parse(\"1.2\") raises InvalidVersion{text: \"1.2\"}", (t) => {
+// parse #7: parse("1.2") raises InvalidVersion{text: "1.2"}
+example("parse #7: parse(\"1.2\") raises InvalidVersion{text: \"1.2\"}", (t) => {
   const args: [text: string] = ["1.2"];
   const outcome = attempt(t, args, () => impl.parse(...args));
   expectError(outcome, InvalidVersion, { text: "1.2" });
   expectUnchanged(outcome, ["text"]);
 });
 
-// parse #5: parse(" 1.2.3") raises InvalidVersion
-example("parse #5: parse(\" 1.2.3\") raises InvalidVersion", (t) => {
+// parse #8: parse("1.0.0-rc.01") raises InvalidVersion{text: "1.0.0-rc.01"}
+example("parse #8: parse(\"1.0.0-rc.01\") raises InvalidVersion{text: \"1.0.0-rc.01\"}", (t) => {
+  const args: [text: string] = ["1.0.0-rc.01"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  expectError(outcome, InvalidVersion, { text: "1.0.0-rc.01" });
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #9: parse("1.0.0-rc..1") raises InvalidVersion{text: "1.0.0-rc..1"}
+example("parse #9: parse(\"1.0.0-rc..1\") raises InvalidVersion{text: \"1.0.0-rc..1\"}", (t) => {
+  const args: [text: string] = ["1.0.0-rc..1"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  expectError(outcome, InvalidVersion, { text: "1.0.0-rc..1" });
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #10: parse("1.2.3-") raises InvalidVersion{text: "1.2.3-"}
+example("parse #10: parse(\"1.2.3-\") raises InvalidVersion{text: \"1.2.3-\"}", (t) => {
+  const args: [text: string] = ["1.2.3-"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  expectError(outcome, InvalidVersion, { text: "1.2.3-" });
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #11: parse("1.2.3+") raises InvalidVersion{text: "1.2.3+"}
+example("parse #11: parse(\"1.2.3+\") raises InvalidVersion{text: \"1.2.3+\"}", (t) => {
+  const args: [text: string] = ["1.2.3+"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  expectError(outcome, InvalidVersion, { text: "1.2.3+" });
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #12: parse("v1.2.3") raises InvalidVersion{text: "v1.2.3"}
+example("parse #12: parse(\"v1.2.3\") raises InvalidVersion{text: \"v1.2.3\"}", (t) => {
+  const args: [text: string] = ["v1.2.3"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  expectError(outcome, InvalidVersion, { text: "v1.2.3" });
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #13: parse("=1.2.3") raises InvalidVersion{text: "=1.2.3"}
+example("parse #13: parse(\"=1.2.3\") raises InvalidVersion{text: \"=1.2.3\"}", (t) => {
+  const args: [text: string] = ["=1.2.3"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  expectError(outcome, InvalidVersion, { text: "=1.2.3" });
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #14: parse(" 1.2.3") raises InvalidVersion{text: " 1.2.3"}
+example("parse #14: parse(\" 1.2.3\") raises InvalidVersion{text: \" 1.2.3\"}", (t) => {
   const args: [text: string] = [" 1.2.3"];
   const outcome = attempt(t, args, () => impl.parse(...args));
-  expectError(outcome, InvalidVersion, {});
+  expectError(outcome, InvalidVersion, { text: " 1.2.3" });
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #15: parse("1.2.3 ") raises InvalidVersion{text: "1.2.3 "}
+example("parse #15: parse(\"1.2.3 \") raises InvalidVersion{text: \"1.2.3 \"}", (t) => {
+  const args: [text: string] = ["1.2.3 "];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  expectError(outcome, InvalidVersion, { text: "1.2.3 " });
+  expectUnchanged(outcome, ["text"]);
+});
+
+// parse #16: parse("1.2.3\n") raises InvalidVersion{text: "1.2.3\n"}
+example("parse #16: parse(\"1.2.3\\n\") raises InvalidVersion{text: \"1.2.3\\n\"}", (t) => {
+  const args: [text: string] = ["1.2.3\n"];
+  const outcome = attempt(t, args, () => impl.parse(...args));
+  expectError(outcome, InvalidVersion, { text: "1.2.3\n" });
   expectUnchanged(outcome, ["text"]);
 });
 
@@ -83,6 +174,69 @@ example("compare #4: compare({major: 1, minor: 0, patch: 0, pre: \"alpha\"}, {ma
   expectUnchanged(outcome, ["a", "b"]);
 });
 
+// compare #5: compare({major: 1, minor: 0, patch: 0, pre: "rc.2"}, {major: 1, minor: 0, patch: 0, pre: "rc.10"}) == less
+example("compare #5: compare({major: 1, minor: 0, patch: 0, pre: \"rc.2\"}, {major: 1, minor: 0, patch: 0, pre: \"rc.10\"}) == less", (t) => {
+  const args: [a: Version, b: Version] = [{ major: 1, minor: 0, patch: 0, pre: "rc.2" }, { major: 1, minor: 0, patch: 0, pre: "rc.10" }];
+  const outcome = attempt(t, args, () => impl.compare(...args));
+  const expected: Order = "less";
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["a", "b"]);
+});
+
+// compare #6: compare({major: 1, minor: 0, patch: 0, pre: "beta.11"}, {major: 1, minor: 0, patch: 0, pre: "beta.2"}) == greater
+example("compare #6: compare({major: 1, minor: 0, patch: 0, pre: \"beta.11\"}, {major: 1, minor: 0, patch: 0, pre: \"beta.2\"}) == greater", (t) => {
+  const args: [a: Version, b: Version] = [{ major: 1, minor: 0, patch: 0, pre: "beta.11" }, { major: 1, minor: 0, patch: 0, pre: "beta.2" }];
+  const outcome = attempt(t, args, () => impl.compare(...args));
+  const expected: Order = "greater";
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["a", "b"]);
+});
+
+// compare #7: compare({major: 1, minor: 0, patch: 0, pre: "alpha"}, {major: 1, minor: 0, patch: 0, pre: "alpha.1"}) == less
+example("compare #7: compare({major: 1, minor: 0, patch: 0, pre: \"alpha\"}, {major: 1, minor: 0, patch: 0, pre: \"alpha.1\"}) == less", (t) => {
+  const args: [a: Version, b: Version] = [{ major: 1, minor: 0, patch: 0, pre: "alpha" }, { major: 1, minor: 0, patch: 0, pre: "alpha.1" }];
+  const outcome = attempt(t, args, () => impl.compare(...args));
+  const expected: Order = "less";
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["a", "b"]);
+});
+
+// compare #8: compare({major: 1, minor: 0, patch: 0, pre: "alpha.1"}, {major: 1, minor: 0, patch: 0, pre: "alpha.beta"}) == less
+example("compare #8: compare({major: 1, minor: 0, patch: 0, pre: \"alpha.1\"}, {major: 1, minor: 0, patch: 0, pre: \"alpha.beta\"}) == less", (t) => {
+  const args: [a: Version, b: Version] = [{ major: 1, minor: 0, patch: 0, pre: "alpha.1" }, { major: 1, minor: 0, patch: 0, pre: "alpha.beta" }];
+  const outcome = attempt(t, args, () => impl.compare(...args));
+  const expected: Order = "less";
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["a", "b"]);
+});
+
+// compare #9: compare({major: 1, minor: 0, patch: 0, pre: "a10"}, {major: 1, minor: 0, patch: 0, pre: "a9"}) == less
+example("compare #9: compare({major: 1, minor: 0, patch: 0, pre: \"a10\"}, {major: 1, minor: 0, patch: 0, pre: \"a9\"}) == less", (t) => {
+  const args: [a: Version, b: Version] = [{ major: 1, minor: 0, patch: 0, pre: "a10" }, { major: 1, minor: 0, patch: 0, pre: "a9" }];
+  const outcome = attempt(t, args, () => impl.compare(...args));
+  const expected: Order = "less";
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["a", "b"]);
+});
+
+// compare #10: compare({major: 1, minor: 0, patch: 0, build: "a"}, {major: 1, minor: 0, patch: 0, build: "b"}) == equal
+example("compare #10: compare({major: 1, minor: 0, patch: 0, build: \"a\"}, {major: 1, minor: 0, patch: 0, build: \"b\"}) == equal", (t) => {
+  const args: [a: Version, b: Version] = [{ major: 1, minor: 0, patch: 0, build: "a" }, { major: 1, minor: 0, patch: 0, build: "b" }];
+  const outcome = attempt(t, args, () => impl.compare(...args));
+  const expected: Order = "equal";
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["a", "b"]);
+});
+
+// compare #11: compare({major: 1, minor: 0, patch: 0, pre: "rc.1", build: "z"}, {major: 1, minor: 0, patch: 0, pre: "rc.1"}) == equal
+example("compare #11: compare({major: 1, minor: 0, patch: 0, pre: \"rc.1\", build: \"z\"}, {major: 1, minor: 0, patch: 0, pre: \"rc.1\"}) == equal", (t) => {
+  const args: [a: Version, b: Version] = [{ major: 1, minor: 0, patch: 0, pre: "rc.1", build: "z" }, { major: 1, minor: 0, patch: 0, pre: "rc.1" }];
+  const outcome = attempt(t, args, () => impl.compare(...args));
+  const expected: Order = "equal";
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["a", "b"]);
+});
+
 // bump #1: bump({major: 1, minor: 2, patch: 3}, patch) == {major: 1, minor: 2, patch: 4}
 example("bump #1: bump({major: 1, minor: 2, patch: 3}, patch) == {major: 1, minor: 2, patch: 4}", (t) => {
   const args: [version: Version, part: Part] = [{ major: 1, minor: 2, patch: 3 }, "patch"];
@@ -110,6 +264,51 @@ example("bump #3: bump({major: 1, minor: 2, patch: 3, pre: \"rc.1\"}, major) == 
   expectUnchanged(outcome, ["version", "part"]);
 });
 
+// bump #4: bump({major: 1, minor: 2, patch: 3, pre: "rc.1"}, patch) == {major: 1, minor: 2, patch: 3}
+example("bump #4: bump({major: 1, minor: 2, patch: 3, pre: \"rc.1\"}, patch) == {major: 1, minor: 2, patch: 3}", (t) => {
+  const args: [version: Version, part: Part] = [{ major: 1, minor: 2, patch: 3, pre: "rc.1" }, "patch"];
+  const outcome = attempt(t, args, () => impl.bump(...args));
+  const expected: Version = { major: 1, minor: 2, patch: 3 };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["version", "part"]);
+});
+
+// bump #5: bump({major: 1, minor: 2, patch: 3, pre: "rc.1"}, minor) == {major: 1, minor: 3, patch: 0}
+example("bump #5: bump({major: 1, minor: 2, patch: 3, pre: \"rc.1\"}, minor) == {major: 1, minor: 3, patch: 0}", (t) => {
+  const args: [version: Version, part: Part] = [{ major: 1, minor: 2, patch: 3, pre: "rc.1" }, "minor"];
+  const outcome = attempt(t, args, () => impl.bump(...args));
+  const expected: Version = { major: 1, minor: 3, patch: 0 };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["version", "part"]);
+});
+
+// bump #6: bump({major: 1, minor: 2, patch: 0, pre: "rc.1"}, minor) == {major: 1, minor: 2, patch: 0}
+example("bump #6: bump({major: 1, minor: 2, patch: 0, pre: \"rc.1\"}, minor) == {major: 1, minor: 2, patch: 0}", (t) => {
+  const args: [version: Version, part: Part] = [{ major: 1, minor: 2, patch: 0, pre: "rc.1" }, "minor"];
+  const outcome = attempt(t, args, () => impl.bump(...args));
+  const expected: Version = { major: 1, minor: 2, patch: 0 };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["version", "part"]);
+});
+
+// bump #7: bump({major: 1, minor: 0, patch: 0, pre: "rc.1"}, major) == {major: 1, minor: 0, patch: 0}
+example("bump #7: bump({major: 1, minor: 0, patch: 0, pre: \"rc.1\"}, major) == {major: 1, minor: 0, patch: 0}", (t) => {
+  const args: [version: Version, part: Part] = [{ major: 1, minor: 0, patch: 0, pre: "rc.1" }, "major"];
+  const outcome = attempt(t, args, () => impl.bump(...args));
+  const expected: Version = { major: 1, minor: 0, patch: 0 };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["version", "part"]);
+});
+
+// bump #8: bump({major: 1, minor: 2, patch: 3, build: "b.1"}, patch) == {major: 1, minor: 2, patch: 4}
+example("bump #8: bump({major: 1, minor: 2, patch: 3, build: \"b.1\"}, patch) == {major: 1, minor: 2, patch: 4}", (t) => {
+  const args: [version: Version, part: Part] = [{ major: 1, minor: 2, patch: 3, build: "b.1" }, "patch"];
+  const outcome = attempt(t, args, () => impl.bump(...args));
+  const expected: Version = { major: 1, minor: 2, patch: 4 };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["version", "part"]);
+});
+
 // newest #1: newest([]) == none
 example("newest #1: newest([]) == none", (t) => {
   const args: [versions: Version[]] = [[]];
@@ -124,6 +323,24 @@ example("newest #2: newest([{major: 1, minor: 0, patch: 0}, {major: 1, minor: 4,
   const args: [versions: Version[]] = [[{ major: 1, minor: 0, patch: 0 }, { major: 1, minor: 4, patch: 0 }, { major: 1, minor: 2, patch: 9 }]];
   const outcome = attempt(t, args, () => impl.newest(...args));
   const expected: Version | undefined = { major: 1, minor: 4, patch: 0 };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["versions"]);
+});
+
+// newest #3: newest([{major: 1, minor: 0, patch: 0, pre: "rc.2"}, {major: 1, minor: 0, patch: 0, pre: "rc.10"}]) == {major: 1, minor: 0, patch: 0, pre: "rc.10"}
+example("newest #3: newest([{major: 1, minor: 0, patch: 0, pre: \"rc.2\"}, {major: 1, minor: 0, patch: 0, pre: \"rc.10\"}]) == {major: 1, minor: 0, patch: 0, pre: \"rc.10\"}", (t) => {
+  const args: [versions: Version[]] = [[{ major: 1, minor: 0, patch: 0, pre: "rc.2" }, { major: 1, minor: 0, patch: 0, pre: "rc.10" }]];
+  const outcome = attempt(t, args, () => impl.newest(...args));
+  const expected: Version | undefined = { major: 1, minor: 0, patch: 0, pre: "rc.10" };
+  expectEqual(outcome, expected);
+  expectUnchanged(outcome, ["versions"]);
+});
+
+// newest #4: newest([{major: 2, minor: 0, patch: 0, build: "a"}, {major: 2, minor: 0, patch: 0, build: "b"}]) == {major: 2, minor: 0, patch: 0, build: "a"}
+example("newest #4: newest([{major: 2, minor: 0, patch: 0, build: \"a\"}, {major: 2, minor: 0, patch: 0, build: \"b\"}]) == {major: 2, minor: 0, patch: 0, build: \"a\"}", (t) => {
+  const args: [versions: Version[]] = [[{ major: 2, minor: 0, patch: 0, build: "a" }, { major: 2, minor: 0, patch: 0, build: "b" }]];
+  const outcome = attempt(t, args, () => impl.newest(...args));
+  const expected: Version | undefined = { major: 2, minor: 0, patch: 0, build: "a" };
   expectEqual(outcome, expected);
   expectUnchanged(outcome, ["versions"]);
 });

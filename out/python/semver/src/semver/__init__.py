@@ -18,4 +18,4 @@ __all__ = [
     "SemverApi",
     "Version",
 ]
-__version__ = "1.0.0"
+__version__ = "2.0.0"

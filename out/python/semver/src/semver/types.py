@@ -49,7 +49,9 @@ class Version:
     minor: int
     patch: int
     pre: str | None = None
-    """Pre-release label without the leading `-`; absent for a release."""
+    """Pre-release label without the leading `-`, such as `rc.1`; absent for a release."""
+    build: str | None = None
+    """Build metadata without the leading `+`, such as `build.5`; absent when none."""
 
 
 @dataclasses.dataclass(eq=False, kw_only=True)
