@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,6 +70,67 @@ def ts_node_modules() -> Path:
             check=True,
         )
     return modules
+
+
+@pytest.fixture(scope="module")
+def shared_typescript(
+    tmp_path_factory: pytest.TempPathFactory, ts_node_modules: Path
+) -> Iterator[Path]:
+    """Point specc's cache at one holding the suite's TypeScript install (no download)."""
+    from specc.conformance.ts_toolchain import default_versions, install_dir
+
+    cache = tmp_path_factory.mktemp("specc-cache")
+    before = os.environ.get("SPECC_CACHE_DIR")
+    os.environ["SPECC_CACHE_DIR"] = str(cache)
+    folder = install_dir(default_versions())
+    folder.parent.mkdir(parents=True)
+    folder.symlink_to(ts_node_modules.parent, target_is_directory=True)
+    yield cache
+    if before is None:
+        del os.environ["SPECC_CACHE_DIR"]
+    else:
+        os.environ["SPECC_CACHE_DIR"] = before
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one build wrote; tests read it and copy a package before changing it."""
+
+    out: Path
+    """The build's output folder, holding `<target>/` and the manifest."""
+    target: str
+    specs: dict[str, Any]
+    """The compiled specs (`specc.ir.Spec`) by ID, in the order the build met them."""
+    files: dict[str, Any]
+    """The build's `OutputFile`s by path relative to ``out``."""
+
+    @property
+    def folder(self) -> Path:
+        """Return the target's folder of packages."""
+        return self.out / self.target
+
+
+@pytest.fixture(scope="session")
+def build_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., Built]:
+    """Return a function that builds specs (the shared examples by default) for one
+    target, once per session: every module that asks again gets the same output."""
+    from specc.build.driver import build
+
+    builds: dict[tuple[str, str], Built] = {}
+
+    def once(target: str, specs: Path = EXAMPLES) -> Built:
+        key = (target, str(specs))
+        if key not in builds:
+            out = tmp_path_factory.mktemp(f"{target}-{specs.stem}") / "out"
+            result = build([str(specs)], [target], out)
+            assert result.ok, [d.message for d in result.diagnostics]
+            specs_by_id = {s.id: s for s in result.specs}
+            builds[key] = Built(out, target, specs_by_id, dict(result.files))
+        return builds[key]
+
+    return once
 
 
 TEST_API_KEY = "sk-specc-test-5f0c1a9e-never-written"
