@@ -45,6 +45,13 @@ def processes_in(folder: Path) -> dict[int, str]:
     return found
 
 
+def link_modules(package: Path, modules: Path) -> None:
+    """Share one typescript install with a generated package."""
+    link = package / "node_modules"
+    if not link.exists():
+        link.symlink_to(modules, target_is_directory=True)
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace ``old``, which must occur exactly once, with ``new``."""
@@ -148,10 +155,8 @@ class CodeTarget:
     def run_natively(self, package: Path) -> subprocess.CompletedProcess[str]:
         """Run a package's tests with the language's own test runner."""
         env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-        if self.name == "ts":
-            link = package / "node_modules"
-            if not link.exists():
-                link.symlink_to(TS_TOOLCHAIN / "node_modules", target_is_directory=True)
+        if self.name == "ts":  # `npm test` runs the package's own tsc
+            link_modules(package, TS_TOOLCHAIN / "node_modules")
         if self.name == "rust":
             env = rust_env()
         return subprocess.run(

@@ -101,7 +101,14 @@ CAUGHT: dict[str, dict[tuple[str, int], str]] = {
         ("stats", 2): "+     total: false\n-     total: -1\n",
         ("negate", 2): "timed out after 2 s",
         ("sorted_copy", 1): "argument `values` was changed in place",
-        ("withdraw", 2): "Overdraft.wanted differs",
+        # the field, then both values: what it holds, what the example says
+        ("withdraw", 2): (
+            "Overdraft.wanted differs
+Expected values to be strictly deep-equal:"
+            "
+
+5 !== 7"
+        ),
         ("sum", 1): '"total":3000001',
         ("sum", 3): '"total":-1.0000000000000002',
     },
@@ -159,6 +166,7 @@ def test_each_fault_is_caught_under_the_rule_it_breaks(
         assert piece in failed[key], (key, failed[key])
     passed = {k for k, r in rows.items() if r["status"] == "passed"}
     assert ("negate", 1) in passed and ("withdraw", 1) in passed  # the rest report
+    assert passed == set(rows) - set(failed)
 
 
 def test_rust_refuses_a_bool_or_a_float_for_an_int_when_compiling(

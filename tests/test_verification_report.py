@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from impls.breakages import implementation
+from targets import link_modules
 from test_docs_browser import Browser, chromium_path
-from test_ts_target import link_modules
 
 from conftest import EXAMPLES
 
