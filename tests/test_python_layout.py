@@ -10,7 +10,7 @@ from pathlib import Path
 import black
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from conftest import DATA, EXAMPLES, ROOT
 from specc.build.driver import build
 from specc.emitters.python import emitter, layout, model
 
@@ -122,15 +122,12 @@ def test_builds_do_not_run_black(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The shared examples and a hostile spec build without calling black at all."""
-    from test_python_target import HOSTILE_SPEC
-
-    (tmp_path / "h.spec.md").write_text(HOSTILE_SPEC)
 
     def refuse(source: str, path: str) -> str:
         raise AssertionError(f"black ran on {path}")
 
     monkeypatch.setattr(emitter, "black", refuse)
-    for spec in (str(EXAMPLES), str(tmp_path / "h.spec.md")):
+    for spec in (str(EXAMPLES), str(DATA / "hostile" / "python.spec.md")):
         result = build([spec], ["python"], tmp_path / "out")
         assert result.ok, [d.message for d in result.diagnostics]
 

@@ -1,9 +1,10 @@
-"""The Python target: golden output, black and mypy --strict, conformance both ways."""
+"""What only the Python target has: black and mypy --strict, frozen dataclasses,
+wheels, exact int/float/bool comparison, pytest's time limits and messages,
+module names (the checks every code target shares are in test_code_targets.py)."""
 
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 import shutil
@@ -17,23 +18,16 @@ from impls.breakages import implementation
 from conftest import DATA, EXAMPLES, ROOT
 from specc import ir
 from specc.build.driver import build
-from specc.conformance import SPEC_WIDE
 from specc.conformance import python as runner
 from specc.emitters import code
 from specc.emitters.python import model
 
-GOLDEN = ROOT / "tests" / "golden" / "python"
-#: Golden files carry this suffix so pytest, mypy and black leave them alone.
-SUFFIX = ".golden"
-
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, ir.Spec]]:
-    """Build the shared examples for the Python target once."""
-    out = tmp_path_factory.mktemp("out")
-    result = build([str(EXAMPLES)], ["python"], out)
-    assert result.ok, [d.message for d in result.diagnostics]
-    return out / "python", {s.id: s for s in result.specs}
+def built(build_once) -> tuple[Path, dict[str, ir.Spec]]:  # type: ignore[no-untyped-def]
+    """Return the shared examples built for the Python target, once per session."""
+    examples = build_once("python")
+    return examples.folder, examples.specs
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +51,6 @@ def implement(pkg: Path, spec_id: str, broken: bool = False) -> None:
     (module / "implementation.py").write_text(source, "utf-8")
 
 
-def statuses(results: list) -> dict[tuple[str, int], str]:  # type: ignore[type-arg]
-    """Return (rule, example) -> status."""
-    return {(r.rule, r.example): r.status for r in results}
-
-
 def mypy(pkg: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     """Run `mypy --strict` on a package's sources and tests."""
     return subprocess.run(
@@ -74,45 +63,6 @@ def mypy(pkg: Path, cache: Path) -> subprocess.CompletedProcess[str]:
 
 
 # --- Output ----------------------------------------------------------------------
-
-
-def test_output_matches_goldens(built, update_goldens: bool) -> None:
-    """Every emitted file equals its golden byte for byte; none is missing or stale."""
-    out = built[0]
-    made = {p.relative_to(out).as_posix(): p for p in out.rglob("*") if p.is_file()}
-    if update_goldens:
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        for relative, path in made.items():
-            target = GOLDEN / (relative + SUFFIX)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
-    golden = {
-        p.relative_to(GOLDEN).as_posix().removesuffix(SUFFIX): p
-        for p in GOLDEN.rglob("*" + SUFFIX)
-    }
-    assert sorted(made) == sorted(golden), "missing or stale golden files"
-    for relative, path in made.items():
-        assert path.read_bytes() == golden[relative].read_bytes(), relative
-
-
-def test_only_specs_with_functions_get_a_package(built) -> None:
-    """support_bot declares no functions, so only todo and geometry have packages."""
-    out, specs = built
-    assert sorted(p.name for p in out.iterdir()) == ["geometry", "todo"]
-    assert not specs["support_bot"].functions
-
-
-def test_building_twice_gives_identical_bytes(built, tmp_path: Path) -> None:
-    """A second build into a fresh folder writes exactly the same files."""
-    again = build([str(EXAMPLES)], ["python"], tmp_path)
-    assert again.ok
-    first, second = built[0], tmp_path / "python"
-    names = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert names == sorted(
-        p.relative_to(second) for p in second.rglob("*") if p.is_file()
-    )
-    for name in names:
-        assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
 def test_output_passes_black_check(built) -> None:
@@ -214,175 +164,6 @@ def test_package_builds_an_installable_wheel(built, tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"__init__.py", "types.py", "api.py", "implementation.py", "py.typed"}
     assert {f"todo/{n}" for n in expected} <= names
-
-
-# --- Conformance ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("spec_id", ["todo", "geometry"])
-def test_fresh_scaffold_reports_every_example_not_implemented(
-    built, tmp_path: Path, spec_id: str
-) -> None:
-    """A scaffold raises NotImplementedError everywhere: every example is not implemented."""
-    spec = built[1][spec_id]
-    package(built, spec_id, tmp_path)
-    results = runner.run(tmp_path / "python", spec)
-    assert len(results) == len(list(spec.examples())) > 0
-    for r in results:
-        assert r.status == "not_implemented", r
-        assert r.message == f"not implemented: rule {r.rule}"
-
-
-@pytest.mark.parametrize("spec_id", ["todo", "geometry"])
-def test_correct_implementation_passes_every_example(
-    built, tmp_path: Path, spec_id: str
-) -> None:
-    """The hand-written correct implementation conforms."""
-    spec = built[1][spec_id]
-    implement(package(built, spec_id, tmp_path), spec_id)
-    results = runner.run(tmp_path / "python", spec)
-    assert [r.status for r in results] == ["passed"] * len(list(spec.examples()))
-
-
-@pytest.mark.parametrize(
-    "spec_id, wrong, shows",
-    [
-        ("todo", ("by_tag", 2), "result: expected list [], got list [Task(title='A'"),
-        ("geometry", ("area", 4), "-6.0"),
-    ],
-)
-def test_broken_implementation_fails_under_the_right_rule(
-    built, tmp_path: Path, spec_id: str, wrong: tuple[str, int], shows: str
-) -> None:
-    """One wrong behaviour fails exactly its example, with pytest's message."""
-    spec = built[1][spec_id]
-    implement(package(built, spec_id, tmp_path), spec_id, broken=True)
-    results = runner.run(tmp_path / "python", spec)
-    failed = {k for k, v in statuses(results).items() if v == "failed"}
-    assert failed == {wrong}
-    assert all(r.status == "passed" for r in results if (r.rule, r.example) != wrong)
-    (bad,) = [r for r in results if r.status == "failed"]
-    assert shows in bad.message and bad.spec == spec_id
-
-
-def test_an_implementation_that_does_not_import_fails_once_for_the_spec(
-    built, tmp_path: Path
-) -> None:
-    """A syntax error fails every example in one spec-wide result, said once."""
-    spec = built[1]["todo"]
-    pkg = package(built, "todo", tmp_path)
-    with (pkg / "src" / "todo" / "implementation.py").open("a") as impl:
-        impl.write("\ndef broken(:\n")
-    results = runner.run(tmp_path / "python", spec)
-    (result,) = results
-    assert result.rule == SPEC_WIDE and result.status == "failed"
-    assert result.covers == len(list(spec.examples()))
-    assert (
-        result.message.startswith("does not import:")
-        and "SyntaxError" in result.message
-    )
-
-
-APPROX_SPEC = """\
----
-spec: approx
-title: Approximate results
----
-
-# Approximate {#approx}
-
-## Scale {#scale}
-
-`scale` MUST multiply.
-
-```specc
-type Meters = float
-fn scale(x: float) -> Meters
-fn many(x: float) -> map<string, list<float>>
-fn maybe(x: float) -> float?
-```
-
-```examples
-scale(1000) ~= 2000.0
-scale(0.0000001) ~= 0.0000002
-many(1) ~= {"k": [1.0, 2.0]}
-maybe(1) ~= 2.0
-```
-"""
-
-APPROX_IMPL = """\
-from __future__ import annotations
-
-ERROR = {error}
-
-
-class Approx:
-    def scale(self, x: float) -> float:
-        return 2 * x * (1 + ERROR)
-
-    def many(self, x: float) -> dict[str, list[float]]:
-        return {{"k": [x, 2 * x * (1 + ERROR)]}}
-
-    def maybe(self, x: float) -> float | None:
-        return 2 * x * (1 + ERROR)
-"""
-
-
-@pytest.fixture(scope="module")
-def approx_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ir.Spec]:
-    """Build the approximate-results spec once."""
-    folder = tmp_path_factory.mktemp("approx")
-    (folder / "approx.spec.md").write_text(APPROX_SPEC)
-    result = build([str(folder / "approx.spec.md")], ["python"], folder / "out")
-    assert result.ok, [d.message for d in result.diagnostics]
-    return folder / "out" / "python" / "approx", result.specs[0]
-
-
-@pytest.mark.parametrize(
-    "error, expected",
-    [
-        (1e-7, ["passed"] * 4),
-        (-5e-7, ["passed"] * 4),
-        # 1e-5 off fails everywhere but where the absolute floor of 1e-6 covers it
-        (1e-5, ["failed", "passed", "failed", "failed"]),
-    ],
-)
-def test_approx_is_relative_1e6_everywhere_in_the_result(
-    approx_built, tmp_path: Path, error: float, expected: list[str]
-) -> None:
-    """`~=` holds within 1e-6 relative (floor 1e-6) in floats, maps, lists, optionals."""
-    pkg = tmp_path / "python" / "approx"
-    shutil.copytree(approx_built[0], pkg)
-    impl = pkg / "src" / "approx" / "implementation.py"
-    impl.write_text(APPROX_IMPL.format(error=error))
-    results = runner.run(tmp_path / "python", approx_built[1])
-    assert [r.status for r in results] == expected
-
-
-def test_cli_reports_results_as_json(cli, tmp_path: Path) -> None:
-    """`specc test --target python --format json` prints the shared result shape."""
-    done = cli(
-        "test",
-        str(EXAMPLES / "todo.spec.md"),
-        "--target",
-        "python",
-        "--out",
-        str(tmp_path),
-        "--format",
-        "json",
-    )
-    assert done.exit_code == 0, done.output
-    rows = json.loads(done.stdout)["results"]
-    assert len(rows) == 12
-    assert rows[0] == {
-        "spec": "todo",
-        "rule": "add_task",
-        "example": 1,
-        "status": "not_implemented",
-        "message": "not implemented: rule add_task",
-        "text": 'add_task([], "Buy milk") == [{title: "Buy milk"}]',
-        "covers": 1,
-    }
 
 
 # --- Exact values, unchanged arguments, time limits, types ---------------------------
@@ -658,110 +439,18 @@ def test_the_runner_uses_specc_s_own_interpreter(tmp_path: Path) -> None:
     assert python_types.mypy_command()[:3] == [sys.executable, "-m", "mypy"]
 
 
-# --- Scaffold and names ------------------------------------------------------------
+# --- Names -----------------------------------------------------------------------
 
 
-def test_scaffold_is_kept_and_new_operations_are_reported(tmp_path: Path) -> None:
-    """A rebuild never overwrites implementation.py and warns about a new operation."""
-    spec = tmp_path / "todo.spec.md"
-    spec.write_text((EXAMPLES / "todo.spec.md").read_text())
-    assert build([str(spec)], ["python"], tmp_path / "out").ok
-    impl = tmp_path / "out" / "python" / "todo" / "src" / "todo" / "implementation.py"
-    impl.write_text(impl.read_text() + "# mine\n")
-    spec.write_text(
-        spec.read_text()
-        + "\n```specc\nfn clear(tasks: list<Task>) -> list<Task>\n```\n"
-    )
-    again = build([str(spec)], ["python"], tmp_path / "out")
-    assert again.ok
-    assert impl.read_text().endswith("# mine\n")
-    warnings = [d for d in again.diagnostics if d.code == "W085"]
-    assert len(warnings) == 1 and "`def clear(`" in warnings[0].message
-
-
-HOSTILE_SPEC = r'''---
-spec: "../../Evil class/typing"
-title: "Hostile \"\"\" title \\ with\ttab"
-version: 1.2.3-beta.2+build.7
-summary: "Ends with a quote\""
----
-
-# Hostile {#9.x:y-z}
-
-Everything here MUST be awkward. """ and \ and `*/`.
-
-```specc
-/// Doc with """ triple quotes and a \ backslash "
-enum None { None, class, True, x_y, xY, _2fast, _2Fast, _ }
-
-record Exception {
-  list: list<int> = [1, 2]
-  self: string
-  dataclasses: map<string, int> = {"a": 1}
-  kind: None = class
-  args: bytes = [0, 255]
-  maybe: Alias2?
-}
-
-type Alias2 = Alias1
-type Alias1 = list<Exception>
-
-variant Typing { kind { tag: int }, tag { kind: string }, plain {} }
-
-error args { args: int, self: string }
-error NotImplementedError "bad \" message"
-
-fn class(import: Exception, list: Typing) -> Exception? raises args
-fn self(x: float) -> map<string, float>
-fn Kind() -> list<Typing> raises NotImplementedError
-```
-
-```examples
-class({self: "s"}, kind{tag: 1}) == none
-class({self: "\u0001\"\"\"", maybe: [{self: "x"}]}, plain{}) == {self: "x", kind: None}
-class({self: "t"}, tag{kind: "k"}) raises args{args: 3, self: "q"}
-self(1) ~= {"a": 1.5}
-Kind() == [kind{tag: 1}, tag{kind: "x"}, plain{}]
-Kind() raises NotImplementedError
-```
-
-## Two {#class}
-
-Again MUST.
-
-```specc
-fn add_task(x: int) -> bool
-```
-
-```examples
-add_task(1) == true
-```
-
-## Three {#Class}
-
-MUST.
-
-```specc
-fn addTask(x: int) -> bool
-```
-
-```examples
-addTask(1) == false
-```
-'''
-
-
-def test_hostile_names_give_valid_code_inside_the_output(
-    tmp_path: Path, mypy_cache: Path
+def test_hostile_names_give_a_module_black_and_mypy_accept(
+    build_once, tmp_path: Path, mypy_cache: Path
 ) -> None:
-    """Keywords, builtins, quotes and path tricks in names still give a valid package."""
-    (tmp_path / "h.spec.md").write_text(HOSTILE_SPEC)
-    out = tmp_path / "out"
-    result = build([str(tmp_path / "h.spec.md")], ["python"], out)
-    assert result.ok, [d.message for d in result.diagnostics]
-    files = [p for p in out.rglob("*") if p.is_file()]
-    assert all(p.resolve().is_relative_to(out.resolve()) for p in files)
-    (pkg,) = (out / "python").iterdir()
+    """Keywords, builtins, quotes and path tricks (tests/data/hostile/python.spec.md)
+    give a package whose module is a plain identifier, black-formatted and
+    mypy-clean (that it runs: test_code_targets.py)."""
+    hostile = build_once("python", DATA / "hostile" / "python.spec.md")
+    (name,) = (p.name for p in hostile.folder.iterdir())
+    pkg = shutil.copytree(hostile.folder / name, tmp_path / name)
     (module,) = (pkg / "src").iterdir()
     assert module.name == "evil_class_typing"
     done = subprocess.run(
@@ -770,9 +459,6 @@ def test_hostile_names_give_valid_code_inside_the_output(
     assert done.returncode == 0, done.stderr
     checked = mypy(pkg, mypy_cache)
     assert checked.returncode == 0, checked.stdout
-    results = runner.run(out / "python", result.specs[0])
-    assert [r.status for r in results] == ["not_implemented"] * 8
-    assert {r.rule for r in results} == {"9.x:y-z", "class", "Class"}
 
 
 @pytest.mark.parametrize(
