@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,17 @@ def processes_in(folder: Path) -> dict[int, str]:
         if cwd.startswith(str(folder)) and text:
             found[int(proc.name)] = text
     return found
+
+
+def fresh_copy(package: Path, destination: Path) -> Path:
+    """Copy a package with every file's mtime now, and return the copy.
+
+    cargo keeps one fingerprint per crate name in the shared target folder and
+    judges a crate fresh when its files are no newer than the last build of that
+    name, wherever that crate was: a copy keeping the mtimes of an older build
+    would be reported on with another copy's binary.
+    """
+    return Path(shutil.copytree(package, destination, copy_function=shutil.copy))
 
 
 def link_modules(package: Path, modules: Path) -> None:

@@ -18,7 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from targets import CODE_TARGETS, CodeTarget, Edit, edited, processes_in, rust_env
+from targets import (
+    CODE_TARGETS,
+    CodeTarget,
+    Edit,
+    edited,
+    fresh_copy,
+    processes_in,
+    rust_env,
+)
 
 from conftest import DATA, EXAMPLES, ROOT, Built
 
@@ -60,9 +68,7 @@ def runner(target: CodeTarget):  # type: ignore[no-untyped-def]
 
 def copy_package(built: Built, spec_id: str, into: Path) -> Path:
     """Copy a built package to ``into``/<target>/<spec>, so a test may change it."""
-    package = into / built.target / spec_id
-    shutil.copytree(built.folder / spec_id, package)
-    return package
+    return fresh_copy(built.folder / spec_id, into / built.target / spec_id)
 
 
 def run_edited(
@@ -354,7 +360,7 @@ def test_hostile_names_give_a_working_package_inside_the_output(
     files = [p for p in built.out.rglob("*") if p.is_file()]
     assert all(p.resolve().is_relative_to(built.out.resolve()) for p in files)
     (spec,) = built.specs.values()
-    shutil.copytree(built.folder, tmp_path / target.name)
+    fresh_copy(built.folder, tmp_path / target.name)
     results = runner(target)(tmp_path / target.name, spec)
     assert [r.status for r in results] == ["not_implemented"] * target.hostile_examples
     assert {r.rule for r in results} == target.hostile_rules

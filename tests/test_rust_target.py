@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from impls.breakages import implementation
-from targets import rust_env
+from targets import fresh_copy, rust_env
 
 from conftest import DATA
 from specc import ir
@@ -56,9 +56,7 @@ def built(build_once) -> tuple[Path, dict[str, ir.Spec]]:  # type: ignore[no-unt
 
 def crate(built, spec_id: str, into: Path) -> Path:  # type: ignore[no-untyped-def]
     """Copy a built crate to ``into``/rust/<spec>, so a test may change it."""
-    target = into / "rust" / spec_id
-    shutil.copytree(built[0] / spec_id, target)
-    return target
+    return fresh_copy(built[0] / spec_id, into / "rust" / spec_id)
 
 
 def implement(path: Path, spec_id: str, broken: bool = False) -> None:
@@ -138,7 +136,7 @@ def test_hostile_names_give_a_clean_crate(build_once, tmp_path: Path) -> None:
     rustfmt- and clippy-clean (that it runs: test_code_targets.py)."""
     hostile = build_once("rust", DATA / "hostile" / "rust.spec.md")
     (name,) = (p.name for p in hostile.folder.iterdir())
-    path = shutil.copytree(hostile.folder / name, tmp_path / name)
+    path = fresh_copy(hostile.folder / name, tmp_path / name)
     manifest = (path / "Cargo.toml").read_text()
     assert (
         'name = "evil_crate_std"' in manifest
