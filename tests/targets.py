@@ -429,7 +429,7 @@ PYTHON = CodeTarget(
             "geometry": "-6.0",
         },
         mutants={
-            ("add_task", 4): "DID NOT RAISE EmptyTitle",
+            ("add_task", 4): "expected EmptyTitle to be raised, got the result list []",
             ("complete_task", 3): "error.index: expected int 3, got int 4",
             ("complete_task", 4): "error.index: expected int -1, got int 0",
             ("area", 1): "result: expected float 3.14159265, got float 3.1416",

@@ -550,19 +550,9 @@ def test_approx_is_relative_1e6_everywhere_in_the_result(approx_results) -> None
     assert got == want, [r.message for r in approx_results]
 
 
-def test_approx_compares_an_int_in_a_record_exactly(
-    approx_results, target: CodeTarget, request: pytest.FixtureRequest
-) -> None:
+def test_approx_compares_an_int_in_a_record_exactly(approx_results) -> None:
     """Under `~=`, an int field of a record is compared exactly, never within the
     tolerance: n=1000001 fails against 1000000."""
-    if target.name == "ts":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="product: the ts target compares an int field of a `~=`"
-                " record within the tolerance",
-            )
-        )
     (point,) = approx_results[19:]
     assert point.text == "point(1, 0.0, 1000001) ~= {x: 2.0, n: 1000000}"
     assert point.status == "failed", point

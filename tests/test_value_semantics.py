@@ -103,11 +103,8 @@ CAUGHT: dict[str, dict[tuple[str, int], str]] = {
         ("sorted_copy", 1): "argument `values` was changed in place",
         # the field, then both values: what it holds, what the example says
         ("withdraw", 2): (
-            "Overdraft.wanted differs
-Expected values to be strictly deep-equal:"
-            "
-
-5 !== 7"
+            "Overdraft.wanted differs\nExpected values to be strictly deep-equal:"
+            "\n\n5 !== 7"
         ),
         ("sum", 1): '"total":3000001',
         ("sum", 3): '"total":-1.0000000000000002',
