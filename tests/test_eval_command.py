@@ -119,11 +119,19 @@ def test_eval_reports_exact_pass_rates_per_rule(cli, llm_server, project: Path) 
     assert saved == data
 
 
+def decisive(body: dict) -> str:  # type: ignore[type-arg]
+    """Answer as `scripted` does, but as a judge that always gives a verdict."""
+    answer = _ANSWER.search(body["messages"][0]["content"])
+    if answer is not None and answer.group(1) == EVASIVE:
+        return '{"verdict": "fail", "resembles": "none", "reason": "evasive"}'
+    return scripted(body)
+
+
 def test_a_second_run_from_the_lock_makes_no_requests(
     cli, llm_server, project: Path
 ) -> None:
     """The same run again, and again under --frozen, answers from specc.lock alone."""
-    llm_server.reply_with(scripted)
+    llm_server.reply_with(decisive)
     first = run_eval(cli, project, "--samples", str(SAMPLES), "--format", "json")
     sent = len(llm_server.log)
     assert sent > 0 and (project / "specc.lock").is_file()
@@ -138,6 +146,26 @@ def test_a_second_run_from_the_lock_makes_no_requests(
         == json.loads(frozen.stdout)
     )
     assert "0 requests sent" in frozen.stderr
+
+
+def test_a_judge_that_gave_no_verdict_is_asked_again_next_run(
+    cli, llm_server, project: Path
+) -> None:
+    """A verdict error is not locked: the next run asks the judge again, not the model."""
+    llm_server.reply_with(scripted)
+    first = run_eval(cli, project, "--samples", str(SAMPLES), "--format", "json")
+    assert json.loads(first.stdout)["overall"]["errors"] == 1
+    lock = (project / "specc.lock").read_text()
+    assert "Hmm, hard to say." not in lock and "I'd rather not say." in lock
+    sent = len(llm_server.log)
+    llm_server.reply_with(decisive)  # tried first from now on
+    llm_server._rules.reverse()
+    again = run_eval(cli, project, "--samples", str(SAMPLES), "--format", "json")
+    data = json.loads(again.stdout)
+    assert data["overall"]["errors"] == 0 and data["overall"]["failed"] == 6
+    asked = llm_server.log[sent:]
+    assert len(asked) == 1 and "You grade" in asked[0].prompt
+    assert "I'd rather not say." in asked[0].prompt
 
 
 def test_frozen_without_a_lock_fails_without_calling_out(

@@ -7,21 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from llm_answers import explain
 
 from conftest import ROOT, TEST_API_KEY
 
 CONFIG = '[llm]\nmodel = "test-model"\nbackoff = 0.01\n'
-
-
-def _explain(body: dict) -> str:
-    prompt = body["messages"][-1]["content"]
-    rule = prompt.split("Explain rule `", 1)[1].split("`", 1)[0]
-    return json.dumps(
-        {
-            "explanation": f"Rule {rule} in plain words.\n\nSecond paragraph.",
-            "scenario": f"Say you call it: {rule} <b>works</b>.",
-        }
-    )
 
 
 @pytest.fixture
@@ -54,8 +44,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_docs_explain_each_rule_beside_the_normative_text(cli, llm_server, project):
-    llm_server.reply_with(_explain)
+def test_docsexplain_each_rule_beside_the_normative_text(cli, llm_server, project):
+    llm_server.reply_with(explain)
     plain = _build(cli, project)
     assert plain.exit_code == 0 and llm_server.log == []
     before = (project / "out/docs/semver.html").read_text()
@@ -77,7 +67,7 @@ def test_docs_explain_each_rule_beside_the_normative_text(cli, llm_server, proje
 def test_a_rebuild_from_the_lock_is_identical_and_sends_nothing(
     cli, llm_server, project
 ):
-    llm_server.reply_with(_explain)
+    llm_server.reply_with(explain)
     assert _build(cli, project, "--llm").exit_code == 0
     out, lock = _snapshot(project / "out"), (project / "specs/specc.lock").read_bytes()
     sent = len(llm_server.log)
@@ -95,7 +85,7 @@ def test_a_rebuild_from_the_lock_is_identical_and_sends_nothing(
 def test_frozen_names_the_artifact_and_rule_missing_from_the_lock(
     cli, llm_server, project, monkeypatch
 ):
-    llm_server.reply_with(_explain)
+    llm_server.reply_with(explain)
     assert _build(cli, project, "--llm").exit_code == 0
     path = project / "specs/specc.lock"
     lock = json.loads(path.read_text())
@@ -136,7 +126,7 @@ def test_no_endpoint_means_templates_and_one_notice(cli, project, no_llm_env):
 
 
 def test_llm_true_in_the_config_turns_it_on(cli, llm_server, project):
-    llm_server.reply_with(_explain)
+    llm_server.reply_with(explain)
     (project / "specs/specc.toml").write_text("llm = true\n")
     result = _build(cli, project, "--model", "test-model")
     assert result.exit_code == 0, result.output
@@ -187,7 +177,7 @@ def test_bad_config_is_a_diagnostic_at_its_line(cli, project, no_llm_env):
 
 
 def test_the_key_lands_in_no_file(cli, llm_server, project):
-    llm_server.reply_with(_explain)
+    llm_server.reply_with(explain)
     llm_server.fail(429, times=2, retry_after="0")
     assert _build(cli, project, "--llm").exit_code == 0
     assert _build(cli, project, "--llm").exit_code == 0
@@ -198,7 +188,7 @@ def test_the_key_lands_in_no_file(cli, llm_server, project):
 
 
 def test_prompts_are_templates_a_user_can_override(cli, llm_server, project):
-    llm_server.reply_with(_explain)
+    llm_server.reply_with(explain)
     mine = project / "templates" / "llm"
     mine.mkdir(parents=True)
     (mine / "docs_rule.jinja").write_text(
@@ -214,7 +204,7 @@ def test_prompts_are_templates_a_user_can_override(cli, llm_server, project):
 def test_the_lock_sits_beside_a_project_config_above_the_specs(
     cli, llm_server, project
 ):
-    llm_server.reply_with(_explain)
+    llm_server.reply_with(explain)
     (project / "specs/specc.toml").unlink()
     (project / "specc.toml").write_text(CONFIG)
     result = _build(cli, project, "--llm")
@@ -224,7 +214,7 @@ def test_the_lock_sits_beside_a_project_config_above_the_specs(
 
 
 def test_llm_concurrency_bounds_requests_in_flight(cli, llm_server, project):
-    llm_server.reply_with(_explain)
+    llm_server.reply_with(explain)
     llm_server.delay = 0.1
     result = _build(cli, project, "--llm", "--llm-concurrency", "2")
     assert result.exit_code == 0, result.output
@@ -235,7 +225,7 @@ def test_the_docs_check_passes_with_generated_explanations(cli, llm_server, proj
     from specc import conformance
     from specc.frontend.compile import compile_file
 
-    llm_server.reply_with(_explain)
+    llm_server.reply_with(explain)
     assert _build(cli, project, "--llm").exit_code == 0
     spec = compile_file(str(project / "specs/semver.spec.md")).spec
     results = conformance.runner("docs")(project / "out/docs", spec)

@@ -133,6 +133,14 @@ def test_implement_gives_up_and_puts_the_scaffold_back(cli, llm_server, project)
     assert re.search(r"^todo by_tag +1/2  FAIL$", result.output, re.M)
     assert re.search(r"^todo add_task +\d+/\d+  PASS$", result.output, re.M)
     assert path.read_text() == scaffold and len(llm_server.completions()) == 2
+    # The failed answers are not locked: the next run asks again, not replays them.
+    assert not (project / "specs" / "specc.lock").exists()
+    llm_server.reply(_answer("python", broken=False), when="by_tag")
+    llm_server._rules.reverse()
+    again = _implement(cli, project, "python", "--attempts", "2")
+    assert again.exit_code == 0, again.output
+    assert len(llm_server.completions()) == 3
+    assert path.read_text() == implementation("python", "todo")
 
 
 def test_implement_keeps_edited_code_unless_forced(cli, llm_server, project):
@@ -152,3 +160,14 @@ def test_implement_needs_an_endpoint(cli, project, no_llm_env):
     result = _implement(cli, project, "python")
     assert result.exit_code == 1
     assert "error[E130]: no LLM endpoint is configured" in result.output
+    assert "template" not in result.output  # nothing serves in its place
+
+
+@pytest.mark.parametrize("command", ["implement", "eval"])
+def test_commands_that_always_ask_a_model_take_no_llm_switch(cli, command):
+    shown = cli(command, "--help").output
+    assert "--llm " not in shown and "--no-llm" not in shown
+    assert "--frozen" in shown and "--model" in shown
+    assert "--llm" in cli("build", "--help").output
+    for other in ("build", "test", "watch"):
+        assert "--llm / --no-llm" in cli(other, "--help").output

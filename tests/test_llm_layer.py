@@ -110,6 +110,30 @@ def test_retries_give_up_with_one_line(llm_server, tmp_path):
     assert "\n" not in str(caught.value) and len(llm_server.log) == 3
 
 
+@pytest.mark.parametrize("status", [501, 505, 400])
+def test_an_error_no_retry_can_cure_is_not_retried(llm_server, tmp_path, status):
+    llm_server.fail(status, times=10)
+    client = _client(tmp_path)
+    with pytest.raises(llm.LlmError) as caught:
+        client.complete(_ask("x"))
+    assert len(llm_server.log) == 1 and client.stats.retried == 0
+    assert f"refused the request: {status} injected {status}" in str(caught.value)
+
+
+def test_the_run_line_counts_in_words(llm_server, tmp_path):
+    client = _client(tmp_path)
+    client.complete(_ask("x"))
+    assert client.stats.summary().startswith("llm: 1 request sent, 0 answered")
+    client.complete_many([_ask("y"), _ask("z")])
+    assert client.stats.summary().startswith("llm: 3 requests sent, 0 answered")
+
+
+def test_without_a_model_the_default_is_the_configured_one():
+    """`specc config` shows the model a run asks, even when none was set."""
+    assert config.LlmConfig().model == "gpt-4o-mini"
+    assert llm.Settings.resolve(config.LlmConfig(), environ={}).model == "gpt-4o-mini"
+
+
 def test_timeouts_are_retried(llm_server, tmp_path):
     llm_server.delay = 0.5
     client = _client(tmp_path, timeout=0.2, retries=1)

@@ -104,6 +104,8 @@ def test_specc_config_shows_what_is_in_effect(cli, project, monkeypatch):
     shown = json.loads(cli("config").output)
     assert shown["file"] == "../specc.toml" and shown["out"] == "../o"
     assert shown["specs"] == ["."] and shown["llm"]["enabled"] is True
+    # The model a run would ask, though the file names none.
+    assert shown["llm"]["model"] == "gpt-4o-mini"
 
 
 # --- One test per diagnostic ---------------------------------------------------

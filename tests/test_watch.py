@@ -181,3 +181,17 @@ def test_watch_rebuilds_when_a_template_changes(project):
         assert "<title>TWO " in index.read_text()
     finally:
         assert watch.stop() == 0
+
+
+def test_watching_a_path_that_does_not_exist_says_so_and_exits_2(tmp_path):
+    """Rather than watch nothing forever, print E001 and stop as a usage error."""
+    done = subprocess.run(
+        [sys.executable, "-m", "specc", "watch", "nope/"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "nope/:1:1: error[E001]: cannot read nope/" in done.stderr
+    assert "watching" not in done.stdout + done.stderr

@@ -29,6 +29,10 @@ class Section(BaseModel):
     )
 
 
+DEFAULT_MODEL = "gpt-4o-mini"
+"""The model asked when neither `[llm] model` nor `--model` names one."""
+
+
 class LlmConfig(Section):
     """The `[llm]` table: how to reach an OpenAI-compatible endpoint, and how hard."""
 
@@ -39,8 +43,9 @@ class LlmConfig(Section):
     """The endpoint, such as `http://localhost:11434/v1`; `OPENAI_BASE_URL` wins."""
     api_key_env: str = "OPENAI_API_KEY"
     """The environment variable holding the key (the key never goes in a file)."""
-    model: str | None = None
-    """The model name the endpoint serves; `--model` wins."""
+    model: str = DEFAULT_MODEL
+    """The model to ask, a name the endpoint serves (OpenAI's `gpt-4o-mini` unless
+    set); `--model` wins."""
     concurrency: int = Field(8, ge=1, le=256)
     """Requests in flight at once; `--llm-concurrency` wins."""
     temperature: float = Field(0.0, ge=0.0, le=2.0)

@@ -92,7 +92,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E122": (E, "configuration value has the wrong form"),
     # LLM-assisted backends.
     "E130": (E, "the LLM endpoint failed"),
-    "E131": (E, "an answer is missing from specc.lock under --frozen"),
+    "E131": (E, "an answer is missing from specc.lock, and nothing may ask for it"),
     "E132": (E, "the run would exceed its request budget"),
     "W133": (W, "a generated answer failed its check; the template version serves"),
     "E134": (E, "specc.lock cannot be read"),

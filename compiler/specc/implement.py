@@ -117,6 +117,8 @@ def implement(
                 guard.keep()
     except BackupExists as waiting:
         outcome.diagnostics.append(_backup_waiting(job, waiting))
+    if outcome.attempts and not outcome.accepted:
+        client.lock.forget(job.artifact)  # a rerun asks again, not replays this
     return outcome
 
 

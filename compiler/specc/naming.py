@@ -1,4 +1,4 @@
-"""Identifier conversions and sanitising shared by every emitter."""
+"""Identifier conversions and sanitising shared by every emitter, and counted nouns."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ import re
 #: group belongs to the word before it, unless an underscore separates them.
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+
+
+def plural(number: int, noun: str) -> str:
+    """Return `1 spec`, `2 specs`: the one way specc counts things in its messages."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def words(name: str) -> list[str]:

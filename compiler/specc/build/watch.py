@@ -6,9 +6,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from specc.diagnostics import Diagnostic, has_errors
 from specc.frontend.compile import Compiled, compile_file, compile_source
+from specc.naming import plural
+
+if TYPE_CHECKING:
+    from specc.llm.session import Session
 
 
 @dataclass
@@ -21,6 +26,8 @@ class Settings:
     templates: list[str] = field(default_factory=list)
     options: dict[str, dict[str, object]] = field(default_factory=dict)
     config_file: Path | None = None
+    llm: Session | None = None
+    """The LLM session rebuilds use (its client None: the template backends)."""
 
 
 Resolve = Callable[[], "tuple[Settings | None, list[Diagnostic]]"]
@@ -53,7 +60,8 @@ class Watcher:
         try:
             data = Path(path).read_bytes()
         except OSError:
-            return compile_file(path)  # reports E001
+            self.recompiled.append(path)  # so its E001 is shown
+            return compile_file(path)
         cached = self.cache.get(path)
         if cached is not None and cached[0] == data:
             return cached[1]
@@ -84,10 +92,23 @@ class Watcher:
         s = self.settings
         self.recompiled = []
         started = time.perf_counter()
+        client = s.llm.client if s.llm is not None else None
+        if client is not None:
+            client.lock.used.clear()  # each rebuild records the answers it used
         result = build(
-            s.paths, s.targets, s.out_dir, s.templates, s.options, compile=self.compile
+            s.paths,
+            s.targets,
+            s.out_dir,
+            s.templates,
+            s.options,
+            llm=client,
+            compile=self.compile,
         )
         seconds = time.perf_counter() - started
+        if s.llm is not None and result.ok:
+            stats = s.llm.finish({f"{t}/{x.id}" for t in s.targets for x in result.specs})
+            if stats:
+                self.printer.line(stats)
         changed = [c for c in result.compiled if c.path in self.recompiled]
         self.printer.diagnostics(changed, result.diagnostics)
         names = ", ".join(Path(p).name for p in self.recompiled) or "no spec"
@@ -97,7 +118,7 @@ class Watcher:
             ]
             errors = sum(1 for d in every if has_errors([d]))
             self.printer.line(
-                f"build failed ({errors} error{'s' if errors != 1 else ''}; recompiled "
+                f"build failed ({plural(errors, 'error')}; recompiled "
                 f"{names}): {s.out_dir} left as it was; fix and save to rebuild"
             )
             self.broken = True

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from specc.config import Config
     from specc.diagnostics import Diagnostic
     from specc.frontend.compile import Compiled
-    from specc.llm.session import Session
+    from specc.llm.session import LlmFlags, Session
     from specc.project.inputs import Inputs
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -103,7 +103,19 @@ def build_options(f: Command) -> Command:
 
 
 def llm_options(f: Command) -> Command:
-    """Add `--llm`, `--frozen`, `--model`, `--llm-concurrency` and `--max-requests`."""
+    """Add `--llm/--no-llm` and the `model_options`, for commands a model may help."""
+    f = model_options(f)
+    return click.option(
+        "--llm/--no-llm",
+        "use_llm",
+        default=None,
+        help="Use the LLM-assisted backends, or not (default: `[llm] enabled` "
+        "in specc.toml).",
+    )(f)
+
+
+def model_options(f: Command) -> Command:
+    """Add `--frozen`, `--model`, `--llm-concurrency` and `--max-requests`."""
     f = click.option(
         "--max-requests",
         type=click.IntRange(min=0),
@@ -124,44 +136,51 @@ def llm_options(f: Command) -> Command:
     f = click.option(
         "--frozen",
         is_flag=True,
-        help="Answer only from specc.lock, never call out (implies --llm).",
-    )(f)
-    f = click.option(
-        "--llm",
-        "use_llm",
-        is_flag=True,
-        help="Use the LLM-assisted backends (also `llm = true` in specc.toml).",
+        help="Answer only from specc.lock, never call out.",
     )(f)
     return f
 
 
-def start_llm(
-    paths: Sequence[str],
-    use_llm: bool,
-    frozen: bool,
-    model: str | None,
-    llm_concurrency: int | None,
-    max_requests: int | None,
+def llm_flags(
+    frozen: bool = False,
+    model: str | None = None,
+    llm_concurrency: int | None = None,
+    max_requests: int | None = None,
+    use_llm: bool | None = None,
     required: bool = False,
-) -> Session:
+) -> LlmFlags:
+    """Return what the LLM options asked for; `--frozen --no-llm` is a usage error.
+
+    ``use_llm`` is `--llm` (True), `--no-llm` (False) or neither (the project
+    decides); ``required`` is for a command that only works with a model.
+    """
+    from specc.llm.session import LlmFlags
+
+    if use_llm is False and frozen:
+        raise click.UsageError(
+            "--frozen answers from the lock; it cannot go with --no-llm"
+        )
+    enabled = True if required else use_llm
+    return LlmFlags(enabled, frozen, model, llm_concurrency, max_requests)
+
+
+def start_llm(paths: Sequence[str], required: bool = False, **options: Any) -> Session:
     """Open the run's LLM session; print its notice; exit 1 on a configuration problem.
 
-    With ``required`` (a command that only works with a model), a missing
-    endpoint is an error instead of a notice.
+    ``options`` are the LLM options' values (see `llm_flags`). With
+    ``required``, no endpoint and no lock is an error instead of a notice.
     """
-    from specc.llm.session import LlmFlags, open_session
+    from specc.llm.session import NO_ENDPOINT, open_session
 
-    flags = LlmFlags(use_llm or required, frozen, model, llm_concurrency, max_requests)
+    flags = llm_flags(required=required, **options)
     session = open_session(list(paths) or ["specs"], flags)
     if session.diagnostics:
         print_diagnostics([], session.diagnostics, False)
         sys.exit(EXIT_ERRORS)
+    if required and session.no_endpoint:
+        click.echo(f"error[E130]: {NO_ENDPOINT}", err=True)
+        sys.exit(EXIT_ERRORS)
     if session.notice:
-        if required:
-            click.echo(
-                "error[E130]: " + session.notice.removeprefix("notice: "), err=True
-            )
-            sys.exit(EXIT_ERRORS)
         click.echo(session.notice, err=True)
     return session
 

@@ -11,7 +11,7 @@ import click
 from specc.commands.common import (
     EXIT_ERRORS,
     format_option,
-    llm_options,
+    model_options,
     print_diagnostics,
     project_inputs,
     start_llm,
@@ -20,7 +20,7 @@ from specc.commands.common import (
 
 @click.command(name="eval")
 @click.argument("paths", nargs=-1, type=click.Path())
-@llm_options
+@model_options
 @click.option(
     "--judge", "-j", metavar="NAME", help="The model that grades (default: --model)."
 )
@@ -51,9 +51,9 @@ def eval_command(
 ) -> None:
     """Evaluate a model on the specs' behavioural examples, graded by a judge model.
 
-    The model answers each case's input turns (`--llm` is implied); the judge
-    grades each answer against the rule and its GOOD/BAD references. Exit
-    status 1 when a case failed or got no valid verdict, or the run stopped.
+    The model answers each case's input turns; the judge grades each answer
+    against the rule and its GOOD/BAD references. Exit status 1 when a case
+    failed or got no valid verdict, or the run stopped.
     """
     from specc.evaluate.run import cases_of, run_session
     from specc.reports import EVALS, write_report

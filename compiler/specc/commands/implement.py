@@ -12,7 +12,7 @@ from specc.commands.common import (
     EXIT_ERRORS,
     exit_stopped,
     finish_llm,
-    llm_options,
+    model_options,
     print_diagnostics,
     report_build,
     start_llm,
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     type=click.Path(file_okay=False),
     help="Output folder.",
 )
-@llm_options
+@model_options
 def implement(
     paths: tuple[str, ...],
     target: str,

@@ -7,6 +7,10 @@ import sys
 import time
 from typing import Any, TextIO
 
+from specc.naming import plural
+
+__all__ = ["Progress", "elapsed", "files_summary", "plural", "summary", "wanted"]
+
 
 def wanted(stream: TextIO | None = None) -> bool:
     """Return whether to draw progress: a terminal that is not CI's nor `dumb`."""
@@ -68,11 +72,6 @@ class Progress:
     def seconds(self) -> float:
         """Return the time since the command started."""
         return time.perf_counter() - self.started
-
-
-def plural(number: int, noun: str) -> str:
-    """Return `1 spec`, `2 specs`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def files_summary(plan: Any) -> str:

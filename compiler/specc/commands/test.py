@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -14,10 +15,13 @@ from specc.commands.common import (
     build_json,
     build_options,
     configure,
+    finish_llm,
     format_option,
+    llm_options,
     print_changes,
     project_inputs,
     report_build,
+    start_llm,
     target_names,
     target_option,
 )
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from specc import ir
     from specc.build.driver import BuildResult
     from specc.conformance import Result
+    from specc.llm.client import Client
     from specc.project.inputs import Inputs
 
 
@@ -56,6 +61,7 @@ if TYPE_CHECKING:
     metavar="SECONDS",
     help="Time each example may take; a slower one fails as timed out.",
 )
+@llm_options
 def test_command(
     paths: tuple[str, ...],
     target: str | None,
@@ -65,17 +71,24 @@ def test_command(
     fmt: str,
     require_all: bool,
     timeout: float,
+    **llm_flags: Any,
 ) -> None:
     """Build, then run each target's conformance tests and report per rule and example.
 
     Exit status 1 when any example failed (or, with --require-all, is not implemented).
-    Every run updates OUT/report/tests.json, which the docs site shows.
+    Every run updates OUT/report/tests.json, which the docs site shows. The
+    build uses the LLM-assisted backends as `specc build` does (`[llm]`,
+    --llm/--no-llm), so it tests what `specc build` writes.
     """
     project = project_inputs(paths, out_dir, templates)
     targets = _chosen_targets(target, project)
     options = configure(project, targets, option_pairs)
-    result, tagged, errors = _build_and_test(project, targets, options, fmt, timeout)
-    report = _record(project, targets, options, result.specs, tagged, errors)
+    session = start_llm(project.paths, **llm_flags)
+    build = _Build(project, targets, options, session.client)
+    result, tagged, errors = _build_and_test(build, fmt, timeout)
+    report = _record(build, result.specs, tagged, errors)
+    scope = {f"{t}/{s.id}" for t in targets for s in result.specs}
+    finish_llm(session, scope if result.ok else None)
     _print_report(result, report, tagged, target, targets, fmt)
     _print_summary(result, targets, fmt)
     if not _passed(result, tagged, errors, require_all):
@@ -91,36 +104,44 @@ def _chosen_targets(target: str | None, project: Inputs) -> list[str]:
     return list(MATRIX_TARGETS)
 
 
+@dataclass(frozen=True)
+class _Build:
+    """What `specc test` builds: the project, its targets and options, and the model."""
+
+    project: Inputs
+    targets: list[str]
+    options: dict[str, dict[str, object]]
+    llm: Client | None
+
+    def run(self, targets: list[str], **more: Any) -> BuildResult:
+        """Build ``targets`` of the project as `specc build` would."""
+        from specc.build.driver import build as run_build
+
+        p = self.project
+        return run_build(
+            p.paths, targets, p.out_dir, p.templates, self.options, llm=self.llm, **more
+        )
+
+
 def _build_and_test(
-    project: Inputs,
-    targets: list[str],
-    options: dict[str, dict[str, object]],
-    fmt: str,
-    timeout: float,
+    build: _Build, fmt: str, timeout: float
 ) -> tuple[BuildResult, list[tuple[str, Result]], dict[str, str]]:
     """Build, then run the conformance tests; return the build, the results, the errors.
 
     A failed build is reported and exits 1. A target whose toolchain could not
     run is reported here (E088) and fails the run at its end.
     """
-    from specc.build.driver import build as run_build
     from specc.commands.progress import Progress
 
+    targets = build.targets
     with Progress() as progress:
-        result = run_build(
-            project.paths,
-            targets,
-            project.out_dir,
-            project.templates,
-            options,
-            progress=progress.step,
-        )
+        result = build.run(targets, progress=progress.step)
         if not result.ok:
             progress.__exit__(None, None, None)
             _failed_test_build(result, fmt, targets)
         progress.step("test", ", ".join(targets), 0, 1)
         tagged, errors = _run_conformance(
-            targets, result.specs, project.out_dir, timeout
+            targets, result.specs, build.project.out_dir, timeout
         )
     for name, message in errors.items():
         click.echo(f"error[E088]: {name}: {message}", err=True)
@@ -128,24 +149,19 @@ def _build_and_test(
 
 
 def _record(
-    project: Inputs,
-    targets: list[str],
-    options: dict[str, dict[str, object]],
+    build: _Build,
     specs: list[ir.Spec],
     tagged: list[tuple[str, Result]],
     errors: dict[str, str],
 ) -> dict[str, Any]:
     """Return the rule × target report; save it, and rebuild the docs site that shows it."""
-    from specc.build.driver import build as run_build
     from specc.conformance import matrix as verification
 
-    report = verification.matrix(specs, targets, tagged, errors)
+    report = verification.matrix(specs, build.targets, tagged, errors)
     if specs:
-        verification.record(project.out_dir, report, targets)
-        if "docs" in targets:  # show the new results on the site now
-            refreshed = run_build(
-                project.paths, ["docs"], project.out_dir, project.templates, options
-            )
+        verification.record(build.project.out_dir, report, build.targets)
+        if "docs" in build.targets:  # show the new results on the site now
+            refreshed = build.run(["docs"])
             if not refreshed.ok:
                 report_build(refreshed, "text", False)
     return report

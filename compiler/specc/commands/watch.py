@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from specc.commands.common import (
+    EXIT_USAGE,
     Command,
     build_options,
+    llm_flags,
+    llm_options,
     parse_options,
     print_diagnostics,
     print_loose_diagnostics,
@@ -23,8 +26,8 @@ if TYPE_CHECKING:
 
 
 def _watch_options(f: Command) -> Command:
-    """Add the options of `build` and `--target`."""
-    f = build_options(f)
+    """Add the options of `build` (the LLM's included) and `--target`."""
+    f = llm_options(build_options(f))
     return target_option(
         "Targets to build (default: the project's targets, else all)."
     )(f)
@@ -39,13 +42,19 @@ def watch(
     templates: tuple[str, ...],
     option_pairs: tuple[str, ...],
     out_dir: str | None,
+    **llm_options: Any,
 ) -> None:
     """Build, then rebuild whenever a spec, the configuration or a template changes.
 
     Only the specs that changed are compiled again; a spec with errors leaves
-    the output as it was until it is fixed. Ctrl-C stops.
+    the output as it was until it is fixed. The LLM-assisted backends serve
+    as in `specc build` (`[llm]`, --llm/--no-llm). Ctrl-C stops.
     """
     from specc.build import watch as watching
+    from specc.llm.session import open_session
+
+    _stop_on_missing(paths)
+    flags = llm_flags(**llm_options)
 
     def resolve() -> tuple[Settings | None, list[Diagnostic]]:
         from specc.project import inputs as project
@@ -59,6 +68,11 @@ def watch(
             return None, problems
         cli_options = parse_options(option_pairs, targets)
         options = project.merge_options(found.config, targets, cli_options)
+        session = open_session(found.paths, flags)
+        if session.diagnostics:
+            return None, session.diagnostics
+        if session.notice:
+            click.echo(session.notice, err=True)
         settings = watching.Settings(
             found.paths,
             found.out_dir,
@@ -66,6 +80,7 @@ def watch(
             found.templates,
             options,
             found.config.path,
+            session,
         )
         return settings, []
 
@@ -78,3 +93,19 @@ def watch(
         watching.run(watching.Watcher(resolve, printer))
     except KeyboardInterrupt:  # Ctrl-C during a build stops as quietly as between
         pass
+
+
+def _stop_on_missing(paths: tuple[str, ...]) -> None:
+    """Print E001 for each named spec or folder that does not exist, and exit 2.
+
+    Watching a path that is not there would wait forever for nothing.
+    """
+    import sys
+    from pathlib import Path
+
+    from specc.frontend.compile import compile_file
+
+    missing = [compile_file(p) for p in paths if not Path(p).exists()]
+    if missing:
+        print_diagnostics(missing, [], False)
+        sys.exit(EXIT_USAGE)

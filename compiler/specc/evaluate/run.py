@@ -113,13 +113,8 @@ def _sample_client(client: llm.Client, sample: int, samples: int) -> llm.Client:
     """Return a client whose requests for sample ``sample`` differ by seed from the others."""
     if samples == 1:
         return client
-    from specc.llm import client as llm
-
     seed = (client.settings.seed or 0) + sample
-    settings = dataclasses.replace(client.settings, seed=seed)
-    other = llm.Client(settings, client.lock, client.frozen, client.max_requests)
-    other.stats = client.stats
-    return other
+    return client.derive(dataclasses.replace(client.settings, seed=seed))
 
 
 def grade(run: Run, answered: list[tuple[Case, int, str]]) -> list[Graded]:
@@ -132,6 +127,7 @@ def grade(run: Run, answered: list[tuple[Case, int, str]]) -> list[Graded]:
         for c, _, t in answered
     ]
     verdicts: list[Verdict | str | None] = [None] * len(answered)
+    keys: list[list[str]] = [[] for _ in answered]
     for _ in range(VERDICT_TRIES):
         pending = [i for i, v in enumerate(verdicts) if not isinstance(v, Verdict)]
         if not pending:
@@ -146,11 +142,15 @@ def grade(run: Run, answered: list[tuple[Case, int, str]]) -> list[Graded]:
             for i in pending
         ]
         for i, reply in zip(pending, run.judge.complete_many(requests), strict=True):
+            keys[i].append(reply.key)
             verdicts[i] = parse_verdict(reply.text)
             if not isinstance(verdicts[i], Verdict):
                 conversations[i] = conversations[i] + retry_turns(
                     run.env, reply.text, str(verdicts[i])
                 )
+    for (case, _, _), verdict, asked in zip(answered, verdicts, keys, strict=True):
+        if not isinstance(verdict, Verdict):  # asked again next run, not replayed
+            run.judge.lock.forget(f"evals/{case.spec}/judge", asked)
     return [_graded(a, v) for a, v in zip(answered, verdicts, strict=True)]
 
 
@@ -230,8 +230,7 @@ def run_session(
     client = session.client
     assert client is not None
     grader = dataclasses.replace(client.settings, model=judge or client.settings.model)
-    judge_client = llm.Client(grader, client.lock, client.frozen, client.max_requests)
-    judge_client.stats = client.stats
+    judge_client = client.derive(grader)
     try:
         graded = evaluate(Run(cases, client, judge_client, environment(), samples))
     except llm.LlmError as error:

@@ -35,13 +35,14 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from specc.config import DEFAULT_MODEL
 from specc.llm.lock import Entry, Lock, request_key
+from specc.naming import plural
 
 if TYPE_CHECKING:
     from specc.config import LlmConfig
     from specc.source import Span
 
-DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_URL = "https://api.openai.com/v1"
 MAX_RETRY_AFTER = 120.0
 """Longest `Retry-After` honoured, in seconds (a longer one is clamped)."""
@@ -54,11 +55,14 @@ class LlmError(Exception):
 class FrozenMissing(LlmError):
     """Raised under `--frozen` when the lock lacks answers; carries the requests."""
 
-    def __init__(self, requests: list[Request]) -> None:
+    def __init__(self, requests: list[Request], offline: bool = False) -> None:
         self.requests = requests
+        self.offline = offline
+        """Whether no endpoint is configured (rather than `--frozen` given)."""
         names = sorted({r.artifact for r in requests})
         super().__init__(
-            f"{len(requests)} answers missing from the lock for {', '.join(names)}"
+            f"{plural(len(requests), 'answer')} missing from the lock for "
+            f"{', '.join(names)}"
         )
 
 
@@ -94,7 +98,7 @@ class Settings:
         return cls(
             base_url=env.get("OPENAI_BASE_URL") or config.base_url,
             api_key=env.get(config.api_key_env) or None,
-            model=model or config.model or DEFAULT_MODEL,
+            model=model or config.model,
             concurrency=concurrency or config.concurrency,
             temperature=config.temperature,
             max_tokens=config.max_tokens,
@@ -177,7 +181,8 @@ class Stats:
         """Return the one-line report printed at the end of an LLM-assisted run."""
         wall = time.monotonic() - self.started
         return (
-            f"llm: {self.sent} requests sent, {self.from_lock} answered from the lock, "
+            f"llm: {plural(self.sent, 'request')} sent, "
+            f"{self.from_lock} answered from the lock, "
             f"{self.retried} retried, {self.tokens_in} tokens in, "
             f"{self.tokens_out} tokens out, {wall:.2f} s"
         )
@@ -196,6 +201,8 @@ class Client:
         self.settings = settings
         self.lock = lock
         self.frozen = frozen
+        self.offline = False
+        """Whether the run has no endpoint: frozen, as the lock is all it has."""
         self.max_requests = max_requests
         self.stats = Stats()
         self.failure: LlmError | None = None
@@ -220,11 +227,11 @@ class Client:
             if self.lock.get(k) is None
         }
         if missing and self.frozen:
-            raise FrozenMissing(list(missing.values()))
+            raise FrozenMissing(list(missing.values()), self.offline)
         budget = self.max_requests
         if budget is not None and self.stats.sent + len(missing) > budget:
             raise BudgetExceeded(
-                f"the run needs {len(missing)} more requests after "
+                f"the run needs {plural(len(missing), 'more request')} after "
                 f"{self.stats.sent}, over the budget of --max-requests {budget}; "
                 "nothing more was sent"
             )
@@ -237,6 +244,12 @@ class Client:
             self.lock.record(request.artifact, key)
             answers.append(Answer(entry.answer, key, key not in fresh))
         return answers
+
+    def derive(self, settings: Settings) -> Client:
+        """Return a client with other settings over the same lock, limits and stats."""
+        other = Client(settings, self.lock, self.frozen, self.max_requests)
+        other.offline, other.stats = self.offline, self.stats
+        return other
 
     def reuse(self, artifact: str, keys: Sequence[str]) -> None:
         """Record answers an earlier run recorded for ``artifact`` as used again."""
@@ -305,11 +318,9 @@ class Client:
                         else {}
                     ),
                 )
-            except (
-                openai.RateLimitError,
-                openai.InternalServerError,
-                openai.APITimeoutError,
-            ) as error:
+            except (openai.APIStatusError, openai.APITimeoutError) as error:
+                if not _worth_retrying(error):
+                    raise LlmError(_explain(error, settings, client)) from None
                 if attempt == settings.retries:
                     raise LlmError(
                         f"{settings.url} still failing after {attempt + 1} tries: "
@@ -324,6 +335,17 @@ class Client:
                 self.stats.add(tokens_in=entry.tokens_in, tokens_out=entry.tokens_out)
                 self.lock.put(key, entry)
                 return
+
+
+RETRIED = frozenset({408, 429, 500, 502, 503, 504})
+"""Statuses another try may cure: time-outs, rate limits, a server or gateway down.
+Other 5xx (501 Not Implemented, 505 …) say the request itself cannot succeed."""
+
+
+def _worth_retrying(error: Exception) -> bool:
+    """Return whether an error may pass if the same request is sent again."""
+    status = getattr(error, "status_code", None)
+    return status is None or status in RETRIED  # None: a time-out
 
 
 def _entry(completion: Any, model: str) -> Entry:

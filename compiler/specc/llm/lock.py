@@ -108,6 +108,29 @@ class Lock:
             if key not in keys:
                 keys.append(key)
 
+    def forget(self, artifact: str, keys: Iterable[str] | None = None) -> None:
+        """Drop answers that failed ``artifact`` (all it has, without ``keys``).
+
+        They leave this run's record, the earlier runs' record and the lock
+        (unless another artifact uses them), so the next run asks again
+        rather than replaying a failure.
+        """
+        with self._mutex:
+            records = (self.used, self.artifacts)
+            dropped = set(
+                keys
+                if keys is not None
+                else [k for r in records for k in r.get(artifact, [])]
+            )
+            for record in records:
+                if artifact in record:
+                    record[artifact] = [k for k in record[artifact] if k not in dropped]
+                    if not record[artifact]:
+                        del record[artifact]
+            kept = {k for r in records for ks in r.values() for k in ks}
+            for key in dropped - kept:
+                self.answers.pop(key, None)
+
     def recorded(self, artifact: str) -> list[str]:
         """Return the answer keys an earlier run recorded for ``artifact``."""
         return list(self.artifacts.get(artifact, []))

@@ -12,8 +12,15 @@ from specc.llm.lock import LOCK_NAME, Lock, LockError
 from specc.source import Span
 
 NO_ENDPOINT = (
-    "notice: no LLM endpoint is configured (set OPENAI_BASE_URL or OPENAI_API_KEY, "
-    "or base_url in the [llm] table of specc.toml); the template backends serve"
+    "no LLM endpoint is configured (set OPENAI_BASE_URL or OPENAI_API_KEY, "
+    "or base_url in the [llm] table of specc.toml)"
+)
+TEMPLATES_SERVE = (
+    f"notice: {NO_ENDPOINT}, and there is no specc.lock; the template backends serve"
+)
+LOCK_ONLY = (
+    "notice: no LLM endpoint is configured; every answer comes from specc.lock "
+    "(one it lacks is an error)"
 )
 
 
@@ -21,7 +28,8 @@ NO_ENDPOINT = (
 class LlmFlags:
     """What the command line asked of the LLM layer."""
 
-    enabled: bool = False
+    enabled: bool | None = None
+    """`--llm` (True), `--no-llm` (False), or neither: the project's `[llm]` decides."""
     frozen: bool = False
     model: str | None = None
     concurrency: int | None = None
@@ -34,6 +42,9 @@ class Session:
 
     client: Client | None = None
     notice: str | None = None
+    """A line to print on standard error before the run."""
+    no_endpoint: bool = False
+    """Whether the run wanted a model but has neither an endpoint nor a lock."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -58,15 +69,18 @@ def open_session(paths: Sequence[str | Path], flags: LlmFlags) -> Session:
     loaded, problems = config.load(folder)
     if problems:
         return Session(diagnostics=problems)
-    wanted = flags.enabled or flags.frozen or loaded.llm.enabled
-    if not wanted:
+    enabled = loaded.llm.enabled if flags.enabled is None else flags.enabled
+    if not (enabled or flags.frozen):
         return Session()
     settings = Settings.resolve(loaded.llm, flags.model, flags.concurrency)
-    if not settings.configured and not flags.frozen:
-        return Session(notice=NO_ENDPOINT)
     # Beside the configuration file, as Cargo.lock sits beside Cargo.toml; else
     # beside the specs.
     lock_path = (loaded.root if loaded.path is not None else folder) / LOCK_NAME
+    # Without an endpoint the lock answers alone, so a clone without the key
+    # builds the same bytes; only an answer it lacks needs an endpoint.
+    offline = not settings.configured and not flags.frozen
+    if offline and not lock_path.exists():
+        return Session(notice=TEMPLATES_SERVE, no_endpoint=True)
     try:
         lock = Lock.load(lock_path)
     except LockError as error:
@@ -80,20 +94,33 @@ def open_session(paths: Sequence[str | Path], flags: LlmFlags) -> Session:
                 )
             ]
         )
-    client = Client(settings, lock, flags.frozen, flags.max_requests)
-    return Session(client=client)
+    client = Client(settings, lock, flags.frozen or offline, flags.max_requests)
+    client.offline = offline
+    return Session(client=client, notice=LOCK_ONLY if offline else None)
 
 
 def problems(error: LlmError, where: Span) -> list[Diagnostic]:
     """Return the diagnostics that report an LLM failure."""
     if isinstance(error, FrozenMissing):
+        why, hint = (
+            (
+                "no LLM endpoint is configured to ask",
+                "set OPENAI_BASE_URL or OPENAI_API_KEY (or [llm] base_url), run "
+                "again and commit specc.lock; or build without the model: --no-llm",
+            )
+            if error.offline
+            else (
+                "--frozen forbids asking",
+                "run once without --frozen against an endpoint, and commit specc.lock",
+            )
+        )
         return [
             Diagnostic(
                 "E131",
                 f"`{r.artifact}` needs an answer about {_subject(r.rule)} "
-                "that specc.lock does not hold, and --frozen forbids asking",
+                f"that specc.lock does not hold, and {why}",
                 r.span or where,
-                "run once without --frozen against an endpoint, and commit specc.lock",
+                hint,
             )
             for r in error.requests
         ]

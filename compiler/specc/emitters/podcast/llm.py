@@ -132,7 +132,7 @@ def _ask(
             turns, problem = check(job, answer.text)
             if turns is not None:
                 told[(job.episode, job.index)] = job.plan.model_copy(
-                    update={"turns": turns}
+                    update={"turns": turns, "generated_by": ctx.llm.settings.model}
                 )
             elif attempt == 1:
                 reply = messages(ctx.env, FEEDBACK, problem=problem, segment=job.plan)

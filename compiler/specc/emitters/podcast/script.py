@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 #: Speaking rate every length estimate assumes.
 WORDS_PER_MINUTE = 150
@@ -48,6 +56,17 @@ class Segment(ScriptNode):
     section: str | None = None
     """ID of the top-level section it walks through, when that section has one."""
     turns: list[Turn]
+    generated_by: str | None = None
+    """The model that wrote this segment's dialogue from the spec (`specc build
+    --llm`); it is not normative. Absent where the template wrote it."""
+
+    @model_serializer(mode="wrap")
+    def _without_absent_model(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A template script stays as it was before models could tell segments.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("generated_by") is None:
+            data.pop("generated_by", None)
+        return data
 
 
 class Episode(ScriptNode):
