@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -150,10 +151,10 @@ CASES = [
             '"a", cents: 5}',
             '"a", cents: 5, tag: "t"}',
         ),
-        [
+        [  # in line order: the rule (what it lost), the field, the example
             ("example-removed", "major"),
-            ("example-added", "minor"),
             ("field-changed", "major"),
+            ("example-added", "minor"),
         ],
     ),
     (("cents: int,", "cents: float,"), [("field-changed", "major")]),
@@ -182,8 +183,8 @@ CASES = [
             'large, "")',
         ),
         [("example-removed", "major")] * 2
-        + [("example-added", "minor")] * 2
-        + [("signature-changed", "major")],
+        + [("signature-changed", "major")]
+        + [("example-added", "minor")] * 2,
     ),
     # front matter
     (("title: Shop", "title: The shop"), [("front-matter", "patch")]),
@@ -390,3 +391,30 @@ def test_diff_since_an_unknown_revision_is_e130(cli, tmp_path, monkeypatch):
     result = cli("diff", "--since", "nope", "specs")
     assert result.exit_code == 1 and "error[E150]" in result.output
     assert "`nope` is not a commit" in result.output
+
+
+def test_changes_are_listed_in_the_order_of_the_spec(cli, tmp_path):
+    """A reader goes down the file: the field on line 18 before the example on 28."""
+    old = _write(tmp_path, "old.spec.md", BASE)
+    edited = _edit(
+        "price([], small) == 0\n",
+        "price([], small) == 0\nprice([], large) == 0\n",
+        "record Item { name: string, cents: int, note: string? }",
+        "record Item { name: string, cents: int, note: string?, gift: bool? }",
+        "The assistant SHOULD greet the user.",
+        "The assistant SHOULD greet the user warmly.",
+    )
+    new = _write(tmp_path, "new.spec.md", edited.replace("1.2.0", "1.3.0"))
+    result = cli("diff", old, new)
+    assert result.exit_code == 0, result.output
+    lines = [int(n) for n in re.findall(r"new\.spec\.md:(\d+):", result.output)]
+    assert len(lines) >= 3 and lines == sorted(lines)
+
+
+def test_the_summary_counts_in_words(cli, tmp_path):
+    old = _write(tmp_path, "old.spec.md", BASE)
+    new = _write(tmp_path, "new.spec.md", _edit(*BREAK))
+    result = cli("diff", old, new)
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("1 spec changed: ")
+    assert "; 1 lacks the version bump it needs; " in last

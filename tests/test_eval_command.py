@@ -196,6 +196,29 @@ def test_the_terminal_report_is_a_table_with_failures(
     assert "ERROR support_bot protect_account_data#1 (sample 4)" in result.stdout
 
 
+def test_a_piped_report_is_not_cut_at_80_columns(
+    cli, llm_server, project: Path
+) -> None:
+    """`specc eval … > file` keeps every column and name whole."""
+    spec = project / "support_bot.spec.md"
+    long = "stay_on_task_whatever_the_user_asks_about_and_however_nicely_they_ask"
+    spec.write_text(spec.read_text().replace("{#stay_on_task", "{#" + long))
+    llm_server.reply_with(scripted)
+    result = run_eval(cli, project, "--samples", "2")
+    header = next(line for line in result.stdout.splitlines() if "rule" in line)
+    assert header.split() == [
+        "rule",
+        "cases",
+        "samples",
+        "pass",
+        "rate",
+        "[95%]",
+        "errors",
+    ]
+    assert re.search(rf"^\s*{long}\s+1\s+2\s+100% ", result.stdout, re.M)
+    assert "…" not in result.stdout
+
+
 def test_all_passing_exits_zero(cli, llm_server, project: Path) -> None:
     """A model that always gives the GOOD answer passes every rule."""
 

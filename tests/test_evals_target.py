@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -380,3 +381,35 @@ def test_inspect_ai_runs_the_task_against_the_local_server(
     assert any("[Task]: Can you write my history essay" in g for g in graders)
     assert all("The answer must follow rule `" in g for g in graders)
     assert all("BAD reference answer" in g for g in graders)
+
+
+def test_the_readmes_local_server_command_runs(llm_server, tmp_path: Path) -> None:
+    """The generated README's command for a local server works as written."""
+    import shlex
+    import subprocess
+
+    inspect = shutil.which("inspect")
+    if inspect is None:
+        pytest.fail("inspect-ai is a test dependency: pip install -e '.[test]'")
+    build_into(tmp_path / "out", [SUPPORT_BOT])
+    readme = (tmp_path / "out" / "evals" / "support_bot" / "README.md").read_text()
+    (line,) = [x for x in readme.splitlines() if x.startswith("    OPENAI_BASE_URL=")]
+    words = shlex.split(line)
+    env_var, command = words[0].partition("=")[::2], words[1:]
+    assert env_var[0] == "OPENAI_BASE_URL" and command[:2] == ["inspect", "eval"]
+    model = command.index("--model") + 1
+    command[model] = "openai/test-model"  # the model the test server serves
+    llm_server.reply("GRADE: C", when="GRADE")
+    llm_server.reply("I can only help with Acme Sync.")
+    done = subprocess.run(
+        [inspect, *command[1:], "--display", "none"],
+        cwd=tmp_path,
+        env={**os.environ, "OPENAI_BASE_URL": llm_server.url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # Every case was answered and graded through chat completions.
+    assert len([r for r in llm_server.answered() if "GRADE" in r.prompt]) == 3
+    assert all(r.path.endswith("/chat/completions") for r in llm_server.log)

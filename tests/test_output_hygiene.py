@@ -380,8 +380,16 @@ def test_check_exits_1_on_drift_and_writes_nothing(cli, ws: Path, drift) -> None
     done = build(cli, ws, "--check")
     assert done.exit_code == 1
     assert line in done.stderr.splitlines()
-    assert "files out of date; run `specc build` to refresh them" in done.stderr
+    assert "out of date; run `specc build` to refresh them" in done.stderr
     assert snapshot(ws) == before
+
+
+def test_check_counts_one_file_in_the_singular(cli, ws: Path) -> None:
+    out = ws / "out"
+    assert build(cli, ws).exit_code == 0
+    _changed(out, ws / "specs")
+    done = build(cli, ws, "--check")
+    assert "out: 1 file out of date; run `specc build`" in done.stderr
 
 
 def test_check_is_quiet_when_fresh_even_with_user_edits(cli, ws: Path) -> None:

@@ -205,7 +205,14 @@ def test_a_later_single_target_run_keeps_the_other_cells(
     done = cli("test", str(GEOMETRY), "--target", "docs", "--out", str(copy))
     assert done.exit_code == 0, done.output
     kept = json.loads((copy / "report" / "tests.json").read_text())
-    assert kept["specs"] == report["specs"]
+    for spec_id, spec in kept["specs"].items():
+        for row, before in zip(
+            spec["rules"], report["specs"][spec_id]["rules"], strict=True
+        ):
+            for target, cell in row["targets"].items():
+                # What this run did not test is kept, and marked as older.
+                assert cell.pop("earlier", False) is (target != "docs")
+            assert row == before
 
 
 def test_a_build_never_removes_the_report(tested, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -344,3 +351,54 @@ def test_a_package_that_does_not_compile_fails_every_rule_with_examples(
     assert rows["shapes"]["ts"]["status"] == "no_examples"
     assert rows["area"]["python"]["status"] == "failed"  # kept from the earlier run
     assert ">ts ✗ 6/6</a>" in (copy / "docs" / "geometry.html").read_text()
+
+
+LONG_RULE = "a_rule_whose_id_is_long_enough_that_an_eighty_column_table_cannot_hold_it"
+SHORT_SPEC = f"""\
+---
+spec: lamp
+title: Lamp
+---
+# Lamp {{#lamp}}
+
+## Switching {{#{LONG_RULE}}}
+
+A lamp MUST light when it is switched on.
+"""
+
+
+@pytest.fixture
+def docs_project(tmp_path: Path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
+    """Return a project, as the current folder, whose `specc test` tests the docs."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "lamp.spec.md").write_text(SHORT_SPEC)
+    (tmp_path / "specc.toml").write_text("[targets.docs]\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_the_matrix_shows_only_what_this_run_tested(cli, docs_project) -> None:  # type: ignore[no-untyped-def]
+    """Cells of an earlier run's targets stay in tests.json, marked, not in the matrix."""
+    assert cli("test", "--target", "podcast").exit_code == 0
+    done = cli("test")
+    assert done.exit_code == 0, done.output
+    header = next(line for line in done.stdout.splitlines() if "rule" in line)
+    assert header.split() == ["rule", "docs"]
+    shown = json.loads(cli("test", "--format", "json").stdout)
+    cells = [r["targets"] for s in shown["specs"].values() for r in s["rules"]]
+    assert cells and all(list(c) == ["docs"] for c in cells)
+    kept = json.loads((docs_project / "out/report/tests.json").read_text())
+    rows = [r["targets"] for s in kept["specs"].values() for r in s["rules"]]
+    assert all(r["podcast"]["earlier"] is True for r in rows)
+    assert all("earlier" not in r["docs"] for r in rows)
+    page = (docs_project / "out/docs/lamp.html").read_text()
+    assert re.search(
+        r'title="podcast: passed[^"]*\(in an earlier run of specc test', page
+    )
+
+
+def test_a_piped_matrix_is_not_cut_at_80_columns(cli, docs_project) -> None:  # type: ignore[no-untyped-def]
+    done = cli("test")  # the runner's output is not a terminal, as in `specc test > f`
+    assert done.exit_code == 0, done.output
+    assert re.search(rf"^\s*{LONG_RULE}\s+pass\s*$", done.stdout, re.M), done.stdout
+    assert "…" not in done.stdout

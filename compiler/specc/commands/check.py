@@ -54,7 +54,7 @@ def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
         print_diagnostics(results, problems, hints)
         hidden = "" if hints or not summary["hints"] else " (--hints shows them)"
         click.echo(
-            f"checked {summary['specs']} spec{'s' if summary['specs'] != 1 else ''}: "
+            f"checked {plural(summary['specs'], 'spec')}: "
             + "; ".join(
                 ", ".join(plural(summary[key], noun) for key, noun in group)
                 for group in _SUMMARY

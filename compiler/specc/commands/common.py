@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
+    from rich.console import Console
 
     from specc.build.backup import Stopped
     from specc.build.driver import BuildResult
@@ -206,6 +207,20 @@ def exit_stopped(command: str, stopped: Stopped, state: str) -> NoReturn:
     os._exit(stopped.exit_status)
 
 
+#: Columns a table may take when standard output is a file or a pipe: wide
+#: enough that no cell is cut, as rich would at its default of 80.
+PIPED_WIDTH = 10_000
+
+
+def table_console() -> Console:
+    """Return the rich console that prints tables: the terminal's width, else full width."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    return Console(highlight=False, width=PIPED_WIDTH)
+
+
 def project_inputs(
     paths: Sequence[str], out_dir: str | None = None, templates: Sequence[str] = ()
 ) -> Inputs:
@@ -322,7 +337,7 @@ def report_build(
     result: BuildResult, fmt: str, check: bool, targets: Sequence[str] = ()
 ) -> None:
     """Print a build's diagnostics, what it wrote and a summary line; exit 1 if it failed."""
-    from specc.commands.progress import elapsed, files_summary, summary
+    from specc.commands.progress import elapsed, files_summary, plural, summary
 
     plan = result.plan
     drift = plan.drift if plan is not None else []
@@ -335,7 +350,8 @@ def report_build(
             for status, path in drift:
                 click.echo(f"{status}: {plan.out_dir / path}", err=True)
             what = f"{plan.out_dir}: " + (
-                f"{len(drift)} files out of date; run `specc build` to refresh them"
+                f"{plural(len(drift), 'file')} out of date; "
+                "run `specc build` to refresh them"
                 if drift
                 else "up to date"
             )

@@ -122,7 +122,7 @@ _LABELS = {"major": "BREAKING", "minor": "minor", "patch": "patch"}
 
 def _print(diffs: list[SpecDiff]) -> None:
     """Print each spec's changes and its version verdict."""
-    from specc.commands.progress import elapsed
+    from specc.commands.progress import elapsed, plural
 
     colour = sys.stdout.isatty()
     for d in diffs:
@@ -136,10 +136,14 @@ def _print(diffs: list[SpecDiff]) -> None:
     total = sum(len(d.changes) for d in diffs)
     breaking = sum(1 for d in diffs for c in d.changes if c.breaking)
     failed = sum(1 for d in diffs if not d.ok)
+    lack = (
+        "lacks the version bump it needs"
+        if failed == 1
+        else "lack the version bump they need"
+    )
     click.echo(
-        f"{len(diffs)} spec{'s' if len(diffs) != 1 else ''} changed: {total} changes, "
-        f"{breaking} breaking; {failed} need a version bump they lack; "
-        f"{elapsed():.2f} s"
+        f"{plural(len(diffs), 'spec')} changed: {plural(total, 'change')}, "
+        f"{breaking} breaking; {failed} {lack}; {elapsed():.2f} s"
     )
 
 

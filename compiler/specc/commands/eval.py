@@ -15,6 +15,7 @@ from specc.commands.common import (
     print_diagnostics,
     project_inputs,
     start_llm,
+    table_console,
 )
 
 
@@ -74,11 +75,9 @@ def eval_command(
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
     else:
-        from rich.console import Console
-
         from specc.evaluate.report import print_report
 
-        print_report(data, Console(highlight=False))
+        print_report(data, table_console())
         click.echo(f"report: {path}", err=True)
     overall = data["overall"]
     assert isinstance(overall, dict)

@@ -141,6 +141,7 @@ def _run_jobs(
 
 def _print_table(outcomes: list[Outcome]) -> None:
     """Print the per-rule pass/fail table of every spec implemented."""
+    from specc.commands.progress import plural
     from specc.implement import rule_table
 
     rows = [r for o in outcomes for r in rule_table(o.results)]
@@ -154,7 +155,7 @@ def _print_table(outcomes: list[Outcome]) -> None:
     for o in outcomes:
         verdict = "accepted" if o.accepted else "not accepted"
         click.echo(
-            f"{o.job.artifact}: {verdict} after {o.attempts} "
-            f"attempt{'s' if o.attempts != 1 else ''}: {o.job.path}",
+            f"{o.job.artifact}: {verdict} after {plural(o.attempts, 'attempt')}: "
+            f"{o.job.path}",
             err=True,
         )

@@ -22,6 +22,7 @@ from specc.commands.common import (
     project_inputs,
     report_build,
     start_llm,
+    table_console,
     target_names,
     target_option,
 )
@@ -274,11 +275,9 @@ def _print_matrix(
         results = [{"target": t, **r.to_json()} for t, r in tagged]
         click.echo(json.dumps({**report, "results": results}, indent=2))
         return
-    from rich.console import Console
-
     from specc.conformance.matrix import print_matrix
 
-    print_matrix(report, Console(highlight=False))
+    print_matrix(report, table_console())
     for _, r in tagged:
         if r.status == "failed":
             where = f"{r.rule} #{r.example}" if r.example else r.rule

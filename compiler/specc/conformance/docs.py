@@ -20,6 +20,7 @@ from specc.conformance import Result
 from specc.emitters.docs.emitter import SEARCH_INDEX
 from specc.emitters.docs.markdown import PageEnv, plain
 from specc.emitters.docs.page import page_file
+from specc.naming import plural
 
 #: The `rule` of the result that carries page-wide problems.
 PAGE = "(page)"
@@ -255,9 +256,9 @@ def _summary(spec: ir.Spec, rule: ir.Section) -> str:
     conversations = sum(1 for c in spec.conversations() if c.rule == rule.id)
     found = [f"anchor #{rule.id}"]
     if examples:
-        found.append(f"{examples} example{'s' if examples != 1 else ''}")
+        found.append(plural(examples, "example"))
     if conversations:
-        found.append(f"{conversations} conversation{'s' if conversations != 1 else ''}")
+        found.append(plural(conversations, "conversation"))
     return "found " + ", ".join(found)
 
 

@@ -145,7 +145,14 @@ def record(out_dir: str | Path, report: dict[str, Any], targets: Sequence[str]) 
 
 
 def merge(old: Any, new: dict[str, Any], targets: Sequence[str]) -> dict[str, Any]:
-    """Return ``new`` with the cells of other targets kept from ``old`` (and other specs)."""
+    """Return ``new`` with the cells of other targets kept from ``old`` (and other specs).
+
+    A kept cell is marked `"earlier": true`: this run did not check it. ``new``
+    itself is left as it is, so the run's own matrix shows only its targets.
+    """
+    import copy
+
+    new = copy.deepcopy(new)
     if not isinstance(old, dict) or old.get("version") != REPORT_VERSION:
         return new
     specs = dict(old.get("specs") or {})
@@ -157,9 +164,9 @@ def merge(old: Any, new: dict[str, Any], targets: Sequence[str]) -> dict[str, An
         }
         for row in spec["rules"]:
             kept = {
-                t: c
+                t: {**c, "earlier": True}
                 for t, c in (earlier.get(row["rule"]) or {}).items()
-                if t not in targets
+                if t not in targets and isinstance(c, dict)
             }
             row["targets"] = dict(sorted({**kept, **row["targets"]}.items()))
         specs[spec_id] = spec

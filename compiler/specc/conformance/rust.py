@@ -10,6 +10,7 @@ from pathlib import Path
 from specc import ir
 from specc.conformance import Observed, Result, all_failed, collect
 from specc.emitters.code import cases, has_operations, package_dir
+from specc.naming import plural
 from specc.toolchain import TimedOut, ToolchainError, execute, first_lines
 
 TESTS = "tests/conformance.rs"
@@ -90,7 +91,7 @@ def compiler_errors(stderr: str, most: int = 20) -> str:
     if not errors:
         return closing
     more = len(errors) - most
-    tail = [f"… and {more} more error{'s' if more > 1 else ''}"] if more > 0 else []
+    tail = [f"… and {plural(more, 'more error')}"] if more > 0 else []
     return "\n\n".join([*errors[:most], *tail])
 
 

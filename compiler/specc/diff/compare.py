@@ -33,6 +33,9 @@ def diff_specs(old: ir.Spec | None, new: ir.Spec | None) -> SpecDiff:
     _front_matter(Recorder(old, new, result.changes))
     RuleDiffer(old, new, result.changes).rules()
     DeclarationDiffer(old, new, result.changes).declarations()
+    # In the order a reader meets them: down the new spec, then what the old
+    # one had that is gone (placed in the old file).
+    result.changes.sort(key=lambda c: (c.path != new.path, c.path, c.line))
     return result
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from specc import ir
+from specc.naming import plural
 from specc.targets import CODE_TARGETS, MATRIX_TARGETS
 
 COVERAGE_PAGE = "coverage.html"
@@ -30,6 +31,8 @@ class Cell(_Lenient):
     failed: int = 0
     not_implemented: int = 0
     message: str | None = None
+    earlier: bool = False
+    """Whether the cell comes from an earlier run than the last one (not checked since)."""
 
 
 class RuleRow(_Lenient):
@@ -148,6 +151,8 @@ def _badge(target: str, cell: Cell) -> Badge:
         else ""
     )
     title = f"{target}: {_WORDS.get(cell.status, cell.status)}{counts}"
+    if cell.earlier:
+        title += " (in an earlier run of specc test; not checked in the last)"
     if cell.message:
         title += f"\n{cell.message}"
     mark = _MARKS.get(cell.status, cell.status)
@@ -239,5 +244,5 @@ def _gap(status: Status, spec: ir.Spec, rule: ir.Section) -> tuple[str | None, s
         return "no_test", f"{len(rule.examples)} examples, no target ran them"
     if rule.conversations and rate is None:
         n = len(rule.conversations)
-        return "no_test", f"{n} conversation{'s' if n != 1 else ''}, never evaluated"
+        return "no_test", f"{plural(n, 'conversation')}, never evaluated"
     return None, ""
