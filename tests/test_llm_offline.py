@@ -82,9 +82,9 @@ def test_a_complete_lock_builds_the_same_bytes_with_no_endpoint(
 
 def test_a_missing_answer_needs_an_endpoint_and_says_which(cli, llm_server, locked):
     spec = locked / "specs/semver.spec.md"
-    spec.write_text(
-        spec.read_text().replace("Bumping MUST drop", "Bumping MUST always drop", 1)
-    )
+    text = spec.read_text()
+    assert "{#bump}\n" in text
+    spec.write_text(text.replace("{#bump}\n", "{#bump}\n\nA bump MUST be cheap.\n", 1))
     before = _snapshot(locked / "out")
     result = cli("build", "--target", "docs")
     assert result.exit_code == 1
