@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from specc.build.driver import build
 from specc.frontend.compile import MAX_LINE_CHARS, MAX_SPEC_BYTES, compile_source
 from specc.frontend.lower.blocks import MAX_EXAMPLES
+from specc.targets import BUILTIN
 
 HEAD = (
     "---\nspec: p\n---\n\n# P {#p}\n\nIt MUST work.\n\n"
@@ -84,3 +86,24 @@ def test_100_000_examples_stop_at_the_limit() -> None:
 def test_the_limits_leave_room_for_the_largest_benchmark() -> None:
     """N = 10000 records with functions: about 12 MB and 30 000 examples in one file."""
     assert MAX_SPEC_BYTES >= 16 * 2**20 and MAX_EXAMPLES >= 30_000
+
+
+def test_a_chain_of_1000_aliases_builds_for_every_target(tmp_path: Path) -> None:
+    """`check` accepts any acyclic alias chain, so no emitter may recurse along one."""
+    chain = "\n".join(f"type A{i} = A{i - 1}" for i in range(1, 1000))
+    spec = tmp_path / "chain.spec.md"
+    spec.write_text(
+        "---\nspec: chain\n---\n\n# Chain {#chain}\n\nIt MUST work.\n\n"
+        f"```specc\ntype A0 = float\n{chain}\nfn f(x: A999) -> A999\n```\n\n"
+        "```examples\nf(1.5) == 1.5\n```\n"
+    )
+    start = time.perf_counter()
+    result = build([str(spec)], list(BUILTIN), tmp_path / "out")
+    assert time.perf_counter() - start < BUDGET
+    assert [(d.code, d.message) for d in result.diagnostics] == []
+    made = {path.partition("/")[0] for path in result.files}
+    assert made == set(BUILTIN) - {"evals"}  # evals has no conversation to make
+    assert (
+        "pub type A999 = A998;"
+        in (tmp_path / "out/rust/chain/src/types.rs").read_text()
+    )

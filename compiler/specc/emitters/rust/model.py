@@ -175,12 +175,11 @@ class TypeFacts:
         return found
 
     def _ref_float(self, ref: ir.TypeRef, found: set[str]) -> bool:
+        # Resolved in a loop: a chain of a thousand aliases must not recurse.
+        ref = code.resolve_alias(self.spec, ref)
         if ref.kind == "primitive":
             return ref.name == "float"
         if ref.kind == "named":
-            decl = self.spec.type(str(ref.name))
-            if isinstance(decl, ir.Alias):
-                return self._ref_float(decl.target, found)
             return str(ref.name) in found
         return any(self._ref_float(a, found) for a in ref.args)
 
