@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -23,6 +23,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite golden files from the current output instead of comparing.",
     )
+
+
+def under_ci() -> bool:
+    """Return whether the tests run under CI, where a missing tool is a failure."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def skip_unless_ci(reason: str) -> NoReturn:
+    """Skip for ``reason`` on a developer's machine; fail for it under CI."""
+    if under_ci():
+        pytest.fail(f"{reason} (under CI this fails instead of skipping)")
+    pytest.skip(reason)
 
 
 @pytest.fixture
