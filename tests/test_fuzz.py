@@ -15,6 +15,7 @@ tests/test_fuzz.py`` runs many more. Every failure found is kept in
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, EXAMPLES, ROOT
@@ -87,77 +88,216 @@ def check_case(data: bytes, out: Path) -> None:
 
 
 # --- specs from the grammar ---------------------------------------------------------
+#
+# A spec is drawn whole, so that it is mostly valid and its build half runs:
+# types refer only to types declared before them, values are drawn from the
+# type they must fit, names are unique where the format requires it. About
+# one spec in five then gets a chunk of free-form noise (the format's
+# constructs written carelessly) to reach the diagnostics too;
+# `test_most_grammar_specs_compile` holds the share of clean specs at 80% or
+# more.
 
 NAMES = st.sampled_from(
     ["a", "b", "Task", "Point", "Kind", "x", "list", "map", "type", "none", "true", "É"]
 )
 PRIMS = st.sampled_from(["bool", "int", "float", "string", "bytes"])
+TYPE_NAMES = ["Task", "Point", "Kind", "Shape", "Id", "Money", "Tree", "Pair"]
+ERROR_NAMES = ["Empty", "Missing", "TooBig"]
+FUNCTION_NAMES = ["area", "count", "add", "find", "total", "merge"]
+MEMBER_NAMES = ["low", "high", "red", "green", "on", "off", "a", "b"]
+FIELD_NAMES = ["x", "y", "title", "count", "note", "due", "tags", "id"]
+TEXT = st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), max_size=8)
+"""Text safe on one line of Markdown: no control or line-separator characters."""
+
+Type = tuple  # ("bool",) … ("bytes",), ("list", T), ("map", K, V), ("opt", T), ("named", N)
+Decls = dict  # type name -> ("alias", T) | ("enum", members) | ("record", fields)
+#               | ("variant", [(tag, fields)]) | ("error", fields)
 
 
-def types(depth: int = 3) -> st.SearchStrategy[str]:
-    """Return type expressions, nested up to ``depth``."""
-    base = st.one_of(PRIMS, NAMES)
-    if depth == 0:
-        return base
-    inner = types(depth - 1)
-    return st.one_of(
-        base,
-        inner.map(lambda t: f"list<{t}>"),
-        st.tuples(inner, inner).map(lambda kv: f"map<{kv[0]}, {kv[1]}>"),
-        inner.map(lambda t: f"{t}?"),
+def render_type(t: Type) -> str:
+    """Return a type as the declaration language writes it."""
+    if t[0] == "list":
+        return f"list<{render_type(t[1])}>"
+    if t[0] == "map":
+        return f"map<{render_type(t[1])}, {render_type(t[2])}>"
+    if t[0] == "opt":
+        return render_type(t[1]) + "?"
+    return str(t[-1])
+
+
+@st.composite
+def type_of(draw: st.DrawFn, decls: Decls, depth: int = 2) -> Type:
+    """Return a type made of primitives and the value types in ``decls``."""
+    named = [n for n, d in decls.items() if d[0] != "error"]
+    kinds = ["prim", "prim"] + ["named"] * bool(named)
+    if depth > 0:
+        kinds += ["list", "map", "opt"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "prim":
+        return (draw(PRIMS),)
+    if kind == "named":
+        return ("named", draw(st.sampled_from(named)))
+    inner = draw(type_of(decls, depth - 1))
+    if kind == "list":
+        return ("list", inner)
+    if kind == "opt":
+        return ("opt", inner)
+    enums = [n for n, d in decls.items() if d[0] == "enum"]
+    key = draw(st.sampled_from([("string",), ("int",)] + [("named", e) for e in enums]))
+    return ("map", key, inner)
+
+
+@st.composite
+def value_of(draw: st.DrawFn, t: Type, decls: Decls) -> str:
+    """Return a value literal that fits type ``t``."""
+    kind = t[0]
+    if kind == "int":
+        return str(draw(st.integers(-(2**63), 2**63 - 1) | st.integers(-9, 99)))
+    if kind == "float":
+        return repr(draw(st.floats(allow_nan=False, allow_infinity=False)))
+    if kind == "string":
+        return json.dumps(draw(TEXT), ensure_ascii=False)
+    if kind == "bool":
+        return draw(st.sampled_from(["true", "false"]))
+    if kind == "bytes":
+        return str(draw(st.lists(st.integers(0, 255), max_size=3)))
+    if kind == "list":
+        items = draw(st.lists(value_of(t[1], decls), max_size=3))
+        return "[" + ", ".join(items) + "]"
+    if kind == "opt":
+        return draw(st.just("none") | value_of(t[1], decls))
+    if kind == "map":
+        keys = draw(st.lists(value_of(t[1], decls), max_size=3, unique=True))
+        entries = [f"{k}: {draw(value_of(t[2], decls))}" for k in keys]
+        return "{" + ", ".join(entries) + "}"
+    decl = decls[t[1]]
+    if decl[0] == "alias":
+        return draw(value_of(decl[1], decls))
+    if decl[0] == "enum":
+        return draw(st.sampled_from(decl[1]))
+    if decl[0] == "record":
+        return draw(fields_value(decl[1], decls))
+    tag, fields = draw(st.sampled_from(decl[1]))
+    return tag + draw(fields_value(fields, decls)) if fields else tag
+
+
+@st.composite
+def fields_value(draw: st.DrawFn, fields: list, decls: Decls) -> str:
+    """Return `{…}` giving every required field and some of the others."""
+    given = [
+        f"{name}: {draw(value_of(t, decls))}"
+        for name, t, default in fields
+        if (default is None and t[0] != "opt") or draw(st.booleans())
+    ]
+    return "{" + ", ".join(given) + "}"
+
+
+@st.composite
+def field_list(draw: st.DrawFn, decls: Decls) -> list:
+    """Return (name, type, default or None) for a record, a tag or an error."""
+    names = draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=3, unique=True))
+    fields = []
+    for name in names:
+        t = draw(type_of(decls))
+        default = draw(st.none() | value_of(t, decls)) if t[0] != "opt" else None
+        fields.append((name, t, default))
+    return fields
+
+
+def render_fields(fields: list) -> str:
+    """Return the `{ … }` of a record, a tag or an error."""
+    parts = [
+        f"{n}: {render_type(t)}" + (f" = {d}" if d is not None else "")
+        for n, t, d in fields
+    ]
+    return "{ " + ", ".join(parts) + " }"
+
+
+@st.composite
+def declarations(draw: st.DrawFn) -> tuple[Decls, list[str]]:
+    """Return the declared types and their `specc` lines; each uses only earlier ones."""
+    decls: Decls = {}
+    lines = []
+    names = draw(st.lists(st.sampled_from(TYPE_NAMES), max_size=5, unique=True))
+    for name in names:
+        kind = draw(st.sampled_from(["alias", "enum", "record", "variant"]))
+        if kind == "alias":
+            decls[name] = ("alias", draw(type_of(decls)))
+            lines.append(f"type {name} = {render_type(decls[name][1])}")
+        elif kind == "enum":
+            members = draw(
+                st.lists(
+                    st.sampled_from(MEMBER_NAMES), min_size=1, max_size=4, unique=True
+                )
+            )
+            decls[name] = ("enum", members)
+            lines.append(f"enum {name} {{ {', '.join(members)} }}")
+        elif kind == "record":
+            decls[name] = ("record", draw(field_list(decls)))
+            lines.append(f"record {name} {render_fields(decls[name][1])}")
+        else:
+            tags = draw(
+                st.lists(
+                    st.sampled_from(MEMBER_NAMES), min_size=1, max_size=3, unique=True
+                )
+            )
+            variant = [(tag, draw(field_list(decls))) for tag in tags]
+            decls[name] = ("variant", variant)
+            body = ", ".join(
+                tag + (" " + render_fields(f) if f else "") for tag, f in variant
+            )
+            lines.append(f"variant {name} {{ {body} }}")
+    for name in draw(st.lists(st.sampled_from(ERROR_NAMES), max_size=2, unique=True)):
+        fields = draw(field_list(decls))
+        decls[name] = ("error", fields)
+        message = draw(
+            st.none() | TEXT.map(lambda m: json.dumps(m, ensure_ascii=False))
+        )
+        lines.append(
+            f"error {name}"
+            + (f" {message}" if message else "")
+            + (f" {render_fields(fields)}" if fields else "")
+        )
+    return decls, lines
+
+
+@st.composite
+def function_section(draw: st.DrawFn, name: str, decls: Decls) -> str:
+    """Return a rule declaring function ``name``, with examples that fit it."""
+    params = draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=3, unique=True))
+    types_ = [draw(type_of(decls)) for _ in params]
+    result = draw(type_of(decls))
+    errors = [n for n, d in decls.items() if d[0] == "error"]
+    raises = draw(st.lists(st.sampled_from(errors), unique=True)) if errors else []
+    signature = (
+        f"fn {name}("
+        + ", ".join(
+            f"{p}: {render_type(t)}" for p, t in zip(params, types_, strict=True)
+        )
+        + f") -> {render_type(result)}"
+        + (f" raises {', '.join(raises)}" if raises else "")
     )
-
-
-def values(depth: int = 3) -> st.SearchStrategy[str]:
-    """Return value literals, nested up to ``depth``."""
-    base = st.one_of(
-        st.integers(-(2**70), 2**70).map(str),
-        st.floats(allow_nan=False, allow_infinity=False).map(repr),
-        st.text(max_size=5).map(
-            lambda s: '"' + s.replace("\\", "").replace('"', "") + '"'
-        ),
-        st.sampled_from(["true", "false", "none", "null", "1e999", "-0", '"\\u00e9"']),
-        NAMES,
+    examples = []
+    for _ in range(draw(st.integers(1, 3))):
+        args = ", ".join(draw(value_of(t, decls)) for t in types_)
+        if raises and draw(st.booleans()):
+            error = draw(st.sampled_from(raises))
+            fields = decls[error][1]
+            given = draw(fields_value(fields, decls)) if fields else ""
+            examples.append(f"{name}({args}) raises {error}{given}")
+        else:
+            op = "~=" if result == ("float",) and draw(st.booleans()) else "=="
+            examples.append(f"{name}({args}) {op} {draw(value_of(result, decls))}")
+    text = draw(TEXT.map(lambda t: t.replace("`", "").replace("*", "").strip()))
+    section = (
+        f"## {name.title()} {{#r_{name}}}\n\n`{name}` MUST work. {text}\n\n"
+        f"```specc\n{signature}\n```\n"
     )
-    if depth == 0:
-        return base
-    inner = values(depth - 1)
-    return st.one_of(
-        base,
-        st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
-        st.lists(st.tuples(NAMES, inner), max_size=3).map(
-            lambda kv: "{" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"
-        ),
-        st.tuples(NAMES, inner).map(lambda tv: f"{tv[0]}{{x: {tv[1]}}}"),
-    )
+    if examples:
+        section += "\n```examples\n" + "\n".join(examples) + "\n```\n"
+    return section
 
 
-FIELDS = st.lists(
-    st.tuples(NAMES, types(), st.none() | values(1)).map(
-        lambda f: f"  {f[0]}: {f[1]}" + (f" = {f[2]}" if f[2] else "")
-    ),
-    max_size=4,
-).map("\n".join)
-DECLARATION = st.one_of(
-    st.tuples(NAMES, FIELDS).map(lambda d: f"record {d[0]} {{\n{d[1]}\n}}"),
-    st.tuples(NAMES, st.lists(NAMES, max_size=4)).map(
-        lambda d: f"enum {d[0]} {{ {', '.join(d[1])} }}"
-    ),
-    st.tuples(NAMES, types()).map(lambda d: f"type {d[0]} = {d[1]}"),
-    st.tuples(NAMES, FIELDS).map(lambda d: f"variant {d[0]} {{ t {{\n{d[1]}\n}} }}"),
-    st.tuples(NAMES, st.text(max_size=5)).map(lambda d: f'error {d[0]} "{d[1]}"'),
-    st.tuples(NAMES, st.lists(st.tuples(NAMES, types()), max_size=3), types()).map(
-        lambda d: f"fn {d[0]}("
-        + ", ".join(f"{n}: {t}" for n, t in d[1])
-        + f") -> {d[2]}"
-    ),
-)
-EXAMPLE = st.tuples(
-    NAMES,
-    st.lists(values(), max_size=3),
-    st.sampled_from(["==", "~=", "raises"]),
-    values(),
-).map(lambda e: f"{e[0]}({', '.join(e[1])}) {e[2]} {e[3]}")
 CONVERSATION = st.lists(
     st.tuples(
         st.sampled_from(["system", "developer", "user", "assistant", "tool", "bogus"]),
@@ -170,43 +310,95 @@ CONVERSATION = st.lists(
     + "\n<comparison>\n<assistant> <!-- GOOD -->\nok\n</assistant>\n"
     "<assistant> <!-- BAD: no -->\nno\n</assistant>\n</comparison>\n~~~"
 )
-BLOCK = st.one_of(
-    st.lists(DECLARATION, max_size=3).map(
-        lambda ds: "```specc\n" + "\n".join(ds) + "\n```"
-    ),
-    st.lists(EXAMPLE, max_size=3).map(
-        lambda es: "```examples\n" + "\n".join(es) + "\n```"
+VALID_CONVERSATION = st.lists(
+    st.tuples(st.sampled_from(["system", "user"]), TEXT.filter(str.strip)),
+    max_size=2,
+).map(
+    lambda turns: "**Example**: a greeting\n\n~~~xml\n"
+    + "".join(f"<{r}>\n{t}\n</{r}>\n" for r, t in turns)
+    + "<user>\nhello\n</user>\n<comparison>\n<assistant> <!-- GOOD -->\nhi\n"
+    "</assistant>\n<assistant> <!-- BAD[#fuzz]: rude -->\ngo away\n</assistant>\n"
+    "</comparison>\n~~~"
+)
+PROSE = st.sampled_from(
+    [
+        "It MUST work[^f1]. It SHOULD NOT fail. See [that](#fuzz).\n\n[^f1]: a note.",
+        '!!! meta "Why"\n    Because.',
+        "Plain text with `code` and *emphasis*.",
+        "MAY\nNOT",
+    ]
+)
+NOISE = st.one_of(
+    st.lists(
+        st.one_of(
+            st.tuples(NAMES, st.lists(NAMES, max_size=4)).map(
+                lambda d: f"enum {d[0]} {{ {', '.join(d[1])} }}"
+            ),
+            st.tuples(NAMES, PRIMS | NAMES).map(lambda d: f"type {d[0]} = {d[1]}"),
+            st.tuples(NAMES, st.text(max_size=5)).map(
+                lambda d: f'error {d[0]} "{d[1]}"'
+            ),
+        ),
+        max_size=3,
+    ).map(lambda ds: "```specc\n" + "\n".join(ds) + "\n```"),
+    st.tuples(NAMES, st.sampled_from(["==", "~=", "raises"]), NAMES).map(
+        lambda e: f"```examples\n{e[0]}() {e[1]} {e[2]}\n```"
     ),
     CONVERSATION,
     st.sampled_from(
-        [
-            "It MUST work[^f1]. It SHOULD NOT fail. See [that](#r1).",
-            '!!! meta "Why"\n    Because.',
-            "[^f1]: a footnote.",
-            "Plain text with `code` and *emphasis*.",
-            "MAY\nNOT",
-        ]
-    ),
+        [" {#r1}", " {#r2 authority=user}", " {#}", " {#a b=c b=d}", "[x](#nowhere)"]
+    ).map(lambda h: "# Noise" + h),
+    st.sampled_from(["", "---\n: [\n---\n", "---\n"]),
     st.text(max_size=40),
 )
-HEADING = st.tuples(
-    st.integers(1, 4),
-    st.text(max_size=10).map(lambda t: t.replace("\n", " ")),
-    st.sampled_from(
-        ["", " {#r1}", " {#r2 authority=user}", " {#r1}", " {#}", " {#a b=c b=d}"]
-    ),
-).map(lambda h: "#" * h[0] + " " + h[1] + h[2])
-SPEC = st.tuples(
-    st.sampled_from(
-        [
-            "",
-            "---\nspec: fuzz\ntitle: Fuzz\nversion: 1.0.0\n---\n",
-            "---\n: [\n---\n",
-            "---\n",
-        ]
-    ),
-    st.lists(st.tuples(HEADING, st.lists(BLOCK, max_size=3)), max_size=5),
-).map(lambda s: s[0] + "\n".join(h + "\n\n" + "\n\n".join(bs) + "\n" for h, bs in s[1]))
+
+
+@st.composite
+def grammar_spec(draw: st.DrawFn) -> str:
+    """Return a spec drawn from the grammar: mostly valid, sometimes with noise."""
+    decls, lines = draw(declarations())
+    chunks = ["---\nspec: fuzz\ntitle: Fuzz\nversion: 1.0.0\n---\n", "# Fuzz {#fuzz}\n"]
+    chunks.append("The spec MUST hold.\n\n" + draw(PROSE))
+    if lines:
+        chunks.append(
+            "## Types {#types}\n\nValues MUST fit these types.\n\n```specc\n"
+            + "\n".join(lines)
+            + "\n```\n"
+        )
+    for name in draw(
+        st.lists(st.sampled_from(FUNCTION_NAMES), max_size=3, unique=True)
+    ):
+        chunks.append(draw(function_section(name, decls)))
+    if draw(st.booleans()):
+        chunks.append("## Greeting {#greeting}\n\nIt MUST greet.\n\n")
+        chunks.append(draw(VALID_CONVERSATION))
+    if draw(st.integers(0, 9)) in (2, 5, 8):  # about one spec in five is noisy
+        where = draw(st.integers(0, len(chunks)))
+        chunks[where:where] = [draw(NOISE)]
+    return "\n\n".join(chunks) + "\n"
+
+
+SPEC = grammar_spec()
+CLEAN_SHARE = 0.8
+"""The share of grammar specs that must compile without a diagnostic."""
+
+
+def test_most_grammar_specs_compile() -> None:
+    """Over a fixed seed, 80% of the grammar's specs compile with no diagnostic at all.
+
+    Otherwise the build half of `test_specs_from_the_grammar` runs on few inputs.
+    """
+    clean: list[bool] = []
+
+    @seed(24)
+    @settings(FUZZ, max_examples=100, phases=[Phase.generate])
+    @given(text=SPEC)
+    def compile_one(text: str) -> None:
+        clean.append(not compile_source("fuzz.spec.md", text.encode()).diagnostics)
+
+    compile_one()
+    assert len(clean) >= 80
+    assert sum(clean) >= CLEAN_SHARE * len(clean), f"{sum(clean)} of {len(clean)}"
 
 
 @FUZZ
