@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["code", "docs", "prose", "evals"]
+Kind = Literal["code", "docs", "prose", "evals", "schema"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class Target:
     output folder, a spec, keyword `timeout`) and returning a result per item."""
     kind: Kind
     """`code` targets compile and run one test per example; `docs` is checked
-    for links and anchors; `prose` (podcast) for coverage; `evals` by schema."""
+    for links and anchors; `prose` (podcast) for coverage; `evals` by schema;
+    `schema` (jsonschema) by validating every example's values against it."""
 
 
 BUILTIN: dict[str, Target] = {
@@ -65,6 +66,12 @@ BUILTIN: dict[str, Target] = {
             "specc.emitters.evals.emitter:EvalsEmitter",
             "specc.conformance.evals:run",
             "evals",
+        ),
+        Target(
+            "jsonschema",
+            "specc.emitters.jsonschema:JsonSchemaEmitter",
+            "specc.conformance.jsonschema:run",
+            "schema",
         ),
     )
 }

@@ -150,6 +150,18 @@ def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
     return resolve_alias(spec, ref).kind == "optional"
 
 
+def tag_field(spec: ir.Spec) -> str:
+    """Return the discriminator field of variants in JSON-like values: `kind`, or `tag` if a field is named kind."""
+    clash = any(
+        f.name == "kind"
+        for t in spec.types
+        if isinstance(t, ir.Variant)
+        for tag in t.tags
+        for f in tag.fields
+    )
+    return "tag" if clash else "kind"
+
+
 def has_operations(spec: ir.Spec) -> bool:
     """Return whether a spec declares operations: an API, a scaffold and tests.
 

@@ -228,18 +228,6 @@ def signature(fn: ir.Function, types: TsTypes) -> Signature:
     )
 
 
-def tag_field(spec: ir.Spec) -> str:
-    """Return the discriminator field of variants: `kind`, or `tag` if a field is named kind."""
-    clash = any(
-        f.name == "kind"
-        for t in spec.types
-        if isinstance(t, ir.Variant)
-        for tag in t.tags
-        for f in tag.fields
-    )
-    return "tag" if clash else "kind"
-
-
 class TypeScriptEmitter(code.CodeEmitter):
     """Emit one npm package per spec that declares types or functions."""
 
@@ -261,7 +249,7 @@ class TypeScriptEmitter(code.CodeEmitter):
         root = code.package_dir(spec)
         int_type = getattr(ctx.options, "int", "number")
         types = TsTypes(spec, ts_name, int_type)
-        values = TsValues(types, tag_field(spec))
+        values = TsValues(types, code.tag_field(spec))
         base = identifier(pascal(spec.id), KEYWORDS)
         taken = {ts_name(t.name) for t in spec.types}
         api = _free(base + "Api", taken)

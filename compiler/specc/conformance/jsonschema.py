@@ -1,0 +1,92 @@
+"""Check the jsonschema target: the schema is valid 2020-12 and every example's values fit it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from specc import ir
+from specc.conformance import SPEC_WIDE, Result, Status, all_failed
+from specc.emitters.code import Case, cases, has_code
+from specc.emitters.jsonschema import SchemaMaker, schema_file
+
+
+def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
+    """Return one result per example: its arguments, result or error fields validate."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    if not has_code(spec):
+        return []
+    path = target_dir / schema_file(spec)
+    try:
+        schema = json.loads(path.read_text("utf-8"))
+        Draft202012Validator.check_schema(schema)
+    except (OSError, ValueError) as error:
+        return _spec_wide(spec, f"cannot read {path.name}: {error}")
+    except SchemaError as error:
+        where = "/".join(str(p) for p in error.path) or "(root)"
+        message = (
+            f"{path.name} breaks the 2020-12 meta-schema at {where}: {error.message}"
+        )
+        return _spec_wide(spec, message)
+    values = SchemaMaker(spec)
+    return [_check(case, schema, values) for case in cases(spec)]
+
+
+def _spec_wide(spec: ir.Spec, message: str) -> list[Result]:
+    return all_failed(spec, message) or [
+        Result(spec.id, SPEC_WIDE, 0, "failed", message, "the schema")
+    ]
+
+
+def _check(case: Case, schema: dict[str, Any], values: SchemaMaker) -> Result:
+    """Validate one example's values against the function's entries."""
+    example = case.example
+    fn = case.spec.function(example.function)
+    assert fn is not None
+    checks: list[tuple[str, Any, str]] = [
+        (
+            "the arguments",
+            {
+                p.name: values.value(a)
+                for p, a in zip(fn.params, example.args, strict=True)
+            },
+            f"{fn.name}.arguments",
+        )
+    ]
+    if example.result is not None:
+        checks.append(("the result", values.value(example.result), f"{fn.name}.result"))
+    if example.raises is not None:
+        for f in example.raises.fields:
+            pointer = f"{example.raises.error}/properties/{f.name}"
+            checks.append((f"error field `{f.name}`", values.value(f.value), pointer))
+    problems = [
+        f"{what} break $defs/{where}: {problem}"
+        for what, data, where in checks
+        for problem in _problems(schema, where, data)
+    ]
+    status: Status = "failed" if problems else "passed"
+    return Result(
+        case.spec.id,
+        case.rule,
+        example.index,
+        status,
+        "\n".join(problems),
+        example.text,
+    )
+
+
+def _problems(schema: dict[str, Any], pointer: str, data: Any) -> list[str]:
+    """Return what is wrong with ``data`` against the entry at `$defs/<pointer>`."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    entry = {"$ref": f"#/$defs/{pointer}", "$defs": schema["$defs"]}
+    # best_match looks inside `oneOf` for the branch the value came closest to.
+    error = best_match(Draft202012Validator(entry).iter_errors(data))
+    if error is None:
+        return []
+    where = "/".join(str(p) for p in error.absolute_path)
+    return [f"at /{where}: {error.message}"]

@@ -1,0 +1,258 @@
+"""The jsonschema target: one JSON Schema (draft 2020-12) per spec, a `$defs` entry per declaration.
+
+Each record, enum, variant, error and alias becomes `$defs/<Name>`; each function
+gets `$defs/<fn>.arguments` (an object keyed by parameter name) and
+`$defs/<fn>.result`. Every entry keeps the rule it came from as `x-specc-rule`.
+A doc comment line `JSON Schema: {…}` (what `specc import` writes for
+constraints the spec language has no syntax for) is merged into the entry and
+left out of its `description`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from specc import ir
+from specc.emitters.base import EmitContext, OutputFile, header, owned_by
+from specc.emitters.code import CodeEmitter, has_code, resolve_alias, tag_field
+from specc.naming import path_segment
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+NOTE = re.compile(r"^JSON Schema: (\{.*\})\s*$")
+"""A doc comment line holding JSON Schema keywords to merge into the entry."""
+TAG_KEY = "x-specc-tag"
+"""Names the discriminator property of a variant in its note (else `kind`)."""
+INT_KEY = r"^-?(0|[1-9][0-9]*)$"
+
+Schema = dict[str, Any]
+
+
+class JsonSchemaEmitter(CodeEmitter):
+    """Emit one JSON Schema per spec that declares types or functions."""
+
+    name = "jsonschema"
+    description = "A JSON Schema (2020-12) per spec: its types, and each function's arguments and result"
+
+    def emit_spec(
+        self, ctx: EmitContext, spec: ir.Spec
+    ) -> tuple[list[OutputFile], None]:
+        if not has_code(spec):
+            return [], None
+        text = json.dumps(spec_schema(spec), indent=2, ensure_ascii=False) + "\n"
+        return list(owned_by(spec, [OutputFile(schema_file(spec), text)])), None
+
+
+def schema_file(spec: ir.Spec) -> str:
+    """Return the path of a spec's schema under the target's folder."""
+    return f"{path_segment(spec.id)}.schema.json"
+
+
+def spec_schema(spec: ir.Spec) -> Schema:
+    """Return the JSON Schema of a spec's declarations."""
+    schemas = SchemaMaker(spec)
+    defs: Schema = {}
+    for decl in spec.types:
+        defs[decl.name] = schemas.declaration(decl)
+    for fn in spec.functions:
+        defs[f"{fn.name}.arguments"], defs[f"{fn.name}.result"] = schemas.function(fn)
+    root: Schema = {
+        "$schema": DIALECT,
+        "$id": f"urn:specc:{spec.id}",
+        "$comment": header(spec),
+        "title": spec.title,
+    }
+    if spec.summary:
+        root["description"] = spec.summary
+    root["$defs"] = defs
+    return root
+
+
+def split_doc(doc: str) -> tuple[str, Schema]:
+    """Return a doc comment without its `JSON Schema:` lines, and their keywords."""
+    kept, keywords = [], {}
+    for line in doc.splitlines():
+        note = NOTE.match(line.strip())
+        parsed = _object(note.group(1)) if note else None
+        if parsed is None:
+            kept.append(line)
+        else:
+            keywords.update(parsed)
+    return "\n".join(kept).strip(), keywords
+
+
+def _object(text: str) -> Schema | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+class SchemaMaker:
+    """Turns one spec's declarations, types and values into JSON Schema."""
+
+    def __init__(self, spec: ir.Spec) -> None:
+        self.spec = spec
+        default = tag_field(spec)
+        self.tags = {
+            t.name: str(split_doc(t.doc)[1].get(TAG_KEY, default))
+            for t in spec.types
+            if isinstance(t, ir.Variant)
+        }
+        """The discriminator property of each variant."""
+
+    def declaration(self, decl: ir.TypeDecl) -> Schema:
+        """Return the `$defs` entry of a type declaration."""
+        doc, note = split_doc(decl.doc)
+        if isinstance(decl, ir.Alias):
+            schema = self.type(decl.target)
+        elif isinstance(decl, ir.Enum):
+            schema = self.enum(decl)
+        elif isinstance(decl, ir.Variant):
+            note.pop(TAG_KEY, None)
+            schema = self.variant(decl, self.tags[decl.name])
+        else:
+            schema = self.object(decl.fields)
+            if isinstance(decl, ir.Error) and decl.message is not None:
+                schema["x-specc-message"] = decl.message
+        return _annotated(schema, doc, note, decl.rule)
+
+    def function(self, fn: ir.Function) -> tuple[Schema, Schema]:
+        """Return the schemas of a function's arguments and of its result."""
+        doc, _ = split_doc(fn.doc)
+        arguments = {
+            "type": "object",
+            "properties": {p.name: self.type(p.type) for p in fn.params},
+            "required": [p.name for p in fn.params],
+            "additionalProperties": False,
+        }
+        result = self.type(fn.returns)
+        if fn.raises:
+            result = {**result, "x-specc-raises": list(fn.raises)}
+        return _annotated(arguments, doc, {}, fn.rule), _annotated(
+            result, "", {}, fn.rule
+        )
+
+    def type(self, ref: ir.TypeRef) -> Schema:
+        """Return the schema of a type."""
+        if ref.kind == "named":
+            return {"$ref": f"#/$defs/{ref.name}"}
+        if ref.kind == "primitive":
+            return dict(PRIMITIVES[str(ref.name)])
+        if ref.kind == "list":
+            return {"type": "array", "items": self.type(ref.args[0])}
+        if ref.kind == "optional":
+            return {"anyOf": [self.type(ref.args[0]), {"type": "null"}]}
+        schema: Schema = {"type": "object"}
+        keys = self.keys(ref.args[0])
+        if keys:
+            schema["propertyNames"] = keys
+        schema["additionalProperties"] = self.type(ref.args[1])
+        return schema
+
+    def keys(self, ref: ir.TypeRef) -> Schema:
+        """Return what the property names of a map with keys of ``ref`` must be."""
+        key = resolve_alias(self.spec, ref)
+        if key.kind == "named":
+            return {"$ref": f"#/$defs/{key.name}"}
+        if key.name == "int":
+            return {"pattern": INT_KEY}
+        if key.name == "bool":
+            return {"enum": ["true", "false"]}
+        return {}
+
+    def enum(self, decl: ir.Enum) -> Schema:
+        """Return an enum: its members' names, with their doc comments if any."""
+        names = [m.name for m in decl.members]
+        if not any(m.doc for m in decl.members):
+            return {"type": "string", "enum": names}
+        members = []
+        for m in decl.members:
+            member: Schema = {"const": m.name}
+            if m.doc:
+                member["description"] = m.doc
+            members.append(member)
+        return {"type": "string", "oneOf": members}
+
+    def variant(self, decl: ir.Variant, tag: str) -> Schema:
+        """Return a tagged union: one object per tag, told apart by ``tag``."""
+        tags = []
+        for t in decl.tags:
+            schema = self.object(t.fields)
+            schema["properties"] = {tag: {"const": t.name}, **schema["properties"]}
+            schema["required"] = [tag, *schema.get("required", [])]
+            doc, note = split_doc(t.doc)
+            tags.append(_annotated(schema, doc, note, None))
+        return {"oneOf": tags}
+
+    def value(self, value: ir.Value) -> Any:
+        """Return a spec value as the JSON the schema describes."""
+        if isinstance(value, ir.NoneValue):
+            return None
+        if isinstance(value, ir.BytesValue):
+            return list(value.value)
+        if isinstance(value, (ir.BoolValue, ir.IntValue, ir.FloatValue)):
+            return value.value
+        if isinstance(value, ir.StringValue):
+            return value.value
+        if isinstance(value, ir.ListValue):
+            return [self.value(item) for item in value.items]
+        if isinstance(value, ir.MapValue):
+            return {self.key(e.key): self.value(e.value) for e in value.entries}
+        if isinstance(value, ir.EnumValue):
+            return value.member
+        fields = {f.name: self.value(f.value) for f in value.fields}
+        if isinstance(value, ir.VariantValue):
+            return {self.tags[value.variant]: value.tag, **fields}
+        return fields
+
+    def key(self, key: ir.Value) -> str:
+        """Return a map key as a property name."""
+        data = self.value(key)
+        if isinstance(data, bool):
+            return "true" if data else "false"
+        return str(data)
+
+    def object(self, fields: list[ir.Field]) -> Schema:
+        """Return an object with a property per field; fields without defaults required."""
+        properties: Schema = {}
+        required = []
+        for f in fields:
+            doc, note = split_doc(f.doc)
+            prop = _annotated(self.type(f.type), doc, note, None)
+            if f.default is not None and f.default.kind != "none":
+                prop["default"] = self.value(f.default)
+            elif f.default is None:
+                required.append(f.name)
+            properties[f.name] = prop
+        schema: Schema = {"type": "object", "properties": properties}
+        if required:
+            schema["required"] = required
+        return schema
+
+
+PRIMITIVES: dict[str, Schema] = {
+    "bool": {"type": "boolean"},
+    "int": {"type": "integer", "format": "int64"},
+    "float": {"type": "number"},
+    "string": {"type": "string"},
+    "bytes": {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 0, "maximum": 255},
+    },
+}
+
+
+def _annotated(schema: Schema, doc: str, note: Schema, rule: str | None) -> Schema:
+    """Return ``schema`` with its description, note keywords and rule ID."""
+    if "$ref" in schema and (doc or note):
+        # Beside `$ref`, keywords apply too in 2020-12; `allOf` keeps older readers right.
+        schema = {"allOf": [schema]}
+    if doc:
+        schema["description"] = doc
+    schema.update(note)
+    if rule:
+        schema["x-specc-rule"] = rule
+    return schema
