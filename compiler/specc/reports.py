@@ -1,8 +1,9 @@
 """Verification reports kept under `out/report/`: written atomically, read leniently.
 
 A build never owns these files (no manifest entry), so no build removes them;
-`specc test` writes `tests.json` and `specc eval` writes `evals.json`, and the
-docs site shows what it finds there.
+`specc test` writes `tests.json` and `passes.json` (each rule's digest when it
+last passed), `specc test --mutate` writes `mutation.json` and `specc eval`
+writes `evals.json`; the docs site shows what it finds there.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 REPORT_DIR = "report"
 TESTS = "tests.json"
 EVALS = "evals.json"
+PASSES = "passes.json"
+MUTATION = "mutation.json"
 
 
 def report_path(out_dir: str | Path, name: str) -> Path:
@@ -39,9 +42,9 @@ def write_report(out_dir: str | Path, name: str, data: Any) -> Path:
 
 
 def read_reports(out_dir: str | Path) -> dict[str, Any]:
-    """Return the reports present under the output folder, by name (`tests`, `evals`)."""
+    """Return the reports present under the output folder, by name (`tests`, `evals`, …)."""
     found = {}
-    for name in (TESTS, EVALS):
+    for name in (TESTS, EVALS, PASSES, MUTATION):
         data = read_report(out_dir, name)
         if data is not None:
             found[name.removesuffix(".json")] = data

@@ -30,6 +30,7 @@ def _register() -> None:
         implement,
         ir,
         project,
+        status,
         test,
         watch,
     )
@@ -39,6 +40,7 @@ def _register() -> None:
         ir.ir,
         build.build,
         test.test_command,
+        status.status,
         eval.eval_command,
         diff.diff,
         implement.implement,

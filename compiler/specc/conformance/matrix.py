@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from specc import ir
 from specc.conformance import SPEC_WIDE
+from specc.drift import rule_digest
 from specc.targets import CODE_TARGETS, MATRIX_TARGETS
 from specc.toolchain import ToolchainError
 
@@ -57,7 +58,7 @@ def matrix(
             cells = {
                 t: _cell(spec, rule, t, grouped, (errors or {}).get(t)) for t in targets
             }
-            rules.append(_row(rule, cells))
+            rules.append({**_row(rule, cells), "digest": rule_digest(spec, rule)})
         report["specs"][spec.id] = {"title": spec.title, "rules": rules}
     return report
 
@@ -137,9 +138,16 @@ def run_targets(
 
 
 def record(out_dir: str | Path, report: dict[str, Any], targets: Sequence[str]) -> Path:
-    """Merge a run's report into `out/report/tests.json` and return its path."""
-    from specc.reports import TESTS, read_report, write_report
+    """Merge a run's report into `out/report/tests.json` and return its path.
 
+    The digest of each rule a target passed goes into `passes.json`, which
+    `specc status` compares with the spec as it is later.
+    """
+    from specc.drift import record_passes
+    from specc.reports import PASSES, TESTS, read_report, write_report
+
+    passes = record_passes(read_report(out_dir, PASSES), report, targets)
+    write_report(out_dir, PASSES, passes)
     merged = merge(read_report(out_dir, TESTS), report, targets)
     return write_report(out_dir, TESTS, merged)
 

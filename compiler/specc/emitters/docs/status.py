@@ -1,7 +1,7 @@
 """Verification status on the docs site: badges per rule per target, and the coverage page.
 
-The data comes from `out/report/tests.json` (`specc test`) and
-`out/report/evals.json` (`specc eval`), handed to the emitter by the build.
+The data comes from `out/report/tests.json` and `passes.json` (`specc test`)
+and `out/report/evals.json` (`specc eval`), handed to the emitter by the build.
 Report files are read as untrusted input: a malformed one is ignored.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from specc import ir
+from specc.drift import passed_digest, rule_digest
 from specc.naming import plural
 from specc.targets import CODE_TARGETS, MATRIX_TARGETS
 
@@ -110,6 +111,8 @@ class Status:
 
     tests: TestsReport | None = None
     evals: EvalsReport | None = None
+    passes: Any = None
+    """`passes.json`: each rule's digest when a target last passed it."""
     cells: dict[tuple[str, str], dict[str, Cell]] = field(default_factory=dict)
     rates: dict[tuple[str, str], EvalRate] = field(default_factory=dict)
 
@@ -118,6 +121,7 @@ class Status:
         """Return the status found in the build's reports (empty when there are none)."""
         found = cls(_load(TestsReport, reports.get("tests")), None)
         found.evals = _load(EvalsReport, reports.get("evals"))
+        found.passes = reports.get("passes")
         if found.tests is not None:
             for spec_id, spec in found.tests.specs.items():
                 for row in spec.rules:
@@ -139,6 +143,20 @@ class Status:
         rate = self.rates.get((spec.id, rule))
         if rate is not None and self.evals is not None:
             found.append(_eval_badge(rate, self.evals))
+        return found
+
+    def changed(self, spec: ir.Spec, rule: str) -> list[str]:
+        """Return the targets that passed the rule when it said something else."""
+        section = spec.rule(rule)
+        if section is None or not isinstance(self.passes, dict):
+            return []
+        now = rule_digest(spec, section)
+        cells = self.cells.get((spec.id, rule), {})
+        found = []
+        for target in sorted(cells, key=_target_order):
+            last = passed_digest(self.passes, spec.id, rule, target)
+            if last is not None and last != now:
+                found.append(target)
         return found
 
 
@@ -206,9 +224,11 @@ class Gap:
 
 
 def coverage(status: Status, pages: list[Any]) -> dict[str, list[Gap]]:
-    """Return the rules with no example, no test, a failing test, or one not implemented."""
+    """Return the rules with a failing test, a change since they passed, one not
+    implemented, no test, or no example."""
     found: dict[str, list[Gap]] = {
         "failing": [],
+        "changed": [],
         "not_implemented": [],
         "no_test": [],
         "no_example": [],
@@ -230,6 +250,9 @@ def _gap(status: Status, spec: ir.Spec, rule: ir.Section) -> tuple[str | None, s
         failing.append("eval")
     if failing:
         return "failing", "fails on " + ", ".join(failing)
+    changed = status.changed(spec, rule.id or "")
+    if changed:
+        return "changed", "the rule changed since " + ", ".join(changed) + " passed it"
     todo = sorted(t for t, c in cells.items() if c.status == "not_implemented")
     if todo:
         return "not_implemented", "not implemented in " + ", ".join(todo)
