@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import generate  # noqa: E402
+from synth import alias_spec, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
@@ -123,6 +123,8 @@ class Bench:
         self.rows: list[dict[str, object]] = []
         self.big_runs = 1
         self.commands: dict[str, object] = {}
+        self.alias_cpu: dict[int, float] = {}
+        """Median CPU seconds of compiling N aliases in one spec, by N."""
 
     def runs_for(self, n: int) -> int:
         """Return how many runs to take at size ``n`` (``--big-runs`` from N = 10000)."""
@@ -176,6 +178,20 @@ class Bench:
         self.rows.append(row)
         print(_row_text(row), file=sys.stderr)
 
+    def aliases(self, sizes: tuple[int, ...] = (1000, 10000)) -> None:
+        """Time the front end on chains of type aliases, in-process (imports excluded)."""
+        for n in sizes:
+            path = self.work / f"aliases-{n}.spec.md"
+            path.write_text(alias_spec(n), "utf-8")
+            output = subprocess.run(
+                [sys.executable, "-c", _ALIASES, str(path), str(self.runs)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            self.alias_cpu[n] = float(output)
+            print(f"{n} aliases: {self.alias_cpu[n]:.3f} s CPU", file=sys.stderr)
+
     def per_command(self, n: int) -> None:
         """Measure start-up, a no-op rebuild, and a rebuild after one spec of 20 changed."""
         self.commands["version"] = measure(
@@ -213,6 +229,21 @@ class Bench:
                 lambda _, command=command: command, self.runs, touch
             )
             changed.write_text(original)
+
+
+_ALIASES = """
+import statistics, sys, time
+from specc.frontend.compile import compile_file
+path, runs = sys.argv[1], int(sys.argv[2])
+assert compile_file(path).ok  # warm: imports and first use are not timed
+times = []
+for _ in range(runs):
+    start = time.process_time()
+    compile_file(path)
+    times.append(time.process_time() - start)
+print(statistics.median(times))
+"""
+"""Compile a spec (argv[1]) argv[2] times in one process; print the median CPU time."""
 
 
 def _fmt(figure: object, what: str = "seconds") -> str:
@@ -280,6 +311,13 @@ def table(bench: Bench) -> str:
                     f"| N=1000 {flavour}, 20 specs, `--target {ALL}`: {label} | "
                     f"{_fmt(figure)}{share} | {_fmt(figure, 'mb')} |"
                 )
+    if bench.alias_cpu:
+        lines += ["", "| type aliases in one chain | front end, CPU | per alias |"]
+        lines.append("|---:|---:|---:|")
+        lines += [
+            f"| {n} | {cpu:.3f} s | {cpu / n * 1e6:.0f} µs |"
+            for n, cpu in bench.alias_cpu.items()
+        ]
     return "\n".join(lines)
 
 
@@ -341,6 +379,7 @@ def main() -> None:
                     bench.size(n, full, split)
         if not args.no_commands:
             bench.per_command(1000)
+            bench.aliases()
     ended = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     text = f"Machine: {started} (at the end: {ended})\n\n{table(bench)}\n"
     print(text)
@@ -354,6 +393,7 @@ def main() -> None:
                 for row in bench.rows
             ],
             "commands": {k: v.to_json() for k, v in bench.commands.items()},  # type: ignore[attr-defined]
+            "aliases": bench.alias_cpu,
         }
         args.json.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
 

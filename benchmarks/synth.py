@@ -259,6 +259,21 @@ def generate(n: int, out: Path, full: bool = False, split: bool = False) -> list
     return written
 
 
+def alias_spec(n: int) -> str:
+    """Return a spec of ``n`` type aliases in one chain, each naming the next.
+
+    Checked alias by alias, every alias would walk the rest of the chain: the
+    check is linear only when the chain is walked once.
+    """
+    lines = [f"type Alias{i} = Alias{i + 1}" for i in range(n - 1)]
+    lines += [f"type Alias{n - 1} = Leaf", "record Leaf { id: int }"]
+    return (
+        f"---\nspec: aliases\ntitle: {n} aliases\nversion: 1.0.0\n---\n\n"
+        "# Aliases {#aliases}\n\nEvery alias MUST name the next.\n\n"
+        "```specc\n" + "\n".join(lines) + "\n```\n"
+    )
+
+
 def main() -> None:
     """Generate one benchmark input from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

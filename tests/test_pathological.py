@@ -107,3 +107,53 @@ def test_a_chain_of_1000_aliases_builds_for_every_target(tmp_path: Path) -> None
         "pub type A999 = A998;"
         in (tmp_path / "out/rust/chain/src/types.rs").read_text()
     )
+
+
+def _aliases(lines: list[str]) -> str:
+    return HEAD.replace("fn f(x: int) -> int", "\n".join(lines))
+
+
+def test_aliases_that_share_targets_are_checked_in_linear_time() -> None:
+    """Each alias names the next two: expanding them is a tree of 2^32 nodes."""
+    n = 2000
+    lines = [f"type A{i} = map<string, list<A{i + 1}>>" for i in range(n)]
+    lines += [f"type B{i} = map<B{i + 1}, B{i + 2}>" for i in range(n)]
+    lines += [f"type A{n} = int", f"type B{n} = int", f"type B{n + 1} = int"]
+    start = time.process_time()
+    _, codes = compile_timed(_aliases(lines))
+    assert time.process_time() - start < 5  # was hours: every path counted
+    first = HEAD.count("\n") - 2  # the line of the first alias
+    assert ("E049", first + n - 16, 6) in codes  # A1984: 16 levels of map<_, list<…>>
+    assert ("E049", first + 2 * n - 32, 6) in codes  # B1968: 32 levels of map<B…>
+    # the maps B1969… cannot be keys: 31 of them, within the nesting limit
+    assert sum(code == "E048" for code, _, _ in codes) == 31
+    assert len(codes) == 33
+
+
+@pytest.mark.parametrize("shape", ["chain", "cycle"])
+def test_a_long_chain_of_aliases_is_checked_in_linear_time(shape: str) -> None:
+    n = 20_000
+    last = "A0" if shape == "cycle" else "int"
+    lines = [f"type A{i} = A{i + 1}" for i in range(n - 1)] + [
+        f"type A{n - 1} = {last}"
+    ]
+    start = time.process_time()
+    _, codes = compile_timed(_aliases(lines))
+    assert time.process_time() - start < 5  # was minutes: one walk per alias
+    expected = n if shape == "cycle" else 0
+    assert [c for c in codes if c[0] == "E047"][:1] == (
+        [("E047", HEAD.count("\n") - 2, 6)] if expected else []
+    )
+    assert sum(code == "E047" for code, _, _ in codes) == expected
+
+
+def test_whether_a_result_holds_a_float_is_found_in_linear_time() -> None:
+    """`~=` needs a float in the result: each record here holds the next twice."""
+    n = 2000
+    lines = [f"record R{i} {{ a: R{i + 1}?, b: R{i + 1}? }}" for i in range(n)]
+    lines += [f"record R{n} {{ x: int }}", "fn g(x: int) -> R0"]
+    text = _aliases(lines) + "```examples\ng(1) ~= {}\n```\n"
+    start = time.process_time()
+    _, codes = compile_timed(text)
+    assert time.process_time() - start < 5  # was 2^n: every path walked
+    assert [c[0] for c in codes] == ["E060"]

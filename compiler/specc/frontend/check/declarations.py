@@ -39,6 +39,7 @@ class DeclarationChecker:
     def check(self, decls: list[DeclDraft]) -> None:
         """Check type uses, member uniqueness, map keys, alias cycles and raises."""
         types = self.scope.types
+        cyclic = aliases_on_cycles(types)
         for decl in decls:
             for use in decl.type_uses:
                 if use.name not in types:
@@ -58,7 +59,7 @@ class DeclarationChecker:
                 self._unique([(f.name, f.span) for f in tag.fields], tag.name)
             for ref, span in _type_refs(decl):
                 self._check_map_keys(ref, span)
-            if decl.kind == "alias" and self._alias_cycle(decl.name):
+            if decl.kind == "alias" and decl.name in cyclic:
                 self.scope.error_at(
                     "E047", f"type alias `{decl.name}` refers to itself", decl.span
                 )
@@ -84,21 +85,6 @@ class DeclarationChecker:
                         f"`{use.name}` is a {target.kind}, not an error",
                         use.span,
                     )
-
-    def _alias_cycle(self, name: str) -> bool:
-        """Return whether an alias reaches itself through alias targets."""
-        stack, seen = [name], set()
-        while stack:
-            decl = self.scope.types.get(stack.pop())
-            if decl is None or decl.kind != "alias" or decl.target is None:
-                continue
-            for used in names(decl.target):
-                if used == name:
-                    return True
-                if used not in seen:
-                    seen.add(used)
-                    stack.append(used)
-        return False
 
     def _too_deep(self, decl: DeclDraft) -> bool:
         """Return whether an alias is the first on its path to nest past the limit."""
@@ -152,3 +138,59 @@ def _type_refs(decl: DeclDraft) -> list[tuple[ir.TypeRef, Span]]:
         if ref is not None:
             refs.append((ref, decl.span))
     return refs
+
+
+def aliases_on_cycles(types: dict[str, DeclDraft]) -> set[str]:
+    """Return the aliases that reach themselves through alias targets.
+
+    One depth-first walk (Tarjan's strongly connected components) over the
+    graph from each alias to the names its target mentions: an alias is on a
+    cycle when its component holds another alias, or it names itself.
+    """
+    edges = {
+        name: names(decl.target)
+        for name, decl in types.items()
+        if decl.kind == "alias" and decl.target is not None
+    }
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cyclic: set[str] = set()
+    for root in edges:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack.append(root)
+        on_stack.add(root)
+        walk = [(root, iter(edges[root]))]
+        while walk:
+            name, pending = walk[-1]
+            used = next(pending, None)
+            if used is not None:
+                if used not in edges:
+                    continue  # not an alias: it leads nowhere
+                if used not in order:
+                    order[used] = low[used] = len(order)
+                    stack.append(used)
+                    on_stack.add(used)
+                    walk.append((used, iter(edges[used])))
+                elif used in on_stack:
+                    low[name] = min(low[name], order[used])
+                continue
+            walk.pop()
+            if walk:
+                parent = walk[-1][0]
+                low[parent] = min(low[parent], low[name])
+            if low[name] != order[name]:
+                continue
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == name:
+                    break
+            if len(component) > 1 or name in edges[name]:
+                cyclic.update(component)
+    return cyclic

@@ -20,6 +20,8 @@ class ExampleChecker:
         self.scope = scope
         self.resolve = resolver.resolve
         self.values = values
+        self._float_names: set[str] | None = None
+        """The declared types holding a float (see `has_float`), once asked."""
 
     def example(
         self, raw: RawExample, rule: str | None, index: int
@@ -106,22 +108,36 @@ class ExampleChecker:
             span=span,
         )
 
-    def has_float(
-        self, ref: ir.TypeRef | None, seen: frozenset[str] = frozenset()
-    ) -> bool:
+    def has_float(self, ref: ir.TypeRef | None) -> bool:
         """Return whether a float appears anywhere inside an alias-free type."""
         if ref is None:
             return False
-        if ref.kind == "primitive":
-            return ref.name == "float"
-        if ref.kind != "named":
-            return any(self.has_float(a, seen) for a in ref.args)
-        name = str(ref.name)
-        decl = self.scope.types.get(name)
-        if decl is None or name in seen:
-            return False
-        fields = decl.fields + [f for t in decl.tags for f in t.fields]
-        return any(self.has_float(self.resolve(f.type), seen | {name}) for f in fields)
+        if self._float_names is None:
+            self._float_names = self._names_holding_floats()
+        floats = self._float_names
+        return any(
+            _is_float(n) or (n.kind == "named" and n.name in floats)
+            for n in _parts(ref)
+        )
+
+    def _names_holding_floats(self) -> set[str]:
+        """Return the declared types that hold a float, however deep, all at once."""
+        users: dict[str, set[str]] = {}
+        found: list[str] = []
+        for name, decl in self.scope.types.items():
+            fields = decl.fields + [f for t in decl.tags for f in t.fields]
+            parts = [p for f in fields for p in _parts(self.resolve(f.type))]
+            if any(_is_float(p) for p in parts):
+                found.append(name)
+            for used in {str(p.name) for p in parts if p.kind == "named"}:
+                users.setdefault(used, set()).add(name)
+        holding = set(found)
+        while found:  # whoever uses a type holding a float holds one too
+            for user in users.get(found.pop(), ()):
+                if user not in holding:
+                    holding.add(user)
+                    found.append(user)
+        return holding
 
     def _expected_error(
         self, raw: RawExample, fn: DeclDraft
@@ -161,3 +177,19 @@ class ExampleChecker:
 def _signature(fn: DeclDraft) -> str:
     params = ", ".join(f"{f.name}: {f.type}" for f in fn.fields)
     return f"fn {fn.name}({params}) -> {fn.returns}"
+
+
+def _parts(ref: ir.TypeRef | None) -> list[ir.TypeRef]:
+    """Return every node of a type once (expanded aliases share their parts)."""
+    parts: dict[int, ir.TypeRef] = {}
+    stack = [ref] if ref is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) not in parts:
+            parts[id(node)] = node
+            stack.extend(node.args)
+    return list(parts.values())
+
+
+def _is_float(ref: ir.TypeRef) -> bool:
+    return ref.kind == "primitive" and ref.name == "float"

@@ -6,6 +6,9 @@ from specc import ir
 from specc.frontend.idl import DeclDraft
 from specc.frontend.lexer import MAX_NESTING
 
+Expanded = tuple[ir.TypeRef, int]
+"""An alias-free type and how many levels it nests (see `height`)."""
+
 
 class TooDeep(Exception):
     """Raised when expanding aliases nests a type deeper than `MAX_NESTING`."""
@@ -17,16 +20,19 @@ class Resolver:
     def __init__(self, types: dict[str, DeclDraft]) -> None:
         self.types = types
         """The spec's type declarations (shared with the scope, filled before use)."""
-        self._resolved: dict[str, ir.TypeRef | None] = {}
+        self._resolved: dict[str, Expanded | None] = {}
+        """Each name's expansion with its height: aliases that share a target
+        share its expansion, so a height is counted once, never per path."""
 
     def resolve(
         self, ref: ir.TypeRef, seen: frozenset[str] = frozenset()
     ) -> ir.TypeRef | None:
         """Return ``ref`` with every alias expanded; None if a name is unknown (or too deep)."""
         try:
-            return self._expand(ref, seen, 1)
+            expanded = self._expand(ref, seen, 1)
         except TooDeep:
             return None
+        return None if expanded is None else expanded[0]
 
     def past_limit(self, name: str) -> bool:
         """Return whether a name nests past the limit once its aliases are expanded."""
@@ -38,19 +44,19 @@ class Resolver:
 
     def _expand_name(
         self, name: str, seen: frozenset[str], depth: int
-    ) -> ir.TypeRef | None:
+    ) -> Expanded | None:
         """Expand a name at nesting ``depth``; raise `TooDeep` past `MAX_NESTING`."""
-        chain: list[str] = []
+        chain: dict[str, None] = {}  # the aliases followed, in order (a set)
         while name not in self._resolved:  # follow plain aliases without recursing
             decl = self.types.get(name)
             if decl is None or name in seen or name in chain:
-                result: ir.TypeRef | None = None
+                result: Expanded | None = None
             elif decl.kind != "alias":
-                result = ir.TypeRef(kind="named", name=name)
+                result = ir.TypeRef(kind="named", name=name), 1
             else:
                 assert decl.target is not None
                 if decl.target.kind == "named":
-                    chain.append(name)
+                    chain[name] = None
                     name = str(decl.target.name)
                     continue
                 result = self._expand(decl.target, seen | {name, *chain}, depth)
@@ -59,17 +65,17 @@ class Resolver:
         result = self._resolved[name]
         for alias in chain:
             self._resolved[alias] = result
-        if result is not None and depth - 1 + height(result) > MAX_NESTING:
+        if result is not None and depth - 1 + result[1] > MAX_NESTING:
             raise TooDeep()
         return result
 
     def _expand(
         self, ref: ir.TypeRef, seen: frozenset[str], depth: int
-    ) -> ir.TypeRef | None:
+    ) -> Expanded | None:
         if depth > MAX_NESTING:
             raise TooDeep()
         if ref.kind == "primitive":
-            return ref
+            return ref, 1
         if ref.kind == "named":
             return self._expand_name(str(ref.name), seen, depth)
         # Expand every argument before giving up: a later one may be too deep.
@@ -77,7 +83,10 @@ class Resolver:
         expanded = [a for a in args if a is not None]
         if len(expanded) != len(args):
             return None
-        return ir.TypeRef(kind=ref.kind, args=expanded)
+        return (
+            ir.TypeRef(kind=ref.kind, args=[a for a, _ in expanded]),
+            1 + max((h for _, h in expanded), default=0),
+        )
 
 
 def names(ref: ir.TypeRef) -> list[str]:
@@ -85,8 +94,3 @@ def names(ref: ir.TypeRef) -> list[str]:
     if ref.kind == "named":
         return [str(ref.name)]
     return [n for a in ref.args for n in names(a)]
-
-
-def height(ref: ir.TypeRef) -> int:
-    """Return how many levels a type nests (a primitive or a name is one)."""
-    return 1 + max((height(a) for a in ref.args), default=0)
