@@ -26,8 +26,8 @@ TARGETS = "ts,rust,python,docs"
 #: sha256 of every file under `out/` (path and bytes, in path order) of
 #: `specc build --target ts,rust,python,docs` on `synth.py 100` inputs.
 OUT_DIGESTS = {
-    "full-1-file": "6e34ccafd555eda785b1835f9741188e65fdec29b6b856cdd0c337fca55cde91",
-    "types-2-files": "7cf0d4a03bf24da7901c28282e7f53634601a355f929351231351215b8e4171d",
+    "full-1-file": "81007767acd8fc0d9d55182fac3abce43be3f75a159153c1c3f35ec080ccb91c",
+    "types-2-files": "bc80853e3c693573d5e7606c74cba330d784b3b4577423503a5b3fcb702536c0",
 }
 #: sha256 of `specc ir` of `synth.py 100 --full`, and of `specc ir --schema`.
 IR_DIGEST = "cc574e09df9bc7c054c3996088c8defe46e327f7f1ddef8153137161ff931c72"
@@ -57,7 +57,8 @@ def test_the_build_of_the_benchmark_specs_is_unchanged(
     names = [str(p.relative_to(tmp_path)) for p in specs]
     result = cli("build", *names, "--target", TARGETS, "--out", "out")
     assert result.exit_code == 0, result.output
-    assert tree_digest(tmp_path / "out") == OUT_DIGESTS[case]
+    digest = tree_digest(tmp_path / "out")
+    assert digest == OUT_DIGESTS[case], _changed("out/", digest)
 
 
 def test_the_ir_of_the_benchmark_spec_and_its_schema_are_unchanged(
@@ -67,6 +68,15 @@ def test_the_ir_of_the_benchmark_spec_and_its_schema_are_unchanged(
     monkeypatch.chdir(tmp_path)
     ir = cli("ir", "synth.spec.md")
     assert ir.exit_code == 0, ir.output
-    assert hashlib.sha256(ir.stdout_bytes).hexdigest() == IR_DIGEST
+    digest = hashlib.sha256(ir.stdout_bytes).hexdigest()
+    assert digest == IR_DIGEST, _changed("the IR", digest)
     schema = cli("ir", "--schema")
-    assert hashlib.sha256(schema.stdout_bytes).hexdigest() == SCHEMA_DIGEST
+    digest = hashlib.sha256(schema.stdout_bytes).hexdigest()
+    assert digest == SCHEMA_DIGEST, _changed("the IR's JSON Schema", digest)
+
+
+def _changed(what: str, digest: str) -> str:
+    return (
+        f"{what} changed (sha256 {digest}); if the change is meant, put this "
+        "digest in tests/test_benchmark_outputs.py and say so in the commit"
+    )
