@@ -95,6 +95,11 @@ def test_a_missing_answer_needs_an_endpoint_and_says_which(cli, llm_server, lock
     assert "set OPENAI_BASE_URL or OPENAI_API_KEY" in result.output
     assert result.output.count("error[E131]") == 1  # the other rules are locked
     assert _snapshot(locked / "out") == before  # nothing written
+    # implement has no --no-llm to offer; its hint does not mention one.
+    implement = cli("implement", "--target", "python")
+    assert implement.exit_code == 1
+    assert "error[E131]: `implement/python/semver` needs an answer" in implement.output
+    assert "--no-llm" not in implement.output
 
 
 def test_specc_test_keeps_the_models_text(cli, locked):

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from specc.diagnostics import Diagnostic
-from specc.llm.client import BudgetExceeded, Client, FrozenMissing, LlmError, Settings
+from specc.llm.client import (
+    BudgetExceeded,
+    Client,
+    FrozenMissing,
+    LlmError,
+    Request,
+    Settings,
+)
 from specc.llm.lock import LOCK_NAME, Lock, LockError
 from specc.source import Span
 
@@ -102,30 +109,31 @@ def open_session(paths: Sequence[str | Path], flags: LlmFlags) -> Session:
 def problems(error: LlmError, where: Span) -> list[Diagnostic]:
     """Return the diagnostics that report an LLM failure."""
     if isinstance(error, FrozenMissing):
-        why, hint = (
-            (
-                "no LLM endpoint is configured to ask",
-                "set OPENAI_BASE_URL or OPENAI_API_KEY (or [llm] base_url), run "
-                "again and commit specc.lock; or build without the model: --no-llm",
-            )
-            if error.offline
-            else (
-                "--frozen forbids asking",
-                "run once without --frozen against an endpoint, and commit specc.lock",
-            )
-        )
-        return [
-            Diagnostic(
-                "E131",
-                f"`{r.artifact}` needs an answer about {_subject(r.rule)} "
-                f"that specc.lock does not hold, and {why}",
-                r.span or where,
-                hint,
-            )
-            for r in error.requests
-        ]
+        return [_missing(r, error.offline, where) for r in error.requests]
     code = "E132" if isinstance(error, BudgetExceeded) else "E130"
     return [Diagnostic(code, str(error), where)]
+
+
+def _missing(request: Request, offline: bool, where: Span) -> Diagnostic:
+    """Return E131 for an answer the lock lacks, saying why nothing may ask for it."""
+    if not offline:
+        why = "--frozen forbids asking"
+        hint = "run once without --frozen against an endpoint, and commit specc.lock"
+    else:
+        why = "no LLM endpoint is configured to ask"
+        hint = (
+            "set OPENAI_BASE_URL or OPENAI_API_KEY (or [llm] base_url), run again "
+            "and commit specc.lock"
+        )
+        if not request.artifact.startswith(("implement/", "evals/")):
+            hint += "; or build without the model: --no-llm"
+    return Diagnostic(
+        "E131",
+        f"`{request.artifact}` needs an answer about {_subject(request.rule)} "
+        f"that specc.lock does not hold, and {why}",
+        request.span or where,
+        hint,
+    )
 
 
 def _subject(rules: str | None) -> str:
