@@ -12,9 +12,7 @@ Run: `python benchmarks/llm.py [--runs 7]`.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -25,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+
+from llm_answers import either  # noqa: E402
 
 from llm_server import LlmServer  # noqa: E402
 
@@ -61,33 +61,6 @@ def concurrent_requests(server: LlmServer, count: int, concurrency: int) -> dict
     }
 
 
-def _dialogue(body: dict) -> str:
-    """Answer a podcast segment prompt with dialogue that passes its check."""
-    prompt = "\n".join(m["content"] for m in body["messages"])
-    ids = json.loads(
-        "[" + re.search(r"in this order:\n(.*)\.\n", prompt).group(1) + "]"
-    )
-    first, last = re.search(
-        r"the first turn is (\w+)'s and the last is (\w+)'s", prompt
-    ).groups()
-    low = int(re.search(r"Between (\d+) and", prompt).group(1))
-    other = "Sam" if first == "Alex" else "Alex"
-    turns = [
-        {"speaker": first if k % 2 == 0 else other, "text": f"About {r}.", "rules": [r]}
-        for k, r in enumerate(ids)
-    ]
-    if turns[-1]["speaker"] != last:
-        turns.append({"speaker": last, "text": "Right.", "rules": []})
-    turns[0]["text"] += " Well" + " yes" * low + "."
-    return json.dumps({"turns": turns})
-
-
-def _answer(body: dict) -> str:
-    if "Explain rule" in body["messages"][-1]["content"]:
-        return json.dumps({"explanation": "In plain words.", "scenario": "Say so."})
-    return _dialogue(body)
-
-
 def _specc(args: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(
@@ -102,7 +75,7 @@ def _specc(args: list[str], env: dict[str, str]) -> float:
 
 def warm_lock_build(server: LlmServer, runs: int) -> dict:
     """Time the template build and the --llm build from a warm lock, via the CLI."""
-    server.reply_with(_answer)
+    server.reply_with(either)
     env = {**os.environ, "OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": KEY}
     with tempfile.TemporaryDirectory() as scratch:
         specs = Path(scratch) / "specs"
