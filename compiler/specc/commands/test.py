@@ -62,6 +62,33 @@ if TYPE_CHECKING:
     metavar="SECONDS",
     help="Time each example may take; a slower one fails as timed out.",
 )
+@click.option(
+    "--mutate",
+    is_flag=True,
+    help="Then mutate the ts, python and rust implementations and report, per "
+    "rule, how many mutants its examples kill (OUT/report/mutation.json).",
+)
+@click.option(
+    "--max-mutants",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="With --mutate: at most N mutants per spec and target, spread over the code.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(min=0, max=1),
+    default=None,
+    metavar="SCORE",
+    help="With --mutate: exit 1 when a rule's mutation score is below SCORE (0-1).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="With --mutate: mutants run N at a time (default: the number of CPUs).",
+)
 @llm_options
 def test_command(
     paths: tuple[str, ...],
@@ -72,12 +99,17 @@ def test_command(
     fmt: str,
     require_all: bool,
     timeout: float,
+    mutate: bool,
+    max_mutants: int | None,
+    min_score: float | None,
+    workers: int | None,
     **llm_flags: Any,
 ) -> None:
     """Build, then run each target's conformance tests and report per rule and example.
 
     Exit status 1 when any example failed (or, with --require-all, is not implemented).
-    Every run updates OUT/report/tests.json, which the docs site shows. The
+    Every run updates OUT/report/tests.json, which the docs site shows. With
+    --mutate, it also fails when a rule scores below --min-score. The
     build uses the LLM-assisted backends as `specc build` does (`[llm]`,
     --llm/--no-llm), so it tests what `specc build` writes.
     """
@@ -87,12 +119,30 @@ def test_command(
     session = start_llm(project.paths, **llm_flags)
     build = _Build(project, targets, options, session.client)
     result, tagged, errors = _build_and_test(build, fmt, timeout)
+    mutation = None
+    if mutate:
+        from specc.commands.mutate import mutation_report
+
+        mutation = mutation_report(
+            project.out_dir,
+            targets,
+            result.specs,
+            tagged,
+            timeout,
+            max_mutants,
+            workers,
+        )
     report = _record(build, result.specs, tagged, errors)
     scope = {f"{t}/{s.id}" for t in targets for s in result.specs}
     finish_llm(session, scope if result.ok else None)
-    _print_report(result, report, tagged, target, targets, fmt)
+    _print_report(result, report, tagged, target, targets, fmt, mutation)
     _print_summary(result, targets, fmt)
-    if not _passed(result, tagged, errors, require_all):
+    weak = False
+    if mutation is not None and min_score is not None:
+        from specc.commands.mutate import print_weak
+
+        weak = print_weak(mutation, min_score)
+    if not _passed(result, tagged, errors, require_all) or weak:
         sys.exit(EXIT_ERRORS)
 
 
@@ -175,15 +225,21 @@ def _print_report(
     target: str | None,
     targets: list[str],
     fmt: str,
+    mutation: dict[str, Any] | None = None,
 ) -> None:
-    """Print the results: the matrix without --target, else one line per example."""
+    """Print the results: the matrix without --target, else one line per example.
+
+    With --mutate the mutation scores follow (as text), or sit under
+    `mutation` (as JSON).
+    """
     idle = _data_models(result.specs, targets)
     if fmt == "text":
         for spec_id in idle:
             click.echo(f"NONE {spec_id}: no operations to test (its types only)")
     results = [r for _, r in tagged]
+    extra = {} if mutation is None else {"mutation": mutation}
     if target is None:
-        built = {"build": build_json(result), "no_operations": idle}
+        built = {"build": build_json(result), "no_operations": idle, **extra}
         _print_matrix({**report, **built}, tagged, fmt)
     elif fmt == "json":
         shown = {
@@ -191,10 +247,15 @@ def _print_report(
             "results": [r.to_json() for r in results],
             "summary": _tally(results),
             "no_operations": idle,
+            **extra,
         }
         click.echo(json.dumps(shown, indent=2))
     else:
         _print_results(results)
+    if mutation is not None and fmt == "text":
+        from specc.commands.mutate import print_mutation
+
+        print_mutation(mutation)
 
 
 def _print_summary(result: BuildResult, targets: list[str], fmt: str) -> None:

@@ -113,6 +113,8 @@ class Status:
     evals: EvalsReport | None = None
     passes: Any = None
     """`passes.json`: each rule's digest when a target last passed it."""
+    mutation: Any = None
+    """`mutation.json`: each rule's mutation score per target (`specc test --mutate`)."""
     cells: dict[tuple[str, str], dict[str, Cell]] = field(default_factory=dict)
     rates: dict[tuple[str, str], EvalRate] = field(default_factory=dict)
 
@@ -122,6 +124,7 @@ class Status:
         found = cls(_load(TestsReport, reports.get("tests")), None)
         found.evals = _load(EvalsReport, reports.get("evals"))
         found.passes = reports.get("passes")
+        found.mutation = _mutation_report(reports.get("mutation"))
         if found.tests is not None:
             for spec_id, spec in found.tests.specs.items():
                 for row in spec.rules:
@@ -134,7 +137,11 @@ class Status:
     @property
     def present(self) -> bool:
         """Return whether any report was found."""
-        return self.tests is not None or self.evals is not None
+        return (
+            self.tests is not None
+            or self.evals is not None
+            or self.mutation is not None
+        )
 
     def badges(self, spec: ir.Spec, rule: str) -> list[Badge]:
         """Return a rule's badges: one per target, then the eval pass rate."""
@@ -144,6 +151,26 @@ class Status:
         if rate is not None and self.evals is not None:
             found.append(_eval_badge(rate, self.evals))
         return found
+
+    def strength(self, spec: ir.Spec, rule: str) -> list[Badge]:
+        """Return a rule's mutation-score badges, one per target that was mutated."""
+        if self.mutation is None:
+            return []
+        spec_report = self.mutation["specs"].get(spec.id) or {}
+        cells = (spec_report.get("rules") or {}).get(rule) or {}
+        weak_below = self.mutation.get("weak_below", 0.8)
+        found = []
+        for target in sorted(cells, key=_target_order):
+            cell = cells[target]
+            score = cell.get("score") if isinstance(cell, dict) else None
+            if not isinstance(score, (int, float)):
+                continue
+            found.append(_strength_badge(target, cell, score < weak_below))
+        return found
+
+    def weak(self, spec: ir.Spec, rule: str) -> list[Badge]:
+        """Return the strength badges of the targets where the rule's score is weak."""
+        return [b for b in self.strength(spec, rule) if b.status == "weak"]
 
     def changed(self, spec: ir.Spec, rule: str) -> list[str]:
         """Return the targets that passed the rule when it said something else."""
@@ -158,6 +185,32 @@ class Status:
             if last is not None and last != now:
                 found.append(target)
         return found
+
+
+def _mutation_report(data: Any) -> Any:
+    """Return `mutation.json` when it has the shape the site reads, else None."""
+    if not isinstance(data, dict) or not isinstance(data.get("specs"), dict):
+        return None
+    return data
+
+
+def _strength_badge(target: str, cell: dict[str, Any], weak: bool) -> Badge:
+    detected = int(cell.get("killed", 0)) + int(cell.get("timed_out", 0))
+    mutants = int(cell.get("mutants", 0))
+    score = float(cell["score"])
+    title = (
+        f"mutation score on {target}: the examples detect {detected} of "
+        f"{mutants} mutants of the code that serves this rule"
+    )
+    survivors = cell.get("survivors") or []
+    if survivors and isinstance(survivors[0], dict):
+        first = survivors[0]
+        title += (
+            f"\nsurvivor in {first.get('function')}, line {first.get('line')}:"
+            f"\n- {first.get('before')}\n+ {first.get('after')}"
+        )
+    status = "weak" if weak else "strong"
+    return Badge(target, status, f"{target} {score:.0%} killed", title)
 
 
 def _badge(target: str, cell: Cell) -> Badge:
@@ -225,19 +278,26 @@ class Gap:
 
 def coverage(status: Status, pages: list[Any]) -> dict[str, list[Gap]]:
     """Return the rules with a failing test, a change since they passed, one not
-    implemented, no test, or no example."""
+    implemented, no test, or no example; and apart, those with a weak mutation score."""
     found: dict[str, list[Gap]] = {
         "failing": [],
         "changed": [],
         "not_implemented": [],
         "no_test": [],
         "no_example": [],
+        "weak": [],
     }
     for page in pages:
         for rule in page.spec.rules():
             kind, detail = _gap(status, page.spec, rule)
             if kind is not None:
                 found[kind].append(Gap(page.file, page.spec, rule, detail))
+            weak = status.weak(page.spec, rule.id or "")
+            if weak:
+                detail = "mutation score " + ", ".join(
+                    b.text.removesuffix(" killed") for b in weak
+                )
+                found["weak"].append(Gap(page.file, page.spec, rule, detail))
     return found
 
 
