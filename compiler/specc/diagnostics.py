@@ -116,6 +116,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W107": (W, "type is never referenced by a function"),
     # Comparing versions.
     "E150": (E, "cannot read the specs at a git revision"),
+    # Specs that use other specs.
+    "E160": (E, "unknown spec"),
+    "E161": (E, "the used spec has no such type"),
+    "E162": (E, "a name or spec is imported twice, or clashes with a local one"),
+    "E163": (E, "specs use each other in a cycle"),
+    "E164": (E, "the used spec's version is not in the range asked for"),
+    "E165": (E, "cross-reference to an unknown rule of another spec"),
+    "E166": (E, "the spec is not in `uses`"),
+    "E167": (E, "a function raises an error of another spec"),
 }
 
 

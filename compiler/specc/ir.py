@@ -17,6 +17,20 @@ Strength = Literal["MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY"]
 Primitive = Literal["bool", "int", "float", "string", "bytes"]
 
 
+def _absent(value: object) -> bool:
+    """Return whether an optional field is unset, so its JSON leaves it out."""
+    return value is None or value == []
+
+
+def _only_with_uses(default: Any) -> Any:
+    """Return a field only specs that use others set, left out of the JSON when unset.
+
+    So the IR of a spec that stands alone reads as it did before specs could
+    use each other.
+    """
+    return pydantic.Field(default=default, exclude_if=_absent)
+
+
 class Node(BaseModel):
     """Base of every IR node: immutable, no unknown fields."""
 
@@ -35,8 +49,12 @@ class TypeRef(Node):
     """Primitive or declaration name, for `primitive` and `named`."""
     args: list[TypeRef] = []
     """Element type (`list`, `optional`) or key and value types (`map`)."""
+    spec: str | None = _only_with_uses(None)
+    """For `named`: the ID of the spec that declares the type, when it is another."""
 
     def __str__(self) -> str:
+        if self.kind == "named" and self.spec is not None:
+            return f"{self.spec}.{self.name}"
         if self.kind in ("primitive", "named"):
             return str(self.name)
         if self.kind == "optional":
@@ -389,11 +407,13 @@ class Statement(Node):
 
 
 class Link(Node):
-    """A `[text](#id)` cross-reference."""
+    """A `[text](#id)` cross-reference, or `[text](spec#id)` to another spec's rule."""
 
     target: str
     text: str
     span: Span
+    spec: str | None = _only_with_uses(None)
+    """The ID of the spec whose rule `target` names, when it is another."""
 
 
 class Prose(Node):
@@ -518,6 +538,43 @@ class Footnote(Node):
     span: Span
 
 
+class Use(Node):
+    """A spec this one builds on (front matter `uses`), as it was compiled against."""
+
+    spec: str
+    """The used spec's ID."""
+    requirement: str | None = None
+    """The version range asked for (npm syntax, such as `>=1.2`), as written."""
+    version: str | None = None
+    """The used spec's version."""
+    names: list[str] = []
+    """Names `use` brings into this spec's scope, in source order."""
+    span: Span
+    """The entry in front matter."""
+
+
+class Interface(Node):
+    """What other specs see of a spec: its types, the names of its functions, its rules.
+
+    Every `named` type in it carries its spec, this one's included. A spec's
+    build depends on the interfaces it uses less their `doc` and `span`, which
+    therefore must not shape what is emitted for it.
+    """
+
+    id: str
+    version: str | None = None
+    types: list[TypeDecl] = []
+    """Type declarations in source order."""
+    functions: list[str] = []
+    """Names of the functions, which other specs cannot use."""
+    rules: list[str] = []
+    """Rule IDs, for cross-references from other specs."""
+
+    def type(self, name: str) -> TypeDecl | None:
+        """Return the type declaration called ``name``."""
+        return next((t for t in self.types if t.name == name), None)
+
+
 class Spec(Node):
     """One compiled spec: front matter, section tree and declarations."""
 
@@ -543,6 +600,11 @@ class Spec(Node):
     """Functions in source order."""
     footnotes: list[Footnote] = []
     """Footnote definitions."""
+    uses: list[Use] = _only_with_uses([])
+    """The specs this one builds on (front matter `uses`)."""
+    interfaces: list[Interface] = _only_with_uses([])
+    """The interfaces of every spec this one uses, directly or through another,
+    each after those it uses."""
 
     def walk(self) -> Iterator[Section]:
         """Yield every section, depth first."""
@@ -596,6 +658,17 @@ class Spec(Node):
             "rules", self.sections, lambda: ((s.id, s) for s in self.rules())
         )
         return index.get(rule_id)
+
+    def interface(self, spec_id: str) -> Interface | None:
+        """Return the interface of a spec this one uses, directly or not."""
+        return next((i for i in self.interfaces if i.id == spec_id), None)
+
+    def declaration(self, ref: TypeRef) -> TypeDecl | None:
+        """Return the declaration a `named` type refers to, in this spec or another."""
+        if ref.spec is None:
+            return self.type(str(ref.name))
+        used = self.interface(ref.spec)
+        return used.type(str(ref.name)) if used is not None else None
 
 
 def json_schema() -> dict[str, object]:

@@ -92,7 +92,10 @@ _SUMMARY = (
 
 def _compile_all(paths: tuple[str, ...]) -> tuple[list[Compiled], list[Diagnostic]]:
     """Compile every spec under ``paths``; return the results and the paths' problems."""
-    from specc.frontend.compile import compile_file, find_specs
+    from specc.frontend.compile import find_specs
+    from specc.frontend.project import Project, project_files
 
-    files, problems = find_specs(project_inputs(paths).paths)
-    return [compile_file(f) for f in files], problems
+    inputs = project_inputs(paths)
+    files, problems = find_specs(inputs.paths)
+    project = Project(project_files(files, inputs.sources))
+    return [project.compile(f) for f in files], problems

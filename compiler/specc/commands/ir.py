@@ -22,9 +22,11 @@ def ir(spec: str | None, schema: bool) -> None:
         return
     if spec is None:
         raise click.UsageError("give a SPEC file, or --schema")
-    from specc.frontend.compile import compile_file
+    from specc.commands.common import project_inputs
+    from specc.frontend.project import Project, project_files
 
-    result = compile_file(spec)
+    project = Project(project_files([spec], project_inputs([spec]).sources))
+    result = project.compile(spec)
     print_diagnostics([result], [], False)
     if not result.ok or result.spec is None:
         sys.exit(EXIT_ERRORS)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from specc import ir
 from specc.diagnostics import Diagnostic, has_errors, sort_key
 from specc.source import SourceFile, Span
+
+if TYPE_CHECKING:
+    from specc.frontend.interfaces import Imports
 
 
 @dataclass
@@ -109,8 +113,11 @@ def _long_line(text: str) -> tuple[int, int] | None:
         start, number = end + 1, number + 1
 
 
-def compile_source(path: str, data: bytes) -> Compiled:
-    """Compile a spec given its bytes; never raises for bad input."""
+def compile_source(path: str, data: bytes, imports: Imports | None = None) -> Compiled:
+    """Compile a spec given its bytes; never raises for bad input.
+
+    ``imports`` are the interfaces of the specs it uses (`specc.frontend.interfaces`).
+    """
     from specc.frontend.lower import lower_document
     from specc.frontend.parse import parse_document
 
@@ -119,7 +126,7 @@ def compile_source(path: str, data: bytes) -> Compiled:
         return Compiled(path, source, None, [problem])
     assert source is not None
     diagnostics: list[Diagnostic] = []
-    spec = lower_document(parse_document(source), diagnostics.append)
+    spec = lower_document(parse_document(source), diagnostics.append, imports)
     diagnostics.sort(key=sort_key)
     return Compiled(path, source, spec, diagnostics)
 

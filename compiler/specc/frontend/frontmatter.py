@@ -4,24 +4,49 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
 
 from specc.frontend.parse import Document
 
 Report = Callable[..., None]
-"""The lowerer's `SpecContext.diag`: (code, message, line, col=1, hint=None)."""
+"""The lowerer's `SpecContext.diag`: (code, message, line, col=1, hint=None, length)."""
 
-FRONT_MATTER_KEYS = ("spec", "title", "version", "summary")
+FRONT_MATTER_KEYS = ("spec", "title", "version", "summary", "uses")
+#: The spec IDs `uses` and `use` can name: identifiers, as qualified names need.
+SPEC_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
 )
 
 
-def read_front_matter(doc: Document, diag: Report) -> dict[str, str]:
-    """Validate the YAML front matter and return its fields as strings."""
+@dataclass(frozen=True)
+class Requirement:
+    """An entry of front matter `uses`: a spec's ID and the versions it must have."""
+
+    spec: str
+    range: str | None
+    """An npm version range (`>=1.2`, `^1.0`), or None for any version."""
+    line: int
+    col: int
+    length: int
+    """How many characters the entry spans on its line."""
+
+
+def default_spec_id(path: str) -> str:
+    """Return the ID of a spec without a `spec` field: its file name up to the first dot."""
+    return PurePath(path).name.split(".")[0] or "spec"
+
+
+def read_front_matter(
+    doc: Document, diag: Report
+) -> tuple[dict[str, str], list[Requirement]]:
+    """Validate the YAML front matter; return its fields as strings, and its `uses`."""
     text = doc.front_matter
     if text is None:
         _report_displaced(doc, diag)
-        return {}
+        return {}, []
     import yaml
 
     first = doc.front_matter_line
@@ -33,15 +58,19 @@ def read_front_matter(doc: Document, diag: Report) -> dict[str, str]:
         line = first + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
         diag("E010", f"front matter is not valid YAML: {problem}", line, col)
-        return {}
+        return {}, []
     if data is None:
-        return {}
+        return {}, []
     if not isinstance(data, dict):
         diag("E011", "front matter must be a mapping of `key: value` lines", first)
-        return {}
+        return {}, []
     meta: dict[str, str] = {}
+    uses: list[Requirement] = []
     for key, value in data.items():
         line = _line_of(doc, str(key))
+        if key == "uses":
+            uses = read_uses(text, first, value, diag)
+            continue
         if key in FRONT_MATTER_KEYS and not isinstance(value, str):
             hint = 'quote it: version: "1.0.0"' if key == "version" else None
             diag("E012", f"front matter `{key}` must be a string", line, 1, hint)
@@ -67,7 +96,80 @@ def read_front_matter(doc: Document, diag: Report) -> dict[str, str]:
                 f"known fields: {', '.join(FRONT_MATTER_KEYS)}",
             )
         meta[str(key)] = value if isinstance(value, str) else _yaml_text(value)
-    return meta
+    return meta, uses
+
+
+def read_uses(
+    text: str, first: int, value: object, diag: Report | None
+) -> list[Requirement]:
+    """Return the entries of `uses` (`- billing >=1.2`), reporting malformed ones."""
+
+    def wrong(message: str, line: int, col: int = 1, length: int | None = None) -> None:
+        if diag is not None:
+            hint = "write `uses:` as a list of entries such as `- billing >=1.2`"
+            diag("E012", message, line, col, hint, length)
+
+    line = first + next(
+        (i for i, t in enumerate(text.splitlines()) if t.startswith("uses:")), 0
+    )
+    if not isinstance(value, list):
+        wrong("front matter `uses` must be a list of spec IDs", line)
+        return []
+    places = _item_places(text)
+    found: list[Requirement] = []
+    for index, item in enumerate(value):
+        at_line, at_col = places[index] if index < len(places) else (-1, 0)
+        where = (first + at_line, at_col + 1) if at_line >= 0 else (line, 1)
+        if not isinstance(item, str) or not item.strip():
+            wrong(
+                "a `uses` entry must be a spec ID, then optionally a version range",
+                *where,
+            )
+            continue
+        spec, _, wanted = item.strip().partition(" ")
+        length = len(item.strip())
+        if not SPEC_ID.match(spec):
+            wrong(
+                f"`{spec}` cannot be used: a used spec's ID is a name of letters, digits and `_`",
+                *where,
+                length,
+            )
+            continue
+        wanted = wanted.strip()
+        if wanted and not valid_range(wanted):
+            wrong(f"`{wanted}` is not a version range", *where, length)
+            continue
+        found.append(Requirement(spec, wanted or None, where[0], where[1], length))
+    return found
+
+
+def valid_range(text: str) -> bool:
+    """Return whether ``text`` is an npm version range (`>=1.2`, `^1.0 || ^2.0`)."""
+    import semantic_version
+
+    try:
+        semantic_version.NpmSpec(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _item_places(text: str) -> list[tuple[int, int]]:
+    """Return the 0-based (line, column) of each item of the `uses` list in ``text``."""
+    import yaml
+
+    try:
+        root: Any = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    for key, node in getattr(root, "value", []):
+        if getattr(key, "value", None) == "uses" and isinstance(
+            node, yaml.SequenceNode
+        ):
+            return [
+                (item.start_mark.line, item.start_mark.column) for item in node.value
+            ]
+    return []
 
 
 _KEY_LINE = re.compile(r"[A-Za-z_][\w-]*\s*:")

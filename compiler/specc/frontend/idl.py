@@ -7,11 +7,11 @@ from typing import Literal
 
 from specc.frontend.lexer import MAX_NESTING, LexError, Token, TokenStream, tokenize
 from specc.frontend.values import RawValue, parse_value
-from specc.ir import EnumMember, TypeRef
+from specc.ir import EnumMember, TypeRef, Value
 from specc.source import Span
 
 PRIMITIVES = frozenset({"bool", "int", "float", "string", "bytes"})
-KEYWORDS = frozenset({"type", "enum", "record", "variant", "error", "fn"})
+KEYWORDS = frozenset({"type", "enum", "record", "variant", "error", "fn", "use"})
 DeclKind = Literal["alias", "enum", "record", "variant", "error", "function"]
 
 
@@ -21,6 +21,20 @@ class TypeUse:
 
     name: str
     span: Span
+    spec: str | None = None
+    """The spec named before it (`billing.Money`), if any."""
+    spec_span: Span | None = None
+    """Where that spec's ID is written."""
+
+
+@dataclass
+class UseDraft:
+    """`use billing.{Money, Currency}`: names of another spec brought into scope."""
+
+    spec: str
+    span: Span
+    """Where the spec's ID is written."""
+    names: list[TypeUse] = field(default_factory=list)
 
 
 @dataclass
@@ -32,6 +46,10 @@ class FieldDraft:
     span: Span
     doc: str = ""
     default: RawValue | None = None
+    imported: bool = False
+    """Whether the field is another spec's, its default already checked there."""
+    checked: Value | None = None
+    """An imported field's default, as its spec checked it."""
 
 
 @dataclass
@@ -61,13 +79,16 @@ class DeclDraft:
     returns: TypeRef | None = None
     raises: list[TypeUse] = field(default_factory=list)
     type_uses: list[TypeUse] = field(default_factory=list)
+    spec: str | None = None
+    """The spec that declares it, when it is another (`billing` of `billing.Money`)."""
 
 
 class _Parser:
-    def __init__(self, path: str, tokens: list[Token]) -> None:
+    def __init__(self, path: str, tokens: list[Token], imports: list[UseDraft]) -> None:
         self.path = path
         self.stream = TokenStream(tokens)
         self.uses: list[TypeUse] = []
+        self.imports = imports
 
     def span(self, token: Token) -> Span:
         return Span(
@@ -93,13 +114,49 @@ class _Parser:
             if token.kind != "name" or token.text not in KEYWORDS:
                 raise self.stream.error(
                     "expected a declaration (type, enum, record, variant, error, fn)"
+                    " or `use`"
                 )
             self.stream.next()
+            if token.text == "use":
+                self.imports.append(self.use())
+                continue
             self.uses = []
             decl = getattr(self, f"decl_{token.text}")()
             decl.doc = doc
             decl.type_uses = self.uses
             decls.append(decl)
+
+    def use(self) -> UseDraft:
+        """Read `use spec.Name` or `use spec.{Name, …}` (after `use`)."""
+        spec = self.stream.expect_name("a spec ID after `use`")
+        self.stream.expect(".", "'.' and a name or '{' after the spec ID")
+        draft = UseDraft(spec.text, self.span(spec))
+        braced = self.stream.accept("{") is not None
+        while True:
+            if braced and self.stream.at("}"):
+                break
+            name = self.stream.expect_name(f"a name of `{spec.text}`")
+            draft.names.append(
+                TypeUse(name.text, self.span(name), spec.text, self.span(spec))
+            )
+            if not braced or not self.stream.accept(","):
+                break
+        if braced:
+            self.stream.expect("}", "',' or '}'")
+        return draft
+
+    def qualified(self, what: str) -> tuple[Token | None, Token]:
+        """Read `Name` or `spec.Name`; return the spec's token (if any) and the name's."""
+        name = self.stream.expect_name(what)
+        if not self.stream.accept("."):
+            return None, name
+        return name, self.stream.expect_name(f"a name of `{name.text}`")
+
+    def type_use(self, spec: Token | None, name: Token) -> TypeUse:
+        """Return a use of a type, remembering the spec it is qualified with."""
+        if spec is None:
+            return TypeUse(name.text, self.span(name))
+        return TypeUse(name.text, self.span(name), spec.text, self.span(spec))
 
     def named(self, kind: DeclKind, what: str) -> DeclDraft:
         name = self.stream.expect_name(f"a {what} name")
@@ -169,8 +226,7 @@ class _Parser:
         decl.returns = self.type()
         if self.stream.accept("raises"):
             while True:
-                error = self.stream.expect_name("an error name")
-                decl.raises.append(TypeUse(error.text, self.span(error)))
+                decl.raises.append(self.type_use(*self.qualified("an error name")))
                 if not self.stream.accept(","):
                     break
         return decl
@@ -193,7 +249,7 @@ class _Parser:
         return fields
 
     def type(self, depth: int = 1) -> TypeRef:
-        name = self.stream.expect_name("a type")
+        spec, name = self.qualified("a type")
         if depth > MAX_NESTING:
             raise LexError(
                 f"the type nests deeper than {MAX_NESTING} levels",
@@ -201,7 +257,10 @@ class _Parser:
                 name.col,
                 "E049",
             )
-        if name.text in ("list", "map") and self.stream.at("<"):
+        if spec is not None:
+            self.uses.append(self.type_use(spec, name))
+            ref = TypeRef(kind="named", name=name.text, spec=spec.text)
+        elif name.text in ("list", "map") and self.stream.at("<"):
             self.stream.next()
             args = [self.type(depth + 1)]
             while self.stream.accept(","):
@@ -230,12 +289,20 @@ class _Parser:
 
 
 def parse_declarations(
-    path: str, text: str, line: int, col: int
+    path: str,
+    text: str,
+    line: int,
+    col: int,
+    imports: list[UseDraft] | None = None,
 ) -> tuple[list[DeclDraft], LexError | None]:
-    """Parse a `specc` block: the declarations before any syntax error, and the error."""
+    """Parse a `specc` block: the declarations before any syntax error, and the error.
+
+    Its `use` statements are appended to ``imports``.
+    """
     decls: list[DeclDraft] = []
+    found = imports if imports is not None else []
     try:
-        _Parser(path, tokenize(text, line, col)).declarations(decls)
+        _Parser(path, tokenize(text, line, col), found).declarations(decls)
     except LexError as error:
         return decls, error
     return decls, None

@@ -124,5 +124,5 @@ def _type_names(decl: ir.TypeDecl) -> list[str]:
 
 def _named(ref: ir.TypeRef) -> list[str]:
     if ref.kind == "named":
-        return [str(ref.name)]
+        return [str(ref.name)] if ref.spec is None else []
     return [n for arg in ref.args for n in _named(arg)]

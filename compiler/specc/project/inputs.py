@@ -23,6 +23,15 @@ class Inputs:
     problems: list[Diagnostic] = field(default_factory=list)
     """Configuration problems; a command stops when there is any."""
 
+    @property
+    def sources(self) -> list[str]:
+        """Return where the project's specs are, for finding the specs a spec uses.
+
+        The configured `specs` when there is a configuration; otherwise none,
+        and a spec's project is the folders given and the folder it is in.
+        """
+        return self.config.spec_paths if self.config.path is not None else []
+
 
 def load(start: Path | None = None) -> tuple[Config, list[Diagnostic]]:
     """Return the configuration found from ``start`` (the current folder) upwards."""

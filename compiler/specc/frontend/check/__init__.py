@@ -31,6 +31,14 @@ class Checker:
         self._values = values
         self._examples = ExampleChecker(scope, resolver, values)
 
+    def import_types(self, drafts: list[DeclDraft], names: list[str]) -> None:
+        """Enter other specs' types under their qualified names, and note ``names``
+        (those `use` brings in) for suggestions."""
+        scope = self._declarations.scope
+        for draft in drafts:
+            scope.types[f"{draft.spec}.{draft.name}"] = draft
+        scope.imported = names
+
     def declare(self, decls: list[DeclDraft]) -> None:
         """Enter every declaration in the symbol tables, reporting duplicates."""
         self._declarations.declare(decls)

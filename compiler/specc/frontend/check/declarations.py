@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from specc import ir
-from specc.frontend.check.resolve import Resolver, names
+from specc.frontend.check.resolve import Resolver, names, type_key
 from specc.frontend.check.scope import Scope, suggest
 from specc.frontend.idl import DeclDraft
 from specc.frontend.lexer import MAX_NESTING
@@ -42,12 +42,12 @@ class DeclarationChecker:
         cyclic = aliases_on_cycles(types)
         for decl in decls:
             for use in decl.type_uses:
-                if use.name not in types:
+                if use.spec is None and use.name not in types:
                     self.scope.error_at(
                         "E042",
                         f"unknown type `{use.name}`",
                         use.span,
-                        suggest(use.name, list(types)),
+                        suggest(use.name, self.scope.visible_names()),
                     )
             members = (
                 [(m.name, m.span) for m in decl.members]
@@ -119,7 +119,7 @@ class DeclarationChecker:
         if key is None:
             return
         ok = (key.kind == "primitive" and key.name in MAP_KEY_PRIMITIVES) or (
-            key.kind == "named" and self.scope.types[str(key.name)].kind == "enum"
+            key.kind == "named" and self.scope.types[type_key(key)].kind == "enum"
         )
         if not ok:
             self.scope.error_at(

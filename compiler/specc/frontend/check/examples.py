@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from specc import ir
-from specc.frontend.check.resolve import Resolver
+from specc.frontend.check.resolve import Resolver, type_key
 from specc.frontend.check.scope import Scope, suggest
 from specc.frontend.check.values import ValueChecker
 from specc.frontend.idl import DeclDraft
@@ -116,7 +116,7 @@ class ExampleChecker:
             self._float_names = self._names_holding_floats()
         floats = self._float_names
         return any(
-            _is_float(n) or (n.kind == "named" and n.name in floats)
+            _is_float(n) or (n.kind == "named" and type_key(n) in floats)
             for n in _parts(ref)
         )
 
@@ -129,7 +129,7 @@ class ExampleChecker:
             parts = [p for f in fields for p in _parts(self.resolve(f.type))]
             if any(_is_float(p) for p in parts):
                 found.append(name)
-            for used in {str(p.name) for p in parts if p.kind == "named"}:
+            for used in {type_key(p) for p in parts if p.kind == "named"}:
                 users.setdefault(used, set()).add(name)
         holding = set(found)
         while found:  # whoever uses a type holding a float holds one too

@@ -10,6 +10,11 @@ Expanded = tuple[ir.TypeRef, int]
 """An alias-free type and how many levels it nests (see `height`)."""
 
 
+def type_key(ref: ir.TypeRef) -> str:
+    """Return the key of a named type in a scope: `Money`, or `billing.Money` if imported."""
+    return str(ref.name) if ref.spec is None else f"{ref.spec}.{ref.name}"
+
+
 class TooDeep(Exception):
     """Raised when expanding aliases nests a type deeper than `MAX_NESTING`."""
 
@@ -19,7 +24,7 @@ class Resolver:
 
     def __init__(self, types: dict[str, DeclDraft]) -> None:
         self.types = types
-        """The spec's type declarations (shared with the scope, filled before use)."""
+        """The spec's type declarations by key (shared with the scope, filled before use)."""
         self._resolved: dict[str, Expanded | None] = {}
         """Each name's expansion with its height: aliases that share a target
         share its expansion, so a height is counted once, never per path."""
@@ -52,12 +57,12 @@ class Resolver:
             if decl is None or name in seen or name in chain:
                 result: Expanded | None = None
             elif decl.kind != "alias":
-                result = ir.TypeRef(kind="named", name=name), 1
+                result = ir.TypeRef(kind="named", name=decl.name, spec=decl.spec), 1
             else:
                 assert decl.target is not None
                 if decl.target.kind == "named":
                     chain[name] = None
-                    name = str(decl.target.name)
+                    name = type_key(decl.target)
                     continue
                 result = self._expand(decl.target, seen | {name, *chain}, depth)
             self._resolved[name] = result
@@ -77,7 +82,7 @@ class Resolver:
         if ref.kind == "primitive":
             return ref, 1
         if ref.kind == "named":
-            return self._expand_name(str(ref.name), seen, depth)
+            return self._expand_name(type_key(ref), seen, depth)
         # Expand every argument before giving up: a later one may be too deep.
         args = [self._expand(a, seen, depth + 1) for a in ref.args]
         expanded = [a for a in args if a is not None]
@@ -90,7 +95,7 @@ class Resolver:
 
 
 def names(ref: ir.TypeRef) -> list[str]:
-    """Return every declaration name a type mentions."""
+    """Return the key of every declaration a type mentions."""
     if ref.kind == "named":
-        return [str(ref.name)]
+        return [type_key(ref)]
     return [n for a in ref.args for n in names(a)]

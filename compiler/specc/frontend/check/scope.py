@@ -21,7 +21,10 @@ class Scope:
         self.path = path
         self.report = report
         self.types: dict[str, DeclDraft] = {}
-        """Type declarations by name (the first of duplicates)."""
+        """Type declarations by name (the first of duplicates), and those of other
+        specs by qualified name (`billing.Money`)."""
+        self.imported: list[str] = []
+        """Names `use` brings in from other specs."""
         self.functions: dict[str, DeclDraft] = {}
         """Function declarations by name (the first of duplicates)."""
 
@@ -57,7 +60,11 @@ class Scope:
 
     def error_names(self) -> list[str]:
         """Return the names of the declared errors, for suggestions."""
-        return [n for n, d in self.types.items() if d.kind == "error"]
+        return [n for n, d in self.types.items() if d.kind == "error" and not d.spec]
+
+    def visible_names(self) -> list[str]:
+        """Return the type names a bare name may mean, for suggestions."""
+        return [n for n, d in self.types.items() if not d.spec] + self.imported
 
 
 def suggest(name: str, choices: list[str]) -> str | None:

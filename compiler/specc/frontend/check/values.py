@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from specc import ir
-from specc.frontend.check.resolve import Resolver
+from specc.frontend.check.resolve import Resolver, type_key
 from specc.frontend.check.scope import Scope, suggest
 from specc.frontend.idl import DeclDraft, FieldDraft
 from specc.frontend.values import RawValue
@@ -60,7 +60,7 @@ class ValueChecker:
             return ir.ListValue(type=expected, items=typed)
         if expected.kind == "map":
             return self._map(raw, expected)
-        decl = self.types[str(expected.name)]
+        decl = self.types[type_key(expected)]
         if decl.kind == "enum":
             return self._enum(raw, expected, decl)
         if decl.kind == "record":
@@ -78,7 +78,7 @@ class ValueChecker:
         if raw.keyed_by_name:
             if not (
                 key_type.kind == "named"
-                and self.types[str(key_type.name)].kind == "enum"
+                and self.types[type_key(key_type)].kind == "enum"
             ):
                 _mismatch(
                     self.scope, raw, expected, 'map keys are literals such as "key"'
@@ -254,6 +254,8 @@ class ValueChecker:
         return self._defaults[key]
 
     def _check_default(self, draft: FieldDraft) -> ir.Value | Unusable | None:
+        if draft.imported:  # checked by the spec that declares it
+            return draft.checked
         expected = self.resolve(draft.type)
         if expected is None:
             return UNUSABLE if draft.default is not None else None

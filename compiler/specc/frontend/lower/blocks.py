@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from specc import ir
 from specc.frontend.conversations import looks_like_conversation, parse_conversation
-from specc.frontend.idl import DeclDraft, parse_declarations
+from specc.frontend.idl import DeclDraft, UseDraft, parse_declarations
 from specc.frontend.lexer import LexError
 from specc.frontend.lower.context import SpecContext
 from specc.frontend.lower.drafts import (
@@ -30,6 +30,8 @@ class BlockLowerer:
         self.prose = prose
         self.decls: list[DeclDraft] = []
         """Every declaration of the spec, in source order."""
+        self.imports: list[UseDraft] = []
+        """Every `use` statement of the spec, in source order."""
         self.called: set[str] = set()
         """Names of the functions the examples call."""
         self.examples_seen = 0
@@ -116,7 +118,11 @@ class BlockLowerer:
     def _decl_block(self, block: RawBlock, rule: str | None) -> PendingDecls:
         """Parse a `specc` block and keep its declarations for checking."""
         decls, error = parse_declarations(
-            self.ctx.path, block.content, block.content_line, block.content_col
+            self.ctx.path,
+            block.content,
+            block.content_line,
+            block.content_col,
+            self.imports,
         )
         if error is not None:
             self.ctx.diag(error.code or "E040", error.message, error.line, error.col)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.frontend.check import Checker
-from specc.frontend.frontmatter import read_front_matter
+from specc.frontend.check.imports import ImportResolver
+from specc.frontend.frontmatter import default_spec_id, read_front_matter
 from specc.frontend.lower.blocks import BlockLowerer
 from specc.frontend.lower.context import SpecContext
 from specc.frontend.lower.declarations import ir_declarations
@@ -20,16 +21,25 @@ from specc.frontend.lower.drafts import (
 )
 from specc.frontend.lower.headings import HeadingReader
 from specc.frontend.lower.prose import ProseReader
-from specc.frontend.lower.references import check_references
+from specc.frontend.lower.references import check_references, check_spec_links
 from specc.frontend.parse import Document, RawSection
 from specc.source import Span
+
+if TYPE_CHECKING:
+    from specc.frontend.interfaces import Imports
 
 
 class Lowerer:
     """Turns one parsed document into an `ir.Spec`, reporting as it goes."""
 
-    def __init__(self, doc: Document, report: Callable[[Diagnostic], None]) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        report: Callable[[Diagnostic], None],
+        imports: Imports | None = None,
+    ) -> None:
         self.doc = doc
+        self.imports = imports
         self.ctx = SpecContext(doc.source, report)
         self.checker = Checker(self.ctx.path, report)
         self.headings = HeadingReader(self.ctx)
@@ -40,10 +50,17 @@ class Lowerer:
     def lower(self) -> ir.Spec:
         """Return the IR of the document."""
         path = self.ctx.path
-        meta = read_front_matter(self.doc, self.ctx.diag)
+        meta, uses = read_front_matter(self.doc, self.ctx.diag)
+        spec_id = meta.pop("spec", None) or default_spec_id(path)
         preamble = self.blocks.items(self.doc.preamble, None)
         drafts = [self.section(raw, None) for raw in self.doc.sections]
         decls = self.blocks.decls
+        resolver = ImportResolver(
+            path, spec_id, self.ctx.report, self.imports, uses, self.blocks.imports
+        )
+        resolver.resolve(decls)
+        self.checker.import_types(resolver.declarations(), list(resolver.aliases))
+        check_spec_links(drafts, self.prose, resolver)
         self.checker.declare(decls)
         self.checker.check_declarations(decls)
         types, functions = ir_declarations(decls, self.checker)
@@ -52,8 +69,6 @@ class Lowerer:
             drafts, self.prose.loose_links, self.headings.rule_ids, self.ctx.report
         )
         self.lint(sections, functions)
-        default_id = PurePath(path).name.split(".")[0] or "spec"
-        spec_id = meta.pop("spec", None) or default_id
         title = meta.pop("title", None) or _default_title(sections, spec_id)
         version = meta.pop("version") if "version" in meta else None
         return ir.Spec(
@@ -71,6 +86,8 @@ class Lowerer:
                 ir.Footnote(id=f.id, text=f.text, span=self.ctx.source.span(f.line))
                 for f in self.doc.footnotes
             ],
+            uses=resolver.ir_uses(),
+            interfaces=resolver.ir_interfaces(),
         )
 
     def section(self, raw: RawSection, parent_rule: str | None) -> SectionDraft:
@@ -168,6 +185,14 @@ def _default_title(sections: list[ir.Section], spec_id: str) -> str:
     return words[:1].upper() + words[1:] if words else spec_id
 
 
-def lower_document(doc: Document, report: Callable[[Diagnostic], None]) -> ir.Spec:
-    """Lower a parsed document to IR, reporting problems through ``report``."""
-    return Lowerer(doc, report).lower()
+def lower_document(
+    doc: Document,
+    report: Callable[[Diagnostic], None],
+    imports: Imports | None = None,
+) -> ir.Spec:
+    """Lower a parsed document to IR, reporting problems through ``report``.
+
+    ``imports`` are the interfaces of the specs it may use (see
+    `specc.frontend.project`); without them, any spec it uses is unknown.
+    """
+    return Lowerer(doc, report, imports).lower()

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+(?=[A-Z0-9\"'`*\[(_])")
 _STRENGTH = re.compile(r"\b(MUST NOT|MUST|SHOULD NOT|SHOULD|MAY)\b")
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+#: `spec#rule`: a link that may name another spec's rule (when `spec` is one).
+_SPEC_LINK = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)#([A-Za-z0-9_][A-Za-z0-9_.:-]*)\Z")
 _RANK: dict[ir.Strength, int] = {
     "MUST": 3,
     "MUST NOT": 3,
@@ -59,9 +61,9 @@ class ProseReader:
                     if child.type == "link_open"
                     else ""
                 )
-                if href.startswith("#"):
+                if href.startswith("#") or (href and _SPEC_LINK.match(href)):
                     text = _link_text(children, i + 1)
-                    link, cursor = self._link(href[1:], text, cursor, last_map[1])
+                    link, cursor = self._link(href, text, cursor, last_map[1])
                     links.append(link)
 
     def _statements(self, content: str, first_line: int, draft: SectionDraft) -> None:
@@ -92,19 +94,24 @@ class ProseReader:
             )
 
     def _link(
-        self, target: str, text: str, cursor: tuple[int, int], last: int
+        self, href: str, text: str, cursor: tuple[int, int], last: int
     ) -> tuple[ir.Link, tuple[int, int]]:
         """Locate a cross-reference at or after ``cursor`` (line, offset) in a block."""
         source = self.ctx.source
         first, offset = cursor
-        for needle, shift in ((f"](#{target}", 3), (f"[{text}]", 0)):
+        spec, _, target = href.rpartition("#")
+        made = {"target": target, "text": text}
+        if spec:
+            made["spec"] = spec
+        for needle, shift in ((f"]({href}", 3), (f"[{text}]", 0)):
             for line in range(first, last + 1):
                 col = source.find(line, needle, offset if line == first else 0)
                 if col != -1:
-                    length = len(target) + 1 if shift else len(text) + 2
+                    length = len(href) if shift else len(text) + 2
                     span = source.span(line, col + shift, length)
-                    return ir.Link(target=target, text=text, span=span), (line, col + 1)
-        return ir.Link(target=target, text=text, span=source.span(first)), cursor
+                    link = ir.Link(span=span, **made)
+                    return link, (line, col + 1)
+        return ir.Link(span=source.span(first), **made), cursor
 
 
 def _link_text(children: list[Token], start: int) -> str:

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.frontend.lower.drafts import SectionDraft
 from specc.source import Span
+
+if TYPE_CHECKING:
+    from specc.frontend.check.imports import ImportResolver
+    from specc.frontend.lower.prose import ProseReader
+
+
+def check_spec_links(
+    drafts: list[SectionDraft], prose: ProseReader, resolver: ImportResolver
+) -> None:
+    """Check `[text](spec#rule)` links; drop `name#part` links that name no spec."""
+    prose.loose_links = resolver.links(prose.loose_links)
+    stack = list(drafts)
+    while stack:
+        draft = stack.pop()
+        stack.extend(draft.children)
+        if any(link.spec for link in draft.links):
+            draft.links = resolver.links(draft.links)
 
 
 def check_references(
@@ -47,7 +65,7 @@ def _check_targets(
     report: Callable[[Diagnostic], None],
 ) -> None:
     for link in links:
-        if link.target not in rule_ids:
+        if link.spec is None and link.target not in rule_ids:
             report(
                 Diagnostic(
                     "E030",

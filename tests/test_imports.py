@@ -1,0 +1,419 @@
+"""Specs that use other specs: `uses`, `use`, qualified names, links, and each diagnostic's place."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+COMMON = """\
+---
+spec: common
+version: 1.2.0
+---
+
+# Common types {#types}
+
+Amounts MUST be in cents.
+
+```specc
+enum Currency { usd, eur }
+record Money { amount: int, currency: Currency = usd }
+type Sku = string
+error Declined "declined"
+```
+
+## Adding {#add}
+
+`add` MUST add.
+
+```specc
+fn add(a: Money, b: Money) -> Money
+```
+
+```examples
+add({amount: 1}, {amount: 2}) == {amount: 3}
+```
+"""
+
+
+def spec(front: str, body: str) -> str:
+    """Return a spec with front matter lines ``front`` and a rule holding ``body``."""
+    return (
+        f"---\n{textwrap.dedent(front).strip()}\n---\n\n# Billing {{#bill}}\n\n"
+        f"Billing MUST work.\n\n{textwrap.dedent(body).strip()}\n"
+    )
+
+
+BILLING = spec(
+    """
+    spec: billing
+    version: 1.0.0
+    uses:
+      - common ^1.2
+    """,
+    """
+    See [the types](common#types).
+
+    ```specc
+    use common.{Money, Currency}
+
+    record Invoice { total: Money, sku: common.Sku = "a" }
+    fn charge(invoice: Invoice) -> Money
+    ```
+
+    ```examples
+    charge({total: {amount: 5, currency: eur}}) == {amount: 5, currency: eur}
+    ```
+    """,
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder holding common.spec.md, the current folder."""
+    (tmp_path / "common.spec.md").write_text(COMMON)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def check(cli, path: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Return the diagnostics `specc check --format json` reports for ``path``."""
+    result = cli("check", "--format", "json", path)
+    assert "Traceback" not in result.output
+    return [
+        d for d in json.loads(result.stdout)["diagnostics"] if d["severity"] != "hint"
+    ]
+
+
+def place(found: list[dict]) -> list[tuple[str, int, int, str]]:
+    """Return (code, line, col, message) of each diagnostic."""
+    return [(d["code"], d["line"], d["col"], d["message"]) for d in found]
+
+
+def test_a_spec_uses_types_and_rules_of_another(project: Path, cli) -> None:
+    (project / "billing.spec.md").write_text(BILLING)
+    assert check(cli, "billing.spec.md") == []
+    result = cli("ir", "billing.spec.md")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["uses"] == [
+        {
+            "spec": "common",
+            "requirement": "^1.2",
+            "version": "1.2.0",
+            "names": ["Money", "Currency"],
+            "span": {
+                "path": "billing.spec.md",
+                "line": 5,
+                "col": 5,
+                "end_line": 5,
+                "end_col": 16,
+            },
+        }
+    ]
+    total, sku = data["types"][0]["fields"]
+    assert total["type"] == {
+        "kind": "named",
+        "name": "Money",
+        "args": [],
+        "spec": "common",
+    }
+    assert sku["type"]["spec"] == "common"
+    assert [i["id"] for i in data["interfaces"]] == ["common"]
+    links = data["sections"][0]["links"]
+    assert links[0]["spec"] == "common" and links[0]["target"] == "types"
+    money = data["sections"][0]["content"][2]["examples"][0]["result"]
+    assert money["fields"][1]["value"] == {
+        "type": {"kind": "named", "name": "Currency", "args": [], "spec": "common"},
+        "kind": "enum",
+        "enum": "Currency",
+        "member": "eur",
+    }
+
+
+def test_values_of_imported_types_are_checked_where_they_are_written(
+    project: Path, cli
+) -> None:
+    (project / "billing.spec.md").write_text(
+        BILLING.replace("{amount: 5, currency: eur}}", '{amount: "5", currency: gbp}}')
+    )
+    assert place(check(cli, "billing.spec.md")) == [
+        ("E053", 22, 25, 'expected `int`, found a string "5"'),
+        ("E056", 22, 40, "`gbp` is not a member of enum `Currency`"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("front", "body", "expected"),
+    [
+        pytest.param(
+            "uses:\n  - comon",
+            "",
+            ("E160", 4, 5, "no spec `comon` in the project", "did you mean `common`?"),
+            id="unknown-spec-in-uses",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nuse comon.Money\n```",
+            ("E160", 12, 5, "no spec `comon` in the project", "did you mean `common`?"),
+            id="unknown-spec-in-use",
+        ),
+        pytest.param(
+            "",
+            "```specc\nrecord R { m: common.Money }\n```",
+            (
+                "E166",
+                11,
+                15,
+                "`common` is not in this spec's `uses`",
+                "add `- common` to `uses` in the front matter",
+            ),
+            id="spec-not-in-uses",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nuse common.{Mony}\n```",
+            ("E161", 12, 13, "`common` has no type `Mony`", "did you mean `Money`?"),
+            id="unknown-name",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nrecord R { m: list<common.Curency> }\n```",
+            (
+                "E161",
+                12,
+                27,
+                "`common` has no type `Curency`",
+                "did you mean `Currency`?",
+            ),
+            id="unknown-qualified-name",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nuse common.add\n```",
+            (
+                "E161",
+                12,
+                12,
+                "`common.add` is a function; only types can be used",
+                "a spec's functions are its own; use the types they take",
+            ),
+            id="function",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nuse common.{Money, Currency}\nuse common.Money\n```",
+            (
+                "E162",
+                13,
+                12,
+                "`Money` is imported twice",
+                "first from `common` at line 12; write `common.Money` where you "
+                "mean this one",
+            ),
+            id="imported-twice",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nuse common.Money\nrecord Money { cents: int }\n```",
+            (
+                "E162",
+                12,
+                12,
+                "`Money` is imported from `common` and declared in this spec",
+                "rename one, or drop the import and write `common.Money`",
+            ),
+            id="clashes-with-a-local",
+        ),
+        pytest.param(
+            "uses:\n  - common\n  - common ^1",
+            "",
+            ("E162", 5, 5, "`common` is in `uses` twice", "first at line 4"),
+            id="used-twice",
+        ),
+        pytest.param(
+            "uses:\n  - common >=2",
+            "",
+            (
+                "E164",
+                4,
+                5,
+                "this spec needs `common` >=2, but `common` is 1.2.0",
+                "common is in common.spec.md: change the range, or the version there",
+            ),
+            id="version-not-in-range",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "See [adding](common#ad).",
+            (
+                "E165",
+                11,
+                14,
+                "`common` has no rule `#ad`",
+                "did you mean `common#add`?",
+            ),
+            id="unknown-rule-of-another-spec",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nfn pay(cents: int) -> int raises common.Declined\n```",
+            (
+                "E167",
+                12,
+                41,
+                "`pay` raises `common.Declined`, an error of another spec",
+                "a function raises only its own spec's errors; declare one here",
+            ),
+            id="raises-another-specs-error",
+        ),
+    ],
+)
+def test_each_diagnostic_points_at_what_is_wrong(
+    project: Path, cli, front: str, body: str, expected: tuple
+) -> None:
+    (project / "billing.spec.md").write_text(
+        f"---\nspec: billing\n{front}\n---\n\n# Billing {{#bill}}\n\n"
+        f"Billing MUST work.\n\n{body}\n"
+    )
+    found = [d for d in check(cli, "billing.spec.md") if d["code"] != "W101"]
+    assert [
+        (d["code"], d["line"], d["col"], d["message"], d["hint"]) for d in found
+    ] == [expected]
+
+
+def test_a_spec_without_a_version_cannot_meet_a_range(project: Path, cli) -> None:
+    (project / "common.spec.md").write_text(COMMON.replace("version: 1.2.0\n", ""))
+    (project / "billing.spec.md").write_text(
+        spec("spec: billing\nuses:\n  - common >=1.2", "")
+    )
+    assert [
+        (d["code"], d["line"], d["col"], d["message"])
+        for d in check(cli, "billing.spec.md")
+    ] == [("E164", 4, 5, "`common` has no version to check against `>=1.2`")]
+
+
+def test_a_cycle_is_named_whole_in_each_spec_on_it(project: Path, cli) -> None:
+    for name, used in (("a", "b"), ("b", "c"), ("c", "a")):
+        (project / f"{name}.spec.md").write_text(
+            spec(f"spec: {name}\nuses:\n  - {used}", "")
+        )
+    found = check(cli, ".")
+    assert sorted(
+        (d["path"], d["code"], d["line"], d["col"], d["message"]) for d in found
+    ) == [
+        ("a.spec.md", "E163", 4, 5, "`uses` makes a cycle: a → b → c → a"),
+        ("b.spec.md", "E163", 4, 5, "`uses` makes a cycle: b → c → a → b"),
+        ("c.spec.md", "E163", 4, 5, "`uses` makes a cycle: c → a → b → c"),
+    ]
+
+
+def test_a_spec_cannot_use_itself(project: Path, cli) -> None:
+    (project / "billing.spec.md").write_text(
+        spec("spec: billing\nuses:\n  - billing", "")
+    )
+    assert place(check(cli, "billing.spec.md")) == [
+        ("E163", 4, 5, "`uses` makes a cycle: billing → billing")
+    ]
+
+
+def test_two_specs_with_one_id_cannot_be_used(project: Path, cli) -> None:
+    (project / "other.spec.md").write_text(COMMON)
+    (project / "billing.spec.md").write_text(
+        spec("spec: billing\nuses:\n  - common", "")
+    )
+    assert place(check(cli, "billing.spec.md")) == [
+        (
+            "E160",
+            4,
+            5,
+            "several specs of the project are `common`: common.spec.md, other.spec.md",
+        )
+    ]
+
+
+def test_a_malformed_uses_entry_is_a_front_matter_error(project: Path, cli) -> None:
+    (project / "billing.spec.md").write_text(
+        spec("spec: billing\nuses:\n  - common >=x.y!\n  - 3d", "")
+    )
+    assert place(check(cli, "billing.spec.md")) == [
+        ("E012", 4, 5, "`>=x.y!` is not a version range"),
+        (
+            "E012",
+            5,
+            5,
+            "`3d` cannot be used: a used spec's ID is a name of letters, digits and `_`",
+        ),
+    ]
+
+
+def test_check_of_one_file_finds_the_specs_it_uses_by_id_not_by_file_name(
+    project: Path, cli
+) -> None:
+    (project / "common.spec.md").rename(project / "shared-types.spec.md")
+    (project / "nested").mkdir()
+    (project / "nested" / "billing.spec.md").write_text(BILLING)
+    (project / "specc.toml").write_text('specs = ["."]\n')
+    assert check(cli, "nested/billing.spec.md") == []
+    result = cli("check", "nested/billing.spec.md")
+    assert result.exit_code == 0 and "checked 1 spec" in result.stderr
+
+
+def test_a_link_that_names_no_spec_stays_an_ordinary_link(project: Path, cli) -> None:
+    (project / "billing.spec.md").write_text(
+        spec("spec: billing", "See [the page](faq#top) and [the guide](guide.md#x).")
+    )
+    assert check(cli, "billing.spec.md") == []
+    data = json.loads(cli("ir", "billing.spec.md").stdout)
+    assert data["sections"][0]["links"] == []
+    assert "uses" not in data and "interfaces" not in data
+
+
+def test_the_ir_of_a_spec_that_uses_others_meets_the_ir_schema(
+    project: Path, cli
+) -> None:
+    import jsonschema
+
+    (project / "billing.spec.md").write_text(BILLING)
+    schema = json.loads(cli("ir", "--schema").stdout)
+    data = json.loads(cli("ir", "billing.spec.md").stdout)
+    jsonschema.validate(data, schema)
+    for key in ("uses", "interfaces"):
+        assert key in schema["properties"]
+    data["uses"][0]["version"] = 120
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_headers_find_the_front_matter_exactly_where_the_parser_does() -> None:
+    """The graph is read from front matter without compiling: it must be the same."""
+    from conftest import DATA, EXAMPLES, ROOT
+    from specc.frontend.parse import parse_document
+    from specc.frontend.project import split_front_matter
+    from specc.source import SourceFile
+
+    texts = [
+        "---\na: 1\n---\n# x",
+        "---\n---\n",
+        "----\na\n---\nb\n----\n",
+        "---\na\n...\n",
+        "---\na\n    ---\n---\n",
+        "---\na",
+        "---x\nb\n---",
+        "---\n\ta\n\t---\n---\n",
+        "---\na: 1\n---  \nrest",
+        "# no front matter\n---\na: 1\n---\n",
+    ]
+    files = [*DATA.rglob("*.md"), *EXAMPLES.glob("*.md"), *ROOT.glob("specs/*.md")]
+    for path in files:
+        data = path.read_bytes()
+        if b"\0" not in data:
+            text = data.decode("utf-8-sig", "replace")
+            texts.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+    assert len(texts) > 100
+    for text in texts:
+        expected = parse_document(SourceFile("x.spec.md", text)).front_matter
+        assert split_front_matter(text) == expected, text[:80]
