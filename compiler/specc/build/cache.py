@@ -21,13 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from specc import __version__
+from specc import __version__, ir
 from specc.build.writer import atomic_write
 from specc.diagnostics import CODES, Diagnostic
 from specc.emitters.base import OutputFile
 from specc.source import Span
+
+if TYPE_CHECKING:
+    from specc.frontend.interfaces import Imports
 
 CACHE_DIR = ".specc-cache"
 CACHE_FILE = "build.json"
@@ -72,9 +75,34 @@ def code_fingerprint(templates: Sequence[str | Path] = ()) -> str:
     return digest.hexdigest()
 
 
-def input_digest(fingerprint: str, path: str, data: bytes) -> str:
-    """Return the digest of one spec's input."""
-    return _sha(f"{fingerprint}\0{path}\0".encode() + data)
+def input_digest(fingerprint: str, path: str, data: bytes, imports: str = "") -> str:
+    """Return the digest of one spec's input: its bytes and what it imports."""
+    return _sha(f"{fingerprint}\0{path}\0{imports}\0".encode() + data)
+
+
+def interface_digest(interface: ir.Interface) -> str:
+    """Return the digest of what importers depend on: the interface less docs and spans."""
+    return _sha(json.dumps(_shape(interface.model_dump(mode="json"))).encode())
+
+
+def _shape(data: Any) -> Any:
+    """Return dumped IR without its `doc` and `span` fields."""
+    if isinstance(data, list):
+        return [_shape(item) for item in data]
+    if isinstance(data, dict):
+        return {k: _shape(v) for k, v in data.items() if k not in ("doc", "span")}
+    return data
+
+
+def imports_digest(imports: Imports | None) -> str:
+    """Return the digest of what a spec's compile is given of the specs it uses."""
+    if imports is None or not (imports.interfaces or imports.cycles):
+        return ""
+    found = {
+        "interfaces": {n: interface_digest(i) for n, i in imports.interfaces.items()},
+        "cycles": {n: list(c) for n, c in imports.cycles.items()},
+    }
+    return _sha(json.dumps(found, sort_keys=True).encode())
 
 
 def options_digest(options: object) -> str:
@@ -167,6 +195,16 @@ class Cache:
             return None
         return diagnostics_from_json(entry.get("diagnostics"))
 
+    def interface(self, key: str, digest: str) -> ir.Interface | None:
+        """Return a spec's cached interface if its input is unchanged."""
+        entry = self.entries.get(key)
+        if entry is None or entry.get("input") != digest or "interface" not in entry:
+            return None
+        try:
+            return ir.Interface.model_validate(entry["interface"])
+        except ValueError:
+            return None
+
     def spans(self, key: str) -> dict[str, Span]:
         """Return the cached spans of a spec's functions, by name."""
         found = {}
@@ -225,9 +263,10 @@ class Cache:
         diagnostics: list[Diagnostic],
         spans: dict[str, Span],
         units: dict[str, tuple[str, Unit]],
+        interface: ir.Interface | None = None,
     ) -> None:
-        """Remember a spec's input, diagnostics, function spans and units."""
-        self.entries[key] = {
+        """Remember a spec's input, diagnostics, function spans, units and interface."""
+        entry: dict[str, Any] = {
             "input": digest,
             "diagnostics": diagnostics_to_json(diagnostics),
             "spans": {n: s.model_dump() for n, s in spans.items()},
@@ -241,6 +280,9 @@ class Cache:
                 for target, (options, unit) in units.items()
             },
         }
+        if interface is not None:
+            entry["interface"] = interface.model_dump(mode="json")
+        self.entries[key] = entry
 
 
 def _file_entry(output: OutputFile) -> dict[str, object]:

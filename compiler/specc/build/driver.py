@@ -12,7 +12,9 @@ from specc import ir
 from specc.build.emit import Step, run_emitters
 from specc.diagnostics import Diagnostic, has_errors
 from specc.emitters.base import OutputFile
-from specc.frontend.compile import Compiled, compile_file, find_specs
+from specc.frontend.compile import Compiled, compile_source, find_specs
+from specc.frontend.interfaces import Imports
+from specc.frontend.project import Project, project_files
 from specc.reports import read_reports
 from specc.source import Span
 
@@ -27,11 +29,18 @@ class BuildResult:
     plan: Any = None
     """The `writer.Plan`, when the build got as far as planning."""
     files: dict[str, OutputFile] = field(default_factory=dict)
+    given: set[str] = field(default_factory=set)
+    """The spec files the build was given (``compiled`` adds the specs they use)."""
 
     @property
     def specs(self) -> list[ir.Spec]:
         """Return the IR of every spec that compiled."""
         return [c.spec for c in self.compiled if c.ok and c.spec is not None]
+
+    @property
+    def given_specs(self) -> list[ir.Spec]:
+        """Return the IR of the specs the build was given (not those they use)."""
+        return [s for s in self.specs if s.path in self.given]
 
     @property
     def ok(self) -> bool:
@@ -48,34 +57,41 @@ def build(
     options: dict[str, dict[str, object]] | None = None,
     check: bool = False,
     llm: Any = None,
-    compile: Callable[[str], Compiled] = compile_file,
+    compile: Callable[[str, bytes, Imports | None], Compiled] = compile_source,
     progress: Step | None = None,
     incremental: bool = False,
+    project: Sequence[str] = (),
 ) -> BuildResult:
     """Compile, emit and write; write nothing if anything fails; only plan with ``check``.
 
-    ``compile`` turns a spec path into its `Compiled` (`specc watch` passes
-    one that reuses the specs that did not change); ``progress`` hears of
-    each step. With ``incremental`` (and no ``llm``), specs unchanged since the
-    last build into ``out_dir`` are neither compiled nor emitted again
-    (`specc.build.cache`); their `Compiled` entries then hold no IR.
+    The specs ``paths`` name are built with those they use (front matter
+    `uses`), found among the ``project``'s spec files and folders (its
+    configured sources; by default, the folders of ``paths``).
+    ``compile`` turns a spec's path, bytes and imports into its `Compiled`
+    (`specc watch` passes one that reuses the specs that did not change);
+    ``progress`` hears of each step. With ``incremental`` (and no ``llm``),
+    specs unchanged since the last build into ``out_dir`` are neither
+    compiled nor emitted again (`specc.build.cache`); their `Compiled` entries
+    then hold no IR.
     """
     step = progress or _quiet
     files, problems = find_specs(list(paths))
     out = Path(out_dir)
     reports = read_reports(out) if "docs" in targets else {}
     session = None
+    specs = Project(project_files(files, project), compile)
     if incremental and llm is None and not problems:
         from specc.build.incremental import Session
 
         session = Session(out, targets, templates, options, reports)
-        compiled = session.compile(files, step)
+        compiled = session.compile(specs, files, step)
     else:
         compiled = []
-        for number, name in enumerate(files):
-            step("compile", name, number, len(files))
-            compiled.append(compile(name))
-    result = BuildResult(compiled=compiled, diagnostics=problems)
+        order = specs.order(files)
+        for number, name in enumerate(order):
+            step("compile", name, number, len(order))
+            compiled.append(specs.compile(name))
+    result = BuildResult(compiled=compiled, diagnostics=problems, given=set(files))
     if problems or not all(c.ok for c in result.compiled):
         return result
     if session is not None:

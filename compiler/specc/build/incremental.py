@@ -18,6 +18,7 @@ from specc.build.cache import (
     Cache,
     Unit,
     code_fingerprint,
+    imports_digest,
     input_digest,
     options_digest,
 )
@@ -25,6 +26,8 @@ from specc.build.emit import Step, add_outputs, emit_all, guarded, load_emitters
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, OutputFile
 from specc.frontend.compile import Compiled
+from specc.frontend.interfaces import Imports, interface_of
+from specc.frontend.project import Graph, Project
 from specc.source import Span
 
 
@@ -44,6 +47,10 @@ class SpecState:
     """The file's bytes, kept while the spec waits to be compiled."""
     spans: dict[str, Span] | None = None
     """Its functions' spans, when a worker process compiled it."""
+    imports: Imports | None = None
+    """What its compile is given of the specs it uses."""
+    interface: ir.Interface | None = None
+    """What other specs see of it, when another spec of the build uses it."""
 
     @property
     def outcome(self) -> Compiled:
@@ -78,9 +85,12 @@ class Session:
         self.problems: list[Diagnostic] = []
         self.loaded: list[tuple[str, Any, Any]] = []
 
-    def compile(self, files: list[str], step: Step) -> list[Compiled]:
-        """Compile the specs that changed; return every spec's outcome, in order."""
-        from specc.frontend.compile import compile_source
+    def compile(self, project: Project, files: list[str], step: Step) -> list[Compiled]:
+        """Compile the specs that changed; return every spec's outcome, in order.
+
+        Specs are taken in waves, each after the specs it uses: a spec counts
+        as unchanged when its bytes and the interfaces of the specs it uses are.
+        """
         from specc.templating import environment
 
         where = Span(path=files[0] if files else "specc", line=1)
@@ -99,36 +109,64 @@ class Session:
         ]
         self.per_spec = set(per_spec)
         reuse_ir = not self.problems and len(per_spec) == len(self.loaded)
-        for path in files:
-            self.states.append(self._state(path, per_spec, reuse_ir))
-        pending = [s for s in self.states if s.compiled is None]
-        if reuse_ir:
-            workers.compile_and_emit(self, pending)
-        for number, state in enumerate(pending):
-            step("compile", state.path, number, len(pending))
-            if state.compiled is None:
-                state.compiled = compile_source(state.path, state.data)
-            state.data = b""
+        self.project = project
+        order = project.order(files)
+        self.used = {u for path in order for u in project.graph.used(path)}
+        done = 0
+        for wave in waves(project.graph, order):
+            states = [self._state(path, per_spec, reuse_ir) for path in wave]
+            self.states += states
+            pending = [s for s in states if s.compiled is None]
+            if reuse_ir:
+                workers.compile_and_emit(self, pending)
+            for state in pending:
+                step("compile", state.path, done, len(order))
+                done += 1
+                if state.compiled is None:
+                    state.compiled = project.compile_with(
+                        state.path, state.data, state.imports
+                    )
+                    spec = state.compiled.spec
+                    if state.path in self.used and spec is not None:
+                        state.interface = interface_of(spec)
+                state.data = b""
         return [s.compiled for s in self.states if s.compiled is not None]
 
     def _state(self, path: str, per_spec: list[str], reuse_ir: bool) -> SpecState:
         from specc.frontend.compile import compile_file
 
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
+        data = self.project.data.get(path)
+        if data is None:
             return SpecState(path, path, None, compile_file(path))
         key = str(Path(path).resolve())
-        digest = input_digest(self.fingerprint, path, data)
+        imports = self.project.imports_from(path, self._interface)
+        digest = input_digest(self.fingerprint, path, data, imports_digest(imports))
         units = {}
         for name in per_spec:
             unit = self.cache.unit(key, digest, name, self._options(name))
             if unit is not None:
                 units[name] = unit
         cached = self.cache.diagnostics(key, digest)
-        if reuse_ir and cached is not None and len(units) == len(per_spec):
-            return SpecState(path, key, digest, _reused(path, data, cached), units)
-        return SpecState(path, key, digest, None, units, data)
+        interface = self.cache.interface(key, digest) if path in self.used else None
+        if (
+            reuse_ir
+            and cached is not None
+            and len(units) == len(per_spec)
+            and (interface is not None or path not in self.used)
+        ):
+            state = SpecState(path, key, digest, _reused(path, data, cached), units)
+            state.interface = interface
+            return state
+        state = SpecState(path, key, digest, None, units, data)
+        state.imports = imports
+        return state
+
+    def _interface(self, path: str) -> ir.Interface | None:
+        """Return the interface of a spec of this build that was taken already."""
+        for state in self.states:
+            if state.path == path:
+                return state.interface
+        return None
 
     def _options(self, name: str) -> str:
         return options_digest(self.options.get(name, {}))
@@ -202,6 +240,7 @@ class Session:
                 state.outcome.diagnostics,
                 {n: s for (p, n), s in spans.items() if p == state.path},
                 fresh,
+                state.interface,
             )
             self.cache.entries[state.key]["units"] = {
                 **units,
@@ -214,6 +253,17 @@ class Session:
             self.cache.save()
         except OSError:
             pass  # a cache that cannot be written only costs the next build time
+
+
+def waves(graph: Graph, order: list[str]) -> list[list[str]]:
+    """Return ``order`` in waves: each spec in the wave after the last spec it uses."""
+    wave: dict[str, int] = {}
+    for path in order:  # each after the specs it uses, but for cycles
+        wave[path] = 1 + max((wave.get(u, -1) for u in graph.used(path)), default=-1)
+    found: list[list[str]] = [[] for _ in range(max(wave.values(), default=-1) + 1)]
+    for path in order:
+        found[wave[path]].append(path)
+    return found
 
 
 def _reused(path: str, data: bytes, diagnostics: list[Diagnostic]) -> Compiled:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from specc.diagnostics import Diagnostic, has_errors
-from specc.frontend.compile import Compiled, compile_file, compile_source
+from specc.frontend.compile import Compiled, compile_source
+from specc.frontend.interfaces import Imports
 from specc.naming import plural
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ class Settings:
     config_file: Path | None = None
     llm: Session | None = None
     """The LLM session rebuilds use (its client None: the template backends)."""
+    sources: list[str] = field(default_factory=list)
+    """Where the project's specs are (see `specc.build.driver.build`'s ``project``)."""
 
 
 Resolve = Callable[[], "tuple[Settings | None, list[Diagnostic]]"]
@@ -49,24 +52,23 @@ class Watcher:
         self.resolve = resolve
         self.printer = printer
         self.settings: Settings | None = None
-        self.cache: dict[str, tuple[bytes, Compiled]] = {}
+        self.cache: dict[str, tuple[bytes, Imports | None, Compiled]] = {}
         self.recompiled: list[str] = []
         self.broken = False
         self.built = False
         self.usable = False
 
-    def compile(self, path: str) -> Compiled:
-        """Return the spec's compiled form, compiling only when its bytes changed."""
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
-            self.recompiled.append(path)  # so its E001 is shown
-            return compile_file(path)
+    def compile(self, path: str, data: bytes, imports: Imports | None) -> Compiled:
+        """Return the spec's compiled form, compiling only when its bytes or imports changed."""
         cached = self.cache.get(path)
         if cached is not None and cached[0] == data:
-            return cached[1]
-        result = compile_source(path, data)
-        self.cache[path] = (data, result)
+            _, before, result = cached
+            if before == imports or (
+                result.ok and before is not None and before.same_uses(imports)
+            ):
+                return result
+        result = compile_source(path, data, imports)
+        self.cache[path] = (data, imports, result)
         self.recompiled.append(path)
         return result
 
@@ -103,12 +105,15 @@ class Watcher:
             s.options,
             llm=client,
             compile=self.compile,
+            project=s.sources,
         )
         seconds = time.perf_counter() - started
         if s.llm is not None and result.ok:
             stats = s.llm.finish({f"{t}/{x.id}" for t in s.targets for x in result.specs})
             if stats:
                 self.printer.line(stats)
+        unreadable = [c.path for c in result.compiled if c.source is None and not c.ok]
+        self.recompiled += [p for p in unreadable if p not in self.recompiled]
         changed = [c for c in result.compiled if c.path in self.recompiled]
         self.printer.diagnostics(changed, result.diagnostics)
         names = ", ".join(Path(p).name for p in self.recompiled) or "no spec"
@@ -142,7 +147,7 @@ class Watcher:
         """Return the existing files and folders to watch."""
         s = self.settings
         config = self.resolve_config_file()
-        paths = [Path(p) for p in (s.paths + s.templates if s else [])]
+        paths = [Path(p) for p in (s.paths + s.sources + s.templates if s else [])]
         if config is not None:
             paths.append(config)
         return [p for p in dict.fromkeys(paths) if p.exists()]

@@ -1,6 +1,8 @@
 """Use every core: compile specs and emit their files in worker processes.
 
-Specs are independent, so an incremental build that has several changed specs
+An incremental build takes specs in waves, each after the specs it uses (see
+`specc.build.incremental`); the specs of one wave are independent, so a wave
+that has several changed specs
 (and enough bytes of them to repay starting workers) compiles and emits each
 in a forked worker. Only the outcome comes back: diagnostics, function spans
 and each target's files and site data; the IR stays in the worker. Results
@@ -20,6 +22,7 @@ from specc.diagnostics import Diagnostic
 from specc.source import Span
 
 if TYPE_CHECKING:
+    from specc import ir
     from specc.build.incremental import Session, SpecState
 
 #: Below this many bytes of changed specs, one process is quicker.
@@ -28,7 +31,12 @@ MIN_BYTES = 256 * 1024
 _SESSION: Session | None = None
 """The session the forked workers inherit."""
 
-Outcome = tuple[list[Diagnostic], dict[str, Span] | None, dict[str, Unit] | None]
+Outcome = tuple[
+    list[Diagnostic],
+    dict[str, Span] | None,
+    dict[str, Unit] | None,
+    "ir.Interface | None",
+]
 
 
 def jobs(pending: list[SpecState]) -> int:
@@ -79,28 +87,30 @@ def _take(state: SpecState, outcome: Outcome) -> None:
     """Record what a worker made of one spec (nothing if emitting failed there)."""
     from specc.frontend.compile import Compiled, decode
 
-    diagnostics, spans, units = outcome
+    diagnostics, spans, units, interface = outcome
     compiled_ok = spans is not None
     if compiled_ok and units is None:
         return  # an emitter failed: the caller compiles and emits it, and reports it
     source = decode(state.path, state.data)[0] if diagnostics else None
     state.compiled = Compiled(state.path, source, None, diagnostics, reused=True)
     state.spans = spans
+    state.interface = interface
     state.units.update(units or {})
 
 
 def _work(index: int) -> Outcome:
     """Compile one spec and emit it for every per-spec target (in a worker)."""
-    from specc.frontend.compile import compile_source
+    from specc.frontend.interfaces import interface_of
 
     session = _SESSION
     assert session is not None
     state = session.states[index]
-    compiled = compile_source(state.path, state.data)
+    compiled = session.project.compile_with(state.path, state.data, state.imports)
     spec = compiled.spec
     if not compiled.ok or spec is None:
-        return compiled.diagnostics, None, None
+        return compiled.diagnostics, None, None, None
     spans = {f.name: f.span for f in spec.functions}
+    interface = interface_of(spec) if state.path in session.used else None
     units: dict[str, Any] = {}
     for name, emitter, _ in session.loaded:
         if name not in session.per_spec or name in state.units:
@@ -111,5 +121,5 @@ def _work(index: int) -> Outcome:
             made, data = emitter.emit_spec(ctx, spec)
             units[name] = Unit(list(made), data, ctx.diagnostics[before:])
         except Exception:
-            return compiled.diagnostics, spans, None
-    return compiled.diagnostics, spans, units
+            return compiled.diagnostics, spans, None, None
+    return compiled.diagnostics, spans, units, interface

@@ -81,6 +81,7 @@ def watch(
             options,
             found.config.path,
             session,
+            found.sources,
         )
         return settings, []
 
