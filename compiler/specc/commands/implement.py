@@ -93,7 +93,7 @@ def implement(
         )
     except Stopped as stopped:
         exit_stopped("implement", stopped, "every implementation file is as it was")
-    scope = {f"implement/{target}/{s.id}" for s in result.specs}
+    scope = {f"implement/{target}/{s.id}" for s in result.given_specs}
     failed = bool(problems) or any(not o.accepted for o in outcomes)
     finish_llm(session, None if problems else scope)
     print_diagnostics([], problems, False)
@@ -123,7 +123,7 @@ def _run_jobs(
     env = environment(templates)
     outcomes: list[Outcome] = []
     problems: list[Diagnostic] = []
-    for job in jobs(target, result.specs, out_dir / target, result.files):
+    for job in jobs(target, result.given_specs, out_dir / target, result.files):
         where = Span(path=job.spec.path, line=1)
         click.echo(f"implementing {job.artifact}: {job.path}", err=True)
         try:

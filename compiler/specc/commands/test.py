@@ -126,13 +126,13 @@ def test_command(
         mutation = mutation_report(
             project.out_dir,
             targets,
-            result.specs,
+            result.given_specs,
             tagged,
             timeout,
             max_mutants,
             workers,
         )
-    report = _record(build, result.specs, tagged, errors)
+    report = _record(build, result.given_specs, tagged, errors)
     scope = {f"{t}/{s.id}" for t in targets for s in result.specs}
     finish_llm(session, scope if result.ok else None)
     _print_report(result, report, tagged, target, targets, fmt, mutation)
@@ -170,7 +170,14 @@ class _Build:
 
         p = self.project
         return run_build(
-            p.paths, targets, p.out_dir, p.templates, self.options, llm=self.llm, **more
+            p.paths,
+            targets,
+            p.out_dir,
+            p.templates,
+            self.options,
+            llm=self.llm,
+            project=p.sources,
+            **more,
         )
 
 
@@ -192,7 +199,7 @@ def _build_and_test(
             _failed_test_build(result, fmt, targets)
         progress.step("test", ", ".join(targets), 0, 1)
         tagged, errors = _run_conformance(
-            targets, result.specs, build.project.out_dir, timeout
+            targets, result.given_specs, build.project.out_dir, timeout
         )
     for name, message in errors.items():
         click.echo(f"error[E088]: {name}: {message}", err=True)
@@ -232,7 +239,7 @@ def _print_report(
     With --mutate the mutation scores follow (as text), or sit under
     `mutation` (as JSON).
     """
-    idle = _data_models(result.specs, targets)
+    idle = _data_models(result.given_specs, targets)
     if fmt == "text":
         for spec_id in idle:
             click.echo(f"NONE {spec_id}: no operations to test (its types only)")
@@ -267,7 +274,7 @@ def _print_summary(result: BuildResult, targets: list[str], fmt: str) -> None:
     if fmt == "text":
         print_changes(result.plan)
     files = files_summary(result.plan)
-    line = summary("tested", len(result.specs), targets, files, elapsed())
+    line = summary("tested", len(result.given_specs), targets, files, elapsed())
     click.echo(line, err=True)
 
 

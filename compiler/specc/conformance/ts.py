@@ -39,16 +39,29 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
         return []
     package = (target_dir / package_dir(spec)).resolve()
     node = tool("node", "install Node.js 20 or newer")
-    modules = node_modules(package)
-    compiled = execute(
-        [node, str(modules / "typescript" / "bin" / "tsc"), "-p", "."]
-        + ["--pretty", "false", "--typeRoots", str(modules / "@types")],
-        package,
-    )
+    # The specs it uses first: it compiles against their declarations.
+    for used in spec.interfaces:
+        folder = (target_dir / package_dir(used)).resolve()
+        compiled = _tsc(node, folder)
+        if compiled.returncode != 0:
+            output = compiled.stdout + compiled.stderr
+            problem = f"`{used.id}`, which it uses, does not compile:\n"
+            return all_failed(spec, problem + first_lines(output))
+    compiled = _tsc(node, package)
     if compiled.returncode != 0:
         output = compiled.stdout + compiled.stderr
         return all_failed(spec, "does not compile:\n" + first_lines(output))
     return _test(node, package, spec, timeout)
+
+
+def _tsc(node: str, package: Path) -> subprocess.CompletedProcess[str]:
+    """Compile one package with the TypeScript install it asks for."""
+    modules = node_modules(package)
+    return execute(
+        [node, str(modules / "typescript" / "bin" / "tsc"), "-p", "."]
+        + ["--pretty", "false", "--typeRoots", str(modules / "@types")],
+        package,
+    )
 
 
 @dataclass

@@ -136,9 +136,9 @@ def cases(spec: ir.Spec) -> list[Case]:
 def resolve_alias(spec: ir.Spec, ref: ir.TypeRef) -> ir.TypeRef:
     """Return the type an alias chain ends in (the front end rejects cycles)."""
     seen: set[str] = set()
-    while ref.kind == "named" and str(ref.name) not in seen:
-        seen.add(str(ref.name))
-        decl = spec.type(str(ref.name))
+    while ref.kind == "named" and str(ref) not in seen:
+        seen.add(str(ref))
+        decl = spec.declaration(ref)
         if not isinstance(decl, ir.Alias):
             break
         ref = decl.target
@@ -150,7 +150,7 @@ def is_optional(spec: ir.Spec, ref: ir.TypeRef) -> bool:
     return resolve_alias(spec, ref).kind == "optional"
 
 
-def tag_field(spec: ir.Spec) -> str:
+def tag_field(spec: ir.Spec | ir.Interface) -> str:
     """Return the discriminator field of variants in JSON-like values: `kind`, or `tag` if a field is named kind."""
     clash = any(
         f.name == "kind"
@@ -175,9 +175,69 @@ def has_code(spec: ir.Spec) -> bool:
     return bool(spec.functions or spec.types)
 
 
-def package_dir(spec: ir.Spec) -> str:
+def package_dir(spec: ir.Spec | ir.Interface) -> str:
     """Return the spec's folder name under a target's output folder."""
     return path_segment(spec.id)
+
+
+def specs_named(refs: Iterable[ir.TypeRef]) -> set[str]:
+    """Return the IDs of the other specs whose types ``refs`` name."""
+    found: set[str] = set()
+    stack = list(refs)
+    while stack:
+        ref = stack.pop()
+        if ref.spec is not None:
+            found.add(ref.spec)
+        stack.extend(ref.args)
+    return found
+
+
+def value_types(values: Iterable[ir.Value]) -> Iterable[ir.TypeRef]:
+    """Yield the type of every value in ``values`` and of every value inside them."""
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        yield value.type
+        if isinstance(value, ir.ListValue):
+            stack.extend(value.items)
+        elif isinstance(value, ir.MapValue):
+            stack.extend(x for e in value.entries for x in (e.key, e.value))
+        elif isinstance(value, (ir.RecordValue, ir.VariantValue)):
+            stack.extend(f.value for f in value.fields)
+
+
+def declared_types(spec: ir.Spec) -> Iterable[ir.TypeRef]:
+    """Yield every type the spec's declarations write, their defaults' types too."""
+    for decl in spec.types:
+        if isinstance(decl, ir.Alias):
+            yield decl.target
+        fields = [*getattr(decl, "fields", [])]
+        fields += [f for tag in getattr(decl, "tags", []) for f in tag.fields]
+        for field in fields:
+            yield field.type
+            if field.default is not None:
+                yield from value_types([field.default])
+
+
+def signature_types(spec: ir.Spec) -> Iterable[ir.TypeRef]:
+    """Yield every type the spec's functions take or return."""
+    for fn in spec.functions:
+        yield from (p.type for p in fn.params)
+        yield fn.returns
+
+
+def example_types(spec: ir.Spec) -> Iterable[ir.TypeRef]:
+    """Yield the type of every value the spec's examples write."""
+    for example in spec.examples():
+        values = [*example.args, *([example.result] if example.result else [])]
+        if example.raises:
+            values += [f.value for f in example.raises.fields]
+        yield from value_types(values)
+
+
+def used_in_order(spec: ir.Spec, ids: set[str]) -> list[ir.Interface]:
+    """Return the interfaces of ``ids``, each after those it uses (as `interfaces` is)."""
+    return [i for i in spec.interfaces if i.id in ids]
 
 
 def normative(spec: ir.Spec, rule_id: str | None) -> list[str]:

@@ -41,6 +41,7 @@ RESERVED_TYPES = frozenset(
 ERROR_PROPERTIES = frozenset({"name", "message", "stack", "cause", "constructor"})
 _LONG_NUMBER = re.compile(r"\d{16}")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_QUALIFIED = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\.[A-Za-z_$][A-Za-z0-9_$]*\Z")
 
 
 @cache
@@ -90,8 +91,14 @@ def ts_error_field(name: str) -> str:
     return identifier(camel(name), ERROR_PROPERTIES)
 
 
+@cache
+def ts_namespace(spec_id: str) -> str:
+    """Return the name another spec's types are imported under (`import type * as`)."""
+    return identifier(camel(spec_id), KEYWORDS)
+
+
 class TsTypes(code.TypeMapper):
-    """IR types as TypeScript types."""
+    """IR types as TypeScript types; another spec's types through its namespace."""
 
     primitives = {
         "bool": "boolean",
@@ -107,8 +114,14 @@ class TsTypes(code.TypeMapper):
         super().__init__(spec, name)
         self.primitives = {**self.primitives, "int": int_type}
 
+    def __call__(self, ref: ir.TypeRef) -> str:
+        if ref.kind == "named" and ref.spec is not None:
+            return f"{ts_namespace(ref.spec)}.{self.type_name(str(ref.name))}"
+        return super().__call__(ref)
+
     def list(self, item: str) -> str:
-        return f"{item}[]" if item.isidentifier() else f"Array<{item}>"
+        plain = item.isidentifier() or _QUALIFIED.match(item)
+        return f"{item}[]" if plain else f"Array<{item}>"
 
     def map(self, key: str, value: str) -> str:
         return f"Map<{key}, {value}>"
@@ -120,9 +133,11 @@ class TsTypes(code.TypeMapper):
 class TsValues(code.ValueRenderer):
     """Typed IR values as TypeScript expressions."""
 
-    def __init__(self, types: TsTypes, tag_field: str) -> None:
+    def __init__(self, types: TsTypes, tag_fields: dict[str | None, str]) -> None:
         self.types = types
-        self.tag_field = tag_field
+        self.tag_fields = tag_fields
+        """The discriminator field of each spec's variants (None: this spec's)."""
+        self.tag_field = tag_fields[None]
 
     def render_bool(self, v: ir.BoolValue) -> str:
         return "true" if v.value else "false"
@@ -167,8 +182,9 @@ class TsValues(code.ValueRenderer):
         return "{ " + ", ".join(self.fields(v.fields)) + " }" if v.fields else "{}"
 
     def render_variant(self, v: ir.VariantValue) -> str:
+        variant = v.type.args[0] if v.type.kind == "optional" else v.type
         parts = [
-            f"{self.tag_field}: {code.string_literal(v.tag)}",
+            f"{self.tag_fields[variant.spec]}: {code.string_literal(v.tag)}",
             *self.fields(v.fields),
         ]
         return "{ " + ", ".join(parts) + " }"
@@ -249,7 +265,10 @@ class TypeScriptEmitter(code.CodeEmitter):
         root = code.package_dir(spec)
         int_type = getattr(ctx.options, "int", "number")
         types = TsTypes(spec, ts_name, int_type)
-        values = TsValues(types, code.tag_field(spec))
+        tag_fields: dict[str | None, str] = {
+            i.id: code.tag_field(i) for i in spec.interfaces
+        }
+        values = TsValues(types, {**tag_fields, None: code.tag_field(spec)})
         base = identifier(pascal(spec.id), KEYWORDS)
         taken = {ts_name(t.name) for t in spec.types}
         api = _free(base + "Api", taken)
@@ -274,7 +293,15 @@ class TypeScriptEmitter(code.CodeEmitter):
             impl=impl,
             tag_field=values.tag_field,
             optional=lambda ref: code.is_optional(spec, ref),
-            package=root.lower(),
+            package=package_name(spec),
+            dependencies=[
+                (package_name(i), code.package_dir(i)) for i in spec.interfaces
+            ],
+            declared_imports=namespace_imports(spec, code.declared_types(spec)),
+            signature_imports=namespace_imports(spec, code.signature_types(spec)),
+            test_imports=namespace_imports(
+                spec, [*code.signature_types(spec), *code.example_types(spec)]
+            ),
             options=ctx.options,
             cases=code.cases(spec),
             signatures={f.name: signature(f, types) for f in spec.functions},
@@ -311,6 +338,21 @@ class TypeScriptEmitter(code.CodeEmitter):
             f"{root}/test/conformance.test.ts",
             render("ts/conformance.test.ts.jinja", **context),
         )
+
+
+def namespace_imports(spec: ir.Spec, refs: Iterable[ir.TypeRef]) -> list[str]:
+    """Return the `import type * as` lines for the other specs' types ``refs`` name."""
+    named = code.specs_named(refs)
+    return [
+        f"import type * as {ts_namespace(used.id)} from "
+        f"{code.string_literal(package_name(used))};"
+        for used in code.used_in_order(spec, named)
+    ]
+
+
+def package_name(spec: ir.Spec | ir.Interface) -> str:
+    """Return the npm package name of a spec's package."""
+    return code.package_dir(spec).lower()
 
 
 def _free(name: str, taken: set[str], suffix: str = "_") -> str:
