@@ -31,7 +31,7 @@ OUT_DIGESTS = {
 }
 #: sha256 of `specc ir` of `synth.py 100 --full`, and of `specc ir --schema`.
 IR_DIGEST = "cc574e09df9bc7c054c3996088c8defe46e327f7f1ddef8153137161ff931c72"
-SCHEMA_DIGEST = "08bb72643bb6916b873131424e2da3ea4380d2a5e4a2cb94ca2f61af097c6776"
+SCHEMA_DIGEST = "7fddddbed604d754df9a5a3cba93bd07c4ce577d687c858b02c852af5e9683c0"
 
 
 def tree_digest(out: Path) -> str:

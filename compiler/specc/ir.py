@@ -557,8 +557,8 @@ class Interface(Node):
     """What other specs see of a spec: its types, the names of its functions, its rules.
 
     Every `named` type in it carries its spec, this one's included. A spec's
-    build depends on the interfaces it uses less their `doc` and `span`, which
-    therefore must not shape what is emitted for it.
+    build depends on the interfaces it uses less their spans, which therefore
+    must not shape what is emitted for it.
     """
 
     id: str
@@ -665,10 +665,38 @@ class Spec(Node):
 
     def declaration(self, ref: TypeRef) -> TypeDecl | None:
         """Return the declaration a `named` type refers to, in this spec or another."""
-        if ref.spec is None:
+        if ref.spec is None or ref.spec == self.id:
             return self.type(str(ref.name))
-        used = self.interface(ref.spec)
+        used = self.used(ref.spec)
         return used.type(str(ref.name)) if used is not None else None
+
+    def used(self, spec_id: str) -> Spec | None:
+        """Return a spec this one uses as a spec of its types alone, seeing what this one sees.
+
+        Its types name their own spec (`spec` set to its ID), which
+        `declaration` takes as local.
+        """
+        cache = self.__dict__.setdefault(
+            "_used_specs", {}
+        )  # beside the fields, as `_index`
+        if spec_id not in cache:
+            found = self.interface(spec_id)
+            others = [i for i in self.interfaces if i.id != spec_id]
+            cache[spec_id] = (
+                None
+                if found is None
+                else Spec.model_construct(
+                    id=found.id,
+                    title=found.id,
+                    version=found.version,
+                    path="",
+                    types=found.types,
+                    interfaces=others,
+                )
+            )
+        used = cache[spec_id]
+        assert used is None or isinstance(used, Spec)
+        return used
 
 
 def json_schema() -> dict[str, object]:

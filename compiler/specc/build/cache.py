@@ -81,16 +81,20 @@ def input_digest(fingerprint: str, path: str, data: bytes, imports: str = "") ->
 
 
 def interface_digest(interface: ir.Interface) -> str:
-    """Return the digest of what importers depend on: the interface less docs and spans."""
-    return _sha(json.dumps(_shape(interface.model_dump(mode="json"))).encode())
+    """Return the digest of what importers depend on: the interface less its spans.
+
+    Where a declaration stands moves with every line of prose written above
+    it; nothing emitted for another spec depends on it.
+    """
+    return _sha(json.dumps(_unplaced(interface.model_dump(mode="json"))).encode())
 
 
-def _shape(data: Any) -> Any:
-    """Return dumped IR without its `doc` and `span` fields."""
+def _unplaced(data: Any) -> Any:
+    """Return dumped IR without its `span` fields."""
     if isinstance(data, list):
-        return [_shape(item) for item in data]
+        return [_unplaced(item) for item in data]
     if isinstance(data, dict):
-        return {k: _shape(v) for k, v in data.items() if k not in ("doc", "span")}
+        return {k: _unplaced(v) for k, v in data.items() if k != "span"}
     return data
 
 

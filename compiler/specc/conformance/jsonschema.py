@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specc import ir
 from specc.conformance import SPEC_WIDE, Result, Status, all_failed
 from specc.emitters.code import Case, cases, has_code
-from specc.emitters.jsonschema import SchemaMaker, schema_file
+from specc.emitters.jsonschema import SchemaMaker, schema_file, schema_id
+from specc.naming import path_segment
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 
 def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
@@ -32,7 +36,23 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
         )
         return _spec_wide(spec, message)
     values = SchemaMaker(spec)
-    return [_check(case, schema, values) for case in cases(spec)]
+    try:
+        used = _used_schemas(target_dir, spec)
+    except (OSError, ValueError) as error:
+        return _spec_wide(spec, f"cannot read the schema of a spec it uses: {error}")
+    return [_check(case, schema, values, used) for case in cases(spec)]
+
+
+def _used_schemas(target_dir: Path, spec: ir.Spec) -> Registry:
+    """Return the schemas of the specs ``spec`` uses, by their `$id`."""
+    from referencing import Registry, Resource
+
+    found = []
+    for used in spec.interfaces:
+        path = target_dir / f"{path_segment(used.id)}.schema.json"
+        contents = json.loads(path.read_text("utf-8"))
+        found.append((schema_id(used.id), Resource.from_contents(contents)))
+    return Registry().with_resources(found)
 
 
 def _spec_wide(spec: ir.Spec, message: str) -> list[Result]:
@@ -41,7 +61,9 @@ def _spec_wide(spec: ir.Spec, message: str) -> list[Result]:
     ]
 
 
-def _check(case: Case, schema: dict[str, Any], values: SchemaMaker) -> Result:
+def _check(
+    case: Case, schema: dict[str, Any], values: SchemaMaker, used: Registry
+) -> Result:
     """Validate one example's values against the function's entries."""
     example = case.example
     fn = case.spec.function(example.function)
@@ -65,7 +87,7 @@ def _check(case: Case, schema: dict[str, Any], values: SchemaMaker) -> Result:
     problems = [
         f"{what} break $defs/{where}: {problem}"
         for what, data, where in checks
-        for problem in _problems(schema, where, data)
+        for problem in _problems(schema, where, data, used)
     ]
     status: Status = "failed" if problems else "passed"
     return Result(
@@ -78,14 +100,17 @@ def _check(case: Case, schema: dict[str, Any], values: SchemaMaker) -> Result:
     )
 
 
-def _problems(schema: dict[str, Any], pointer: str, data: Any) -> list[str]:
+def _problems(
+    schema: dict[str, Any], pointer: str, data: Any, used: Registry
+) -> list[str]:
     """Return what is wrong with ``data`` against the entry at `$defs/<pointer>`."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
     entry = {"$ref": f"#/$defs/{pointer}", "$defs": schema["$defs"]}
     # best_match looks inside `oneOf` for the branch the value came closest to.
-    error = best_match(Draft202012Validator(entry).iter_errors(data))
+    validator = Draft202012Validator(entry, registry=used)
+    error = best_match(validator.iter_errors(data))
     if error is None:
         return []
     where = "/".join(str(p) for p in error.absolute_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from xml.etree import ElementTree
@@ -34,7 +35,8 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     limit = timeout * (len(cases(spec)) + 2) + 30
     with ThreadPoolExecutor(1) as pool:
         typed = pool.submit(execute, python_types.mypy_command(), package)
-        observed, why = run_pytest(package, names, timeout, limit)
+        paths = ["src"] + [f"../{package_dir(u)}/src" for u in spec.interfaces]
+        observed, why = run_pytest(package, names, timeout, limit, paths)
         checked = typed.result()
     if "No module named mypy" in checked.stderr:
         raise ToolchainError(
@@ -49,13 +51,21 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
 
 
 def run_pytest(
-    package: Path, names: dict[str, str], timeout: float, limit: float
+    package: Path,
+    names: dict[str, str],
+    timeout: float,
+    limit: float,
+    paths: Sequence[str] = ("src",),
 ) -> tuple[Observed, str]:
-    """Run the tests; return what each example did, and why any has no result."""
+    """Run the tests; return what each example did, and why any has no result.
+
+    ``paths`` are the package's sources and those of the specs it uses.
+    """
     with tempfile.TemporaryDirectory(prefix="specc-pytest-") as scratch:
         report = Path(scratch) / "junit.xml"
         try:
-            done = execute(pytest_command(report, timeout), package, timeout=limit)
+            command = pytest_command(report, timeout, paths)
+            done = execute(command, package, timeout=limit)
         except TimedOut as error:  # an example blocked where SIGALRM cannot stop it
             why = f"the tests were stopped after {limit:g} s"
             return progress(error.stdout, names, why), why
@@ -103,8 +113,10 @@ _BOOTSTRAP = (
 )
 
 
-def pytest_command(report: Path, timeout: float = 10.0) -> list[str]:
-    """Return the pytest command: src on the path, no bytecode or cache written."""
+def pytest_command(
+    report: Path, timeout: float = 10.0, paths: Sequence[str] = ("src",)
+) -> list[str]:
+    """Return the pytest command: ``paths`` on the path, no bytecode or cache written."""
     return [
         sys.executable,
         "-B",
@@ -116,7 +128,7 @@ def pytest_command(report: Path, timeout: float = 10.0) -> list[str]:
         "-c",
         "pyproject.toml",
         "-o",
-        "pythonpath=src",
+        "pythonpath=" + " ".join(paths),
         "-o",
         "junit_family=xunit2",
         "-p",

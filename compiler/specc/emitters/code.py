@@ -180,6 +180,11 @@ def package_dir(spec: ir.Spec | ir.Interface) -> str:
     return path_segment(spec.id)
 
 
+def foreign(spec: ir.Spec, ref: ir.TypeRef) -> str | None:
+    """Return the ID of the other spec that declares a named type, or None if ``spec`` does."""
+    return ref.spec if ref.spec is not None and ref.spec != spec.id else None
+
+
 def specs_named(refs: Iterable[ir.TypeRef]) -> set[str]:
     """Return the IDs of the other specs whose types ``refs`` name."""
     found: set[str] = set()

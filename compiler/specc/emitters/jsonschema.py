@@ -16,7 +16,13 @@ from typing import Any
 
 from specc import ir
 from specc.emitters.base import EmitContext, OutputFile, header, owned_by
-from specc.emitters.code import CodeEmitter, has_code, resolve_alias, tag_field
+from specc.emitters.code import (
+    CodeEmitter,
+    foreign,
+    has_code,
+    resolve_alias,
+    tag_field,
+)
 from specc.naming import path_segment
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -49,6 +55,11 @@ def schema_file(spec: ir.Spec) -> str:
     return f"{path_segment(spec.id)}.schema.json"
 
 
+def schema_id(spec_id: str) -> str:
+    """Return the `$id` of a spec's schema, by which other specs' schemas refer to it."""
+    return f"urn:specc:{spec_id}"
+
+
 def spec_schema(spec: ir.Spec) -> Schema:
     """Return the JSON Schema of a spec's declarations."""
     schemas = SchemaMaker(spec)
@@ -59,7 +70,7 @@ def spec_schema(spec: ir.Spec) -> Schema:
         defs[f"{fn.name}.arguments"], defs[f"{fn.name}.result"] = schemas.function(fn)
     root: Schema = {
         "$schema": DIALECT,
-        "$id": f"urn:specc:{spec.id}",
+        "$id": schema_id(spec.id),
         "$comment": header(spec),
         "title": spec.title,
     }
@@ -95,6 +106,7 @@ class SchemaMaker:
 
     def __init__(self, spec: ir.Spec) -> None:
         self.spec = spec
+        self._used: dict[str, SchemaMaker] = {}
         default = tag_field(spec)
         self.tags = {
             t.name: str(split_doc(t.doc)[1].get(TAG_KEY, default))
@@ -135,10 +147,24 @@ class SchemaMaker:
             result, "", {}, fn.rule
         )
 
+    def of(self, spec_id: str) -> SchemaMaker:
+        """Return the schema maker of a spec this one uses."""
+        if spec_id not in self._used:
+            used = self.spec.used(spec_id)
+            assert used is not None, f"{self.spec.id} does not use {spec_id}"
+            self._used[spec_id] = SchemaMaker(used)
+        return self._used[spec_id]
+
+    def ref(self, ref: ir.TypeRef) -> Schema:
+        """Return a `$ref` to a declaration: in this schema, or in another spec's by its `$id`."""
+        other = foreign(self.spec, ref)
+        where = f"{schema_id(other)}#" if other is not None else "#"
+        return {"$ref": f"{where}/$defs/{ref.name}"}
+
     def type(self, ref: ir.TypeRef) -> Schema:
         """Return the schema of a type."""
         if ref.kind == "named":
-            return {"$ref": f"#/$defs/{ref.name}"}
+            return self.ref(ref)
         if ref.kind == "primitive":
             return dict(PRIMITIVES[str(ref.name)])
         if ref.kind == "list":
@@ -156,7 +182,7 @@ class SchemaMaker:
         """Return what the property names of a map with keys of ``ref`` must be."""
         key = resolve_alias(self.spec, ref)
         if key.kind == "named":
-            return {"$ref": f"#/$defs/{key.name}"}
+            return self.ref(key)
         if key.name == "int":
             return {"pattern": INT_KEY}
         if key.name == "bool":
@@ -205,7 +231,10 @@ class SchemaMaker:
             return value.member
         fields = {f.name: self.value(f.value) for f in value.fields}
         if isinstance(value, ir.VariantValue):
-            return {self.tags[value.variant]: value.tag, **fields}
+            named = value.type.args[0] if value.type.kind == "optional" else value.type
+            other = foreign(self.spec, named)
+            maker = self if other is None else self.of(other)
+            return {maker.tags[value.variant]: value.tag, **fields}
         return fields
 
     def key(self, key: ir.Value) -> str:

@@ -54,7 +54,9 @@ class PythonEmitter(code.CodeEmitter):
         model = TypesModel(spec, names)
         decls = model.decls()
         test_values = PyValues(spec, names)
-        tests = TestsModel(spec, names, test_values).tests()
+        tests_model = TestsModel(spec, names, test_values)
+        tests = tests_model.tests()
+        used = [names.of(i.id) for i in spec.interfaces]
         context = dict(
             spec=spec,
             header=header(spec),
@@ -63,6 +65,16 @@ class PythonEmitter(code.CodeEmitter):
             names=names,
             decls=decls,
             signature_types=signature_types(spec, names),
+            signature_imports=names.foreign_imports(foreign_classes(spec, names)),
+            declared_imports=names.foreign_imports(
+                model.type.imported | model.value.imported
+            ),
+            test_foreign_imports=names.foreign_imports(
+                test_values.imported | tests_model.type.imported
+            ),
+            dependencies=[distribution(u.module) for u in used],
+            source_paths=["src"]
+            + [f"../{code.package_dir(i)}/src" for i in spec.interfaces],
             raised=sorted({names.types[e] for f in spec.functions for e in f.raises}),
             test_imports=sorted(test_values.used),
             tests=tests,
@@ -163,6 +175,19 @@ def signature_types(spec: ir.Spec, names: Names) -> list[str]:
     refs = [p.type for f in spec.functions for p in f.params]
     refs += [f.returns for f in spec.functions]
     return sorted({names.types[n] for ref in refs for n in named_in(ref)})
+
+
+def foreign_classes(spec: ir.Spec, names: Names) -> set[tuple[str, str]]:
+    """Return (spec ID, class) of the other specs' types the functions' signatures name."""
+    found = set()
+    stack = list(code.signature_types(spec))
+    while stack:
+        ref = stack.pop()
+        other = code.foreign(spec, ref) if ref.kind == "named" else None
+        if other is not None:
+            found.add((other, names.of(other).types[str(ref.name)]))
+        stack.extend(ref.args)
+    return found
 
 
 def black(source: str, path: str) -> str:

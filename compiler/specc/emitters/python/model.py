@@ -112,7 +112,10 @@ class Names:
     """Every Python name of one spec's package, unique where they share a scope."""
 
     def __init__(self, spec: ir.Spec) -> None:
+        self.spec = spec
         self.module = py_module(spec.id)
+        self._used: dict[str, Names] = {}
+        self._foreign: dict[tuple[str, str], str] | None = None
         taken = set(RESERVED_TYPES)
         self.types = {
             t.name: _unique(identifier(pascal(t.name), RESERVED_TYPES), taken)
@@ -133,6 +136,52 @@ class Names:
             c.title: _unique(f"test_{snake(c.rule)}_{c.example.index}", tests)
             for c in code.cases(spec)
         }
+
+    def of(self, spec_id: str) -> Names:
+        """Return the names of a spec this one uses, as its own package has them."""
+        if spec_id not in self._used:
+            used = self.spec.used(spec_id)
+            assert used is not None, f"{self.spec.id} does not use {spec_id}"
+            self._used[spec_id] = Names(used)
+        return self._used[spec_id]
+
+    def foreign(self, spec_id: str, cls: str) -> str:
+        """Return the name this package imports another spec's class under.
+
+        Its own name, unless this package has a class of that name or imports
+        one from another spec first: then prefixed with the spec's name.
+        """
+        if self._foreign is None:
+            taken = set(RESERVED_TYPES) | {self.api, self.impl}
+            taken |= set(self.types.values()) | set(self.tags.values())
+            self._foreign = {}
+            for used in self.spec.interfaces:
+                home = self.of(used.id)
+                for name in [*home.types.values(), *home.tags.values()]:
+                    alias = name if name not in taken else pascal(used.id) + name
+                    self._foreign[(used.id, name)] = _unique(alias, taken)
+        return self._foreign[(spec_id, cls)]
+
+    def foreign_imports(
+        self, used: Iterable[tuple[str, str]]
+    ) -> list[tuple[str, list[str]]]:
+        """Return `(module, names)` to import another spec's classes (`Money as M`)."""
+        wanted = set(used)
+        found = []
+        for spec in self.spec.interfaces:
+            classes = sorted(cls for s, cls in wanted if s == spec.id)
+            if classes:
+                module = self.of(spec.id).module
+                imported = [
+                    (
+                        c
+                        if self.foreign(spec.id, c) == c
+                        else f"{c} as {self.foreign(spec.id, c)}"
+                    )
+                    for c in classes
+                ]
+                found.append((module, imported))
+        return found
 
 
 def fields_of(decl: ir.Record | ir.VariantTag | ir.Error) -> dict[str, str]:
@@ -156,7 +205,21 @@ def test_names(spec: ir.Spec) -> dict[str, str]:
 
 
 class PyTypes(code.TypeMapper):
-    """IR types as Python annotations."""
+    """IR types as Python annotations; another spec's classes as imported (noted in `imported`)."""
+
+    def __init__(self, spec: ir.Spec, name: Callable[[str], str], names: Names) -> None:
+        super().__init__(spec, name)
+        self.names = names
+        self.imported: set[tuple[str, str]] = set()
+        """(spec ID, class) of the other specs' classes it named."""
+
+    def __call__(self, ref: ir.TypeRef) -> str:
+        other = code.foreign(self.spec, ref) if ref.kind == "named" else None
+        if other is None:
+            return super().__call__(ref)
+        cls = self.names.of(other).types[str(ref.name)]
+        self.imported.add((other, cls))
+        return self.names.foreign(other, cls)
 
     primitives = {
         "bool": "bool",
@@ -183,9 +246,10 @@ class PyValues(code.ValueRenderer):
         self.spec = spec
         self.names = names
         self.used: set[str] = set()
-        self.decls = {t.name: t for t in spec.types}
-        self.attributes: dict[tuple[str, str], dict[str, str]] = {}
-        """Field (or enum member) names by (declaration, tag), computed once each."""
+        self.imported: set[tuple[str, str]] = set()
+        """(spec ID, class) of the other specs' classes it named."""
+        self.attributes: dict[tuple[str | None, str, str], dict[str, str]] = {}
+        """Field (or enum member) names by (spec, declaration, tag), computed once each."""
 
     def __call__(self, value: ir.Value) -> str:
         return str(self.expr(value))
@@ -227,32 +291,45 @@ class PyValues(code.ValueRenderer):
         )
 
     def render_enum(self, v: ir.EnumValue) -> layout.Expr:
-        key = (v.enum, "")
+        other, decl = self._declaration(v)
+        key = (other, v.enum, "")
         if key not in self.attributes:
-            decl = self.decls[v.enum]
             assert isinstance(decl, ir.Enum)
             self.attributes[key] = enum_members(decl)
-        name = self._use(self.names.types[v.enum])
+        name = self._class(other, lambda names: names.types[v.enum])
         return layout.Atom(f"{name}.{self.attributes[key][v.member]}")
 
     def render_record(self, v: ir.RecordValue) -> layout.Expr:
-        key = (v.record, "")
+        other, decl = self._declaration(v)
+        key = (other, v.record, "")
         if key not in self.attributes:
-            decl = self.decls[v.record]
             assert isinstance(decl, ir.Record)
             self.attributes[key] = fields_of(decl)
-        cls = self._use(self.names.types[v.record])
+        cls = self._class(other, lambda names: names.types[v.record])
         return layout.call(cls, self._keywords(v.fields, self.attributes[key]))
 
     def render_variant(self, v: ir.VariantValue) -> layout.Expr:
-        key = (v.variant, v.tag)
+        other, decl = self._declaration(v)
+        key = (other, v.variant, v.tag)
         if key not in self.attributes:
-            decl = self.decls[v.variant]
             assert isinstance(decl, ir.Variant)
             tag = next(t for t in decl.tags if t.name == v.tag)
             self.attributes[key] = fields_of(tag)
-        cls = self._use(self.names.tags[key])
+        cls = self._class(other, lambda names: names.tags[(v.variant, v.tag)])
         return layout.call(cls, self._keywords(v.fields, self.attributes[key]))
+
+    def _declaration(self, value: ir.Value) -> tuple[str | None, ir.TypeDecl | None]:
+        """Return the spec that declares a value's type (None: this one), and the type."""
+        named = value.type.args[0] if value.type.kind == "optional" else value.type
+        return code.foreign(self.spec, named), self.spec.declaration(named)
+
+    def _class(self, other: str | None, of: Callable[[Names], str]) -> str:
+        """Return the class to write: this package's own, or another spec's as imported."""
+        if other is None:
+            return self._use(of(self.names))
+        cls = of(self.names.of(other))
+        self.imported.add((other, cls))
+        return self.names.foreign(other, cls)
 
     def _keywords(
         self, fields: list[ir.FieldValue], names: dict[str, str]
@@ -317,8 +394,8 @@ def wrap(text: str, bullet: str = "", width: int = 76) -> str:
 
 
 def named_in(ref: ir.TypeRef) -> Iterable[str]:
-    """Yield the declaration names a type refers to directly."""
-    if ref.kind == "named":
+    """Yield the names of the spec's own declarations a type refers to directly."""
+    if ref.kind == "named" and ref.spec is None:
         yield str(ref.name)
     for arg in ref.args:
         yield from named_in(arg)
@@ -363,7 +440,7 @@ class TypesModel:
     def __init__(self, spec: ir.Spec, names: Names) -> None:
         self.spec = spec
         self.names = names
-        self.type = PyTypes(spec, names.types.__getitem__)
+        self.type = PyTypes(spec, names.types.__getitem__, names)
         self.value = PyValues(spec, names)
 
     def decls(self) -> list[PyDecl]:

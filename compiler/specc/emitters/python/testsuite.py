@@ -85,7 +85,7 @@ class Mutability:
     """Answers whether a value can be changed in place: whether it can hold a list or map."""
 
     def __init__(self, spec: ir.Spec) -> None:
-        self.decls = {t.name: t for t in spec.types}
+        self.spec = spec
         self.known: dict[str, bool] = {}
 
     def __call__(self, ref: ir.TypeRef) -> bool:
@@ -94,23 +94,25 @@ class Mutability:
         if ref.kind == "optional":
             return self(ref.args[0])
         if ref.kind == "named":
-            return self.named(str(ref.name))
+            return self.named(ref)
         return False
 
     def value(self, value: ir.Value) -> bool:
         """Return whether an argument's value can change (a circle of a shape cannot)."""
         if isinstance(value, ir.VariantValue):
-            decl = self.decls.get(value.variant)
+            named = value.type.args[0] if value.type.kind == "optional" else value.type
+            decl = self.spec.declaration(named)
             assert isinstance(decl, ir.Variant)
             tag = next(t for t in decl.tags if t.name == value.tag)
             return any(self(f.type) for f in tag.fields)
         return value.kind != "none" and self(value.type)
 
-    def named(self, name: str) -> bool:
+    def named(self, ref: ir.TypeRef) -> bool:
         """Return whether a declaration's values can change (cycles count as no)."""
+        name = str(ref) if code.foreign(self.spec, ref) else str(ref.name)
         if name not in self.known:
             self.known[name] = False
-            decl = self.decls.get(name)
+            decl = self.spec.declaration(ref)
             refs: list[ir.TypeRef] = []
             if isinstance(decl, ir.Alias):
                 refs = [decl.target]
@@ -129,7 +131,7 @@ class TestsModel:
         self.spec = spec
         self.names = names
         self.value = value
-        self.type = PyTypes(spec, lambda name: value._use(names.types[name]))
+        self.type = PyTypes(spec, lambda name: value._use(names.types[name]), names)
         self.mutable = Mutability(spec)
         self.functions = {f.name: f for f in spec.functions}
         self.decls = {t.name: t for t in spec.types}

@@ -52,7 +52,9 @@ def uses_types(spec: ir.Spec) -> bool:
     refs = [p.type for f in spec.functions for p in f.params]
     refs += [f.returns for f in spec.functions]
     return any(f.raises for f in spec.functions) or any(
-        r.kind in ("named", "map") for top in refs for r in _walk(top)
+        (r.kind == "named" and r.spec is None) or r.kind == "map"
+        for top in refs
+        for r in _walk(top)
     )
 
 

@@ -63,6 +63,9 @@ class RustEmitter(code.CodeEmitter):
             source=spec_source_name(spec),
             names=names,
             version=cargo_version(spec.version),
+            dependencies=[
+                (names.of(i.id).crate, code.package_dir(i)) for i in spec.interfaces
+            ],
             description=toml_string(comment_text(spec.summary or spec.title)),
             decls=TypesFile(spec, names, facts, types, values).decls(),
             methods=methods(spec, names, facts, types),

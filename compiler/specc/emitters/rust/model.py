@@ -79,6 +79,8 @@ class Names:
     """Every Rust name of one spec's crate, unique where they share a scope."""
 
     def __init__(self, spec: ir.Spec) -> None:
+        self.spec = spec
+        self._used: dict[str, Names] = {}
         self.crate = crate_name(spec.id)
         taken = set(RESERVED_TYPES)
         self.types = {
@@ -126,6 +128,22 @@ class Names:
             for c in code.cases(spec)
         }
 
+    def of(self, spec_id: str) -> Names:
+        """Return the names of a spec this one uses, as its own crate has them."""
+        if spec_id not in self._used:
+            used = self.spec.used(spec_id)
+            assert used is not None, f"{self.spec.id} does not use {spec_id}"
+            self._used[spec_id] = Names(used)
+        return self._used[spec_id]
+
+    def type_path(self, ref: ir.TypeRef) -> str:
+        """Return how this crate writes a named type: `Money`, or `common::Money`."""
+        other = code.foreign(self.spec, ref)
+        if other is None:
+            return self.types[str(ref.name)]
+        names = self.of(other)
+        return f"{names.crate}::{names.types[str(ref.name)]}"
+
 
 def test_names(spec: ir.Spec) -> dict[str, str]:
     """Return the `#[test]` function name of every example, by test title."""
@@ -157,8 +175,16 @@ class TypeFacts:
 
     def __init__(self, spec: ir.Spec, names: Names) -> None:
         self.spec, self.names = spec, names
+        self._used: dict[str, TypeFacts] = {}
         self._float = self._floats()
         self._boxed = self._cycles()
+
+    def of(self, spec_id: str) -> TypeFacts:
+        """Return the facts of a spec this one uses."""
+        if spec_id not in self._used:
+            names = self.names.of(spec_id)
+            self._used[spec_id] = TypeFacts(names.spec, names)
+        return self._used[spec_id]
 
     def _floats(self) -> set[str]:
         """Return the declarations that hold a float somewhere inside."""
@@ -180,6 +206,9 @@ class TypeFacts:
         if ref.kind == "primitive":
             return ref.name == "float"
         if ref.kind == "named":
+            other = code.foreign(self.spec, ref)
+            if other is not None:
+                return self.of(other).has_float(str(ref.name))
             return str(ref.name) in found
         return any(self._ref_float(a, found) for a in ref.args)
 
@@ -194,9 +223,9 @@ class TypeFacts:
         ref = code.resolve_alias(self.spec, ref)
         if ref.kind == "optional":
             return self._direct(ref.args[0])
-        if ref.kind == "named":
+        if ref.kind == "named" and code.foreign(self.spec, ref) is None:
             return {str(ref.name)}
-        return set()
+        return set()  # another spec's types cannot hold this spec's
 
     def _cycles(self) -> set[tuple[str, str, str]]:
         """Return (type, tag, field) of fields that must be boxed to give a finite size."""
@@ -253,7 +282,7 @@ class TypeFacts:
             return 24
         if ref.kind == "optional":
             return self.size(ref.args[0], depth) + 8
-        decl = self.spec.type(str(ref.name))
+        decl = self.spec.declaration(ref)
         if isinstance(decl, ir.Enum) or depth > 8:
             return 8
         if isinstance(decl, ir.Record):
@@ -338,6 +367,11 @@ class RsTypes(code.TypeMapper):
         super().__init__(spec, names.types.__getitem__)
         self.names, self.facts = names, facts
 
+    def __call__(self, ref: ir.TypeRef) -> str:
+        if ref.kind == "named":
+            return self.names.type_path(ref)
+        return super().__call__(ref)
+
     def list(self, item: str) -> str:
         return f"Vec<{item}>"
 
@@ -377,6 +411,18 @@ class RsValues:
     ) -> None:
         self.spec, self.names, self.facts, self.problems = spec, names, facts, problems
         self.span = spec.sections[0].span if spec.sections else None
+        self.prefix = ""
+        """How this crate names the spec's types: `common::` when they are another's."""
+        self._used: dict[str, RsValues] = {}
+
+    def of(self, spec_id: str) -> RsValues:
+        """Return the renderer of another spec's values, which names its crate."""
+        if spec_id not in self._used:
+            facts = self.facts.of(spec_id)
+            used = RsValues(facts.spec, facts.names, facts, self.problems)
+            used.prefix = f"{facts.names.crate}::"
+            self._used[spec_id] = used
+        return self._used[spec_id]
 
     def __call__(self, value: ir.Value) -> layout.Expr:
         """Render a value, wrapped in `Some` where its position is optional."""
@@ -386,6 +432,11 @@ class RsValues:
 
     def plain(self, value: ir.Value) -> layout.Expr:
         """Render a value without the `Some` its position may need."""
+        if value.kind in ("enum", "record", "variant"):
+            named = value.type.args[0] if value.type.kind == "optional" else value.type
+            other = code.foreign(self.spec, named)
+            if other is not None:
+                return self.of(other).plain(value)
         render: Callable[[ir.Value], layout.Expr] = getattr(
             self, f"render_{value.kind}"
         )
@@ -426,7 +477,8 @@ class RsValues:
 
     def render_enum(self, v: ir.EnumValue) -> layout.Expr:
         member = self.names.members[v.enum][v.member]
-        return layout.Atom(f"{self.names.types[v.enum]}::{member}", simple=False)
+        path = f"{self.prefix}{self.names.types[v.enum]}::{member}"
+        return layout.Atom(path, simple=False)
 
     def field(
         self, owner: str, f: ir.Field, value: ir.Value, tag: str = ""
@@ -449,7 +501,7 @@ class RsValues:
     def render_record(self, v: ir.RecordValue) -> layout.Expr:
         decl = self.spec.type(v.record)
         assert isinstance(decl, ir.Record)
-        name = self.names.types[v.record]
+        name = self.prefix + self.names.types[v.record]
         names = self.names.fields[v.record]
         given = {f.name: f for f in v.fields}
         by_name = {f.name: f for f in decl.fields}
@@ -488,7 +540,8 @@ class RsValues:
         decl = self.spec.type(v.variant)
         assert isinstance(decl, ir.Variant)
         tag = next(t for t in decl.tags if t.name == v.tag)
-        path = f"{self.names.types[v.variant]}::{self.names.tags[v.variant][v.tag]}"
+        variant = self.prefix + self.names.types[v.variant]
+        path = f"{variant}::{self.names.tags[v.variant][v.tag]}"
         if not tag.fields:
             return layout.Atom(path, simple=False)
         names = self.names.tag_fields[(v.variant, v.tag)]

@@ -44,7 +44,7 @@ def is_copy(spec: ir.Spec, ref: ir.TypeRef) -> bool:
     if ref.kind == "optional":
         return is_copy(spec, ref.args[0])
     if ref.kind == "named":
-        return isinstance(spec.type(str(ref.name)), ir.Enum)
+        return isinstance(spec.declaration(ref), ir.Enum)
     return False
 
 
@@ -52,7 +52,7 @@ def canonical(spec: ir.Spec, ref: ir.TypeRef) -> str:
     """Return a type's structure with every alias resolved, to compare two types."""
     ref = resolve_alias(spec, ref)
     if ref.kind in ("primitive", "named"):
-        return f"{ref.kind}:{ref.name}"
+        return f"{ref.kind}:{ref}"
     return f"{ref.kind}<{','.join(canonical(spec, a) for a in ref.args)}>"
 
 
