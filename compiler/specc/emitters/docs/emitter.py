@@ -121,13 +121,22 @@ class DocsEmitter(Emitter):
         """Return the index, the assets and the search index, made from every spec's card."""
         if not site:
             return
+        from specc.emitters.docs.graph import Node, spec_graph
+
         cards = [Card.of(data) for data in site]
+        graph = spec_graph(
+            [
+                Node(c.id, c.title, c.version, c.file, tuple((u, r) for u, r in c.uses))
+                for c in cards
+            ]
+        )
         yield OutputFile(
             "index.html",
             ctx.render(
                 "docs/index.html.jinja",
                 notice=site_notice(cards),
                 pages=cards,
+                graph=graph,
                 **self.common(ctx),
             ),
         )
@@ -173,6 +182,8 @@ class Card:
     source: str
     counts: Counts
     search: list[dict[str, str]]
+    uses: list[tuple[str, str | None]]
+    """(ID, version range) of each spec it uses."""
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Card:
@@ -180,6 +191,7 @@ class Card:
         fields = dict(data)
         fields["summary"] = Markup(data["summary"])
         fields["counts"] = Counts(**data["counts"])
+        fields["uses"] = [tuple(u) for u in data.get("uses", [])]
         return cls(**fields)
 
 
@@ -195,6 +207,7 @@ def card_data(page: SpecPage) -> dict[str, object]:
         "source": spec_source_name(spec),
         "counts": asdict(page.counts),
         "search": search_entries(page),
+        "uses": [[u.spec, u.requirement] for u in spec.uses],
     }
 
 
@@ -219,8 +232,22 @@ def raw_template(env: jinja2.Environment, name: str) -> str:
 
 
 def search_entries(page: SpecPage) -> list[dict[str, str]]:
-    """Return the search entries of one spec: one per section."""
+    """Return the search entries of one spec: one per section, one per name it uses."""
+    from specc.emitters.docs.page import page_file
+
     spec_title = page.plain(page.spec.title)
+    used = [
+        {
+            "page": page_file(u.spec),
+            "anchor": f"type/{name}",
+            "rule": "",
+            "title": f"{u.spec}.{name}",
+            "spec": spec_title,
+            "text": f"{name}, a type of {u.spec} that {page.spec.id} uses",
+        }
+        for u in page.spec.uses
+        for name in u.names
+    ]
     return [
         {
             "page": page.file,
@@ -231,7 +258,7 @@ def search_entries(page: SpecPage) -> list[dict[str, str]]:
             "text": section_text(page, section),
         }
         for section in page.spec.walk()
-    ]
+    ] + used
 
 
 def search_script(entries: list[list[dict[str, str]]]) -> str:

@@ -34,6 +34,8 @@ class PageEnv:
     """Anchor -> plain title, for `[?](#id)` links that borrow the target's title."""
     footnotes: frozenset[str] = frozenset()
     """Footnote IDs the page defines (markers of others stay plain)."""
+    specs: dict[str, str] = field(default_factory=dict)
+    """ID -> page of each spec this one uses, so `[text](billing#charge)` links there."""
 
 
 def safe_link(url: str) -> bool:
@@ -149,7 +151,8 @@ def _footnote_marker(state: StateInline, silent: bool) -> bool:
 
 
 def _page_links(state: StateCore) -> None:
-    """Give `[?](#id)` links their target's title; join lines split inside MUST NOT."""
+    """Give `[?](#id)` links their target's title, point `[text](spec#id)` at the
+    spec's page; join lines split inside MUST NOT."""
     page: PageEnv = state.env.get("page") or PageEnv()
     for block in state.tokens:
         children = block.children
@@ -158,6 +161,9 @@ def _page_links(state: StateCore) -> None:
         _join_soft_breaks(children)
         for i, token in enumerate(children[:-2]):
             href = str(token.attrGet("href") or "") if token.type == "link_open" else ""
+            spec, hash_, rule = href.partition("#")
+            if hash_ and spec in page.specs:
+                token.attrSet("href", f"{page.specs[spec]}#{rule}")
             following = children[i + 1]
             if (
                 href.startswith("#")

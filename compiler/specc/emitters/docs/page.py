@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 RESERVED_PAGES = frozenset({"index.html", "coverage.html"})
 
 DECL_KEYWORDS = frozenset(
-    {"type", "enum", "record", "variant", "error", "fn", "raises"}
+    {"type", "enum", "record", "variant", "error", "fn", "raises", "use"}
 )
 PRIMITIVES = frozenset({"bool", "int", "float", "string", "bytes", "list", "map"})
 _DECL_TOKEN = re.compile(
@@ -47,9 +47,9 @@ STRENGTHS = ("MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def page_file(spec: ir.Spec) -> str:
-    """Return the file name of a spec's page."""
-    name = path_segment(spec.id) + ".html"
+def page_file(spec: ir.Spec | ir.Interface | str) -> str:
+    """Return the file name of a spec's page (given the spec or its ID)."""
+    name = path_segment(spec if isinstance(spec, str) else spec.id) + ".html"
     return "spec-" + name if name in RESERVED_PAGES else name
 
 
@@ -93,6 +93,7 @@ class SpecPage:
         self.env = PageEnv(
             {self.anchor(s): plain(s.title) for s in spec.walk()},
             frozenset(f.id for f in spec.footnotes),
+            {u.spec: page_file(u.spec) for u in spec.uses},
         )
         self.titles = self.env.titles
         self.generated: dict[str, Generated] = {}
@@ -182,10 +183,23 @@ class SpecPage:
             return Markup('<span class="type">{}</span>').format(name)
         return Markup('<a class="type" href="#type/{0}">{0}</a>').format(name)
 
+    @staticmethod
+    def spec_page(spec_id: str) -> str:
+        """Return the page of a spec (this one uses it)."""
+        return page_file(spec_id)
+
+    def foreign_link(self, spec_id: str, name: str, text: str | None = None) -> Markup:
+        """Return another spec's type linked to its entry on that spec's page."""
+        return Markup('<a class="type" href="{0}#type/{1}">{2}</a>').format(
+            page_file(spec_id), name, text or f"{spec_id}.{name}"
+        )
+
     def type_html(self, ref: ir.TypeRef) -> Markup:
-        """Return a type in spec syntax, declared names linked."""
+        """Return a type in spec syntax, declared names linked (another spec's to its page)."""
         if ref.kind == "primitive":
             return Markup('<span class="prim">{}</span>').format(ref.name)
+        if ref.kind == "named" and ref.spec not in (None, self.spec.id):
+            return self.foreign_link(str(ref.spec), str(ref.name))
         if ref.kind == "named":
             return self.type_link(str(ref.name))
         if ref.kind == "optional":
@@ -218,9 +232,18 @@ class SpecPage:
         out: list[str] = []
         pos = 0
         source = block.source.rstrip("\n")
+        qualifier: str | None = None
         for match in _DECL_TOKEN.finditer(source):
-            out.append(str(escape(source[pos : match.start()])))
-            out.append(self._decl_token(match))
+            between = source[pos : match.start()]
+            out.append(str(escape(between)))
+            if qualifier is not None and between == "." and match.lastgroup == "word":
+                out.append(
+                    str(self.foreign_link(qualifier, match.group(), match.group()))
+                )
+            else:
+                out.append(self._decl_token(match))
+            used = match.lastgroup == "word" and match.group() in self._used_specs
+            qualifier = match.group() if used else None
             pos = match.end()
         out.append(str(escape(source[pos:])))
         return Markup("".join(out))
@@ -231,6 +254,14 @@ class SpecPage:
         if kind == "word":
             if self.spec.type(text) is not None:
                 return str(self.type_link(text))
+            if text in self._imported:
+                return str(self.foreign_link(self._imported[text], text, text))
+            if text in self._used_specs:
+                return str(
+                    Markup('<a class="spec" href="{0}">{1}</a>').format(
+                        page_file(text), text
+                    )
+                )
             if self.spec.function(text) is not None:
                 return str(
                     Markup('<a class="fn" href="#func/{0}">{0}</a>').format(text)
@@ -242,6 +273,16 @@ class SpecPage:
             else:
                 return str(escape(text))
         return str(Markup('<span class="{}">{}</span>').format(kind, text))
+
+    @cached_property
+    def _used_specs(self) -> set[str]:
+        """Return the IDs of the specs this one uses."""
+        return {u.spec for u in self.spec.uses}
+
+    @cached_property
+    def _imported(self) -> dict[str, str]:
+        """Return the names `use` brings in, with the spec each is from."""
+        return {name: u.spec for u in self.spec.uses for name in u.names}
 
     def used_by(self, name: str) -> list[tuple[str, str]]:
         """Return (anchor, name) of every declaration whose fields or signature use ``name``."""
@@ -305,8 +346,8 @@ class SpecPage:
 
 
 def _named(ref: ir.TypeRef) -> Iterator[str]:
-    """Yield every declared name a type mentions."""
-    if ref.kind == "named" and ref.name is not None:
+    """Yield every name of the spec's own declarations a type mentions."""
+    if ref.kind == "named" and ref.name is not None and ref.spec is None:
         yield ref.name
     for arg in ref.args:
         yield from _named(arg)
