@@ -31,6 +31,9 @@ class BuildResult:
     files: dict[str, OutputFile] = field(default_factory=dict)
     given: set[str] = field(default_factory=set)
     """The spec files the build was given (``compiled`` adds the specs they use)."""
+    recompiled: list[str] | None = None
+    """The specs an incremental build compiled (the others were unchanged); None
+    when every spec was compiled."""
 
     @property
     def specs(self) -> list[ir.Spec]:
@@ -95,6 +98,7 @@ def build(
     if problems or not all(c.ok for c in result.compiled):
         return result
     if session is not None:
+        result.recompiled = session.recompiled
         produced, problems = session.emit(step)
     else:
         produced, problems = run_emitters(

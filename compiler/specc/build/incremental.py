@@ -82,6 +82,8 @@ class Session:
         self.cache = Cache.load(out_dir)
         self.fingerprint = code_fingerprint(templates)
         self.states: list[SpecState] = []
+        self.recompiled: list[str] = []
+        """The specs compiled (not found unchanged), in the order taken."""
         self.problems: list[Diagnostic] = []
         self.loaded: list[tuple[str, Any, Any]] = []
 
@@ -117,6 +119,7 @@ class Session:
             states = [self._state(path, per_spec, reuse_ir) for path in wave]
             self.states += states
             pending = [s for s in states if s.compiled is None]
+            self.recompiled += [s.path for s in pending]
             if reuse_ir:
                 workers.compile_and_emit(self, pending)
             for state in pending:

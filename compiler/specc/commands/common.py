@@ -358,7 +358,7 @@ def report_build(
             click.echo(summary("checked", specs, names, what, elapsed()), err=True)
         elif plan is not None:
             print_changes(plan)
-            what = files_summary(plan)
+            what = files_summary(plan) + _recompiled(result)
             click.echo(summary("built", specs, names, what, elapsed()), err=True)
         else:
             what = "build failed: nothing was written"
@@ -367,12 +367,32 @@ def report_build(
         sys.exit(EXIT_ERRORS)
 
 
+def _recompiled(result: BuildResult) -> str:
+    """Return `; 1 compiled (common.spec.md), 3 unchanged` when some specs were reused."""
+    from pathlib import Path
+
+    from specc.commands.progress import plural
+
+    compiled = result.recompiled
+    if compiled is None or len(compiled) == len(result.compiled):
+        return ""
+    names = ", ".join(Path(p).name for p in compiled)
+    unchanged = len(result.compiled) - len(compiled)
+    return (
+        f"; {len(compiled)} compiled"
+        + (f" ({names})" if names else "")
+        + (f", {plural(unchanged, 'spec')} unchanged")
+    )
+
+
 def build_json(result: BuildResult) -> dict[str, object]:
     """Return a build's diagnostics and changes as a JSON-ready mapping."""
     plan = result.plan
     diagnostics = [d.to_json() for d in result.diagnostics]
     diagnostics += [d.to_json() for c in result.compiled for d in c.diagnostics]
     report: dict[str, object] = {"diagnostics": diagnostics, "ok": result.ok}
+    if result.recompiled is not None:
+        report["compiled"] = list(result.recompiled)
     if plan is not None:
         report.update(
             written=sorted(plan.write),

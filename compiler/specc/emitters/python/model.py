@@ -181,7 +181,7 @@ class Names:
                     for c in classes
                 ]
                 found.append((module, imported))
-        return found
+        return sorted(found)
 
 
 def fields_of(decl: ir.Record | ir.VariantTag | ir.Error) -> dict[str, str]:

@@ -1,0 +1,217 @@
+"""A project of four specs that use each other: built, tested, rebuilt, and browsed.
+
+`examples/project/` holds `common` (money and SKUs), `billing` and `inventory`
+(each using `common`) and `checkout` (using all three), with version ranges.
+Hand-written implementations of all four live in `tests/impls/<lang>/project/`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PROJECT = ROOT / "examples" / "project"
+IMPLS = Path(__file__).parent / "impls"
+SPECS = ("common", "billing", "inventory", "checkout")
+
+#: Where each target's hand-written implementation goes, and a fault to put in
+#: checkout's: the cart total forgets each line's quantity.
+CODE_TARGETS = {
+    "ts": (
+        "ts/{spec}/src/impl.ts",
+        "ts",
+        ("item.price.cents * line.quantity", "item.price.cents"),
+    ),
+    "rust": (
+        "rust/{spec}/src/implementation.rs",
+        "rs",
+        ("item.price.cents * line.quantity", "item.price.cents"),
+    ),
+    "python": (
+        "python/{spec}/src/{spec}/implementation.py",
+        "py",
+        ("prices[line.sku] * line.quantity", "prices[line.sku]"),
+    ),
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the four-spec project, the current folder."""
+    folder = tmp_path / "shop"
+    shutil.copytree(PROJECT, folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def install(out: Path, target: str, fault: bool = False) -> None:
+    """Put the hand-written implementations over the scaffolds (checkout's broken)."""
+    where, suffix, (right, wrong) = CODE_TARGETS[target]
+    for spec in SPECS:
+        text = (IMPLS / target / "project" / f"{spec}.{suffix}").read_text()
+        if fault and spec == "checkout":
+            assert right in text
+            text = text.replace(right, wrong)
+        (out / where.format(spec=spec)).write_text(text)
+
+
+def results(cli, *args: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Return the results of `specc test ARGS --format json`."""
+    done = cli("test", *args, "--format", "json")
+    assert "Traceback" not in done.output
+    return json.loads(done.stdout)["results"]
+
+
+@pytest.mark.parametrize("target", list(CODE_TARGETS))
+def test_correct_implementations_pass_and_a_wrong_one_fails_under_its_rule(
+    project: Path, cli, target: str, ts_node_modules: Path
+) -> None:
+    built = cli("build", "--target", target, "--out", "out")
+    assert built.exit_code == 0, built.output
+    install(project / "out", target)
+    passed = results(cli, "--target", target, "--out", "out")
+    assert len(passed) == 18
+    assert {r["spec"] for r in passed} == set(SPECS)
+    assert [r for r in passed if r["status"] != "passed"] == []
+    # One spec alone, into a fresh folder: the specs it uses are built first.
+    fresh = project / "fresh"
+    built = cli("build", "checkout.spec.md", "--target", target, "--out", str(fresh))
+    assert built.exit_code == 0, built.output
+    install(fresh, target, fault=True)
+    broken = results(cli, "checkout.spec.md", "--target", target, "--out", str(fresh))
+    failed = [
+        (r["spec"], r["rule"], r["example"]) for r in broken if r["status"] != "passed"
+    ]
+    assert failed == [("checkout", "cart_total", 1)]
+    assert len(broken) == 5  # checkout's examples only
+
+
+def test_the_build_follows_the_graph_and_rebuilds_only_what_an_edit_reaches(
+    project: Path, cli
+) -> None:
+    def build() -> dict:  # type: ignore[type-arg]
+        done = cli(
+            "build", "--target", "python,docs", "--format", "json", "--out", "out"
+        )
+        assert done.exit_code == 0, done.output
+        return json.loads(done.stdout)
+
+    first = build()
+    assert [Path(p).name for p in first["compiled"]] == [
+        "common.spec.md",
+        "billing.spec.md",
+        "inventory.spec.md",
+        "checkout.spec.md",
+    ]
+    assert build()["compiled"] == []
+    common = project / "common.spec.md"
+    common.write_text(
+        common.read_text().replace(
+            "An amount of money MUST be held", "An amount of money MUST always be held"
+        )
+    )
+    text = cli("build", "--target", "python,docs", "--out", "out")
+    assert text.exit_code == 0, text.output
+    assert "; 1 compiled (common.spec.md), 3 specs unchanged" in text.stderr
+    common.write_text(
+        common.read_text().replace(
+            "  cents: int\n", '  cents: int\n  note: string = ""\n'
+        )
+    )
+    again = build()
+    assert [Path(p).name for p in again["compiled"]] == [
+        "common.spec.md",
+        "billing.spec.md",
+        "inventory.spec.md",
+        "checkout.spec.md",
+    ]
+    assert "python/common/src/common/types.py" in again["written"]
+
+
+def test_worker_processes_build_in_waves_as_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specc.build import workers
+    from specc.build.driver import build
+
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    monkeypatch.setenv("SPECC_JOBS", "1")
+    assert build([str(PROJECT)], ["rust", "docs"], serial, incremental=True).ok
+    monkeypatch.setenv("SPECC_JOBS", "2")
+    monkeypatch.setattr(workers, "MIN_BYTES", 0)
+    seen: list[list[str]] = []
+    real = workers.compile_and_emit
+
+    def watched(session, pending):  # type: ignore[no-untyped-def]
+        seen.append(sorted(Path(s.path).name for s in pending))
+        return real(session, pending)
+
+    monkeypatch.setattr(workers, "compile_and_emit", watched)
+    result = build([str(PROJECT)], ["rust", "docs"], parallel, incremental=True)
+    assert result.ok
+    assert seen == [
+        ["common.spec.md"],
+        ["billing.spec.md", "inventory.spec.md"],
+        ["checkout.spec.md"],
+    ]
+
+    def tree(out: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and ".specc-cache" not in p.parts
+        }
+
+    assert tree(parallel) == tree(serial)
+
+
+def test_the_docs_graph_links_every_spec_in_chromium(project: Path, cli) -> None:
+    from test_docs_browser import Browser, chromium_path
+
+    built = cli("build", "--target", "docs", "--out", "out")
+    assert built.exit_code == 0, built.output
+    site = project / "out" / "docs"
+    browser = Browser(chromium_path(), project / "profile")
+    try:
+        browser.viewport(1280, 860)
+        browser.open((site / "index.html").as_uri())
+        graph = browser.evaluate(
+            "[...document.querySelectorAll('svg.spec-graph a')].map(a => {"
+            " const r = a.getBoundingClientRect();"
+            " return {href: a.getAttribute('href'), text: a.textContent,"
+            " seen: r.width > 0 && r.height > 0}; })"
+        )
+        assert sorted(n["href"] for n in graph) == sorted(f"{s}.html" for s in SPECS)
+        assert all(n["seen"] for n in graph)
+        ranges = browser.evaluate(
+            "[...document.querySelectorAll('svg.spec-graph .graph-range')]"
+            ".map(t => t.textContent).sort()"
+        )
+        assert ranges == sorted([">=1.2 <2", "^1.0", "^1.2", "^1.2", "^2.0"])
+        assert browser.problems() == []
+        for spec in SPECS:
+            browser.open((site / "index.html").as_uri())
+            browser.evaluate(
+                f"document.querySelector('svg.spec-graph a[href=\"{spec}.html\"]')"
+                ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+            )
+            browser.wait_for("Page.loadEventFired")
+            assert browser.evaluate("location.pathname").endswith(f"/{spec}.html")
+            assert browser.evaluate("document.querySelector('h1').textContent")
+        # A used type links to its entry on the other spec's page.
+        browser.open((site / "checkout.html").as_uri())
+        browser.evaluate(
+            "document.querySelector('a.type[href=\"common.html#type/Money\"]')"
+            ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+        )
+        browser.wait_for("Page.loadEventFired")
+        assert browser.evaluate("location.pathname").endswith("/common.html")
+        assert browser.evaluate("document.querySelector(':target').id") == "type/Money"
+        assert browser.problems() == []
+    finally:
+        browser.close()
