@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from specc.fmt.examples import join_lines
 from specc.fmt.values import value_text
-from specc.frontend.idl import DeclDraft, FieldDraft, TagDraft, parse_declarations
+from specc.frontend.idl import (
+    DeclDraft,
+    FieldDraft,
+    TagDraft,
+    UseDraft,
+    parse_declarations,
+)
 from specc.frontend.lexer import LexError, Token, tokenize
 from specc.ir import EnumMember
 from specc.source import Span
@@ -48,11 +54,12 @@ class _Line:
 
 def format_declarations(content: str) -> str:
     """Return a `specc` block's content laid out canonically (as is when it has an error)."""
-    decls, error = parse_declarations("", content, 1, 1)
-    if error is not None or not decls:
+    uses: list[UseDraft] = []
+    decls, error = parse_declarations("", content, 1, 1, uses)
+    if error is not None or not (decls or uses):
         return content
     try:
-        return _Printer(content, decls).render()
+        return _Printer(content, decls, uses).render()
     except LexError:
         return content
 
@@ -60,20 +67,27 @@ def format_declarations(content: str) -> str:
 class _Printer:
     """Lays out the declarations of one block, keeping its comments."""
 
-    def __init__(self, content: str, decls: list[DeclDraft]) -> None:
+    def __init__(
+        self, content: str, decls: list[DeclDraft], uses: list[UseDraft]
+    ) -> None:
         self.content = content
         self.tokens = tokenize(content)
         self.index = {(t.line, t.col): i for i, t in enumerate(self.tokens)}
-        self.decls = decls
+        self.items: list[DeclDraft | UseDraft] = sorted(
+            [*decls, *uses], key=lambda d: (d.span.line, d.span.col)
+        )
         self.lines: list[_Line] = []
 
     def render(self) -> str:
         """Return the block's text."""
-        starts = [self._docs_before(self._at(d.span) - 1) for d in self.decls]
+        starts = [self._docs_before(self._at(d.span) - 1) for d in self.items]
         ends = [s - 1 for s in starts[1:]] + [len(self.tokens) - 2]
-        for decl, start, end in zip(self.decls, starts, ends, strict=True):
+        for item, start, end in zip(self.items, starts, ends, strict=True):
             self._docs(start, 0)
-            self._declaration(decl, end)
+            if isinstance(item, UseDraft):
+                self._use(item, end)
+            else:
+                self._declaration(item, end)
         lines = _with_comments(self.lines, self.content, self.tokens)
         return join_lines(_text(lines))
 
@@ -115,6 +129,24 @@ class _Printer:
             self.lines.append(_Line(depth, text, i, i, kind="doc"))
             i += 1
         return i
+
+    def _use(self, u: UseDraft, end: int) -> None:
+        """Print `use spec.Name`, or `use spec.{A, B}` for several names."""
+        keyword = self._at(u.span) - 1
+        names = [n.name for n in u.names]
+        text = f"use {u.spec}." + (
+            names[0] if len(names) == 1 else "{" + ", ".join(names) + "}"
+        )
+        if len(names) < 2 or len(text) <= WIDTH:
+            self.lines.append(_Line(0, text, keyword, end))
+            return
+        self.lines.append(
+            _Line(0, f"use {u.spec}.{{", keyword, keyword + 3, kind="open")
+        )
+        for name in u.names:
+            at = self._at(name.span)
+            self.lines.append(_Line(1, f"{name.name},", at, at))
+        self.lines.append(_Line(0, "}", end, end, kind="close"))
 
     def _declaration(self, d: DeclDraft, end: int) -> None:
         """Print one declaration whose tokens end at ``end``."""
@@ -175,7 +207,9 @@ class _Printer:
         close = self._close(open_)
         tail = f") -> {d.returns}"
         if d.raises:
-            tail += " raises " + ", ".join(u.name for u in d.raises)
+            tail += " raises " + ", ".join(
+                f"{u.spec}.{u.name}" if u.spec else u.name for u in d.raises
+            )
         params = ", ".join(_member_text(f) for f in d.fields)
         one_line = f"fn {d.name}({params}{tail}"
         same_line = self.tokens[open_].line == self.tokens[close].line
