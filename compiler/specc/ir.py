@@ -1,5 +1,7 @@
 """The intermediate representation: frozen pydantic models, data only."""
 
+# size: module the whole IR is one document (one JSON Schema), a model per node
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence

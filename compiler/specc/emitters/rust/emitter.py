@@ -35,8 +35,8 @@ from specc.emitters.rust.model import (
     RsValues,
     TypeFacts,
     rust_string,
-    surrogate_problems,
 )
+from specc.emitters.rust.surrogates import surrogate_problems
 from specc.emitters.rust.tests_file import TestsFile
 from specc.emitters.rust.trait import methods
 from specc.emitters.rust.types_file import TypesFile
