@@ -28,6 +28,7 @@ SPECS = [
     ROOT / "specs" / "release_assistant.spec.md",
 ]
 MALFORMED = sorted((DATA / "malformed").glob("*.spec.md"))[:12]
+PROJECT = sorted((ROOT / "examples" / "project").glob("*.spec.md"))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -44,13 +45,18 @@ def todo(tmp_path: Path) -> Path:
     return Path(shutil.copy(EXAMPLES / "todo.spec.md", tmp_path / "todo.spec.md"))
 
 
-def _expected(path: Path, text: str) -> list[tuple[object, ...]]:
+def _expected(path: Path) -> list[tuple[object, ...]]:
     """Return what `specc check --format json` reports, as LSP would place it."""
+    from click.testing import CliRunner
+
+    from specc.commands.main import main
+
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(path)])
     found = []
-    for d in compile_source(str(path), text.encode()).diagnostics:
-        j = d.to_json()
-        line, col = int(j["line"]) - 1, int(j["col"]) - 1  # type: ignore[call-overload]
-        end = int(j["end_col"]) - 1 if j["end_col"] and j["end_line"] in (None, j["line"]) else None  # type: ignore[call-overload]
+    for j in json.loads(result.stdout)["diagnostics"]:
+        line, col = j["line"] - 1, j["col"] - 1
+        one_line = j["end_col"] and j["end_line"] in (None, j["line"])
+        end = j["end_col"] - 1 if one_line else None
         hint = f"\n= hint: {j['hint']}" if j["hint"] else ""
         found.append(
             (j["code"], j["severity"], line, col, end, f"{j['message']}{hint}")
@@ -78,19 +84,38 @@ def _received(diagnostics: list[types.Diagnostic]) -> list[tuple[object, ...]]:
     ]
 
 
-@pytest.mark.parametrize("spec", SPECS + MALFORMED, ids=lambda p: p.name)
+@pytest.mark.parametrize("spec", SPECS + MALFORMED + PROJECT, ids=lambda p: p.name)
 async def test_diagnostics_are_those_of_specc_check(
     client: LanguageClient, spec: Path, tmp_path: Path
 ) -> None:
-    path = Path(shutil.copy(spec, tmp_path / spec.name))
+    shutil.copytree(spec.parent, tmp_path / "project")
+    path = tmp_path / "project" / spec.name
     text = path.read_text(errors="replace")
+    path.write_text(text)  # what an editor sends is text: bad bytes are already replaced
     _, diagnostics = await open_text(client, path, text)
-    expected = _expected(path, text)
+    expected = _expected(path)
     received = _received(diagnostics)
     assert [r[:4] + r[5:] for r in received] == [e[:4] + e[5:] for e in expected]
     for r, e in zip(received, expected, strict=True):
         if e[4] is not None and e[4] != e[3] + 1:
             assert r[4] == e[4]
+
+
+async def test_an_unsaved_spec_is_checked_in_its_project(
+    client: LanguageClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spec that uses others gets their interfaces, as `specc check` gives them."""
+    folder = Path(shutil.copytree(ROOT / "examples" / "project", tmp_path / "project"))
+    path = folder / "checkout.spec.md"
+    text = path.read_text()
+    uri, diagnostics = await open_text(client, path)
+    assert _problems(diagnostics) == []
+    broken = text.replace("billing.", "bill.", 1)
+    assert broken != text
+    found = await replace(client, uri, 2, (0, 0), (len(text.split("\n")), 0), broken)
+    path.write_text(broken)
+    monkeypatch.chdir(folder)
+    assert _received(found) == _expected(Path(path.name)) != []
 
 
 async def test_unsaved_edits_are_checked_as_typed(

@@ -17,10 +17,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from specc import ir
 from specc.diagnostics import Diagnostic, sort_key
 from specc.frontend.compile import Compiled, compile_source
+from specc.frontend.project import Graph, Project, project_files, read_header
 from specc.source import Span
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -40,6 +42,8 @@ class Checked:
     compiled: Compiled
     seconds: float
     """How long the check took."""
+    uses: bool = False
+    """Whether the spec uses other specs (then every re-check is a full one)."""
 
     @cached_property
     def lines(self) -> list[str]:
@@ -54,10 +58,35 @@ class Checked:
 
 
 def check_text(path: str, text: str, version: int) -> Checked:
-    """Check the whole text, as `specc check` would the saved file."""
+    """Check the whole text, as `specc check` would the saved file, in its project."""
     start = time.perf_counter()
-    compiled = compile_source(path, text.encode("utf-8", "surrogatepass"))
-    return Checked(version, compiled, time.perf_counter() - start)
+    data = text.encode("utf-8", "surrogatepass")
+    project = _project(path, data)
+    compiled = project.compile(path)
+    uses = (
+        bool(project.graph.by_path[path].uses)
+        if path in project.graph.by_path
+        else False
+    )
+    return Checked(version, compiled, time.perf_counter() - start, uses)
+
+
+def _project(path: str, data: bytes) -> Project:
+    """Return the project the spec belongs to (as `specc check` finds it), with the
+    unsaved text standing in for the saved file."""
+    from specc import config
+
+    found, _ = config.load(Path(path).parent)
+    sources = found.spec_paths if found.path is not None else []
+    try:
+        files = project_files([path], sources) if Path(path).parent.is_dir() else []
+    except OSError:
+        files = []
+    project = Project([f for f in files if Path(f).resolve() != Path(path).resolve()])
+    project.data[path] = data
+    headers = (read_header(p, d) for p, d in project.data.items() if d is not None)
+    project.graph = Graph(headers)
+    return project
 
 
 def normalized_lines(text: str) -> list[str]:
@@ -68,7 +97,7 @@ def normalized_lines(text: str) -> list[str]:
 def check_block(last: Checked, path: str, text: str) -> list[Diagnostic] | None:
     """Re-check only the block an edit since ``last`` falls in; None when it spans more."""
     spec = last.compiled.spec
-    if spec is None:
+    if spec is None or last.uses:
         return None
     old, new = last.lines, normalized_lines(text)
     first, old_end, new_end = _changed(old, new)
