@@ -91,7 +91,9 @@ async def test_diagnostics_are_those_of_specc_check(
     shutil.copytree(spec.parent, tmp_path / "project")
     path = tmp_path / "project" / spec.name
     text = path.read_text(errors="replace")
-    path.write_text(text)  # what an editor sends is text: bad bytes are already replaced
+    path.write_text(
+        text
+    )  # what an editor sends is text: bad bytes are already replaced
     _, diagnostics = await open_text(client, path, text)
     expected = _expected(path)
     received = _received(diagnostics)
