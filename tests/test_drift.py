@@ -14,17 +14,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from impls.breakages import implementation
+from impls.breakages import SEMVER_DESTINATIONS, implementation
 
 from conftest import ROOT
 from specc.drift import record_passes, rule_digest, rule_digests
 
 SPEC = ROOT / "specs" / "semver.spec.md"
-DESTINATIONS = {
-    "python": "python/semver/src/semver/implementation.py",
-    "ts": "ts/semver/src/impl.ts",
-    "rust": "rust/semver/src/implementation.rs",
-}
+DESTINATIONS = SEMVER_DESTINATIONS
 BUMP_EXAMPLE = (
     "bump({major: 1, minor: 2, patch: 3}, patch) == {major: 1, minor: 2, patch: 4}"
 )

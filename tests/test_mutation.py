@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from impls.breakages import implementation
+from impls.breakages import SEMVER_DESTINATIONS, implementation
 
 from conftest import ROOT
 from specc.mutation.definitions import definitions, reach
@@ -22,11 +22,7 @@ from specc.mutation.lexer import tokens
 from specc.mutation.operators import mutants
 
 SPEC = ROOT / "specs" / "semver.spec.md"
-DESTINATIONS = {
-    "python": "python/semver/src/semver/implementation.py",
-    "ts": "ts/semver/src/impl.ts",
-    "rust": "rust/semver/src/implementation.rs",
-}
+DESTINATIONS = SEMVER_DESTINATIONS
 PINNING_EXAMPLE = (
     'bump({major: 1, minor: 2, patch: 0, pre: "rc.1"}, major) '
     "== {major: 2, minor: 0, patch: 0}"

@@ -14,17 +14,13 @@ import json
 from pathlib import Path
 
 import pytest
-from impls.breakages import implementation
+from impls.breakages import SEMVER_DESTINATIONS, implementation
 
 from conftest import ROOT
 
 SPEC = ROOT / "specs" / "semver.spec.md"
 #: Where each language's implementation lives in its package.
-DESTINATIONS = {
-    "python": "python/semver/src/semver/implementation.py",
-    "ts": "ts/semver/src/impl.ts",
-    "rust": "rust/semver/src/implementation.rs",
-}
+DESTINATIONS = SEMVER_DESTINATIONS
 
 
 def run(cli, folder: Path, target: str, broken: bool) -> dict[tuple[str, int], dict]:  # type: ignore[no-untyped-def]

@@ -42,6 +42,19 @@ BREAKAGES: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+def destination(language: str, spec: str) -> str:
+    """Return where a spec's implementation goes, relative to the build's output folder."""
+    return {
+        "python": f"python/{spec}/src/{spec}/implementation.py",
+        "ts": f"ts/{spec}/src/impl.ts",
+        "rust": f"rust/{spec}/src/implementation.rs",
+    }[language]
+
+
+#: Where the semver spec's implementation goes in each language.
+SEMVER_DESTINATIONS = {lang: destination(lang, "semver") for lang in EXTENSIONS}
+
+
 def implementation(language: str, spec: str, broken: bool = False) -> str:
     """Return the source of a hand-written implementation, or of its broken variant."""
     source = (HERE / language / f"{spec}.{EXTENSIONS[language]}").read_text("utf-8")
