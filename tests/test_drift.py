@@ -159,3 +159,29 @@ def test_docs_show_changed_since_last_pass(tmp_path: Path, broken: bool) -> None
         assert 'data-targets="python"' in (out / "docs" / "semver.html").read_text()
     else:
         assert "<tr data-spec" not in section
+
+
+def test_a_rule_digest_follows_the_types_it_uses_from_another_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changing a type in a used spec changes the digest of the rules that use it."""
+    from test_imports import BILLING, COMMON
+
+    from specc.frontend.project import Project, project_files
+
+    (tmp_path / "common.spec.md").write_text(COMMON)
+    (tmp_path / "billing.spec.md").write_text(BILLING)
+    monkeypatch.chdir(tmp_path)
+
+    def digests() -> dict[str, str]:
+        files = ["common.spec.md", "billing.spec.md"]
+        compiled = Project(project_files(files, [])).compile("billing.spec.md")
+        assert compiled.ok and compiled.spec is not None, compiled.diagnostics
+        return rule_digests(compiled.spec)
+
+    before = digests()
+    edited = COMMON.replace(
+        "enum Currency { usd, eur }", "enum Currency { usd, eur, chf }"
+    )
+    (tmp_path / "common.spec.md").write_text(edited)
+    assert digests()["bill"] != before["bill"]

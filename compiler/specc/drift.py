@@ -56,31 +56,36 @@ def _own_blocks(rule: ir.Section) -> Iterator[ir.Block]:
 
 def _used(spec: ir.Spec, rule: ir.Section) -> dict[str, ir.Node]:
     """Return the declarations a rule uses: its own, the functions its examples call,
-    and every type those name, transitively."""
-    names = [e.function for e in rule.examples]
+    and every type those name, transitively, in this spec or in the specs it uses
+    (keyed `spec.Name` there)."""
+    todo: list[ir.TypeRef | str] = [e.function for e in rule.examples]
     for block in _own_blocks(rule):
         if isinstance(block, ir.Declarations):
-            names += block.names
+            todo += block.names
     found: dict[str, ir.Node] = {}
-    while names:
-        name = names.pop()
-        if name in found:
+    while todo:
+        item = todo.pop()
+        decl: ir.Node | None
+        if isinstance(item, str):
+            key, decl = item, spec.function(item) or spec.type(item)
+        else:
+            local = item.spec is None or item.spec == spec.id
+            key = str(item.name) if local else f"{item.spec}.{item.name}"
+            decl = spec.declaration(item)
+        if key in found or decl is None:
             continue
-        decl: ir.Node | None = spec.function(name) or spec.type(name)
-        if decl is None:
-            continue
-        found[name] = decl
-        names += _named(decl)
+        found[key] = decl
+        todo += _named(decl)
     return found
 
 
-def _named(node: ir.Node) -> list[str]:
-    """Return the declarations a declaration names (its types and the errors it raises)."""
-    found: list[str] = []
+def _named(node: ir.Node) -> list[ir.TypeRef | str]:
+    """Return the types a declaration names, and the errors it raises."""
+    found: list[ir.TypeRef | str] = []
 
     def visit(value: Any) -> None:
         if isinstance(value, ir.TypeRef) and value.kind == "named" and value.name:
-            found.append(value.name)
+            found.append(value)
         if isinstance(value, ir.Node):
             for item in value.__dict__.values():
                 visit(item)

@@ -22,6 +22,7 @@ from specc.commands.progress import plural
 if TYPE_CHECKING:
     from specc import ir
     from specc.drift import TargetStatus
+    from specc.project.inputs import Inputs
 
 
 @click.command()
@@ -63,7 +64,7 @@ def status(
     from specc.reports import PASSES, TESTS, read_report
 
     project = project_inputs(paths, out_dir)
-    specs = _compile(project.paths)
+    specs = _compile(project)
     tests = read_report(project.out_dir, TESTS)
     targets = _targets(target, project, tests)
     found = drift.status(specs, targets, tests, read_report(project.out_dir, PASSES))
@@ -76,12 +77,15 @@ def status(
     sys.exit(EXIT_ERRORS if strict and not clean else EXIT_OK)
 
 
-def _compile(paths: list[str]) -> list[ir.Spec]:
-    """Compile the specs; print their errors and exit 1 if any does not compile."""
-    from specc.frontend.compile import compile_file, find_specs
+def _compile(project: Inputs) -> list[ir.Spec]:
+    """Compile the specs in their project (with the specs they use); print their
+    errors and exit 1 if any does not compile."""
+    from specc.frontend.compile import find_specs
+    from specc.frontend.project import Project, project_files
 
-    files, problems = find_specs(paths)
-    results = [compile_file(f) for f in files]
+    files, problems = find_specs(project.paths)
+    compiler = Project(project_files(files, project.sources))
+    results = [compiler.compile(f) for f in files]
     if problems or not all(r.ok for r in results):
         print_diagnostics(results, problems, False)
         sys.exit(EXIT_ERRORS)
