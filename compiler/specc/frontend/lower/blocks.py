@@ -15,7 +15,7 @@ from specc.frontend.lower.drafts import (
 )
 from specc.frontend.lower.prose import ProseReader
 from specc.frontend.parse import RawBlock, example_title
-from specc.frontend.values import parse_example
+from specc.frontend.values import ExampleReader
 from specc.source import Span
 
 #: The most examples one spec may hold (docs/diagnostics.md, E008).
@@ -132,12 +132,12 @@ class BlockLowerer:
         return PendingDecls(block, [d.name for d in decls])
 
     def _examples_block(self, block: RawBlock) -> PendingExamples:
-        """Parse an `examples` block line by line (up to `MAX_EXAMPLES` in the spec)."""
+        """Read an `examples` block line by line (up to `MAX_EXAMPLES` in the spec)."""
         diag = self.ctx.diag
         raws = []
-        for offset, text in enumerate(block.content.split("\n")):
-            line = block.content_line + offset
-            if self.examples_seen >= MAX_EXAMPLES and text.strip():
+        reader = ExampleReader(block.content, block.content_line, block.content_col)
+        for line, start, end in reader.lines():
+            if self.examples_seen >= MAX_EXAMPLES and block.content[start:end].strip():
                 if self.examples_seen == MAX_EXAMPLES:
                     diag(
                         "E008",
@@ -147,13 +147,11 @@ class BlockLowerer:
                     )
                     self.examples_seen += 1
                 break
-            try:
-                raw = parse_example(text, line, block.content_col)
-            except LexError as error:
-                diag(error.code or "E050", error.message, error.line, error.col)
+            raw = reader.read(start, end, line)
+            if isinstance(raw, LexError):
+                diag(raw.code or "E050", raw.message, raw.line, raw.col)
                 self.examples_seen += 1
-                continue
-            if raw is not None:
+            elif raw is not None:
                 raws.append(raw)
                 self.called.add(raw.function)
                 self.examples_seen += 1
