@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from specc.frontend.values import RawValue
 
 
@@ -23,6 +25,6 @@ def value_text(raw: RawValue) -> str:
     return fields_text(raw.fields)
 
 
-def fields_text(fields: list[tuple[str, RawValue, int, int]]) -> str:
+def fields_text(fields: Sequence[tuple[str, RawValue, int, int]]) -> str:
     """Return `{name: value, …}` for named field values."""
     return "{" + ", ".join(f"{n}: {value_text(v)}" for n, v, _, _ in fields) + "}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from specc.frontend.lexer import MAX_NESTING, LexError, TokenStream
@@ -62,7 +62,7 @@ class RawExample:
     result: RawValue | None = None
     error: str | None = None
     error_col: int = 0
-    error_fields: list[tuple[str, RawValue, int, int]] = field(default_factory=list)
+    error_fields: Sequence[tuple[str, RawValue, int, int]] = ()
 
 
 # --- Values from a token stream (defaults in declarations) -------------------

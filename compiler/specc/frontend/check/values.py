@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from specc import ir
 from specc.frontend.check.resolve import Resolver, type_key
@@ -175,7 +176,7 @@ class ValueChecker:
 
     def field_values(
         self,
-        given: list[tuple[str, RawValue, int, int]],
+        given: Sequence[tuple[str, RawValue, int, int]],
         fields: list[FieldDraft],
         owner: str,
         at: RawValue | None,
