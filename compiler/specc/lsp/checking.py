@@ -100,7 +100,7 @@ def check_block(last: Checked, path: str, text: str) -> list[Diagnostic] | None:
     if spec is None or last.uses:
         return None
     old, new = last.lines, normalized_lines(text)
-    first, old_end, new_end = _changed(old, new)
+    first, old_end, new_end = changed_lines(old, new)
     if first is None:
         return list(last.compiled.diagnostics)
     found = _block_at(last.blocks, first + 1, old_end)
@@ -140,8 +140,9 @@ def check_block(last: Checked, path: str, text: str) -> list[Diagnostic] | None:
     return sorted(carried + inside, key=sort_key)
 
 
-def _changed(old: list[str], new: list[str]) -> tuple[int | None, int, int]:
-    """Return the first changed line (0-based) and where the change ends in old and new."""
+def changed_lines(old: list[str], new: list[str]) -> tuple[int | None, int, int]:
+    """Return the first changed line (0-based) and where the change ends in old and new
+    (None, 0, 0 when nothing changed)."""
     limit = min(len(old), len(new))
     first = 0
     while first < limit and old[first] == new[first]:

@@ -7,6 +7,7 @@ import asyncio
 from lsprotocol import types
 
 from specc.lsp import actions, completion, hover, navigation, rename, symbols
+from specc.lsp.checking import changed_lines
 from specc.lsp.index import Index, Occurrence, build_index
 from specc.lsp.server import Document, SpeccServer, guarded
 from specc.lsp.text import Text
@@ -244,12 +245,10 @@ def _format(doc: Document) -> list[types.TextEdit]:
     except MeaningChanged:
         return []
     old, new = doc.text.lines, Text(after).lines
-    first = 0
-    while first < min(len(old), len(new)) and old[first] == new[first]:
-        first += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - first and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
+    first, old_end, _ = changed_lines(old, new)
+    if first is None:
+        return []
+    tail = len(old) - old_end
     newline = "\r\n" if "\r\n" in before else "\n"
     changed = new[first : len(new) - tail]
     if tail:
