@@ -35,7 +35,16 @@ HOSTILE = DATA / "hostile"
 APPROX = DATA / "approx.spec.md"
 #: The shared examples that declare operations; support_bot declares none.
 CODE_SPECS = ("geometry", "todo")
-SUMMARY_KEYS = {"spec", "rule", "example", "status", "message", "text", "covers"}
+SUMMARY_KEYS = {
+    "target",
+    "spec",
+    "rule",
+    "example",
+    "status",
+    "message",
+    "text",
+    "covers",
+}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -411,6 +420,7 @@ def test_fresh_scaffold_fails_with_require_all(
     assert all(r["message"] == f"not implemented: rule {r['rule']}" for r in rows)
     assert all(set(r) == SUMMARY_KEYS for r in rows)
     assert rows[expected_rows(built).index(("todo", "add_task", 1))] == {
+        "target": target.name,
         "spec": "todo",
         "rule": "add_task",
         "example": 1,

@@ -215,7 +215,7 @@ def test_invalid_emitter_option_is_e081(
     )
     assert done.exit_code == 1
     assert f"error[E081]: {message}" in done.stderr
-    assert "options of `ts`: typescript, node_types" in done.stderr
+    assert "options of `ts`: package, dependencies, spec, typescript" in done.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -86,6 +86,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E088": (E, "the target's toolchain is missing or failed"),
     "W089": (W, "a podcast episode misses its target length"),
     "E090": (E, "another build is writing the output folder"),
+    "E091": (E, "a generated package has the name of its dependency"),
+    "E092": (E, "a package manifest was edited by hand"),
     # Project configuration (specc.toml).
     "E120": (E, "the configuration file cannot be read or is not valid TOML"),
     "E121": (E, "unknown configuration key or table"),

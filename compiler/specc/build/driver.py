@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +178,9 @@ def _plan_and_apply(
     spans = session.spans() if session else _spans(result.specs)
     result.diagnostics.extend(_missing_operations(plan, spans))
     result.diagnostics.extend(_waiting_backups(plan))
+    if plan.edited:
+        result.diagnostics.extend(_edited_manifests(plan, result))
+        return result
     if not check:
         step("write", str(out), len(plan.write), len(plan.write))
         try:
@@ -210,6 +214,34 @@ def _cannot_write(error: OSError, out: Path, result: BuildResult) -> Diagnostic:
 
 def _quiet(stage: str, item: str, done: int, total: int) -> None:
     """Hear of a build step and say nothing."""
+
+
+def _edited_manifests(plan: Any, result: BuildResult) -> list[Diagnostic]:
+    """Return E092 for each package manifest a rewrite would take the user's edits from."""
+    found = []
+    for relative, lost in plan.edited.items():
+        wanted = result.files[relative]
+        where = Span(path=wanted.spec, line=1) if wanted.spec else _first(result)
+        said = f"{plan.out_dir / relative} was edited by hand; rewriting it would lose"
+        hints = []
+        if lost.dependencies:
+            listed = ", ".join(f"{n} = {json.dumps(v)}" for n, v in lost.dependencies.items())
+            noun = "dependency" if len(lost.dependencies) == 1 else "dependencies"
+            said += f" the {noun} {', '.join(lost.dependencies)}"
+            hints.append(
+                f"declare them in specc.toml under `[{wanted.settings}]` as "
+                f"`dependencies = {{ {listed} }}` (or in the spec's front matter "
+                f"under `dependencies: {{{relative.partition('/')[0]}: …}}`), then "
+                "build again"
+            )
+        if lost.other:
+            said += (" and" if lost.dependencies else "") + " edits outside its dependencies"
+            hints.append(
+                "make other changes in a template override (`specc templates` "
+                "lists them), then delete the file"
+            )
+        found.append(Diagnostic("E092", said, where, "; ".join(hints)))
+    return found
 
 
 def _missing_operations(

@@ -35,6 +35,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from specc.build.manifests import Loss, loss
 from specc.emitters.base import OutputFile
 
 MANIFEST = ".specc-manifest.json"
@@ -65,6 +66,9 @@ class Plan:
     """The manifest this build writes."""
     previous: dict[str, Entry] = field(default_factory=dict)
     """The manifest of the build before (what `read_manifest` found)."""
+    edited: dict[str, Loss] = field(default_factory=dict)
+    """Package manifests edited by hand since specc wrote them, that a rewrite
+    would lose something of (see `specc.build.manifests`): the build stops."""
 
     @property
     def drift(self) -> list[tuple[str, str]]:
@@ -160,6 +164,7 @@ def plan(
 ) -> Plan:
     """Compare wanted files with the disk; raise `UnsafePath` for a bad path."""
     result = Plan(out_dir, targets)
+    result.previous = read_manifest(out_dir)
     for relative, wanted in sorted(files.items()):
         path = check_path(out_dir, relative)
         data = wanted.content.encode("utf-8")
@@ -168,16 +173,27 @@ def plan(
             result.kept[relative] = wanted
             continue
         try:
-            same = path.read_bytes() == data
+            disk: bytes | None = path.read_bytes()
         except OSError:
-            same = False
-        if same:
+            disk = None
+        if disk == data:
             result.unchanged.append(relative)
-        else:
-            result.write[relative] = wanted
-    result.previous = read_manifest(out_dir)
+            continue
+        result.write[relative] = wanted
+        if wanted.settings is not None and disk is not None:
+            _guard_edit(result, relative, disk, wanted)
     _plan_removals(result, result.previous, files, scope)
     return result
+
+
+def _guard_edit(result: Plan, relative: str, disk: bytes, wanted: OutputFile) -> None:
+    """Record a package manifest edited by hand whose rewrite would lose something."""
+    recorded = result.previous.get(relative, {}).get("sha256")
+    if recorded == _digest(disk):
+        return  # as specc wrote it: the rewrite loses nothing of the user's
+    lost = loss(relative, disk.decode("utf-8", errors="replace"), wanted.content)
+    if lost:
+        result.edited[relative] = lost
 
 
 def _entry(out_dir: Path, relative: str, wanted: OutputFile, data: bytes) -> Entry:

@@ -90,6 +90,15 @@ if TYPE_CHECKING:
     help="With --mutate: mutants run N at a time (default: the number of CPUs).",
 )
 @llm_options
+@click.option(
+    "--python",
+    "python",
+    type=click.Path(),
+    metavar="PATH",
+    help="Run the Python target's tests in this interpreter or virtual environment, "
+    "installing the package and its dependencies there (default: "
+    "`[targets.python] python`, else specc's own).",
+)
 def test_command(
     paths: tuple[str, ...],
     target: str | None,
@@ -103,6 +112,7 @@ def test_command(
     max_mutants: int | None,
     min_score: float | None,
     workers: int | None,
+    python: str | None,
     **llm_flags: Any,
 ) -> None:
     """Build, then run each target's conformance tests and report per rule and example.
@@ -115,7 +125,7 @@ def test_command(
     """
     project = project_inputs(paths, out_dir, templates)
     targets = _chosen_targets(target, project)
-    options = configure(project, targets, option_pairs)
+    options = _interpreter(project, configure(project, targets, option_pairs), python)
     session = start_llm(project.paths, **llm_flags)
     build = _Build(project, targets, options, session.client)
     result, tagged, errors = _build_and_test(build, fmt, timeout)
@@ -199,7 +209,11 @@ def _build_and_test(
             _failed_test_build(result, fmt, targets)
         progress.step("test", ", ".join(targets), 0, 1)
         tagged, errors = _run_conformance(
-            targets, result.given_specs, build.project.out_dir, timeout
+            targets,
+            result.given_specs,
+            build.project.out_dir,
+            timeout,
+            _runner_settings(build.options),
         )
     for name, message in errors.items():
         click.echo(f"error[E088]: {name}: {message}", err=True)
@@ -251,7 +265,7 @@ def _print_report(
     elif fmt == "json":
         shown = {
             "build": build_json(result),
-            "results": [r.to_json() for r in results],
+            "results": [{"target": t, **r.to_json()} for t, r in tagged],
             "summary": _tally(results),
             "no_operations": idle,
             **extra,
@@ -315,8 +329,36 @@ def _data_models(specs: list[ir.Spec], targets: list[str]) -> list[str]:
     return [s.id for s in specs if s.types and not has_operations(s)]
 
 
+def _interpreter(
+    project: Inputs, options: dict[str, dict[str, object]], flag: str | None
+) -> dict[str, dict[str, object]]:
+    """Return ``options`` with the Python target's interpreter: `--python`, else the
+    option, a configured path read relative to the configuration file."""
+    chosen = options.get("python", {}).get("python")
+    configured = project.config.project.targets.get("python", {}).get("python")
+    if flag:
+        chosen = flag
+    elif isinstance(chosen, str) and chosen == configured and "/" in chosen:
+        chosen = project.config.resolve(chosen)
+    if not chosen:
+        return options
+    return {**options, "python": {**options.get("python", {}), "python": chosen}}
+
+
+def _runner_settings(
+    options: dict[str, dict[str, object]],
+) -> dict[str, dict[str, Any]]:
+    """Return the runners' keyword arguments the options hold (the Python interpreter)."""
+    chosen = options.get("python", {}).get("python")
+    return {"python": {"python": chosen}} if chosen else {}
+
+
 def _run_conformance(
-    targets: list[str], specs: list[ir.Spec], out_dir: str, timeout: float
+    targets: list[str],
+    specs: list[ir.Spec],
+    out_dir: str,
+    timeout: float,
+    settings: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[tuple[str, Result]], dict[str, str]]:
     """Run every target's runner; on SIGTERM end the test runs and exit 143."""
     import signal
@@ -326,7 +368,7 @@ def _run_conformance(
 
     try:
         with sigterm_raises():
-            return verification.run_targets(targets, specs, out_dir, timeout)
+            return verification.run_targets(targets, specs, out_dir, timeout, settings)
     except Terminated:
         click.echo("specc test: terminated; its test runs were stopped", err=True)
         sys.exit(128 + signal.SIGTERM)

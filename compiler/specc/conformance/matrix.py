@@ -115,11 +115,13 @@ def run_targets(
     specs: Sequence[ir.Spec],
     out_dir: str | Path,
     timeout: float = 10.0,
+    settings: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[tuple[str, Result]], dict[str, str]]:
     """Run each target's conformance runner on the specs it applies to.
 
-    Each example may take ``timeout`` seconds. Return (target, result) pairs,
-    and the targets whose toolchain could not run.
+    Each example may take ``timeout`` seconds; ``settings`` holds more
+    keyword arguments of a target's runner (`python` for the Python target).
+    Return (target, result) pairs, and the targets whose toolchain could not run.
     """
     from specc import conformance
 
@@ -130,7 +132,8 @@ def run_targets(
             run = conformance.runner(name)
             for spec in specs:
                 if applies(name, spec):
-                    found = run(Path(out_dir) / name, spec, timeout=timeout)
+                    extra = (settings or {}).get(name, {})
+                    found = run(Path(out_dir) / name, spec, timeout=timeout, **extra)
                     tagged += [(name, r) for r in found]
         except ToolchainError as error:
             errors[name] = str(error)

@@ -11,18 +11,29 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from specc import ir
-from specc.conformance import Observed, Result, all_failed, collect, python_types
+from specc.conformance import (
+    Observed,
+    Result,
+    all_failed,
+    collect,
+    python_env,
+    python_types,
+)
 from specc.emitters.code import cases, has_code, package_dir
 from specc.toolchain import TimedOut, ToolchainError, execute, first_lines
 
 TESTS = "tests/test_conformance.py"
 
 
-def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
+def run(
+    target_dir: Path, spec: ir.Spec, timeout: float = 10.0, python: str | None = None
+) -> list[Result]:
     """Type-check the package with mypy and run its tests with pytest, then map results.
 
     Each example fails after ``timeout`` seconds; a type error is reported once,
-    under the rule of the method it is in.
+    under the rule of the method it is in. The tests run in ``python`` (an
+    interpreter or a virtual environment's folder; `python_env`), else in
+    specc's own interpreter.
     """
     if not has_code(spec) or not spec.functions:  # no operations, nothing to run
         return []
@@ -32,11 +43,19 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     if not (package / TESTS).is_file():
         raise ToolchainError(f"{package / TESTS} is missing; run `specc build` first")
     names = test_names(spec)
+    interpreter = python_env.interpreter(python)
+    used = [package.parent / package_dir(u) for u in spec.interfaces]
+    if python:
+        python_env.install(interpreter, package, used)
+    module = python_types.module_of(package, spec)
+    python_env.check(interpreter, package, module, bool(python), used)
     limit = timeout * (len(cases(spec)) + 2) + 30
     with ThreadPoolExecutor(1) as pool:
-        typed = pool.submit(execute, python_types.mypy_command(), package)
+        typed = pool.submit(
+            execute, python_types.mypy_command(interpreter if python else None), package
+        )
         paths = ["src"] + [f"../{package_dir(u)}/src" for u in spec.interfaces]
-        observed, why = run_pytest(package, names, timeout, limit, paths)
+        observed, why = run_pytest(package, names, timeout, limit, paths, interpreter)
         checked = typed.result()
     if "No module named mypy" in checked.stderr:
         raise ToolchainError(
@@ -56,6 +75,7 @@ def run_pytest(
     timeout: float,
     limit: float,
     paths: Sequence[str] = ("src",),
+    python: str = sys.executable,
 ) -> tuple[Observed, str]:
     """Run the tests; return what each example did, and why any has no result.
 
@@ -64,14 +84,14 @@ def run_pytest(
     with tempfile.TemporaryDirectory(prefix="specc-pytest-") as scratch:
         report = Path(scratch) / "junit.xml"
         try:
-            command = pytest_command(report, timeout, paths)
+            command = pytest_command(report, timeout, paths, python)
             done = execute(command, package, timeout=limit)
         except TimedOut as error:  # an example blocked where SIGALRM cannot stop it
             why = f"the tests were stopped after {limit:g} s"
             return progress(error.stdout, names, why), why
         if "No module named pytest" in done.stderr:
             raise ToolchainError(
-                f"pytest is not installed for {sys.executable}; `pip install pytest`"
+                f"pytest is not installed for {python}; `pip install pytest`"
             )
         root = read_report(report)
     stray = stray_error(root, names)
@@ -114,11 +134,14 @@ _BOOTSTRAP = (
 
 
 def pytest_command(
-    report: Path, timeout: float = 10.0, paths: Sequence[str] = ("src",)
+    report: Path,
+    timeout: float = 10.0,
+    paths: Sequence[str] = ("src",),
+    python: str = sys.executable,
 ) -> list[str]:
     """Return the pytest command: ``paths`` on the path, no bytecode or cache written."""
     return [
-        sys.executable,
+        python,
         "-B",
         "-c",
         _BOOTSTRAP,

@@ -18,10 +18,16 @@ TITLE = "mypy --strict"
 _LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?:\d+:)? (?P<kind>error|note): ")
 
 
-def mypy_command() -> list[str]:
-    """Return the mypy command: the package's own settings, a cache outside `out/`."""
+def mypy_command(python: str | None = None) -> list[str]:
+    """Return the mypy command: the package's own settings, a cache outside `out/`.
+
+    mypy itself runs in specc's interpreter; with ``python`` it reads the
+    installed packages (the declared dependencies) of that interpreter.
+    """
     command = [sys.executable, "-m", "mypy", "--strict", "--show-column-numbers"]
     command += ["--no-error-summary", "--no-color-output", "--no-pretty"]
+    if python is not None:
+        command += ["--python-executable", python]
     if "MYPY_CACHE_DIR" not in os.environ:
         command += ["--cache-dir", str(cache_dir())]
     return command + ["src", "tests"]
@@ -73,13 +79,25 @@ def method_lines(source: str, cls: str) -> dict[str, tuple[int, int]]:
     return spans
 
 
+def module_of(package: Path, spec: ir.Spec) -> str:
+    """Return the import name of a built package: its folder in `src/` that has `api.py`.
+
+    The name may be chosen (`python.package`), so it is read from the disk;
+    a renamed package's old folder keeps only its scaffold, not `api.py`.
+    """
+    from specc.emitters.python.model import py_module
+
+    found = sorted(p.parent.name for p in package.glob("src/*/api.py"))
+    return found[0] if found else py_module(spec.id)
+
+
 class Attribution:
     """Finds the rule a mypy message is about: the method it is in or names."""
 
     def __init__(self, package: Path, spec: ir.Spec) -> None:
         from specc.emitters.python.model import Names
 
-        names = Names(spec)
+        names = Names(spec, module_of(package, spec))
         self.module = f"src/{names.module}/implementation.py"
         self.rules = {names.methods[f.name]: f.rule or spec.id for f in spec.functions}
         try:

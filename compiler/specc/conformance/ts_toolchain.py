@@ -11,13 +11,19 @@ from specc.naming import path_segment
 from specc.toolchain import ToolchainError, cache_dir, execute, first_lines, tool
 
 
-def wanted_versions(package: Path) -> dict[str, str]:
-    """Return the typescript and @types/node ranges a package's manifest asks for."""
+def _declared(package: Path, table: str) -> dict[str, str]:
+    """Return one dependency table of a package's manifest (empty if unreadable)."""
     try:
         manifest = json.loads((package / "package.json").read_text("utf-8"))
-        declared = manifest.get("devDependencies") or {}
+        found = manifest.get(table) or {}
     except (OSError, ValueError, AttributeError):
-        declared = {}
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def wanted_versions(package: Path) -> dict[str, str]:
+    """Return the typescript and @types/node ranges a package's manifest asks for."""
+    declared = _declared(package, "devDependencies")
     return {
         name: str(declared.get(name, default))
         for name, default in default_versions().items()
@@ -49,9 +55,14 @@ def node_modules(package: Path) -> Path:
     """Return the node_modules to compile a package with, installing it once if needed.
 
     A package's own install (after `npm install` in it) wins; otherwise every
-    package shares the cache's install of the versions its manifest names.
+    package shares the cache's install of the versions its manifest names. A
+    package with runtime dependencies gets its own install, with them, made
+    here when one is missing from it.
     """
     own = package / "node_modules"
+    runtime = _declared(package, "dependencies")
+    if any(not (own / name / "package.json").is_file() for name in runtime):
+        _install_own(package)
     if ready(own):
         return own
     folder = install_dir(wanted_versions(package))
@@ -76,6 +87,19 @@ def _install(folder: Path, versions: dict[str, str]) -> None:
         if done.returncode != 0 or not ready(folder / "node_modules"):
             output = done.stderr or done.stdout
             raise ToolchainError(f"npm install failed:\n{first_lines(output)}")
+
+
+def _install_own(package: Path) -> None:
+    """Run `npm install` in the package: its dependencies and the TypeScript toolchain."""
+    npm = tool("npm", "install npm with Node.js")
+    done = execute(
+        [npm, "install", "--no-audit", "--no-fund", "--no-package-lock"]
+        + ["--prefer-offline"],
+        package,
+    )
+    if done.returncode != 0:
+        output = done.stderr or done.stdout
+        raise ToolchainError(f"npm install in {package} failed:\n{first_lines(output)}")
 
 
 @contextmanager

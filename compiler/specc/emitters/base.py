@@ -31,6 +31,10 @@ class OutputFile:
     spec: str | None = None
     """Path of the spec that produced the file (`ir.Spec.path`); None for a file
     the target makes from all the specs it is given (an index, shared assets)."""
+    settings: str | None = None
+    """For a package manifest: the specc.toml table that declares its
+    dependencies (`targets.ts.spec.todo`). A build stops rather than overwrite
+    such a file edited by hand when that would lose anything, and names it."""
 
 
 def owned_by(spec: ir.Spec, files: Iterable[OutputFile]) -> Iterator[OutputFile]:

@@ -10,9 +10,8 @@ from typing import Literal
 
 from specc import ir
 from specc.diagnostics import Diagnostic
-from specc.emitters import code
+from specc.emitters import code, packages
 from specc.emitters.base import EmitContext, OutputFile, header
-from specc.emitters.base import Options as BaseOptions
 from specc.naming import camel, identifier, pascal
 from specc.source import Span
 
@@ -250,7 +249,7 @@ class TypeScriptEmitter(code.CodeEmitter):
     name = "ts"
     description = "TypeScript package: types, API interface, scaffold, node:test tests"
 
-    class Options(BaseOptions):
+    class Options(packages.PackageOptions):
         """Options of the TypeScript target."""
 
         typescript: str = "~5.9.3"
@@ -273,6 +272,9 @@ class TypeScriptEmitter(code.CodeEmitter):
         taken = {ts_name(t.name) for t in spec.types}
         api = _free(base + "Api", taken)
         impl = _free(base, taken | {api}, "Impl")
+        name = packages.chosen_name(ctx.options, spec) or root.lower()
+        deps = packages.declared(ctx.options, spec, "ts", ctx.diagnostics)
+        ctx.diagnostics += packages.clash(spec, "ts", {name}, deps, "ts.package")
         context = dict(
             spec=spec,
             ir=ir,
@@ -293,10 +295,14 @@ class TypeScriptEmitter(code.CodeEmitter):
             impl=impl,
             tag_field=values.tag_field,
             optional=lambda ref: code.is_optional(spec, ref),
-            package=package_name(spec),
-            dependencies=[
-                (package_name(i), code.package_dir(i)) for i in spec.interfaces
-            ],
+            package=name,
+            dependencies={
+                **{
+                    package_name(i): "file:../" + code.package_dir(i)
+                    for i in spec.interfaces
+                },
+                **deps,
+            },
             declared_imports=namespace_imports(spec, code.declared_types(spec)),
             signature_imports=namespace_imports(spec, code.signature_types(spec)),
             test_imports=namespace_imports(
@@ -312,7 +318,9 @@ class TypeScriptEmitter(code.CodeEmitter):
         )
         render = ctx.render
         yield OutputFile(
-            f"{root}/package.json", render("ts/package.json.jinja", **context)
+            f"{root}/package.json",
+            render("ts/package.json.jinja", **context),
+            settings=packages.table("ts", spec),
         )
         yield OutputFile(
             f"{root}/tsconfig.json", render("ts/tsconfig.json.jinja", **context)

@@ -16,6 +16,8 @@ Report = Callable[..., None]
 FRONT_MATTER_KEYS = ("spec", "title", "version", "summary", "uses")
 #: The spec IDs `uses` and `use` can name: identifiers, as qualified names need.
 SPEC_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: Keys whose value is structured: kept in the IR's metadata as JSON text.
+STRUCTURED_KEYS = ("dependencies",)
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
 )
@@ -68,6 +70,13 @@ def read_front_matter(
     uses: list[Requirement] = []
     for key, value in data.items():
         line = _line_of(doc, str(key))
+        if key == "dependencies":
+            problem = _dependencies_problem(value)
+            if problem:
+                diag("E012", f"front matter `dependencies` {problem}", line, 1, _DEPS)
+            else:
+                meta[key] = _yaml_text(value)
+            continue
         if key == "uses":
             uses = read_uses(text, first, value, diag)
             continue
@@ -93,7 +102,7 @@ def read_front_matter(
                 f"unknown front matter field `{key}`",
                 line,
                 1,
-                f"known fields: {', '.join(FRONT_MATTER_KEYS)}",
+                f"known fields: {', '.join(FRONT_MATTER_KEYS + STRUCTURED_KEYS)}",
             )
         meta[str(key)] = value if isinstance(value, str) else _yaml_text(value)
     return meta, uses
@@ -203,6 +212,27 @@ def _report_displaced(doc: Document, diag: Report) -> None:
                 f"remove what stands before `---` on line {number}",
             )
         return
+
+
+_DEPS = 'write `dependencies: {ts: {semver: "^7.6.0"}, python: {semver: ">=3"}}`'
+
+
+def _dependencies_problem(value: object) -> str | None:
+    """Return what is wrong with a `dependencies` value: target -> name -> version."""
+    if not isinstance(value, dict):
+        return "must map a target to its dependencies"
+    for target, deps in value.items():
+        if not isinstance(deps, dict):
+            return f"of `{target}` must map a package name to its version"
+        for name, version in deps.items():
+            table = isinstance(version, dict) and all(
+                isinstance(k, str) for k in version
+            )
+            if not isinstance(version, str) and not table:
+                return (
+                    f"`{target}.{name}` must be a version string (or a table for Rust)"
+                )
+    return None
 
 
 def _line_of(doc: Document, key: str) -> int:

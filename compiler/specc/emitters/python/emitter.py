@@ -6,16 +6,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from specc import ir
-from specc.emitters import code
+from specc.diagnostics import Diagnostic
+from specc.emitters import code, packages
 from specc.emitters.base import (
     EmitContext,
     OutputFile,
     header,
     spec_source_name,
 )
-from specc.emitters.base import Options as BaseOptions
 from specc.emitters.python import layout
 from specc.emitters.python.model import (
+    KEYWORDS,
     PYTHON,
     Names,
     PyTypes,
@@ -31,6 +32,7 @@ from specc.emitters.python.model import (
     wrap,
 )
 from specc.emitters.python.testsuite import TestsModel
+from specc.source import Span
 
 
 class PythonEmitter(code.CodeEmitter):
@@ -41,16 +43,25 @@ class PythonEmitter(code.CodeEmitter):
         "Python package: dataclasses, a Protocol, a scaffold, pytest conformance tests"
     )
 
-    class Options(BaseOptions):
+    class Options(packages.PackageOptions):
         """Options of the Python target."""
 
         pytest: str = ">=8"
         """Version range of pytest in the package's `test` extra."""
+        python: str | None = None
+        """The interpreter (or virtual environment) `specc test` runs the tests
+        in, after installing the package and its dependencies there; default:
+        specc's own."""
 
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's package."""
         root = code.package_dir(spec)
-        names = Names(spec)
+        names = Names(spec, module_option(ctx, spec))
+        deps = packages.declared(ctx.options, spec, "python", ctx.diagnostics)
+        dist = distribution(names.module)
+        ctx.diagnostics += packages.clash(
+            spec, "python", {names.module, dist}, deps, "python.package"
+        )
         model = TypesModel(spec, names)
         decls = model.decls()
         test_values = PyValues(spec, names)
@@ -72,7 +83,8 @@ class PythonEmitter(code.CodeEmitter):
             test_foreign_imports=names.foreign_imports(
                 test_values.imported | tests_model.type.imported
             ),
-            dependencies=[distribution(u.module) for u in used],
+            dependencies=[distribution(u.module) for u in used]
+            + [packages.requirement(n, str(v)) for n, v in deps.items()],
             source_paths=["src"]
             + [f"../{code.package_dir(i)}/src" for i in spec.interfaces],
             raised=sorted({names.types[e] for f in spec.functions for e in f.raises}),
@@ -80,7 +92,7 @@ class PythonEmitter(code.CodeEmitter):
             tests=tests,
             type=model.type,
             options=ctx.options,
-            distribution=distribution(names.module),
+            distribution=dist,
             version=pep440(spec.version),
             python=PYTHON,
             normative=lambda rule: code.normative(spec, rule),
@@ -90,9 +102,14 @@ class PythonEmitter(code.CodeEmitter):
             parameters=lambda fn: parameters(fn, model.type),
         )
         src = f"{root}/src/{names.module}"
+        pyproject = f"{root}/pyproject.toml"
+        manifest = packages.table("python", spec)
         for path, template in FILES if spec.functions else FILES[:3]:
             path = path.format(root=root, src=src)
-            yield OutputFile(path, self.render(ctx, template, path, context))
+            text = self.render(ctx, template, path, context)
+            yield OutputFile(
+                path, text, settings=manifest if path == pyproject else None
+            )
         yield OutputFile(f"{src}/py.typed", "")
         if not spec.functions:  # a data model: its types, no API to implement
             return
@@ -123,6 +140,22 @@ class PythonEmitter(code.CodeEmitter):
         if path.endswith(".py") and (lines.unsure or not builtin):
             return black(text, path)
         return text
+
+
+def module_option(ctx: EmitContext, spec: ir.Spec) -> str | None:
+    """Return the import name the options give ``spec``'s package, if a valid one."""
+    chosen = packages.chosen_name(ctx.options, spec)
+    if chosen is None or (chosen.isidentifier() and chosen not in KEYWORDS):
+        return chosen
+    ctx.diagnostics.append(
+        Diagnostic(
+            "E081",
+            f"option `python.package`: `{chosen}` is not a Python module name",
+            Span(path=spec.path, line=1),
+            "use letters, digits and `_`, not starting with a digit",
+        )
+    )
+    return None
 
 
 def layout_helpers(lines: layout.Layout) -> dict[str, object]:

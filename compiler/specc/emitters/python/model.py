@@ -111,9 +111,9 @@ def enum_members(decl: ir.Enum) -> dict[str, str]:
 class Names:
     """Every Python name of one spec's package, unique where they share a scope."""
 
-    def __init__(self, spec: ir.Spec) -> None:
+    def __init__(self, spec: ir.Spec, module: str | None = None) -> None:
         self.spec = spec
-        self.module = py_module(spec.id)
+        self.module = module or py_module(spec.id)
         self._used: dict[str, Names] = {}
         self._foreign: dict[tuple[str, str], str] | None = None
         taken = set(RESERVED_TYPES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from specc import ir
 
@@ -45,6 +46,22 @@ def toml_string(text: str) -> str:
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
+
+
+def cargo_dependency(name: str, value: str | dict[str, Any]) -> str:
+    """Return a `[dependencies]` line: `name = "1.2"` or `name = { path = "…" }`."""
+    if isinstance(value, str):
+        return f"{name} = {toml_string(value)}"
+    parts = []
+    for key, item in value.items():
+        if isinstance(item, bool):
+            text = "true" if item else "false"
+        elif isinstance(item, list):
+            text = "[" + ", ".join(toml_string(str(i)) for i in item) + "]"
+        else:
+            text = toml_string(str(item))
+        parts.append(f"{key} = {text}")
+    return f"{name} = {{ {', '.join(parts)} }}"
 
 
 def uses_types(spec: ir.Spec) -> bool:

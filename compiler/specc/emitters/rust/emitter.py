@@ -13,17 +13,19 @@ expressions as rustfmt would.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from specc import ir
 from specc.diagnostics import Diagnostic
-from specc.emitters import code
+from specc.emitters import code, packages
 from specc.emitters.base import EmitContext, OutputFile, header, spec_source_name
 from specc.emitters.rust.comments import comment_text, doc
 from specc.emitters.rust.crate import (
     DATA_MODEL_FILES,
     FILES,
     all_refs,
+    cargo_dependency,
     cargo_version,
     has_float_default,
     toml_string,
@@ -40,6 +42,7 @@ from specc.emitters.rust.surrogates import surrogate_problems
 from specc.emitters.rust.tests_file import TestsFile
 from specc.emitters.rust.trait import methods
 from specc.emitters.rust.types_file import TypesFile
+from specc.source import Span
 
 
 class RustEmitter(code.CodeEmitter):
@@ -48,10 +51,17 @@ class RustEmitter(code.CodeEmitter):
     name = "rust"
     description = "Rust crate: types, a trait, a scaffold, #[test] conformance tests"
 
+    class Options(packages.PackageOptions):
+        """Options of the Rust target."""
+
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's crate."""
         root = code.package_dir(spec)
-        names = Names(spec)
+        names = Names(spec, crate_option(ctx, spec))
+        deps = packages.declared(ctx.options, spec, "rust", ctx.diagnostics)
+        ctx.diagnostics += packages.clash(
+            spec, "rust", {names.crate}, deps, "rust.package"
+        )
         facts = TypeFacts(spec, names)
         types = RsTypes(spec, names, facts)
         problems: list[Diagnostic] = surrogate_problems(spec)
@@ -76,12 +86,14 @@ class RustEmitter(code.CodeEmitter):
             doc=doc,
             comment=comment_text,
             literal=rust_string,
+            declared=[cargo_dependency(n, v) for n, v in deps.items()],
         )
         render = ctx.render
         operations = code.has_operations(spec)
         for path, template in FILES if operations else DATA_MODEL_FILES:
             text = render(f"rust/{template}", **context)
-            yield OutputFile(f"{root}/{path}", text)
+            manifest = packages.table("rust", spec) if path == "Cargo.toml" else None
+            yield OutputFile(f"{root}/{path}", text, settings=manifest)
         ctx.diagnostics.extend(dict.fromkeys(problems))
         if not operations:  # a data model: its types, no trait to implement
             return
@@ -94,3 +106,19 @@ class RustEmitter(code.CodeEmitter):
                 for f in spec.functions
             ),
         )
+
+
+def crate_option(ctx: EmitContext, spec: ir.Spec) -> str | None:
+    """Return the crate name the options give ``spec``'s crate, if a valid one."""
+    chosen = packages.chosen_name(ctx.options, spec)
+    if chosen is None or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", chosen):
+        return chosen
+    ctx.diagnostics.append(
+        Diagnostic(
+            "E081",
+            f"option `rust.package`: `{chosen}` is not a crate name",
+            Span(path=spec.path, line=1),
+            "use letters, digits and `_`, not starting with a digit",
+        )
+    )
+    return None

@@ -78,10 +78,10 @@ def crate_name(spec_id: str) -> str:
 class Names:
     """Every Rust name of one spec's crate, unique where they share a scope."""
 
-    def __init__(self, spec: ir.Spec) -> None:
+    def __init__(self, spec: ir.Spec, crate: str | None = None) -> None:
         self.spec = spec
         self._used: dict[str, Names] = {}
-        self.crate = crate_name(spec.id)
+        self.crate = crate or crate_name(spec.id)
         taken = set(RESERVED_TYPES)
         self.types = {
             t.name: _unique(type_name(t.name), taken)
