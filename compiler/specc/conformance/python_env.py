@@ -95,16 +95,13 @@ def install(python: str, package: Path, used: list[Path] | None = None) -> None:
     Done once per interpreter and version of the package's pyproject.toml: a
     stamp in specc's cache folder remembers it.
     """
-    pyproject = (package / "pyproject.toml").read_bytes()
-    key = hashlib.sha256(
-        b"\0".join(
-            [
-                os.path.realpath(python).encode(),
-                str(package.resolve()).encode(),
-                pyproject,
-            ]
-        )
-    ).hexdigest()
+    parts = [os.path.realpath(python).encode()]
+    for folder in [*(used or []), package]:
+        parts += [
+            str(folder.resolve()).encode(),
+            (folder / "pyproject.toml").read_bytes(),
+        ]
+    key = hashlib.sha256(b"\0".join(parts)).hexdigest()
     stamp = cache_dir() / "python-installs" / key
     if stamp.is_file():
         return

@@ -60,7 +60,12 @@ def node_modules(package: Path) -> Path:
     here when one is missing from it.
     """
     own = package / "node_modules"
-    runtime = _declared(package, "dependencies")
+    # The packages of used specs (`file:../x`) are found without an install.
+    runtime = {
+        n: v
+        for n, v in _declared(package, "dependencies").items()
+        if not str(v).startswith("file:")
+    }
     if any(not (own / name / "package.json").is_file() for name in runtime):
         _install_own(package)
     if ready(own):

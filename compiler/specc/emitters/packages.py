@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ConfigDict, Field
 
 from specc import ir
 from specc.diagnostics import Diagnostic
-from specc.emitters.base import Options
+from specc.emitters.base import EmitContext, Options
 from specc.source import Span
 
 
@@ -63,6 +64,29 @@ def chosen_name(options: Options, spec: ir.Spec) -> str | None:
     name = own.package if own is not None and own.package else None
     name = name or getattr(options, "package", None)
     return name.replace("{spec}", spec.id) if name else None
+
+
+def checked_name(
+    ctx: EmitContext,
+    spec: ir.Spec,
+    target: str,
+    valid: Callable[[str], object],
+    what: str,
+) -> str | None:
+    """Return the package name the options give ``spec``, reporting one that is not ``what``."""
+    chosen = chosen_name(ctx.options, spec)
+    if chosen is None or valid(chosen):
+        return chosen
+    ctx.diagnostics.append(
+        Diagnostic(
+            "E081",
+            f"option `{target}.package`: `{chosen}` is not {what}",
+            Span(path=spec.path, line=1),
+            "use lower-case letters, digits and `_` (or `-` in TypeScript), "
+            "not starting with a digit",
+        )
+    )
+    return None
 
 
 def declared(

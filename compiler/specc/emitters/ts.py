@@ -41,6 +41,7 @@ ERROR_PROPERTIES = frozenset({"name", "message", "stack", "cause", "constructor"
 _LONG_NUMBER = re.compile(r"\d{16}")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 _QUALIFIED = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\.[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_NPM_NAME = re.compile(r"(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*")
 
 
 @cache
@@ -272,7 +273,10 @@ class TypeScriptEmitter(code.CodeEmitter):
         taken = {ts_name(t.name) for t in spec.types}
         api = _free(base + "Api", taken)
         impl = _free(base, taken | {api}, "Impl")
-        name = packages.chosen_name(ctx.options, spec) or root.lower()
+        name = packages.checked_name(
+            ctx, spec, "ts", _NPM_NAME.fullmatch, "an npm package name"
+        )
+        name = name or root.lower()
         deps = packages.declared(ctx.options, spec, "ts", ctx.diagnostics)
         ctx.diagnostics += packages.clash(spec, "ts", {name}, deps, "ts.package")
         context = dict(

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from specc import ir
-from specc.diagnostics import Diagnostic
 from specc.emitters import code, packages
 from specc.emitters.base import (
     EmitContext,
@@ -32,7 +31,6 @@ from specc.emitters.python.model import (
     wrap,
 )
 from specc.emitters.python.testsuite import TestsModel
-from specc.source import Span
 
 
 class PythonEmitter(code.CodeEmitter):
@@ -56,7 +54,10 @@ class PythonEmitter(code.CodeEmitter):
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's package."""
         root = code.package_dir(spec)
-        names = Names(spec, module_option(ctx, spec))
+        module = packages.checked_name(
+            ctx, spec, "python", _is_module, "a Python module name"
+        )
+        names = Names(spec, module)
         deps = packages.declared(ctx.options, spec, "python", ctx.diagnostics)
         dist = distribution(names.module)
         ctx.diagnostics += packages.clash(
@@ -142,20 +143,8 @@ class PythonEmitter(code.CodeEmitter):
         return text
 
 
-def module_option(ctx: EmitContext, spec: ir.Spec) -> str | None:
-    """Return the import name the options give ``spec``'s package, if a valid one."""
-    chosen = packages.chosen_name(ctx.options, spec)
-    if chosen is None or (chosen.isidentifier() and chosen not in KEYWORDS):
-        return chosen
-    ctx.diagnostics.append(
-        Diagnostic(
-            "E081",
-            f"option `python.package`: `{chosen}` is not a Python module name",
-            Span(path=spec.path, line=1),
-            "use letters, digits and `_`, not starting with a digit",
-        )
-    )
-    return None
+def _is_module(name: str) -> bool:
+    return name.isidentifier() and name not in KEYWORDS
 
 
 def layout_helpers(lines: layout.Layout) -> dict[str, object]:

@@ -42,7 +42,8 @@ from specc.emitters.rust.surrogates import surrogate_problems
 from specc.emitters.rust.tests_file import TestsFile
 from specc.emitters.rust.trait import methods
 from specc.emitters.rust.types_file import TypesFile
-from specc.source import Span
+
+_CRATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class RustEmitter(code.CodeEmitter):
@@ -57,7 +58,10 @@ class RustEmitter(code.CodeEmitter):
     def package(self, ctx: EmitContext, spec: ir.Spec) -> Iterable[OutputFile]:
         """Return the files of one spec's crate."""
         root = code.package_dir(spec)
-        names = Names(spec, crate_option(ctx, spec))
+        crate = packages.checked_name(
+            ctx, spec, "rust", _CRATE_NAME.fullmatch, "a crate name"
+        )
+        names = Names(spec, crate)
         deps = packages.declared(ctx.options, spec, "rust", ctx.diagnostics)
         ctx.diagnostics += packages.clash(
             spec, "rust", {names.crate}, deps, "rust.package"
@@ -106,19 +110,3 @@ class RustEmitter(code.CodeEmitter):
                 for f in spec.functions
             ),
         )
-
-
-def crate_option(ctx: EmitContext, spec: ir.Spec) -> str | None:
-    """Return the crate name the options give ``spec``'s crate, if a valid one."""
-    chosen = packages.chosen_name(ctx.options, spec)
-    if chosen is None or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", chosen):
-        return chosen
-    ctx.diagnostics.append(
-        Diagnostic(
-            "E081",
-            f"option `rust.package`: `{chosen}` is not a crate name",
-            Span(path=spec.path, line=1),
-            "use letters, digits and `_`, not starting with a digit",
-        )
-    )
-    return None
