@@ -322,8 +322,9 @@ def test_the_python_runner_names_a_missing_dependency_and_a_taken_module(
     assert done.exit_code == 1
     assert "no-such-dist-xyz are not installed" in done.output
     assert "--python PATH" in done.output
-    # A spec named as an installed library: its module would shadow it.
-    taken = small_spec(tmp_path, name="click")
+    # A spec named as an installed library, whose package uses libraries: its
+    # module would shadow the one of that name.
+    taken = small_spec(tmp_path, 'dependencies: {python: {rich: ""}}\n', "click")
     done = cli("test", str(taken), "--target", "python", "--out", str(out))
     assert done.exit_code == 1
     assert "installed distribution click provides too" in done.output

@@ -6,9 +6,10 @@ one, or a virtual environment's folder: specc installs the package there,
 with its declared dependencies and its `test` extra, through that
 interpreter's pip, once for each version of the package's `pyproject.toml`.
 Either way, before the tests run, specc checks in that interpreter that the
-declared dependencies are installed and that no installed distribution
-provides a module of the generated package's name (which would shadow it,
-or be shadowed).
+declared dependencies are installed and, when the package declares any or
+the interpreter was chosen, that no installed distribution provides a
+module of the generated package's name (which would shadow it, or be
+shadowed).
 """
 
 from __future__ import annotations
@@ -144,7 +145,10 @@ def check(
         raise ToolchainError(
             f"{python} cannot run: " + first_lines(done.stderr or done.stdout)
         ) from None
-    if found["owners"]:
+    # Only where the implementation may import libraries (it declares some, or
+    # runs in an environment chosen for it) can the name hide one it needs;
+    # otherwise the tests put the package first on the path and it wins.
+    if found["owners"] and (chosen or names):
         owners = ", ".join(found["owners"])
         raise ToolchainError(
             f"the generated package `{own}` is imported as `{module}`, which the "
