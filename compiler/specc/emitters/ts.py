@@ -300,7 +300,10 @@ class TypeScriptEmitter(code.CodeEmitter):
             tag_field=values.tag_field,
             optional=lambda ref: code.is_optional(spec, ref),
             package=name,
-            dependencies={
+            dependencies=[
+                (package_name(i), code.package_dir(i)) for i in spec.interfaces
+            ],
+            runtime={
                 **{
                     package_name(i): "file:../" + code.package_dir(i)
                     for i in spec.interfaces
