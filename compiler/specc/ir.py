@@ -11,6 +11,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict
 
 from specc.source import Span
+from specc.trusted import Trusted
 
 #: Version of the IR's JSON form; bumped on any incompatible change.
 IR_VERSION = "1.0"
@@ -33,7 +34,7 @@ def _only_with_uses(default: Any) -> Any:
     return pydantic.Field(default=default, exclude_if=_absent)
 
 
-class Node(BaseModel):
+class Node(Trusted, BaseModel):
     """Base of every IR node: immutable, no unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
+from specc.trusted import Trusted
 
-class Span(BaseModel):
+
+class Span(Trusted, BaseModel):
     """A place in a source file: 1-based line and column, inclusive start."""
 
     model_config = ConfigDict(frozen=True)
@@ -76,4 +78,6 @@ class SourceFile:
     def span(self, line: int, col: int = 1, length: int | None = None) -> Span:
         """Return a span on one line, optionally ``length`` characters long."""
         end = col + length if length else None
-        return Span(path=self.path, line=line, col=col, end_line=line, end_col=end)
+        return Span.trusted(
+            path=self.path, line=line, col=col, end_line=line, end_col=end
+        )

@@ -91,7 +91,7 @@ class _Parser:
         self.imports = imports
 
     def span(self, token: Token) -> Span:
-        return Span(
+        return Span.trusted(
             path=self.path,
             line=token.line,
             col=token.col,
@@ -177,7 +177,7 @@ class _Parser:
                 break
             member = self.stream.expect_name("an enum member")
             decl.members.append(
-                EnumMember(name=member.text, doc=doc, span=self.span(member))
+                EnumMember.trusted(name=member.text, doc=doc, span=self.span(member))
             )
             self.stream.accept(",")
         self.stream.expect("}")
@@ -259,7 +259,7 @@ class _Parser:
             )
         if spec is not None:
             self.uses.append(self.type_use(spec, name))
-            ref = TypeRef(kind="named", name=name.text, spec=spec.text)
+            ref = TypeRef.trusted(kind="named", name=name.text, spec=spec.text)
         elif name.text in ("list", "map") and self.stream.at("<"):
             self.stream.next()
             args = [self.type(depth + 1)]
@@ -276,15 +276,15 @@ class _Parser:
                     name.col,
                     "E045",
                 )
-            ref = TypeRef(kind=kind, args=args)
+            ref = TypeRef.trusted(kind=kind, args=args)
         elif name.text in PRIMITIVES:
-            ref = TypeRef(kind="primitive", name=name.text)
+            ref = TypeRef.trusted(kind="primitive", name=name.text)
         else:
             self.uses.append(TypeUse(name.text, self.span(name)))
-            ref = TypeRef(kind="named", name=name.text)
+            ref = TypeRef.trusted(kind="named", name=name.text)
         while self.stream.accept("?"):
             if ref.kind != "optional":
-                ref = TypeRef(kind="optional", args=[ref])
+                ref = TypeRef.trusted(kind="optional", args=[ref])
         return ref
 
 

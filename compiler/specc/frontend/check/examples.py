@@ -55,7 +55,7 @@ class ExampleChecker:
             args.append(
                 self.values.value(arg, expected) if expected is not None else None
             )
-        span = Span(
+        span = Span.trusted(
             path=self.scope.path,
             line=raw.line,
             col=raw.col,
@@ -95,7 +95,7 @@ class ExampleChecker:
         typed_args = [a for a in args if a is not None]
         if not ok or len(typed_args) != len(args):
             return None
-        return ir.Example(
+        return ir.Example.trusted(
             rule=rule,
             index=index,
             text=raw.text,
@@ -171,7 +171,7 @@ class ExampleChecker:
         )
         if fields is None:
             return None
-        return ir.ExpectedError(error=name, fields=fields)
+        return ir.ExpectedError.trusted(error=name, fields=fields)
 
 
 def _signature(fn: DeclDraft) -> str:

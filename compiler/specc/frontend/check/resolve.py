@@ -28,16 +28,25 @@ class Resolver:
         self._resolved: dict[str, Expanded | None] = {}
         """Each name's expansion with its height: aliases that share a target
         share its expansion, so a height is counted once, never per path."""
+        self._refs: dict[int, tuple[ir.TypeRef, ir.TypeRef | None]] = {}
+        """Each type as written (by identity, kept alive here) and its expansion:
+        a field's type is resolved for every value given to it."""
 
     def resolve(
         self, ref: ir.TypeRef, seen: frozenset[str] = frozenset()
     ) -> ir.TypeRef | None:
         """Return ``ref`` with every alias expanded; None if a name is unknown (or too deep)."""
+        known = self._refs.get(id(ref))
+        if known is not None and known[0] is ref and not seen:
+            return known[1]
         try:
             expanded = self._expand(ref, seen, 1)
         except TooDeep:
-            return None
-        return None if expanded is None else expanded[0]
+            expanded = None
+        result = None if expanded is None else expanded[0]
+        if not seen:
+            self._refs[id(ref)] = (ref, result)
+        return result
 
     def past_limit(self, name: str) -> bool:
         """Return whether a name nests past the limit once its aliases are expanded."""
@@ -57,7 +66,10 @@ class Resolver:
             if decl is None or name in seen or name in chain:
                 result: Expanded | None = None
             elif decl.kind != "alias":
-                result = ir.TypeRef(kind="named", name=decl.name, spec=decl.spec), 1
+                result = (
+                    ir.TypeRef.trusted(kind="named", name=decl.name, spec=decl.spec),
+                    1,
+                )
             else:
                 assert decl.target is not None
                 if decl.target.kind == "named":
@@ -89,7 +101,7 @@ class Resolver:
         if len(expanded) != len(args):
             return None
         return (
-            ir.TypeRef(kind=ref.kind, args=[a for a, _ in expanded]),
+            ir.TypeRef.trusted(kind=ref.kind, args=[a for a, _ in expanded]),
             1 + max((h for _, h in expanded), default=0),
         )
 

@@ -34,7 +34,7 @@ class ValueChecker:
         """Type-check a raw value against an alias-free type; report and return None on error."""
         if expected.kind == "optional":
             if raw.kind == "none":
-                return ir.NoneValue(type=expected)
+                return ir.NoneValue.trusted(type=expected)
             inner = self.value(raw, expected.args[0])
             return (
                 None if inner is None else inner.model_copy(update={"type": expected})
@@ -58,7 +58,7 @@ class ValueChecker:
             typed = [i for i in items if i is not None]
             if len(typed) != len(items):
                 return None
-            return ir.ListValue(type=expected, items=typed)
+            return ir.ListValue.trusted(type=expected, items=typed)
         if expected.kind == "map":
             return self._map(raw, expected)
         decl = self.types[type_key(expected)]
@@ -106,8 +106,8 @@ class ValueChecker:
                 )
                 ok = False
             seen.add(marker)
-            out.append(ir.MapEntry(key=key, value=value))
-        return ir.MapValue(type=expected, entries=out) if ok else None
+            out.append(ir.MapEntry.trusted(key=key, value=value))
+        return ir.MapValue.trusted(type=expected, entries=out) if ok else None
 
     def _enum(
         self, raw: RawValue, expected: ir.TypeRef, decl: DeclDraft
@@ -126,7 +126,7 @@ class ValueChecker:
                 len(raw.text),
             )
             return None
-        return ir.EnumValue(type=expected, enum=decl.name, member=raw.text)
+        return ir.EnumValue.trusted(type=expected, enum=decl.name, member=raw.text)
 
     def _record(
         self, raw: RawValue, expected: ir.TypeRef, decl: DeclDraft
@@ -139,7 +139,7 @@ class ValueChecker:
         )
         if fields is None:
             return None
-        return ir.RecordValue(type=expected, record=decl.name, fields=fields)
+        return ir.RecordValue.trusted(type=expected, record=decl.name, fields=fields)
 
     def _variant(
         self, raw: RawValue, expected: ir.TypeRef, decl: DeclDraft
@@ -164,7 +164,7 @@ class ValueChecker:
         )
         if fields is None:
             return None
-        return ir.VariantValue(
+        return ir.VariantValue.trusted(
             type=expected, variant=decl.name, tag=tag.name, fields=fields
         )
 
@@ -214,7 +214,7 @@ class ValueChecker:
             if value is None:
                 ok = False
                 continue
-            values[name] = ir.FieldValue(name=name, value=value)
+            values[name] = ir.FieldValue.trusted(name=name, value=value)
         if not ok:
             return None
         if not complete:
@@ -240,7 +240,9 @@ class ValueChecker:
                 ok = False
                 continue
             assert isinstance(default, ir.ValueBase)
-            out.append(ir.FieldValue(name=draft.name, value=default, explicit=False))
+            out.append(
+                ir.FieldValue.trusted(name=draft.name, value=default, explicit=False)
+            )
         return out if ok else None
 
     def default(self, draft: FieldDraft) -> ir.Value | Unusable | None:
@@ -261,7 +263,11 @@ class ValueChecker:
         if expected is None:
             return UNUSABLE if draft.default is not None else None
         if draft.default is None:
-            return ir.NoneValue(type=expected) if expected.kind == "optional" else None
+            return (
+                ir.NoneValue.trusted(type=expected)
+                if expected.kind == "optional"
+                else None
+            )
         # One diagnostic at the default (E046) says why, instead of the value's own.
         with self.scope.captured() as found:
             value = self.value(draft.default, expected)
@@ -297,9 +303,9 @@ def _primitive(scope: Scope, raw: RawValue, expected: ir.TypeRef) -> ir.Value | 
     """Type a value where a primitive (bool, string, int, float, bytes) is expected."""
     name = expected.name
     if name == "bool" and raw.kind == "bool":
-        return ir.BoolValue(type=expected, value=bool(raw.value))
+        return ir.BoolValue.trusted(type=expected, value=bool(raw.value))
     if name == "string" and raw.kind == "string":
-        return ir.StringValue(type=expected, value=str(raw.value))
+        return ir.StringValue.trusted(type=expected, value=str(raw.value))
     if name == "int" and raw.kind == "int":
         number = raw.value
         assert isinstance(number, int)  # the reader decodes every int literal
@@ -312,7 +318,7 @@ def _primitive(scope: Scope, raw: RawValue, expected: ir.TypeRef) -> ir.Value | 
                 length=len(raw.text),
             )
             return None
-        return ir.IntValue(type=expected, value=number)
+        return ir.IntValue.trusted(type=expected, value=number)
     if name == "float" and raw.kind in ("int", "float"):
         assert isinstance(raw.value, (int, float))
         real = float(raw.value)
@@ -321,7 +327,7 @@ def _primitive(scope: Scope, raw: RawValue, expected: ir.TypeRef) -> ir.Value | 
                 "E061", f"{raw.text} is too large for a float", raw.line, raw.col
             )
             return None
-        return ir.FloatValue(type=expected, value=real, text=raw.text)
+        return ir.FloatValue.trusted(type=expected, value=real, text=raw.text)
     if name == "bytes" and raw.kind == "list":
         octets = [
             i.value
@@ -329,7 +335,7 @@ def _primitive(scope: Scope, raw: RawValue, expected: ir.TypeRef) -> ir.Value | 
             if i.kind == "int" and isinstance(i.value, int) and 0 <= i.value <= 255
         ]
         if len(octets) == len(raw.items):
-            return ir.BytesValue(type=expected, value=octets)
+            return ir.BytesValue.trusted(type=expected, value=octets)
         _mismatch(scope, raw, expected, "bytes are written as a list of integers 0-255")
         return None
     hint = None

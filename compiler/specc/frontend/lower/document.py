@@ -83,7 +83,9 @@ class Lowerer:
             types=types,
             functions=functions,
             footnotes=[
-                ir.Footnote(id=f.id, text=f.text, span=self.ctx.source.span(f.line))
+                ir.Footnote.trusted(
+                    id=f.id, text=f.text, span=self.ctx.source.span(f.line)
+                )
                 for f in self.doc.footnotes
             ],
             uses=resolver.ir_uses(),
@@ -94,7 +96,7 @@ class Lowerer:
         """Lower a heading, its blocks and its subsections."""
         heading = raw.heading
         title, rule_id, attributes = self.headings.read(raw)
-        span = Span(
+        span = Span.trusted(
             path=self.ctx.path,
             line=heading.line,
             col=1,
@@ -109,7 +111,7 @@ class Lowerer:
 
     def finish(self, draft: SectionDraft) -> ir.Section:
         """Freeze a section draft, type-checking its examples."""
-        return ir.Section(
+        return ir.Section.trusted(
             id=draft.id,
             title=draft.title,
             level=draft.raw.heading.level,
@@ -124,7 +126,7 @@ class Lowerer:
     def finish_item(self, item: Item, rule: str | None = None) -> ir.Block:
         """Freeze one block."""
         if isinstance(item, PendingDecls):
-            return ir.Declarations(
+            return ir.Declarations.trusted(
                 source=item.block.content,
                 names=item.names,
                 span=self.ctx.block_span(item.block),
@@ -144,7 +146,7 @@ class Lowerer:
                     item.block.line,
                     hint="put them under a heading with {#id}",
                 )
-            return ir.Examples(
+            return ir.Examples.trusted(
                 source=item.block.content,
                 examples=examples,
                 span=self.ctx.block_span(item.block),

@@ -85,11 +85,11 @@ class ProseReader:
             head = text.split("\n", 1)[0][:30]
             col = find(line, head) + 1 or 1
             statements.append(
-                ir.Statement(
+                ir.Statement.trusted(
                     text=" ".join(text.split()),
                     strength=_strongest(text),
                     footnotes=_FOOTNOTE.findall(text),
-                    span=Span(path=path, line=line, col=col),
+                    span=Span.trusted(path=path, line=line, col=col),
                 )
             )
 
@@ -109,9 +109,9 @@ class ProseReader:
                 if col != -1:
                     length = len(href) if shift else len(text) + 2
                     span = source.span(line, col + shift, length)
-                    link = ir.Link(span=span, **made)
+                    link = ir.Link.trusted(span=span, **made)
                     return link, (line, col + 1)
-        return ir.Link(span=source.span(first), **made), cursor
+        return ir.Link.trusted(span=source.span(first), **made), cursor
 
 
 def _link_text(children: list[Token], start: int) -> str:

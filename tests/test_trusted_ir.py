@@ -1,0 +1,98 @@
+"""The front end builds IR nodes without validating them: they must be what validation makes.
+
+`Trusted.trusted` skips pydantic's validation of values the checker has
+proved. With ``SPECC_VALIDATE_IR`` (`specc.trusted.VALIDATE`) every node is
+validated instead; each spec here compiles both ways to the same IR, and the
+trusted IR reads back from its own JSON.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from test_fuzz import FUZZ, SPEC, mutated
+
+from conftest import CORPUS, DATA, EXAMPLES, ROOT
+from specc import ir, trusted
+from specc.frontend.compile import compile_source
+from specc.source import Span
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synth import generate  # noqa: E402
+
+SPECS = sorted(
+    [*EXAMPLES.glob("*.spec.md"), *(ROOT / "specs").glob("*.spec.md")]
+    + [*(DATA / "golden").glob("*.spec.md"), *(DATA / "malformed").glob("*.md")]
+    + [*(DATA / "fuzz").glob("*.spec.md"), *CORPUS.glob("*.md")]
+)
+
+
+def assert_same_both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compile ``data`` trusted and validated; the IR and diagnostics must agree."""
+    monkeypatch.setattr(trusted, "VALIDATE", False)
+    fast = compile_source("spec.md", data)
+    monkeypatch.setattr(trusted, "VALIDATE", True)
+    checked = compile_source("spec.md", data)
+    monkeypatch.setattr(trusted, "VALIDATE", False)
+    assert fast.diagnostics == checked.diagnostics
+    assert (fast.spec is None) == (checked.spec is None)
+    if fast.spec is None or checked.spec is None:
+        return
+    text = fast.spec.model_dump_json()
+    assert text == checked.spec.model_dump_json()
+    assert fast.spec == checked.spec
+    assert ir.Spec.model_validate_json(text) == fast.spec
+
+
+def test_there_are_specs_to_compare() -> None:
+    assert len(SPECS) >= 60
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_each_spec_compiles_to_the_same_ir_trusted_or_validated(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert_same_both_ways(path.read_bytes(), monkeypatch)
+
+
+def test_the_benchmark_spec_compiles_to_the_same_ir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (path,) = generate(60, tmp_path, full=True)
+    assert_same_both_ways(path.read_bytes(), monkeypatch)
+
+
+@settings(FUZZ, max_examples=40)
+@given(text=SPEC)
+def test_grammar_specs_compile_to_the_same_ir(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert_same_both_ways(text.encode(), monkeypatch)
+
+
+@settings(FUZZ, max_examples=40)
+@given(data=mutated())
+def test_mutated_specs_compile_to_the_same_ir(data: bytes) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert_same_both_ways(data, monkeypatch)
+
+
+def test_a_trusted_node_refuses_unknown_and_missing_fields() -> None:
+    span = Span.trusted(path="p", line=1)
+    with pytest.raises(TypeError):
+        ir.Link.trusted(target="a", text="b", span=span, colour="red")
+    with pytest.raises(TypeError):
+        ir.Link.trusted(target="a", span=span)
+
+
+def test_trusted_nodes_do_not_share_mutable_defaults() -> None:
+    first = ir.TypeRef.trusted(kind="primitive", name="int")
+    second = ir.TypeRef.trusted(kind="primitive", name="int")
+    assert first.args == [] and first.args is not second.args
+    assert first == ir.TypeRef(kind="primitive", name="int")
+    changed = first.model_copy(update={"name": "float"})
+    assert (changed.name, first.name) == ("float", "int")
+    assert changed.model_fields_set >= {"name"}
