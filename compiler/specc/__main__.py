@@ -1,5 +1,5 @@
 """Run the command line as ``python -m specc``."""
 
-from specc.commands.main import main
+from specc.commands.main import run
 
-main()
+run()

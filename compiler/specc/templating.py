@@ -103,3 +103,20 @@ def template_blocks(
         )
         found.append((name, blocks, shadow))
     return found
+
+
+def render(template: jinja2.Template, **values: object) -> str:
+    """Render ``template``, then empty its context, so what it was given can go.
+
+    A template's macros and its render context refer to each other: a cycle
+    that holds every value the template was given until the cycle collector
+    runs (`specc.memory`). Emptied, the context holds nothing of them.
+    """
+    context = template.new_context(values)
+    try:
+        return template.environment.concat(template.root_render_func(context))
+    except Exception:
+        template.environment.handle_exception()
+    finally:
+        context.vars.clear()
+        context.parent.clear()

@@ -16,6 +16,7 @@ from specc.emitters.base import OutputFile
 from specc.frontend.compile import Compiled, compile_source, find_specs
 from specc.frontend.interfaces import Imports
 from specc.frontend.project import Project, project_files
+from specc.memory import collector_paused
 from specc.reports import read_reports
 from specc.source import Span
 
@@ -53,6 +54,7 @@ class BuildResult:
         return not has_errors(every) and self.plan is not None
 
 
+@collector_paused()
 def build(
     paths: Sequence[str],
     targets: Sequence[str],

@@ -70,7 +70,9 @@ def build(
     """
     from specc.build.driver import build as run_build
     from specc.commands.progress import Progress
+    from specc.memory import stop_collector
 
+    stop_collector()
     project = project_inputs(paths, out_dir, templates)
     out_dir = project.out_dir
     targets = target_names(target, project.config)

@@ -37,6 +37,9 @@ def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
     """Check specs: files, or folders searched for *.spec.md (default: specs/)."""
     from specc.commands.progress import elapsed
     from specc.frontend.compile import summarize
+    from specc.memory import stop_collector
+
+    stop_collector()
 
     results, problems = _compile_all(paths)
     if strict:

@@ -24,7 +24,9 @@ def ir(spec: str | None, schema: bool) -> None:
         raise click.UsageError("give a SPEC file, or --schema")
     from specc.commands.common import project_inputs
     from specc.frontend.project import Project, project_files
+    from specc.memory import stop_collector
 
+    stop_collector()
     project = Project(project_files([spec], project_inputs([spec]).sources))
     result = project.compile(spec)
     print_diagnostics([result], [], False)

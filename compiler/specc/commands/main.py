@@ -58,3 +58,11 @@ def _register() -> None:
 
 
 _register()
+
+
+def run() -> None:
+    """Run the command line in a process of its own (`specc`, `python -m specc`)."""
+    from specc.memory import own_process
+
+    own_process()
+    main()

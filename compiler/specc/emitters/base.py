@@ -65,7 +65,9 @@ class EmitContext:
 
     def render(self, template: str, **context: object) -> str:
         """Render a template of the shared environment."""
-        return self.env.get_template(template).render(**context)
+        from specc.templating import render
+
+        return render(self.env.get_template(template), **context)
 
 
 class Emitter:

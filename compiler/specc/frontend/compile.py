@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from specc import ir
 from specc.diagnostics import Diagnostic, has_errors, sort_key
+from specc.memory import collector_paused
 from specc.source import SourceFile, Span
 
 if TYPE_CHECKING:
@@ -126,7 +127,8 @@ def compile_source(path: str, data: bytes, imports: Imports | None = None) -> Co
         return Compiled(path, source, None, [problem])
     assert source is not None
     diagnostics: list[Diagnostic] = []
-    spec = lower_document(parse_document(source), diagnostics.append, imports)
+    with collector_paused():
+        spec = lower_document(parse_document(source), diagnostics.append, imports)
     diagnostics.sort(key=sort_key)
     return Compiled(path, source, spec, diagnostics)
 
