@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from specc.build.driver import build
-from specc.naming import camel, pascal, screaming, snake, words
+from specc.naming import (
+    camel,
+    identifier,
+    pascal,
+    path_segment,
+    screaming,
+    snake,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -99,3 +107,53 @@ def test_operations_and_fields_keep_digit_groups_in_every_language(
     every = "".join(p.read_text() for p in out.rglob("*") if p.is_file())
     for split in ("utf_8", "base_64", "sha_256", "utf8_Len", "Base_64"):
         assert split not in every
+
+
+@pytest.mark.parametrize("name", ["", "__", "$%", "é"])
+def test_a_name_without_letters_or_digits_becomes_an_underscore(name: str) -> None:
+    """Every case style still returns an identifier: `_`."""
+    assert (snake(name), camel(name), pascal(name), screaming(name)) == ("_",) * 4
+
+
+@pytest.mark.parametrize(
+    "name, safe",
+    [
+        ("9lives", "_9lives"),
+        ("a-b c", "a_b_c"),
+        ("__x__", "x"),
+        ("", "_"),
+        ("é", "_"),
+        ("fn", "fn_"),
+        ("Fn", "Fn"),
+        ("1fn", "_1fn_"),
+    ],
+)
+def test_identifier_is_always_safe(name: str, safe: str) -> None:
+    """No odd characters, no leading digit, and a keyword gets the suffix."""
+    assert identifier(name, frozenset({"fn", "_1fn"})) == safe
+
+
+def test_identifier_suffix_is_the_callers() -> None:
+    assert identifier("fn", frozenset({"fn"}), suffix="X") == "fnX"
+    assert identifier("fn") == "fn"
+
+
+@pytest.mark.parametrize(
+    "name, segment",
+    [
+        ("todo", "todo"),
+        ("a.b-c_d", "a.b-c_d"),
+        ("../etc", "etc"),
+        ("..", "spec"),
+        (".hidden", "hidden"),
+        ("-x-", "x"),
+        ("_a_", "a"),
+        ("a/b\\c", "a_b_c"),
+        ("a  b", "a_b"),
+        ("", "spec"),
+        ("é", "spec"),
+    ],
+)
+def test_path_segment_is_one_safe_file_name(name: str, segment: str) -> None:
+    """A spec ID becomes one folder name: never `.`, `..`, empty or hidden."""
+    assert path_segment(name) == segment

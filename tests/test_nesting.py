@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from specc.frontend.compile import compile_source
 from specc.frontend.lexer import MAX_NESTING
 
 DEEP = 1000
@@ -42,38 +43,43 @@ def alias_chain(depth: int) -> str:
     return "\n".join(lines)
 
 
-CASES = {
-    "type": (
-        f"type Deep = {nested_type(DEEP)}\nfn f(x: int) -> int",
-        "f(1) == 1",
-        "E049",
-        "the type nests deeper than 32 levels",
-    ),
-    "alias chain": (
-        alias_chain(DEEP) + f"\nfn f(x: T{DEEP}) -> int",
-        "f([]) == 1",
-        "E049",
-        "type `T33` nests deeper than 32 levels once its aliases are expanded",
-    ),
-    "list literal": (
-        "fn f(x: list<int>) -> int",
-        f"f({nested_list(DEEP)}) == 1",
-        "E063",
-        "the value nests deeper than 32 levels",
-    ),
-    "record literal": (
-        "record Node { next: Node? }\nfn f(x: Node) -> int",
-        f"f({nested_record(DEEP)}) == 1",
-        "E063",
-        "the value nests deeper than 32 levels",
-    ),
-    "default value": (
-        f"record Box {{ items: list<int> = {nested_list(DEEP)} }}\nfn f(x: Box) -> int",
-        "f({}) == 1",
-        "E063",
-        "the value nests deeper than 32 levels",
-    ),
-}
+def cases(depth: int) -> dict[str, tuple[str, str, str, str]]:
+    """Return name -> (declarations, examples, code, message) nested ``depth`` levels."""
+    return {
+        "type": (
+            f"type Deep = {nested_type(depth)}\nfn f(x: int) -> int",
+            "f(1) == 1",
+            "E049",
+            "the type nests deeper than 32 levels",
+        ),
+        "alias chain": (
+            alias_chain(depth) + f"\nfn f(x: T{depth}) -> int",
+            "f([]) == 1",
+            "E049",
+            "type `T33` nests deeper than 32 levels once its aliases are expanded",
+        ),
+        "list literal": (
+            "fn f(x: list<int>) -> int",
+            f"f({nested_list(depth)}) == 1",
+            "E063",
+            "the value nests deeper than 32 levels",
+        ),
+        "record literal": (
+            "record Node { next: Node? }\nfn f(x: Node) -> int",
+            f"f({nested_record(depth)}) == 1",
+            "E063",
+            "the value nests deeper than 32 levels",
+        ),
+        "default value": (
+            f"record Box {{ items: list<int> = {nested_list(depth)} }}\nfn f(x: Box) -> int",
+            "f({}) == 1",
+            "E063",
+            "the value nests deeper than 32 levels",
+        ),
+    }
+
+
+CASES = cases(DEEP)
 
 
 @pytest.fixture(params=sorted(CASES))
@@ -133,3 +139,13 @@ def test_nesting_at_the_limit_builds_for_every_target(cli, tmp_path: Path) -> No
     ir = cli("ir", str(path))
     assert ir.exit_code == 0
     assert len(json.loads(ir.stdout)["functions"]) == 2
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_one_level_past_the_limit_is_refused(name: str) -> None:
+    """The limit is exactly 32: 33 levels of each kind are refused."""
+    decls, examples, code, message = cases(MAX_NESTING + 1)[name]
+    result = compile_source("deep.spec.md", spec(decls, examples).encode())
+    assert [
+        (d.code, d.message) for d in result.diagnostics if d.code in ("E049", "E063")
+    ] == [(code, message)]

@@ -228,6 +228,45 @@ def test_a_version_1_manifest_is_read_and_upgraded(cli, ws: Path) -> None:
     assert all("spec" in entry for entry in manifest(ws).values())
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        "[]",
+        '{"version": 2}',
+        '{"version": 2, "files": []}',
+        '{"version": 2, "files": "ts/a.ts"}',
+        '{"version": 2, "files": null}',
+    ],
+    ids=["not-json", "a-list", "no-files", "files-a-list", "files-a-string", "null"],
+)
+def test_a_manifest_of_the_wrong_shape_reads_as_empty(cli, ws: Path, text: str) -> None:
+    """A broken manifest owns nothing: the build rewrites it and removes nothing."""
+    from specc.build.writer import read_manifest
+
+    out = ws / "out"
+    out.mkdir()
+    (out / ".specc-manifest.json").write_text(text)
+    (out / "keep.txt").write_text("mine\n")
+    assert read_manifest(out) == {}
+    done = build(cli, ws)
+    assert done.exit_code == 0 and "0 removed" in done.stderr
+    assert (out / "keep.txt").read_text() == "mine\n"
+    assert "ts/todo/src/api.ts" in manifest(ws)
+
+
+def test_manifest_entries_that_are_not_objects_are_dropped(tmp_path: Path) -> None:
+    from specc.build.writer import read_manifest
+
+    files = {"a": {"kind": "generated", "spec": "s"}, "b": "x", "c": [1], "d": None}
+    (tmp_path / ".specc-manifest.json").write_text(json.dumps({"files": files}))
+    assert read_manifest(tmp_path) == {"a": {"kind": "generated", "spec": "s"}}
+    (tmp_path / ".specc-manifest.json").write_text(
+        json.dumps({"version": 1, "files": files})
+    )
+    assert read_manifest(tmp_path) == {"a": {"kind": "generated"}}
+
+
 def test_files_the_build_never_generated_are_never_touched(cli, ws: Path) -> None:
     """User files in out/, out/ts/ and inside packages survive builds and removals."""
     assert build(cli, ws).exit_code == 0

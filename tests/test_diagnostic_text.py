@@ -1,0 +1,209 @@
+"""What a user reads of a diagnostic: the reader's wording, the caret, the colours, the JSON keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from specc.diagnostics import Diagnostic, has_errors, render, sort_key
+from specc.frontend.compile import compile_source
+from specc.source import SourceFile, Span
+
+DECLARATIONS = (
+    "record R { a: int }\nfn f(x: int) -> int\nfn g(x: map<string, int>) -> R"
+)
+
+
+def spec(declarations: str, examples: str = "f(1) == 1") -> str:
+    """Return a spec with one rule; its examples block starts on line 16."""
+    return (
+        "---\nspec: p\n---\n\n# P {#p}\n\nIt MUST work.\n\n"
+        f"```specc\n{declarations}\n```\n\n```examples\n{examples}\n```\n"
+    )
+
+
+def errors(text: str) -> list[tuple[str, int, int, str]]:
+    """Return (code, line, col, message) of each error in ``text``."""
+    result = compile_source("p.spec.md", text.encode("utf-8"))
+    return [
+        (d.code, d.span.line, d.span.col, d.message)
+        for d in result.diagnostics
+        if d.severity.value == "error"
+    ]
+
+
+# --- the example reader and the lexer: every message, word for word -----------------
+
+
+@pytest.mark.parametrize(
+    "line, col, message",
+    [
+        ("f(1) == $", 9, "unexpected character '$'"),
+        ("f(-) == 1", 3, "unexpected character '-'"),
+        ("f('a') == 1", 3, 'unexpected character "\'"'),
+        ('f(1) == "a', 9, "unexpected character '\"'"),
+        ('f(1) == "\\q"', 9, "invalid escape in string literal"),
+        ("f(1)", 5, "expected '==', '~=' or 'raises', found end of block"),
+        ("f(1) == ", 9, "expected a value, found end of block"),
+        ("f(1) ~= ", 9, "expected a value, found end of block"),
+        ("f(1,, 2) == 1", 5, "expected a value, found ','"),
+        ("f(1) == 1 2", 11, "expected the end of the example, found '2'"),
+        ("f(1) == 1e", 10, "expected the end of the example, found 'e'"),
+        ("(1) == 1", 1, "expected a function call, found '('"),
+        ("f 1 == 1", 3, "expected '(' after the function name, found '1'"),
+        (
+            "f(1) raises",
+            12,
+            "expected an error name after 'raises', found end of block",
+        ),
+        ("f(1) raises 3", 13, "expected an error name after 'raises', found '3'"),
+        ("f(1) == [1 2]", 12, "expected ']', found '2'"),
+        ('g({"a" 1}) == {a: 1}', 8, "expected ':' after a map key, found '1'"),
+        ('g({"a": 1 "b": 2}) == {a: 1}', 11, "expected ',' or '}', found '\"b\"'"),
+        ('g({a: 1, "b": 2}) == {a: 1}', 3, "a '{…}' mixes field names and map keys"),
+        ("f(1) == " + "[" * 33 + "]" * 33, 41, "the value nests deeper than 32 levels"),
+    ],
+)
+def test_example_syntax_errors_say_what_was_expected(
+    line: str, col: int, message: str
+) -> None:
+    """Each E050 (and E063) names the expected token and what stood there instead."""
+    code = "E063" if "nests" in message else "E050"
+    assert errors(spec(DECLARATIONS, line)) == [(code, 16, col, message)]
+
+
+@pytest.mark.parametrize("line", ["f(1) == 1 # why", "f(1) == 1 // why", "# alone"])
+def test_examples_take_both_comment_forms(line: str) -> None:
+    assert errors(spec(DECLARATIONS, line)) == []
+
+
+@pytest.mark.parametrize(
+    "declarations, col, message",
+    [
+        ("# not a comment here", 1, "unexpected character '#'"),
+        ('record S { a: string = "\\q" }', 24, "invalid escape in string literal"),
+        ("record S { a: int = 1 } $", 25, "unexpected character '$'"),
+    ],
+)
+def test_declaration_lexer_errors(declarations: str, col: int, message: str) -> None:
+    """The declaration language reads `#` as a stray character, not a comment."""
+    text = spec("fn f(x: int) -> int\n" + declarations)
+    assert errors(text)[0] == ("E040", 11, col, message)
+
+
+def test_positions_count_from_where_the_block_sits() -> None:
+    """A token's column is counted on its own line, after earlier lines of the block."""
+    text = spec(DECLARATIONS, "f(1) == 1\n  f(2) == $")
+    assert errors(text) == [("E050", 17, 11, "unexpected character '$'")]
+
+
+def test_a_doc_comment_keeps_its_text_without_the_slashes() -> None:
+    result = compile_source(
+        "p.spec.md", spec("///   Counts.  \nfn f(x: int) -> int").encode()
+    )
+    assert result.spec is not None
+    assert result.spec.functions[0].doc == "Counts."
+
+
+# --- rendering ----------------------------------------------------------------------
+
+SOURCE = SourceFile("s.md", "first\n\tab\tcd = value\nlast\n")
+
+
+def diagnostic(code: str = "E050", hint: str | None = None, **span: int) -> Diagnostic:
+    """Return a diagnostic on ``s.md`` with the given span fields."""
+    return Diagnostic(code, "bad thing", Span(path="s.md", **span), hint)
+
+
+@pytest.mark.parametrize(
+    "span, caret",
+    [
+        ({"line": 2, "col": 5, "end_line": 2, "end_col": 11}, "\t  \t^~~~~~"),
+        ({"line": 2, "col": 5, "end_col": 6}, "\t  \t^"),
+        ({"line": 2, "col": 2}, "\t^"),
+        ({"line": 2, "col": 1, "end_line": 3, "end_col": 9}, "^"),
+        ({"line": 2, "col": 7, "end_line": 2, "end_col": 3}, "\t  \t  ^"),
+    ],
+    ids=["range", "one", "no-end", "several-lines", "end-before-start"],
+)
+def test_the_caret_spans_the_range_and_keeps_the_tabs(span: dict, caret: str) -> None:  # type: ignore[type-arg]
+    """`^~~~` is as wide as a one-line span; tabs before it stay tabs to line up."""
+    assert render(diagnostic(**span), SOURCE).splitlines() == [
+        f"s.md:2:{span['col']}: error[E050]: bad thing",
+        "  |",
+        "2 | \tab\tcd = value",
+        f"  | {caret}",
+    ]
+
+
+def test_render_without_source_or_past_the_end_shows_the_head_only() -> None:
+    head = "s.md:9:1: warning[W101]: bad thing"
+    assert render(diagnostic("W101", line=9), SOURCE) == head
+    assert (
+        render(diagnostic("W101", line=1), None) == "s.md:1:1: warning[W101]: bad thing"
+    )
+
+
+def test_the_hint_follows_the_caret() -> None:
+    text = render(diagnostic("H102", "say MUST", line=1, col=1, end_col=6), SOURCE)
+    assert text.splitlines()[-2:] == ["  | ^~~~~", "  = hint: say MUST"]
+    assert text.startswith("s.md:1:1: hint[H102]: bad thing\n")
+
+
+@pytest.mark.parametrize(
+    "code, colour", [("E050", "31"), ("W101", "33"), ("H102", "36")]
+)
+def test_colour_marks_the_severity_and_the_caret(code: str, colour: str) -> None:
+    """On a terminal the severity and the caret are bold, red, yellow or cyan."""
+    text = render(diagnostic(code, line=1, col=2, end_col=4), SOURCE, colour=True)
+    bold = f"\x1b[{colour}m\x1b[1m"
+    severity = {"E": "error", "W": "warning", "H": "hint"}[code[0]]
+    assert text.splitlines() == [
+        f"s.md:1:2: {bold}{severity}[{code}]\x1b[0m: bad thing",
+        "  |",
+        "1 | first",
+        f"  |  {bold}^~\x1b[0m",
+    ]
+    assert "\x1b" not in render(diagnostic(code, line=1, col=2, end_col=4), SOURCE)
+
+
+# --- the value ----------------------------------------------------------------------
+
+
+def test_json_form_names_every_field() -> None:
+    """`--format json` tools read these keys; renaming one breaks them."""
+    found = diagnostic(line=2, col=5, end_line=2, end_col=11, hint="fix it").to_json()
+    assert found == {
+        "code": "E050",
+        "severity": "error",
+        "message": "bad thing",
+        "path": "s.md",
+        "line": 2,
+        "col": 5,
+        "end_line": 2,
+        "end_col": 11,
+        "hint": "fix it",
+    }
+
+
+def test_an_undeclared_code_is_refused() -> None:
+    with pytest.raises(ValueError, match="^undeclared diagnostic code E999$"):
+        diagnostic("E999", line=1)
+
+
+def test_only_errors_fail_and_order_is_path_line_col_code() -> None:
+    warning, hint = diagnostic("W101", line=1), diagnostic("H102", line=1)
+    assert not has_errors([warning, hint]) and has_errors([hint, diagnostic(line=1)])
+    spans = [
+        ("b.md", 1, 1, "E050"),
+        ("a.md", 2, 1, "E050"),
+        ("a.md", 1, 3, "E040"),
+        ("a.md", 1, 3, "E030"),
+        ("a.md", 1, 2, "W101"),
+    ]
+    found = sorted(
+        (Diagnostic(c, "m", Span(path=p, line=li, col=co)) for p, li, co, c in spans),
+        key=sort_key,
+    )
+    assert [(d.span.path, d.span.line, d.span.col, d.code) for d in found] == sorted(
+        spans
+    )
