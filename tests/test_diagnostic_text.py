@@ -90,6 +90,13 @@ def test_declaration_lexer_errors(declarations: str, col: int, message: str) -> 
     assert errors(text)[0] == ("E040", 11, col, message)
 
 
+def test_the_end_of_a_declaration_block_is_the_line_after_it() -> None:
+    text = spec("fn f(x: int) -> int\nrecord S { a: int")
+    assert errors(text) == [
+        ("E040", 12, 1, "expected a field name, found end of block")
+    ]
+
+
 def test_positions_count_from_where_the_block_sits() -> None:
     """A token's column is counted on its own line, after earlier lines of the block."""
     text = spec(DECLARATIONS, "f(1) == 1\n  f(2) == $")
