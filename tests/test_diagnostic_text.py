@@ -103,6 +103,17 @@ def test_positions_count_from_where_the_block_sits() -> None:
     assert errors(text) == [("E050", 17, 11, "unexpected character '$'")]
 
 
+def test_an_example_ends_before_its_trailing_comment() -> None:
+    """Its text and span (what docs, test names and carets show) leave the comment out."""
+    result = compile_source(
+        "p.spec.md", spec(DECLARATIONS, "  f(1)  ==  1  # why").encode()
+    )
+    assert result.spec is not None
+    (example,) = result.spec.examples()
+    assert example.text == "f(1)  ==  1"
+    assert (example.span.line, example.span.col, example.span.end_col) == (16, 3, 14)
+
+
 def test_a_doc_comment_keeps_its_text_without_the_slashes() -> None:
     result = compile_source(
         "p.spec.md", spec("///   Counts.  \nfn f(x: int) -> int").encode()

@@ -149,3 +149,36 @@ def test_one_level_past_the_limit_is_refused(name: str) -> None:
     assert [
         (d.code, d.message) for d in result.diagnostics if d.code in ("E049", "E063")
     ] == [(code, message)]
+
+
+def nested_map(depth: int) -> str:
+    """Return `{"a": {"a": … 1}}` with ``depth`` levels in all."""
+    return '{"a": ' * (depth - 1) + "1" + "}" * (depth - 1)
+
+
+READER_CASES = {
+    "map literal": ("fn f(x: int) -> int", "f({}) == 1", '"a"'),
+    "error fields": (
+        "error E { x: int }\nfn f(x: int) -> int raises E",
+        "f(1) raises E{{x: {}}}",
+        "1",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READER_CASES))
+def test_map_keys_and_error_fields_count_as_levels(name: str) -> None:
+    """32 levels pass and the 33rd is refused where it starts, inside maps and errors."""
+    decls, example, innermost = READER_CASES[name]
+    nest = nested_map if name == "map literal" else lambda d: nested_list(d - 1)
+
+    def nesting_errors(depth: int) -> tuple[list[tuple[str, int]], str]:
+        line = example.format(nest(depth))
+        result = compile_source("deep.spec.md", spec(decls, line).encode())
+        return [
+            (d.code, d.span.col) for d in result.diagnostics if d.code == "E063"
+        ], line
+
+    assert nesting_errors(MAX_NESTING)[0] == []
+    found, line = nesting_errors(MAX_NESTING + 1)
+    assert found == [("E063", line.rindex(innermost) + 1)]
