@@ -12,6 +12,8 @@ from conftest import DATA
 
 CATALOG = DATA / "malformed"
 EXPECTED = CATALOG / "expected.txt"
+MESSAGES = DATA / "malformed_messages.txt"
+"""Every diagnostic of every catalog file, word for word, with its span and hint."""
 
 #: Codes the catalog must exercise: every code a spec file can trigger.
 REQUIRED_CODES = set(
@@ -178,3 +180,28 @@ def test_errors_in_several_files_are_all_reported(cli, monkeypatch):
     found = {(d["path"], d["code"], d["line"], d["col"]) for d in report["diagnostics"]}
     missing = [c for c in cases if (c.name, c.code, c.line, c.col) not in found]
     assert missing == []
+
+
+def describe(name: str) -> list[str]:
+    """Return each diagnostic of catalog file ``name`` as `file:span: CODE message`."""
+    from specc.frontend.compile import compile_file
+
+    found = []
+    for d in compile_file(CATALOG / name).diagnostics:
+        span = d.span
+        end = f"-{span.end_line or span.line}:{span.end_col}" if span.end_col else ""
+        found.append(f"{name}:{span.line}:{span.col}{end}: {d.code} {d.message}")
+        if d.hint:
+            found.append(f"    = hint: {d.hint}")
+    return found
+
+
+def test_every_message_is_pinned(update_goldens: bool) -> None:
+    """Messages, spans and hints are what users read: any change shows up here.
+
+    `pytest tests/test_malformed.py --update-goldens` rewrites the file.
+    """
+    found = "\n".join(line for case in CASES for line in describe(case.name)) + "\n"
+    if update_goldens:
+        MESSAGES.write_text(found, "utf-8")
+    assert found == MESSAGES.read_text("utf-8")

@@ -12,8 +12,8 @@
 The summary lists, in document order: the `spec` line; each section as
 `rule <id>` or `section "<title>"` with its statements, links, blocks, examples
 and conversations indented under it; then types, functions, footnotes and
-every diagnostic (hints included). `pytest --update-goldens` rewrites the
-summaries from the current output (leaving xfail cases alone).
+every diagnostic (hints included) with its message. `pytest --update-goldens`
+rewrites the summaries from the current output (leaving xfail cases alone).
 """
 
 from __future__ import annotations
@@ -268,7 +268,7 @@ def summarize(source: str) -> str:
                 f"footnote {note.id} line {note.span.line} {json.dumps(note.text)}"
             )
     for d in result.diagnostics:
-        out.append(f"diagnostic {d.code} {d.span.line}:{d.span.col}")
+        out.append(f"diagnostic {d.code} {d.span.line}:{d.span.col} {d.message}")
     return "\n".join(out)
 
 
