@@ -190,8 +190,8 @@ def section_lines(section, indent: str = "") -> list[str]:  # type: ignore[no-un
         )
     for link in section.links:
         out.append(
-            f"{inner}link #{link.target} {link.span.line}:{link.span.col} "
-            f"text={json.dumps(link.text)}"
+            f"{inner}link #{link.target} {link.span.line}:{link.span.col}"
+            f"-{link.span.end_col} text={json.dumps(link.text)}"
         )
     for block in section.content:
         out += block_lines(block, inner)

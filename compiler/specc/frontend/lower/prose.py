@@ -103,15 +103,33 @@ class ProseReader:
         made = {"target": target, "text": text}
         if spec:
             made["spec"] = spec
-        for needle, shift in ((f"]({href}", 3), (f"[{text}]", 0)):
-            for line in range(first, last + 1):
-                col = source.find(line, needle, offset if line == first else 0)
-                if col != -1:
-                    length = len(href) if shift else len(text) + 2
-                    span = source.span(line, col + shift, length)
-                    link = ir.Link.trusted(span=span, **made)
-                    return link, (line, col + 1)
-        return ir.Link.trusted(span=source.span(first), **made), cursor
+        inline, label = (
+            self._find(needle, first, offset, last)
+            for needle in (f"]({href}", f"[{text}]")
+        )
+        # A reference link (`[text][label]`) has no `](href`: the next inline
+        # link's would be taken for it, so the earlier `[text]` wins, unless
+        # it is this inline link's own text.
+        own = inline and label and label == (inline[0], inline[1] - len(text) - 1)
+        if inline and not (label and label < inline and not own):
+            line, col = inline
+            span = source.span(line, col + 3, len(href))
+        elif label:
+            line, col = label
+            span = source.span(line, col + 1, len(text) + 2)  # at its `[`
+        else:
+            return ir.Link.trusted(span=source.span(first), **made), cursor
+        return ir.Link.trusted(span=span, **made), (line, col + 1)
+
+    def _find(
+        self, needle: str, first: int, offset: int, last: int
+    ) -> tuple[int, int] | None:
+        """Return (line, 0-based column) of ``needle`` from (first, offset) on."""
+        for line in range(first, last + 1):
+            col = self.ctx.source.find(line, needle, offset if line == first else 0)
+            if col != -1:
+                return line, col
+        return None
 
 
 def _link_text(children: list[Token], start: int) -> str:
