@@ -225,3 +225,64 @@ def test_only_errors_fail_and_order_is_path_line_col_code() -> None:
     assert [(d.span.path, d.span.line, d.span.col, d.code) for d in found] == sorted(
         spans
     )
+
+
+# --- the checker: a value that does not fit, and the hint that says how -----------
+
+TYPED = (
+    "record R { a: int }\nerror Oops { code: int }\nfn i(x: int) -> int raises Oops\n"
+    "fn s(x: string) -> int\nfn y(x: bytes) -> int\nfn r(x: R) -> int\n"
+    "fn e(x: Oops) -> int"
+)
+
+
+@pytest.mark.parametrize(
+    "example, message, hint",
+    [
+        ("i(true) == 1", "expected `int`, found a boolean", None),
+        (
+            "i(1.5) == 1",
+            "expected `int`, found a number 1.5",
+            "an int cannot have a fractional part",
+        ),
+        ("s(1.5) == 1", "expected `string`, found a number 1.5", None),
+        (
+            "y([1, 256]) == 1",
+            "expected `bytes`, found a list",
+            "bytes are written as a list of integers 0-255",
+        ),
+        (
+            "r(1) == 1",
+            "expected `R`, found an integer 1",
+            "records are written {field: value}",
+        ),
+        (
+            "e({code: 1}) == 1",
+            "expected `Oops`, found a `{…}` value",
+            "errors appear only after `raises`",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_says_what_fits(
+    example: str, message: str, hint: str | None
+) -> None:
+    result = compile_source("p.spec.md", spec(TYPED, example).encode())
+    found = [
+        (d.code, d.span.col, d.message, d.hint)
+        for d in result.diagnostics
+        if d.code != "W101"  # the other functions have no examples
+    ]
+    assert found == [("E053", 3, message, hint)]
+
+
+@pytest.mark.parametrize("example", ["y([0, 255]) == 1", "i(1) raises Oops{code: 1}"])
+def test_values_that_fit_pass(example: str) -> None:
+    assert errors(spec(TYPED, example)) == []
+
+
+def test_a_diagnostic_is_an_immutable_hashable_value() -> None:
+    """Builds collect diagnostics in sets and compare them; none may change after."""
+    first = diagnostic(line=1)
+    assert first == diagnostic(line=1) and len({first, diagnostic(line=1)}) == 1
+    with pytest.raises(AttributeError):
+        first.message = "other"  # type: ignore[misc]

@@ -668,3 +668,41 @@ def test_symlinked_manifest_and_hostile_manifest_entries_touch_nothing_outside(
         for s in ("todo", "geometry")
         for f in TODO_GENERATED + ["src/impl.ts"]
     }
+
+
+def test_writer_plans_drift_sweeps_and_writes_a_stable_manifest(tmp_path: Path) -> None:
+    """Drift is listed by path; a killed build's temporaries go; the manifest's format."""
+    from specc.build.writer import MANIFEST, TEMPORARY, apply, plan
+    from specc.emitters.base import OutputFile
+
+    out = tmp_path / "out"
+    old_entry = {"kind": "generated", "target": "ts", "spec": None}
+    (out / "ts" / "b").mkdir(parents=True)
+    (out / "ts" / "b" / "old.ts").write_text("old\n")
+    (out / MANIFEST).write_text(
+        json.dumps({"version": 2, "files": {"ts/b/old.ts": old_entry}})
+    )
+    (out / "ts" / "a").mkdir()
+    left = out / "ts" / "a" / f".new.ts{TEMPORARY}99"  # beside a file new to it
+    left.write_text("half")
+    wanted = {
+        "ts/z.ts": OutputFile("z.ts", "z\n"),
+        "ts/a/new.ts": OutputFile("a/new.ts", "new\n"),
+    }
+    planned = plan(out, ["ts"], wanted)
+    assert planned.drift == [
+        ("missing", "ts/a/new.ts"),
+        ("stale", "ts/b/old.ts"),
+        ("missing", "ts/z.ts"),
+    ]
+    (out / "ts" / "b" / "old.ts").unlink()  # gone before the build removes it
+    apply(planned)
+    assert not left.exists()
+    assert (out / "ts" / "a" / "new.ts").read_text() == "new\n"
+    assert (
+        (out / MANIFEST)
+        .read_text()
+        .startswith(
+            '{\n "version": 2,\n "files": {\n  "ts/a/new.ts": {\n   "kind": "generated",'
+        )
+    )
