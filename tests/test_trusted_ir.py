@@ -96,3 +96,26 @@ def test_trusted_nodes_do_not_share_mutable_defaults() -> None:
     changed = first.model_copy(update={"name": "float"})
     assert (changed.name, first.name) == ("float", "int")
     assert changed.model_fields_set >= {"name"}
+
+
+def test_repeated_scalars_and_types_are_one_node_each() -> None:
+    text = (
+        "---\nspec: s\n---\n\n# S {#s}\n\nIt MUST work.\n\n```specc\n"
+        "record P { a: int, b: int?, tags: list<int> }\nfn f(p: P, q: list<int>) -> int?"
+        "\n```\n\n```examples\nf({a: 3, b: 3, tags: [3, 3]}, [3]) == 3\n"
+        "f({a: 3, tags: []}, []) == none\n```\n"
+    )
+    spec = compile_source("s.spec.md", text.encode()).spec
+    assert spec is not None
+    first, second = spec.examples()
+    record = first.args[0]
+    assert isinstance(record, ir.RecordValue)
+    a, b, tags = (f.value for f in record.fields)
+    assert isinstance(tags, ir.ListValue)
+    assert tags.items[0] is tags.items[1] is a  # one `3` of type int, as written
+    assert b is first.result and b is not a  # `3` where an int? stands
+    assert b.model_dump() == {"type": b.type.model_dump(), "kind": "int", "value": 3}
+    assert second.args[0].fields[0] is record.fields[0]  # type: ignore[attr-defined]
+    p, f = spec.types[0], spec.functions[0]
+    assert isinstance(p, ir.Record)
+    assert p.fields[2].type is f.params[1].type  # `list<int>` written twice

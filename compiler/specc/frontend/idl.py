@@ -83,12 +83,35 @@ class DeclDraft:
     """The spec that declares it, when it is another (`billing` of `billing.Money`)."""
 
 
+TypeRefs = dict[tuple[object, ...], TypeRef]
+"""Types already made, by what they are: a spec's `int` or `list<Item>` is one
+object however often it is written (type references are immutable)."""
+
+
 class _Parser:
-    def __init__(self, path: str, tokens: list[Token], imports: list[UseDraft]) -> None:
+    def __init__(
+        self, path: str, tokens: list[Token], imports: list[UseDraft], refs: TypeRefs
+    ) -> None:
         self.path = path
         self.stream = TokenStream(tokens)
         self.uses: list[TypeUse] = []
         self.imports = imports
+        self.refs = refs
+
+    def ref(
+        self,
+        kind: Literal["primitive", "named", "list", "map", "optional"],
+        name: str | None = None,
+        args: tuple[TypeRef, ...] = (),
+        spec: str | None = None,
+    ) -> TypeRef:
+        """Return the one type reference of its kind, name, arguments and spec."""
+        key = (kind, name, spec, *map(id, args))
+        ref = self.refs.get(key)
+        if ref is None:
+            ref = TypeRef.trusted(kind=kind, name=name, args=list(args), spec=spec)
+            self.refs[key] = ref
+        return ref
 
     def span(self, token: Token) -> Span:
         return Span.trusted(
@@ -259,7 +282,7 @@ class _Parser:
             )
         if spec is not None:
             self.uses.append(self.type_use(spec, name))
-            ref = TypeRef.trusted(kind="named", name=name.text, spec=spec.text)
+            ref = self.ref("named", name.text, spec=spec.text)
         elif name.text in ("list", "map") and self.stream.at("<"):
             self.stream.next()
             args = [self.type(depth + 1)]
@@ -276,15 +299,15 @@ class _Parser:
                     name.col,
                     "E045",
                 )
-            ref = TypeRef.trusted(kind=kind, args=args)
+            ref = self.ref(kind, args=tuple(args))
         elif name.text in PRIMITIVES:
-            ref = TypeRef.trusted(kind="primitive", name=name.text)
+            ref = self.ref("primitive", name.text)
         else:
             self.uses.append(TypeUse(name.text, self.span(name)))
-            ref = TypeRef.trusted(kind="named", name=name.text)
+            ref = self.ref("named", name.text)
         while self.stream.accept("?"):
             if ref.kind != "optional":
-                ref = TypeRef.trusted(kind="optional", args=[ref])
+                ref = self.ref("optional", args=(ref,))
         return ref
 
 
@@ -294,15 +317,20 @@ def parse_declarations(
     line: int,
     col: int,
     imports: list[UseDraft] | None = None,
+    refs: TypeRefs | None = None,
 ) -> tuple[list[DeclDraft], LexError | None]:
     """Parse a `specc` block: the declarations before any syntax error, and the error.
 
-    Its `use` statements are appended to ``imports``.
+    Its `use` statements are appended to ``imports``; the types it writes are
+    taken from and added to ``refs`` (the blocks of one spec share theirs).
     """
     decls: list[DeclDraft] = []
     found = imports if imports is not None else []
     try:
-        _Parser(path, tokenize(text, line, col), found).declarations(decls)
+        parser = _Parser(
+            path, tokenize(text, line, col), found, {} if refs is None else refs
+        )
+        parser.declarations(decls)
     except LexError as error:
         return decls, error
     return decls, None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from specc import ir
 from specc.frontend.check.resolve import Resolver, type_key
@@ -12,6 +13,9 @@ from specc.frontend.idl import DeclDraft, FieldDraft
 from specc.frontend.values import RawValue
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+SCALARS = frozenset({"bool", "int", "float", "string", "enum", "none"})
+"""Kinds of value `ValueChecker.share` makes once: they hold no other value."""
+_Node = TypeVar("_Node")
 
 
 class Unusable:
@@ -29,15 +33,37 @@ class ValueChecker:
         self.types = scope.types
         self.resolve = resolver.resolve
         self._defaults: dict[int, ir.Value | Unusable | None] = {}
+        self.shared: dict[tuple[object, ...], Any] = {}
+        """Scalar values, `none`s and their fields, made once each (see `share`)."""
+
+    def share(self, key: tuple[object, ...], make: Callable[[], _Node]) -> _Node:
+        """Return the one node of ``key``, made by ``make`` the first time.
+
+        IR nodes are immutable, so the 3 in `f(3) == 3`, or every `none` of one
+        optional type, can be one object: a spec of thousands of examples
+        repeats its scalars, and their nodes are most of its IR. Keys name the
+        expected type by identity; the node keeps it alive.
+        """
+        node = self.shared.get(key)
+        if node is None:
+            node = self.shared[key] = make()
+        return node
 
     def value(self, raw: RawValue, expected: ir.TypeRef) -> ir.Value | None:
         """Type-check a raw value against an alias-free type; report and return None on error."""
         if expected.kind == "optional":
             if raw.kind == "none":
-                return ir.NoneValue.trusted(type=expected)
+                return self.share(
+                    ("none", id(expected)), lambda: ir.NoneValue.trusted(type=expected)
+                )
             inner = self.value(raw, expected.args[0])
-            return (
-                None if inner is None else inner.model_copy(update={"type": expected})
+            if inner is None:
+                return None
+            if inner.kind not in SCALARS:
+                return _retyped(inner, expected)
+            return self.share(
+                ("optional", id(inner), id(expected)),
+                lambda: _retyped(inner, expected),
             )
         if raw.kind == "none":
             _mismatch(
@@ -48,7 +74,7 @@ class ValueChecker:
             )
             return None
         if expected.kind == "primitive":
-            return _primitive(self.scope, raw, expected)
+            return _primitive(self, raw, expected)
         if expected.kind == "list":
             if raw.kind != "list":
                 _mismatch(self.scope, raw, expected)
@@ -126,7 +152,12 @@ class ValueChecker:
                 len(raw.text),
             )
             return None
-        return ir.EnumValue.trusted(type=expected, enum=decl.name, member=raw.text)
+        return self.share(
+            ("enum", id(expected), raw.text),
+            lambda: ir.EnumValue.trusted(
+                type=expected, enum=decl.name, member=raw.text
+            ),
+        )
 
     def _record(
         self, raw: RawValue, expected: ir.TypeRef, decl: DeclDraft
@@ -214,7 +245,7 @@ class ValueChecker:
             if value is None:
                 ok = False
                 continue
-            values[name] = ir.FieldValue.trusted(name=name, value=value)
+            values[name] = self.field_value(name, value, True)
         if not ok:
             return None
         if not complete:
@@ -240,10 +271,17 @@ class ValueChecker:
                 ok = False
                 continue
             assert isinstance(default, ir.ValueBase)
-            out.append(
-                ir.FieldValue.trusted(name=draft.name, value=default, explicit=False)
-            )
+            out.append(self.field_value(draft.name, default, False))
         return out if ok else None
+
+    def field_value(self, name: str, value: ir.Value, explicit: bool) -> ir.FieldValue:
+        """Return a field's value: shared when the value is (a scalar, a default)."""
+        if explicit and value.kind not in SCALARS:
+            return ir.FieldValue.trusted(name=name, value=value)
+        return self.share(
+            ("field", name, id(value), explicit),
+            lambda: ir.FieldValue.trusted(name=name, value=value, explicit=explicit),
+        )
 
     def default(self, draft: FieldDraft) -> ir.Value | Unusable | None:
         """Return a field's default (implicit `none` for optionals), checked once.
@@ -264,7 +302,9 @@ class ValueChecker:
             return UNUSABLE if draft.default is not None else None
         if draft.default is None:
             return (
-                ir.NoneValue.trusted(type=expected)
+                self.share(
+                    ("none", id(expected)), lambda: ir.NoneValue.trusted(type=expected)
+                )
                 if expected.kind == "optional"
                 else None
             )
@@ -299,14 +339,24 @@ def _mismatch(
     )
 
 
-def _primitive(scope: Scope, raw: RawValue, expected: ir.TypeRef) -> ir.Value | None:
+def _primitive(
+    checker: ValueChecker, raw: RawValue, expected: ir.TypeRef
+) -> ir.Value | None:
     """Type a value where a primitive (bool, string, int, float, bytes) is expected."""
-    name = expected.name
-    if name == "bool" and raw.kind == "bool":
-        return ir.BoolValue.trusted(type=expected, value=bool(raw.value))
-    if name == "string" and raw.kind == "string":
-        return ir.StringValue.trusted(type=expected, value=str(raw.value))
-    if name == "int" and raw.kind == "int":
+    name, scope, kind = expected.name, checker.scope, raw.kind
+    if name == "bool" and kind == "bool":
+        value = bool(raw.value)
+        return checker.share(
+            ("bool", id(expected), value),
+            lambda: ir.BoolValue.trusted(type=expected, value=value),
+        )
+    if name == "string" and kind == "string":
+        text = str(raw.value)
+        return checker.share(
+            ("string", id(expected), text),
+            lambda: ir.StringValue.trusted(type=expected, value=text),
+        )
+    if name == "int" and kind == "int":
         number = raw.value
         assert isinstance(number, int)  # the reader decodes every int literal
         if not INT_MIN <= number <= INT_MAX:
@@ -318,8 +368,11 @@ def _primitive(scope: Scope, raw: RawValue, expected: ir.TypeRef) -> ir.Value | 
                 length=len(raw.text),
             )
             return None
-        return ir.IntValue.trusted(type=expected, value=number)
-    if name == "float" and raw.kind in ("int", "float"):
+        return checker.share(
+            ("int", id(expected), number),
+            lambda: ir.IntValue.trusted(type=expected, value=number),
+        )
+    if name == "float" and kind in ("int", "float"):
         assert isinstance(raw.value, (int, float))
         real = float(raw.value)
         if math.isinf(real):
@@ -327,8 +380,11 @@ def _primitive(scope: Scope, raw: RawValue, expected: ir.TypeRef) -> ir.Value | 
                 "E061", f"{raw.text} is too large for a float", raw.line, raw.col
             )
             return None
-        return ir.FloatValue.trusted(type=expected, value=real, text=raw.text)
-    if name == "bytes" and raw.kind == "list":
+        return checker.share(
+            ("float", id(expected), raw.text),
+            lambda: ir.FloatValue.trusted(type=expected, value=real, text=raw.text),
+        )
+    if name == "bytes" and kind == "list":
         octets = [
             i.value
             for i in raw.items
@@ -369,3 +425,8 @@ def _describe_raw(raw: RawValue) -> str:
     elif raw.kind in ("int", "float", "string"):
         text += f" {raw.text}"
     return text
+
+
+def _retyped(value: ir.Value, expected: ir.TypeRef) -> ir.Value:
+    """Return ``value`` where an optional ``expected`` stands (its type says so)."""
+    return type(value).trusted(**{**value.__dict__, "type": expected})

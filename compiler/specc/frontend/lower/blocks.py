@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from specc import ir
 from specc.frontend.conversations import looks_like_conversation, parse_conversation
-from specc.frontend.idl import DeclDraft, UseDraft, parse_declarations
+from specc.frontend.idl import DeclDraft, TypeRefs, UseDraft, parse_declarations
 from specc.frontend.lexer import LexError
 from specc.frontend.lower.context import SpecContext
 from specc.frontend.lower.drafts import (
@@ -31,6 +31,8 @@ class BlockLowerer:
         self.decls: list[DeclDraft] = []
         """Every declaration of the spec, in source order."""
         self.imports: list[UseDraft] = []
+        self.type_refs: TypeRefs = {}
+        """The spec's type references, each written once (`idl.TypeRefs`)."""
         """Every `use` statement of the spec, in source order."""
         self.called: set[str] = set()
         """Names of the functions the examples call."""
@@ -125,6 +127,7 @@ class BlockLowerer:
             block.content_line,
             block.content_col,
             self.imports,
+            self.type_refs,
         )
         if error is not None:
             self.ctx.diag(error.code or "E040", error.message, error.line, error.col)
