@@ -72,18 +72,21 @@ def _check(
         (
             "the arguments",
             {
-                p.name: values.value(a)
+                p.name: values.value(a, p.type)
                 for p, a in zip(fn.params, example.args, strict=True)
             },
             f"{fn.name}.arguments",
         )
     ]
     if example.result is not None:
-        checks.append(("the result", values.value(example.result), f"{fn.name}.result"))
-    if example.raises is not None:
-        for f in example.raises.fields:
-            pointer = f"{example.raises.error}/properties/{f.name}"
-            checks.append((f"error field `{f.name}`", values.value(f.value), pointer))
+        result = values.value(example.result, fn.returns)
+        checks.append(("the result", result, f"{fn.name}.result"))
+    error = case.spec.type(example.raises.error) if example.raises else None
+    if example.raises is not None and isinstance(error, ir.Error):
+        declared = values.fields(example.raises.fields, error.fields)
+        for key, data in declared.items():
+            pointer = f"{error.name}/properties/{key}"
+            checks.append((f"error field `{key}`", data, pointer))
     problems = [
         f"{what} break $defs/{where}: {problem}"
         for what, data, where in checks

@@ -30,6 +30,16 @@ NOTE = re.compile(r"^JSON Schema: (\{.*\})\s*$")
 """A doc comment line holding JSON Schema keywords to merge into the entry."""
 TAG_KEY = "x-specc-tag"
 """Names the discriminator property of a variant in its note (else `kind`)."""
+VALUES_KEY = "x-specc-values"
+"""Gives the JSON value of enum members and variant tags whose names differ."""
+NAME_KEY = "x-specc-name"
+"""Gives the JSON property name of a field whose name differs."""
+NULLABLE_KEY = "x-specc-nullable"
+"""Lets an optional field hold `null` (else `none` is the property left out)."""
+REQUIRED_KEY = "x-specc-required"
+"""Makes an optional field's property required (it must be there, maybe `null`)."""
+SCHEMA_KEY = "x-specc-schema"
+"""Replaces the whole schema of an entry (an alias so noted holds JSON text)."""
 INT_KEY = r"^-?(0|[1-9][0-9]*)$"
 
 Schema = dict[str, Any]
@@ -108,23 +118,32 @@ class SchemaMaker:
         self.spec = spec
         self._used: dict[str, SchemaMaker] = {}
         default = tag_field(spec)
-        self.tags = {
-            t.name: str(split_doc(t.doc)[1].get(TAG_KEY, default))
-            for t in spec.types
-            if isinstance(t, ir.Variant)
-        }
+        self.tags: dict[str, str] = {}
         """The discriminator property of each variant."""
+        self.values: dict[str, dict[str, Any]] = {}
+        """The JSON value of each enum member and variant tag named in a note."""
+        self.raw: set[str] = set()
+        """Aliases whose strings hold JSON text (a note gives their whole schema)."""
+        for decl in spec.types:
+            note = split_doc(decl.doc)[1]
+            if isinstance(decl, ir.Variant):
+                self.tags[decl.name] = str(note.get(TAG_KEY, default))
+            if isinstance(note.get(VALUES_KEY), dict):
+                self.values[decl.name] = note[VALUES_KEY]
+            if isinstance(decl, ir.Alias) and SCHEMA_KEY in note:
+                self.raw.add(decl.name)
 
     def declaration(self, decl: ir.TypeDecl) -> Schema:
         """Return the `$defs` entry of a type declaration."""
         doc, note = split_doc(decl.doc)
+        note.pop(TAG_KEY, None)
+        note.pop(VALUES_KEY, None)
         if isinstance(decl, ir.Alias):
             schema = self.type(decl.target)
         elif isinstance(decl, ir.Enum):
             schema = self.enum(decl)
         elif isinstance(decl, ir.Variant):
-            note.pop(TAG_KEY, None)
-            schema = self.variant(decl, self.tags[decl.name])
+            schema = self.variant(decl)
         else:
             schema = self.object(decl.fields)
             if isinstance(decl, ir.Error) and decl.message is not None:
@@ -190,76 +209,128 @@ class SchemaMaker:
         return {}
 
     def enum(self, decl: ir.Enum) -> Schema:
-        """Return an enum: its members' names, with their doc comments if any."""
-        names = [m.name for m in decl.members]
+        """Return an enum: its members' values, with their doc comments if any."""
+        values = self.values.get(decl.name, {})
+        names = [values.get(m.name, m.name) for m in decl.members]
         if not any(m.doc for m in decl.members):
             return {"type": "string", "enum": names}
         members = []
-        for m in decl.members:
-            member: Schema = {"const": m.name}
+        for m, value in zip(decl.members, names, strict=True):
+            member: Schema = {"const": value}
             if m.doc:
                 member["description"] = m.doc
             members.append(member)
         return {"type": "string", "oneOf": members}
 
-    def variant(self, decl: ir.Variant, tag: str) -> Schema:
-        """Return a tagged union: one object per tag, told apart by ``tag``."""
+    def variant(self, decl: ir.Variant) -> Schema:
+        """Return a tagged union: one object per tag, told apart by its tag property."""
+        tag = self.tags[decl.name]
+        values = self.values.get(decl.name, {})
         tags = []
         for t in decl.tags:
             schema = self.object(t.fields)
-            schema["properties"] = {tag: {"const": t.name}, **schema["properties"]}
+            const = {"const": values.get(t.name, t.name)}
+            schema["properties"] = {tag: const, **schema["properties"]}
             schema["required"] = [tag, *schema.get("required", [])]
             doc, note = split_doc(t.doc)
             tags.append(_annotated(schema, doc, note, None))
         return {"oneOf": tags}
 
-    def value(self, value: ir.Value) -> Any:
-        """Return a spec value as the JSON the schema describes."""
-        if isinstance(value, ir.NoneValue):
-            return None
-        if isinstance(value, ir.BytesValue):
-            return list(value.value)
-        if isinstance(value, (ir.BoolValue, ir.IntValue, ir.FloatValue)):
-            return value.value
-        if isinstance(value, ir.StringValue):
-            return value.value
-        if isinstance(value, ir.ListValue):
-            return [self.value(item) for item in value.items]
-        if isinstance(value, ir.MapValue):
-            return {self.key(e.key): self.value(e.value) for e in value.entries}
-        if isinstance(value, ir.EnumValue):
-            return value.member
-        fields = {f.name: self.value(f.value) for f in value.fields}
-        if isinstance(value, ir.VariantValue):
-            named = value.type.args[0] if value.type.kind == "optional" else value.type
-            other = foreign(self.spec, named)
-            maker = self if other is None else self.of(other)
-            return {maker.tags[value.variant]: value.tag, **fields}
-        return fields
-
-    def key(self, key: ir.Value) -> str:
-        """Return a map key as a property name."""
-        data = self.value(key)
-        if isinstance(data, bool):
-            return "true" if data else "false"
-        return str(data)
-
     def object(self, fields: list[ir.Field]) -> Schema:
-        """Return an object with a property per field; fields without defaults required."""
+        """Return an object with a property per field; fields without defaults required.
+
+        An optional field left out is `none`, so its property is not required,
+        and holds no `null` unless its note says `x-specc-nullable`.
+        """
         properties: Schema = {}
         required = []
         for f in fields:
             doc, note = split_doc(f.doc)
-            prop = _annotated(self.type(f.type), doc, note, None)
+            key = str(note.pop(NAME_KEY, f.name))
+            nullable, needed = note.pop(NULLABLE_KEY, False), note.pop(
+                REQUIRED_KEY, False
+            )
+            ref = (
+                f.type.args[0] if f.type.kind == "optional" and not nullable else f.type
+            )
+            prop = _annotated(self.type(ref), doc, note, None)
+            if needed or f.default is None:
+                required.append(key)
             if f.default is not None and f.default.kind != "none":
-                prop["default"] = self.value(f.default)
-            elif f.default is None:
-                required.append(f.name)
-            properties[f.name] = prop
+                prop["default"] = self.value(f.default, f.type)
+            properties[key] = prop
         schema: Schema = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
         return schema
+
+    def value(self, value: ir.Value, ref: ir.TypeRef) -> Any:
+        """Return a spec value, standing where type ``ref`` is declared, as JSON."""
+        while ref.kind == "named":
+            other = foreign(self.spec, ref)
+            if other is not None:
+                return self.of(other).value(value, ref)
+            decl = self.spec.type(str(ref.name))
+            if not isinstance(decl, ir.Alias):
+                break
+            if decl.name in self.raw and isinstance(value, ir.StringValue):
+                return _json_text(value.value)
+            ref = decl.target
+        if isinstance(value, ir.NoneValue):
+            return None
+        if ref.kind == "optional":
+            return self.value(value, ref.args[0])
+        if isinstance(value, ir.ListValue):
+            item = ref.args[0] if ref.kind == "list" else value.type
+            return [self.value(v, item) for v in value.items]
+        if isinstance(value, ir.MapValue):
+            of = ref.args[1] if ref.kind == "map" else value.type
+            return {self.key(e.key): self.value(e.value, of) for e in value.entries}
+        if isinstance(value, ir.BytesValue):
+            return list(value.value)
+        if isinstance(value, ir.EnumValue):
+            return self.values.get(value.enum, {}).get(value.member, value.member)
+        if isinstance(value, ir.RecordValue):
+            decl = self.spec.type(value.record)
+            return self.fields(value.fields, getattr(decl, "fields", []))
+        if isinstance(value, ir.VariantValue):
+            variant = self.spec.type(value.variant)
+            assert isinstance(variant, ir.Variant)
+            tag = next(t for t in variant.tags if t.name == value.tag)
+            json_tag = self.values.get(variant.name, {}).get(tag.name, tag.name)
+            return {
+                self.tags[variant.name]: json_tag,
+                **self.fields(value.fields, tag.fields),
+            }
+        return getattr(value, "value", None)
+
+    def fields(self, values: list[ir.FieldValue], fields: list[ir.Field]) -> Schema:
+        """Return record or tag fields as JSON properties."""
+        declared = {f.name: f for f in fields}
+        out = {}
+        for v in values:
+            f = declared[v.name]
+            note = split_doc(f.doc)[1]
+            if isinstance(v.value, ir.NoneValue) and not note.get(NULLABLE_KEY):
+                continue
+            out[str(note.get(NAME_KEY, f.name))] = self.value(v.value, f.type)
+        return out
+
+    def key(self, key: ir.Value) -> str:
+        """Return a map key as a property name."""
+        if isinstance(key, ir.BoolValue):
+            return "true" if key.value else "false"
+        if isinstance(key, ir.EnumValue):
+            return str(self.values.get(key.enum, {}).get(key.member, key.member))
+        return str(getattr(key, "value", ""))
+
+
+def _json_text(text: str) -> Any:
+    """Return the JSON value a raw alias's string holds (the string if it holds none)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 PRIMITIVES: dict[str, Schema] = {
@@ -276,6 +347,9 @@ PRIMITIVES: dict[str, Schema] = {
 
 def _annotated(schema: Schema, doc: str, note: Schema, rule: str | None) -> Schema:
     """Return ``schema`` with its description, note keywords and rule ID."""
+    if isinstance(note.get(SCHEMA_KEY), dict):
+        note = dict(note)
+        schema = dict(note.pop(SCHEMA_KEY))
     if "$ref" in schema and (doc or note):
         # Beside `$ref`, keywords apply too in 2020-12; `allOf` keeps older readers right.
         schema = {"allOf": [schema]}
