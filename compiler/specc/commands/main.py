@@ -29,6 +29,7 @@ def _register() -> None:
         eval,
         fmt,
         implement,
+        import_,
         ir,
         lsp,
         project,
@@ -53,6 +54,7 @@ def _register() -> None:
         project.config_command,
         watch.watch,
         project.templates,
+        import_.import_command,
     ):
         main.add_command(command)
 

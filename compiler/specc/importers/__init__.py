@@ -1,0 +1,1 @@
+"""Reading OpenAPI documents and JSON Schemas into specs (`specc import`)."""
