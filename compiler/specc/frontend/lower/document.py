@@ -139,7 +139,8 @@ class Lowerer:
                 example = self.checker.example(raw, rule, index)
                 if example is not None:
                     examples.append(example)
-            if item.raws and rule is None:
+            read, item.raws = item.raws, []  # typed: the values as read can go
+            if read and rule is None:
                 self.ctx.diag(
                     "W103",
                     "examples outside any rule cannot be traced to a rule ID",
