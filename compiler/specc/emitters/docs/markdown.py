@@ -107,13 +107,29 @@ def render(text: str, env: PageEnv) -> Markup:
     return render_tokens(parse(text, env), env)
 
 
+#: Inline text the parser reads as one text token that no rule changes: none
+#: of the characters its inline rules start at (its `terminator_re`), no line
+#: break or NUL, no typographic replacement (`..`, `,,`, `(c)`).
+_PLAIN_INLINE = re.compile(r"[^\n\r\x00@_<*}#{\-&+%`~>=$^!:\]\\\[]*")
+_REPLACED = re.compile(r"\.\.|\?\?\?\?|,,|\((?:c|tm|r)\)", re.IGNORECASE)
+
+
+def _is_plain(text: str) -> bool:
+    """Return whether inline Markdown renders as its text, escaped (see `_PLAIN_INLINE`)."""
+    return _PLAIN_INLINE.fullmatch(text) is not None and not _REPLACED.search(text)
+
+
 def render_inline(text: str, env: PageEnv) -> Markup:
     """Return one line of inline Markdown (a heading, a title) as safe HTML."""
+    if _is_plain(text):  # what the parser and `_render_text` make of it, directly
+        return Markup(highlight(text).strip())
     return Markup(parser().renderInline(text, {"page": env}).strip())
 
 
 def plain(text: str, env: PageEnv | None = None) -> str:
     """Return inline Markdown as plain text: markup dropped, footnote markers too."""
+    if _is_plain(text):
+        return " ".join(text.split())
     return plain_tokens(parser().parseInline(text, {"page": env or PageEnv()}))
 
 
