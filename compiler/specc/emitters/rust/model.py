@@ -171,6 +171,8 @@ class TypeFacts:
     def __init__(self, spec: ir.Spec, names: Names) -> None:
         self.spec, self.names = spec, names
         self._used: dict[str, TypeFacts] = {}
+        self._optional: dict[int, tuple[ir.TypeRef, bool]] = {}
+        """Whether a type is optional, by the type's identity (see `required`)."""
         self._float = self._floats()
         self._boxed = self._cycles()
 
@@ -251,7 +253,13 @@ class TypeFacts:
         return (owner, tag, field.name) in self._boxed
 
     def required(self, field: ir.Field) -> bool:
-        return field.default is None and not code.is_optional(self.spec, field.type)
+        if field.default is not None:
+            return False
+        known = self._optional.get(id(field.type))
+        if known is None or known[0] is not field.type:
+            known = (field.type, code.is_optional(self.spec, field.type))
+            self._optional[id(field.type)] = known
+        return not known[1]
 
     def zero_default(self, field: ir.Field) -> bool:
         """Return whether a field's default is what `#[derive(Default)]` gives."""
@@ -409,6 +417,11 @@ class RsValues:
         self.prefix = ""
         """How this crate names the spec's types: `common::` when they are another's."""
         self._used: dict[str, RsValues] = {}
+        self._records: dict[
+            str,
+            tuple[ir.Record, str, dict[str, str], dict[str, ir.Field], list[ir.Field]],
+        ] = {}
+        """What `render_record` needs of each record, by name."""
 
     def of(self, spec_id: str) -> RsValues:
         """Return the renderer of another spec's values, which names its crate."""
@@ -494,42 +507,51 @@ class RsValues:
         return self.field(owner, f, f.default)
 
     def render_record(self, v: ir.RecordValue) -> layout.Expr:
-        decl = self.spec.type(v.record)
-        assert isinstance(decl, ir.Record)
-        name = self.prefix + self.names.types[v.record]
-        names = self.names.fields[v.record]
-        given = {f.name: f for f in v.fields}
-        by_name = {f.name: f for f in decl.fields}
+        shape = self._records.get(v.record)
+        if shape is None:
+            shape = self._records[v.record] = self._record_shape(v.record)
+        decl, name, names, by_name, required = shape
+        field = self.field
+        record = v.record
 
         def pairs(
             keep: Callable[[ir.FieldValue], bool],
         ) -> tuple[tuple[str, layout.Expr], ...]:
             return tuple(
-                (names[f.name], self.field(v.record, by_name[f.name], f.value))
+                (names[f.name], field(record, by_name[f.name], f.value))
                 for f in v.fields
                 if keep(f)
             )
 
-        required = [f for f in decl.fields if self.facts.required(f)]
-        explicit = [f for f in v.fields if f.explicit]
-        if len(explicit) == len(decl.fields) or len(required) == len(decl.fields):
+        if len(required) == len(decl.fields) or all(f.explicit for f in v.fields):
             return layout.Struct(name, pairs(lambda f: True))
         if not required:
-            if not explicit:
+            if not any(f.explicit for f in v.fields):
                 return layout.Atom(f"{name}::default()", simple=False)
             base = layout.Atom("Default::default()", simple=False)
             return layout.Struct(name, pairs(lambda f: f.explicit), base)
+        given = {f.name: f for f in v.fields}
         new = layout.Call(
             f"{name}::new",
             tuple(
-                self.field(v.record, by_name[f.name], given[f.name].value)
-                for f in required
+                field(record, by_name[f.name], given[f.name].value) for f in required
             ),
         )
         others = pairs(
             lambda f: f.explicit and self.facts.required(by_name[f.name]) is False
         )
         return layout.Struct(name, others, new) if others else new
+
+    def _record_shape(
+        self, record: str
+    ) -> tuple[ir.Record, str, dict[str, str], dict[str, ir.Field], list[ir.Field]]:
+        """Return what rendering a record's values needs of it, found once per record."""
+        decl = self.spec.type(record)
+        assert isinstance(decl, ir.Record)
+        by_name = {f.name: f for f in decl.fields}
+        required = [f for f in decl.fields if self.facts.required(f)]
+        name = self.prefix + self.names.types[record]
+        return decl, name, self.names.fields[record], by_name, required
 
     def render_variant(self, v: ir.VariantValue) -> layout.Expr:
         decl = self.spec.type(v.variant)
