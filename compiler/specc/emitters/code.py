@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from specc import ir
 from specc.emitters.base import EmitContext, Emitter, OutputFile, owned_by
@@ -57,9 +58,39 @@ class TypeMapper:
         raise NotImplementedError
 
 
+SCALAR_KINDS = frozenset({"bool", "int", "float", "string", "none"})
+"""Values that hold no other and name no type: what a renderer makes of them
+depends on the node alone."""
+
+_Made = TypeVar("_Made")
+
+
+def remembered(
+    render: Callable[[Any, ir.Value], _Made],
+) -> Callable[[Any, ir.Value], _Made]:
+    """Make a renderer method remember what it made of each scalar value node.
+
+    The front end makes each scalar of a spec once (a `3` of type `int` is
+    one node however often it is written), so a renderer meets the same
+    nodes again and again.
+    """
+
+    def remembering(self: Any, value: ir.Value) -> _Made:
+        if value.kind not in SCALAR_KINDS:
+            return render(self, value)
+        memo = self.__dict__.setdefault("_scalars", {})
+        known = memo.get(id(value))
+        if known is None or known[0] is not value:
+            known = memo[id(value)] = (value, render(self, value))
+        return known[1]  # type: ignore[no-any-return]
+
+    return remembering
+
+
 class ValueRenderer:
     """Renders typed IR values as source expressions; one method per value kind."""
 
+    @remembered
     def __call__(self, value: ir.Value) -> str:
         if value.type.kind == "optional" and value.kind != "none":
             return self.some(self.plain(value), value)

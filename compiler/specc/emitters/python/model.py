@@ -254,6 +254,7 @@ class PyValues(code.ValueRenderer):
     def __call__(self, value: ir.Value) -> str:
         return str(self.expr(value))
 
+    @code.remembered
     def expr(self, value: ir.Value) -> layout.Expr:
         """Return a value as a tree the layout can split the way black does."""
         render: Callable[[ir.Value], layout.Expr] = getattr(

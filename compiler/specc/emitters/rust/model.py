@@ -432,6 +432,7 @@ class RsValues:
             self._used[spec_id] = used
         return self._used[spec_id]
 
+    @code.remembered
     def __call__(self, value: ir.Value) -> layout.Expr:
         """Render a value, wrapped in `Some` where its position is optional."""
         if value.type.kind == "optional" and value.kind != "none":
