@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from specc import ir
 from specc.frontend.conversations import looks_like_conversation, parse_conversation
 from specc.frontend.idl import DeclDraft, TypeRefs, UseDraft, parse_declarations
@@ -15,15 +17,19 @@ from specc.frontend.lower.drafts import (
 )
 from specc.frontend.lower.prose import ProseReader
 from specc.frontend.parse import RawBlock, example_title
-from specc.frontend.values import ExampleReader
+from specc.frontend.values import ExampleReader, RawExample
 from specc.source import Span
 
 #: The most examples one spec may hold (docs/diagnostics.md, E008).
 MAX_EXAMPLES = 50_000
 
 
+FinishExamples = Callable[[RawBlock, Iterator[RawExample], "str | None"], ir.Examples]
+"""Types the examples of a block as they are read, under a rule (or none)."""
+
+
 class BlockLowerer:
-    """Lowers a section's blocks in order, keeping declarations and examples for later."""
+    """Lowers a section's blocks in order; declarations are read ahead (`declare`)."""
 
     def __init__(self, ctx: SpecContext, prose: ProseReader) -> None:
         self.ctx = ctx
@@ -31,15 +37,26 @@ class BlockLowerer:
         self.decls: list[DeclDraft] = []
         """Every declaration of the spec, in source order."""
         self.imports: list[UseDraft] = []
+        """Every `use` statement of the spec, in source order."""
         self.type_refs: TypeRefs = {}
         """The spec's type references, each written once (`idl.TypeRefs`)."""
-        """Every `use` statement of the spec, in source order."""
+        self._declared: dict[int, PendingDecls] = {}
+        """Each `specc` block read ahead (`declare`), by the block's identity."""
+        self.finish_examples: FinishExamples | None = None
+        """Types an `examples` block's lines as they are read, once the spec's
+        declarations are checked; until then blocks wait (`PendingExamples`)."""
         self.called: set[str] = set()
         """Names of the functions the examples call."""
         self.examples_seen = 0
         """Example lines read so far (well-formed or not), for `MAX_EXAMPLES`."""
         self.conversation_counts: dict[str | None, int] = {}
         """Conversations read so far under each rule, to number the next one."""
+
+    def declare(self, blocks: list[RawBlock], rule: str | None) -> None:
+        """Read the `specc` blocks among ``blocks`` ahead of the rest (see `items`)."""
+        for block in blocks:
+            if block.kind not in ("prose", "admonition") and block.info == "specc":
+                self._declared[id(block)] = self._decl_block(block, rule)
 
     def items(
         self,
@@ -74,9 +91,10 @@ class BlockLowerer:
             elif block.kind == "admonition":
                 items.append(self._admonition(block, span, draft))
             elif block.info == "specc":
-                items.append(self._decl_block(block, rule))
+                declared = self._declared.pop(id(block), None)
+                items.append(declared or self._decl_block(block, rule))
             elif block.info == "examples":
-                items.append(self._examples_block(block))
+                items.append(self._examples_block(block, rule))
             elif block.info.startswith("xml") and looks_like_conversation(
                 block.content
             ):
@@ -136,10 +154,18 @@ class BlockLowerer:
         self.decls.extend(decls)
         return PendingDecls(block, [d.name for d in decls])
 
-    def _examples_block(self, block: RawBlock) -> PendingExamples:
-        """Read an `examples` block line by line (up to `MAX_EXAMPLES` in the spec)."""
+    def _examples_block(
+        self, block: RawBlock, rule: str | None
+    ) -> PendingExamples | ir.Examples:
+        """Read an `examples` block, typed line by line once declarations are known."""
+        raws = self._read_examples(block)
+        if self.finish_examples is None:
+            return PendingExamples(block, list(raws))
+        return self.finish_examples(block, raws, rule)
+
+    def _read_examples(self, block: RawBlock) -> Iterator[RawExample]:
+        """Yield an `examples` block's lines as read (up to `MAX_EXAMPLES` in the spec)."""
         diag = self.ctx.diag
-        raws = []
         reader = ExampleReader(block.content, block.content_line, block.content_col)
         for line, start, end in reader.lines():
             if self.examples_seen >= MAX_EXAMPLES and block.content[start:end].strip():
@@ -151,16 +177,15 @@ class BlockLowerer:
                         hint="split the spec; the examples after this line are ignored",
                     )
                     self.examples_seen += 1
-                break
+                return
             raw = reader.read(start, end, line)
             if isinstance(raw, LexError):
                 diag(raw.code or "E050", raw.message, raw.line, raw.col)
                 self.examples_seen += 1
             elif raw is not None:
-                raws.append(raw)
                 self.called.add(raw.function)
                 self.examples_seen += 1
-        return PendingExamples(block, raws)
+                yield raw
 
     def _conversation(
         self, block: RawBlock, title: str, rule: str | None

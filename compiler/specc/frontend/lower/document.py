@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from specc import ir
@@ -22,7 +22,8 @@ from specc.frontend.lower.drafts import (
 from specc.frontend.lower.headings import HeadingReader
 from specc.frontend.lower.prose import ProseReader
 from specc.frontend.lower.references import check_references, check_spec_links
-from specc.frontend.parse import Document, RawSection
+from specc.frontend.parse import Document, RawBlock, RawSection
+from specc.frontend.values import RawExample
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -46,24 +47,34 @@ class Lowerer:
         self.prose = ProseReader(self.ctx)
         self.blocks = BlockLowerer(self.ctx, self.prose)
         self.example_counts: dict[str | None, int] = {}
+        self._headings: dict[int, tuple[str, str | None, dict[str, str]]] = {}
+        """Each section's title, rule ID and attributes, read ahead (`declare`)."""
 
     def lower(self) -> ir.Spec:
         """Return the IR of the document."""
         path = self.ctx.path
         meta, uses = read_front_matter(self.doc, self.ctx.diag)
         spec_id = meta.pop("spec", None) or default_spec_id(path)
-        preamble = self.blocks.items(self.doc.preamble, None)
-        drafts = [self.section(raw, None) for raw in self.doc.sections]
+        # Declarations first, wherever they stand, so that examples are typed as
+        # they are read and their values as read never pile up.
+        self.blocks.declare(self.doc.preamble, None)
+        for raw in self.doc.sections:
+            self.declare(raw, None)
         decls = self.blocks.decls
         resolver = ImportResolver(
             path, spec_id, self.ctx.report, self.imports, uses, self.blocks.imports
         )
         resolver.resolve(decls)
         self.checker.import_types(resolver.declarations(), list(resolver.aliases))
-        check_spec_links(drafts, self.prose, resolver)
         self.checker.declare(decls)
         self.checker.check_declarations(decls)
         types, functions = ir_declarations(decls, self.checker)
+        # The preamble's examples wait: they are numbered after the sections'.
+        preamble = self.blocks.items(self.doc.preamble, None)
+        self.blocks.finish_examples = self.examples
+        drafts = [self.section(raw, None) for raw in self.doc.sections]
+        self.blocks.finish_examples = None  # no cycle keeps the lowerer alive
+        check_spec_links(drafts, self.prose, resolver)
         sections = [self.finish(d) for d in drafts]
         check_references(
             drafts, self.prose.loose_links, self.headings.rule_ids, self.ctx.report
@@ -92,10 +103,18 @@ class Lowerer:
             interfaces=resolver.ir_interfaces(),
         )
 
+    def declare(self, raw: RawSection, parent_rule: str | None) -> None:
+        """Read a section's heading and its `specc` blocks, and its subsections'."""
+        heading = self._headings[id(raw)] = self.headings.read(raw)
+        rule = heading[1] or parent_rule
+        self.blocks.declare(raw.blocks, rule)
+        for child in raw.children:
+            self.declare(child, rule)
+
     def section(self, raw: RawSection, parent_rule: str | None) -> SectionDraft:
         """Lower a heading, its blocks and its subsections."""
         heading = raw.heading
-        title, rule_id, attributes = self.headings.read(raw)
+        title, rule_id, attributes = self._headings.pop(id(raw))
         span = Span.trusted(
             path=self.ctx.path,
             line=heading.line,
@@ -132,27 +151,32 @@ class Lowerer:
                 span=self.ctx.block_span(item.block),
             )
         if isinstance(item, PendingExamples):
-            examples = []
-            for raw in item.raws:
-                index = self.example_counts.get(rule, 0) + 1
-                self.example_counts[rule] = index
-                example = self.checker.example(raw, rule, index)
-                if example is not None:
-                    examples.append(example)
-            read, item.raws = item.raws, []  # typed: the values as read can go
-            if read and rule is None:
-                self.ctx.diag(
-                    "W103",
-                    "examples outside any rule cannot be traced to a rule ID",
-                    item.block.line,
-                    hint="put them under a heading with {#id}",
-                )
-            return ir.Examples.trusted(
-                source=item.block.content,
-                examples=examples,
-                span=self.ctx.block_span(item.block),
-            )
+            return self.examples(item.block, iter(item.raws), rule)
         return item
+
+    def examples(
+        self, block: RawBlock, raws: Iterator[RawExample], rule: str | None
+    ) -> ir.Examples:
+        """Type an `examples` block's lines against their functions, numbered by rule."""
+        examples = []
+        read = False
+        for raw in raws:
+            read = True
+            index = self.example_counts.get(rule, 0) + 1
+            self.example_counts[rule] = index
+            example = self.checker.example(raw, rule, index)
+            if example is not None:
+                examples.append(example)
+        if read and rule is None:
+            self.ctx.diag(
+                "W103",
+                "examples outside any rule cannot be traced to a rule ID",
+                block.line,
+                hint="put them under a heading with {#id}",
+            )
+        return ir.Examples.trusted(
+            source=block.content, examples=examples, span=self.ctx.block_span(block)
+        )
 
     def lint(self, sections: list[ir.Section], functions: list[ir.Function]) -> None:
         """Report functions without examples and rules without normative words."""

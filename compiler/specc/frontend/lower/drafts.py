@@ -31,6 +31,7 @@ Item = (
     | ir.Commentary
     | ir.Code
     | ir.ConversationBlock
+    | ir.Examples
     | PendingExamples
     | PendingDecls
 )
