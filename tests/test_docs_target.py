@@ -184,7 +184,9 @@ def test_sites_build_and_pass_their_check_through_the_cli(
     assert len(rows) == len(expected)
     assert {r["status"] for r in rows} == {"passed"}
     assert {r["example"] for r in rows} == {0}
+    assert {r["target"] for r in rows} == {"docs"}
     assert set(rows[0]) == {
+        "target",
         "spec",
         "rule",
         "example",
