@@ -335,6 +335,35 @@ def test_two_specs_with_one_id_cannot_be_used(project: Path, cli) -> None:
     ]
 
 
+def test_a_spec_given_by_another_spelling_is_one_spec_and_paths_stay_as_given(
+    project: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The configured folder, seen from a deep folder, is absolute: the same files
+    found through it are not more specs of the same ID, and a real clash names
+    the files as the user's path spells them."""
+    (project / "billing.spec.md").write_text(BILLING)
+    (project / "specc.toml").write_text('specs = ["."]\n')
+    deep = project / "a" / "b" / "c" / "d" / "e"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    given = "../../../../../billing.spec.md"
+    assert check(cli, given) == []
+    monkeypatch.chdir(project)
+    assert check(cli, str(project / "billing.spec.md")) == []
+    (project / "other.spec.md").write_text(COMMON)
+    monkeypatch.chdir(deep)
+    found = check(cli, given)
+    up = "../../../../../"
+    assert [(d["path"], d["code"], d["message"]) for d in found[:1]] == [
+        (
+            given,
+            "E160",
+            f"several specs of the project are `common`: {up}common.spec.md, "
+            f"{up}other.spec.md",
+        )
+    ]
+
+
 def test_a_malformed_uses_entry_is_a_front_matter_error(project: Path, cli) -> None:
     (project / "billing.spec.md").write_text(
         spec("spec: billing\nuses:\n  - common >=x.y!\n  - 3d", "")

@@ -250,19 +250,25 @@ class Project:
 
 
 def project_files(paths: Sequence[str], sources: Sequence[str] = ()) -> list[str]:
-    """Return the spec files of the project ``paths`` belong to.
+    """Return the spec files of the project ``paths`` belong to, each once.
 
     ``sources`` are the configured spec files and folders (`specc.toml`'s
     `specs`); without them, the project is the folders given and, for each file,
-    the spec files beside it.
+    the spec files beside it. A file found under several spellings (the path
+    given, and the configured folder as seen from the current one, which may
+    be absolute) keeps the first: the one the user gave, or beside it.
     """
     from specc.frontend.compile import find_specs
 
-    roots = list(sources)
+    roots = []
     for name in paths:
         path = Path(name)
         roots.append(name)
         if not path.is_dir() and path.parent.is_dir():
             roots += sorted(str(p) for p in path.parent.glob("*.spec.md"))
+    roots += sources
     existing = [r for r in roots if Path(r).exists()]
-    return find_specs(existing)[0]
+    spellings: dict[Path, str] = {}
+    for found in find_specs(existing)[0]:
+        spellings.setdefault(Path(found).resolve(), found)
+    return list(spellings.values())
