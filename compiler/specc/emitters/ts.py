@@ -271,8 +271,9 @@ class TypeScriptEmitter(code.CodeEmitter):
         values = TsValues(types, {**tag_fields, None: code.tag_field(spec)})
         base = identifier(pascal(spec.id), KEYWORDS)
         taken = {ts_name(t.name) for t in spec.types}
-        api = _free(base + "Api", taken)
-        impl = _free(base, taken | {api}, "Impl")
+        cases = _case_names(spec, set(taken))
+        api = _free(base + "Api", taken | set(cases.values()))
+        impl = _free(base, taken | set(cases.values()) | {api}, "Impl")
         name = packages.checked_name(
             ctx, spec, "ts", _NPM_NAME.fullmatch, "an npm package name"
         )
@@ -287,6 +288,7 @@ class TypeScriptEmitter(code.CodeEmitter):
             type=types,
             value=values,
             name=ts_name,
+            case_name=lambda t, tag: cases[(t.name, tag.name)],
             prop=ts_property,
             access=ts_access,
             param=ts_param,
@@ -368,6 +370,17 @@ def namespace_imports(spec: ir.Spec, refs: Iterable[ir.TypeRef]) -> list[str]:
 def package_name(spec: ir.Spec | ir.Interface) -> str:
     """Return the npm package name of a spec's package."""
     return code.package_dir(spec).lower()
+
+
+def _case_names(spec: ir.Spec, taken: set[str]) -> dict[tuple[str, str], str]:
+    """Name each variant case's interface `VariantCase`, suffixed with `_` past a type's name."""
+    found: dict[tuple[str, str], str] = {}
+    for t in spec.types:
+        for tag in getattr(t, "tags", None) or []:
+            name = _free(ts_name(t.name) + ts_name(tag.name), taken)
+            found[(t.name, tag.name)] = name
+            taken.add(name)
+    return found
 
 
 def _free(name: str, taken: set[str], suffix: str = "_") -> str:
