@@ -70,6 +70,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E061": (E, "integer out of range"),
     "E062": (E, "duplicate key"),
     "E063": (E, "a value nests too deeply"),
+    "E064": (E, "a property's variable has an unknown type or one with no values"),
+    "E065": (E, "a property binds a variable twice"),
+    "E066": (E, "a side of a property's check has the wrong type"),
     # Conversations.
     "E070": (E, "malformed example conversation"),
     "E071": (E, "unknown answer label"),

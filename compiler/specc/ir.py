@@ -340,6 +340,69 @@ class Example(Node):
     span: Span
 
 
+class CallTerm(Node):
+    """A call inside a property: a function applied to terms."""
+
+    kind: Literal["call"] = "call"
+    function: str
+    args: list[Term]
+    """Arguments in parameter order."""
+    type: TypeRef
+    """What the function returns, aliases resolved."""
+
+
+class VarTerm(Node):
+    """A variable a property's `forall` binds."""
+
+    kind: Literal["var"] = "var"
+    name: str
+    type: TypeRef
+
+
+class ValueTerm(Node):
+    """A literal value inside a property (it holds no variable)."""
+
+    kind: Literal["value"] = "value"
+    value: Value
+    type: TypeRef
+
+
+Term = Annotated[CallTerm | VarTerm | ValueTerm, pydantic.Field(discriminator="kind")]
+
+
+class Check(Node):
+    """`left == right` or `left != right`; both sides have the same type."""
+
+    op: Literal["==", "!="]
+    left: Term
+    right: Term
+
+
+class Binding(Node):
+    """One variable of a `forall`: its name and the type its values are drawn from."""
+
+    name: str
+    type: TypeRef
+    """The type as written, aliases resolved."""
+    span: Span
+
+
+class Property(Node):
+    """A `forall` line of an `examples` block: a check that holds for every value."""
+
+    rule: str | None
+    """ID of the enclosing rule."""
+    index: int
+    """Position among the rule's examples and properties, from 1."""
+    text: str
+    """The line as written, without its comment."""
+    bindings: list[Binding]
+    where: list[Check] = []
+    """Conditions a drawn case must meet to be checked; others are skipped."""
+    check: Check
+    span: Span
+
+
 class Turn(Node):
     """One message of an example conversation."""
 
@@ -461,6 +524,8 @@ class Examples(Node):
     kind: Literal["examples"] = "examples"
     source: str
     examples: list[Example]
+    properties: list[Property] = pydantic.Field(default=[], exclude_if=_absent)
+    """The block's `forall` lines; left out of the JSON when there are none."""
     span: Span
 
 
@@ -514,6 +579,13 @@ class Section(Node):
     def examples(self) -> list[Example]:
         """Return the section's own code examples."""
         return [e for b in self.content if isinstance(b, Examples) for e in b.examples]
+
+    @property
+    def properties(self) -> list[Property]:
+        """Return the section's own properties."""
+        return [
+            p for b in self.content if isinstance(b, Examples) for p in b.properties
+        ]
 
     @property
     def conversations(self) -> list[Conversation]:
@@ -621,6 +693,10 @@ class Spec(Node):
     def examples(self) -> Iterator[Example]:
         """Yield every code example in source order."""
         return (e for s in self.walk() for e in s.examples)
+
+    def properties(self) -> Iterator[Property]:
+        """Yield every property in source order."""
+        return (p for s in self.walk() for p in s.properties)
 
     def conversations(self) -> Iterator[Conversation]:
         """Yield every behavioural example in source order."""

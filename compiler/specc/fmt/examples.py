@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from specc.fmt.values import fields_text, value_text
 from specc.frontend.lexer import LexError
-from specc.frontend.values import RawExample, parse_example
+from specc.frontend.values import (
+    RawCheck,
+    RawExample,
+    RawLine,
+    RawTerm,
+    RawType,
+    parse_example,
+)
 
 _OPERATORS = {"equals": "==", "approx": "~="}
 
@@ -30,14 +37,39 @@ def format_examples(content: str) -> str:
     return join_lines(lines)
 
 
-def example_text(raw: RawExample) -> str:
-    """Return one example in canonical form, without its comment."""
+def example_text(raw: RawLine) -> str:
+    """Return one example or property in canonical form, without its comment."""
+    if not isinstance(raw, RawExample):
+        variables = ", ".join(f"{n}: {type_text(t)}" for n, _, _, t in raw.bindings)
+        where = " and ".join(check_text(c) for c in raw.where)
+        where = f" where {where}" if where else ""
+        return f"forall {variables}{where}: {check_text(raw.check)}"
     call = f"{raw.function}({', '.join(value_text(a) for a in raw.args)})"
     if raw.expect == "raises":
         fields = fields_text(raw.error_fields) if raw.error_fields else ""
         return f"{call} raises {raw.error}{fields}"
     assert raw.result is not None  # `==` and `~=` always read a result
     return f"{call} {_OPERATORS[raw.expect]} {value_text(raw.result)}"
+
+
+def type_text(raw: RawType) -> str:
+    """Return a type as written in canonical form."""
+    args = f"<{', '.join(type_text(a) for a in raw.args)}>" if raw.args else ""
+    return f"{raw.name}{args}{'?' if raw.optional else ''}"
+
+
+def check_text(raw: RawCheck) -> str:
+    """Return `left == right` in canonical form."""
+    return f"{term_text(raw.left)} {raw.op} {term_text(raw.right)}"
+
+
+def term_text(raw: RawTerm) -> str:
+    """Return a call, a variable or a value in canonical form."""
+    if raw.kind == "call":
+        return f"{raw.name}({', '.join(term_text(a) for a in raw.args)})"
+    if raw.value is not None:
+        return value_text(raw.value)
+    return raw.name
 
 
 def join_lines(lines: list[str]) -> str:

@@ -6,6 +6,9 @@ at a time. `parse_value` reads a value from a `TokenStream`, for the defaults
 inside `specc` declarations.
 """
 
+# size: module the two readers of values share their syntax tree and its kinds
+# size: ExampleReader one cursor reads a line, an example or a `forall` property, in one pass
+
 from __future__ import annotations
 
 import json
@@ -63,6 +66,59 @@ class RawExample:
     error: str | None = None
     error_col: int = 0
     error_fields: Sequence[tuple[str, RawValue, int, int]] = ()
+
+
+@dataclass(slots=True)
+class RawType:
+    """A type as a `forall` writes it: a name, its arguments, and `?`."""
+
+    name: str
+    line: int
+    col: int
+    args: Sequence[RawType] = ()
+    optional: bool = False
+
+
+@dataclass(slots=True)
+class RawTerm:
+    """A side of a property's check: a call, a bound variable or a value."""
+
+    kind: Literal["call", "var", "value"]
+    line: int
+    col: int
+    name: str = ""
+    """The function called, or the variable."""
+    args: Sequence[RawTerm] = ()
+    value: RawValue | None = None
+
+
+@dataclass(slots=True)
+class RawCheck:
+    """`left == right` or `left != right` in a property."""
+
+    left: RawTerm
+    op: Literal["==", "!="]
+    right: RawTerm
+
+
+@dataclass
+class RawProperty:
+    """One `forall` line of an `examples` block."""
+
+    bindings: list[tuple[str, int, int, RawType]]
+    """Each variable's name, line, column and type."""
+    where: list[RawCheck]
+    check: RawCheck
+    line: int
+    col: int
+    end_col: int
+    text: str
+    functions: list[str]
+    """Every function the line calls."""
+
+
+RawLine = RawExample | RawProperty
+"""What one line of an `examples` block reads as."""
 
 
 # --- Values from a token stream (defaults in declarations) -------------------
@@ -162,7 +218,7 @@ _TOKEN = re.compile(
       | (-?\d+)
       | ("(?:[^"\\\n]|\\.)*")
       | ([A-Za-z_][A-Za-z0-9_]*)
-      | (->|~=|==|[{}()<>\[\],:=?])
+      | (->|~=|==|!=|[{}()<>\[\],:=?])
       | ((?s:.))
       | $)""",
     re.X,
@@ -172,6 +228,9 @@ _EOF = 0
 _LITERAL_KINDS: dict[int, RawKind] = {_FLOAT: "float", _INT: "int", _STRING: "string"}
 _WORD_VALUES = frozenset({"true", "false", "none", "null"})
 _NEXT_IS_COLON = re.compile(r"[ \t\r]*:")
+_NEXT_IS_NAME = re.compile(r"[ \t\r]*[A-Za-z_]")
+_NEXT_IS_PAREN = re.compile(r"[ \t\r]*\(")
+_NEXT_IS_BRACE = re.compile(r"[ \t\r]*\{")
 
 
 class _ParseError(Exception):
@@ -221,7 +280,7 @@ class ExampleReader:
                 return
             start, number = end + 1, number + 1
 
-    def read(self, start: int, end: int, line: int) -> RawExample | LexError | None:
+    def read(self, start: int, end: int, line: int) -> RawLine | LexError | None:
         """Return the example of one line (None when blank), or its syntax error."""
         self.line, self.line_start, self.line_end = line, start, end
         self.end = start
@@ -229,6 +288,10 @@ class ExampleReader:
             self.advance()
             if self.kind == _EOF:
                 return None
+            if self.token == "forall" and _NEXT_IS_NAME.match(
+                self.text, self.end, self.line_end
+            ):
+                return self.property()
             return self.example()
         except _ParseError as error:
             try:
@@ -339,6 +402,100 @@ class ExampleReader:
         example.text = self.text[self.line_start : self.last_end].strip()
         return example
 
+    def property(self) -> RawProperty:
+        """Read `forall x: T, … [where check and …]: check` (at `forall`)."""
+        start = self.column(self.start)
+        self.advance()
+        bindings: list[tuple[str, int, int, RawType]] = []
+        while True:
+            if self.kind != _NAME:
+                raise self.error("expected a variable name")
+            name, col = self.token, self.column(self.start)
+            self.advance()
+            self.expect(":", "':' after the variable")
+            bindings.append((name, self.line, col, self.read_type(1)))
+            if not self.accept(","):
+                break
+        bound = {b[0] for b in bindings}
+        functions: list[str] = []
+        where = []
+        if self.accept("where"):
+            where.append(self.read_check(bound, functions))
+            while self.accept("and"):
+                where.append(self.read_check(bound, functions))
+        self.expect(":", "',', 'where' or ':' after the variables")
+        check = self.read_check(bound, functions)
+        if self.kind != _EOF:
+            raise self.error("expected the end of the property")
+        return RawProperty(
+            bindings,
+            where,
+            check,
+            self.line,
+            start,
+            self.column(self.last_end),
+            self.text[self.line_start : self.last_end].strip(),
+            functions,
+        )
+
+    def read_type(self, depth: int) -> RawType:
+        """Read a type: `Name`, `list<T>`, `map<K, V>`, each maybe followed by `?`."""
+        if depth > MAX_NESTING:
+            raise _ParseError(
+                f"the type nests deeper than {MAX_NESTING} levels", self.start, "E049"
+            )
+        if self.kind != _NAME:
+            raise self.error("expected a type")
+        found = RawType(self.token, self.line, self.column(self.start))
+        self.advance()
+        if self.accept("<"):
+            args = [self.read_type(depth + 1)]
+            while self.accept(","):
+                args.append(self.read_type(depth + 1))
+            self.expect(">", "'>' to close the type arguments")
+            found.args = args
+        while self.accept("?"):
+            found.optional = True
+        return found
+
+    def read_check(self, bound: set[str], functions: list[str]) -> RawCheck:
+        """Read `term == term` or `term != term`."""
+        left = self.read_term(bound, functions, 1)
+        if self.token not in ("==", "!="):
+            raise self.error("expected '==' or '!='")
+        op: Literal["==", "!="] = "==" if self.token == "==" else "!="
+        self.advance()
+        return RawCheck(left, op, self.read_term(bound, functions, 1))
+
+    def read_term(self, bound: set[str], functions: list[str], depth: int) -> RawTerm:
+        """Read a call `f(term, …)`, a bound variable, or a value."""
+        if depth > MAX_NESTING:
+            raise _ParseError(
+                f"the property nests deeper than {MAX_NESTING} levels",
+                self.start,
+                "E063",
+            )
+        line, col = self.line, self.column(self.start)
+        if self.kind == _NAME and self.token not in _WORD_VALUES:
+            name = self.token
+            if _NEXT_IS_PAREN.match(self.text, self.end, self.line_end):
+                functions.append(name)
+                self.advance()
+                self.advance()  # the '('
+                args = []
+                while not self.at(")"):
+                    args.append(self.read_term(bound, functions, depth + 1))
+                    if not self.accept(","):
+                        break
+                self.expect(")")
+                return RawTerm("call", line, col, name, args)
+            if name in bound and not _NEXT_IS_BRACE.match(
+                self.text, self.end, self.line_end
+            ):
+                self.advance()
+                return RawTerm("var", line, col, name)
+        return RawTerm("value", line, col, value=self.read_value(depth))
+
     def read_value(self, depth: int) -> RawValue:
         """Read one value, ``depth`` levels inside the outermost one."""
         if depth > MAX_NESTING:
@@ -413,8 +570,8 @@ class ExampleReader:
         )
 
 
-def parse_example(text: str, line: int, col: int) -> RawExample | None:
-    """Parse one example line; return None for a blank or comment-only line."""
+def parse_example(text: str, line: int, col: int) -> RawLine | None:
+    """Parse one example or property line; return None for a blank or comment-only line."""
     end = len(text) - text.endswith("\n")  # one line, as an examples block holds
     result = ExampleReader(text, line, col).read(0, end, line)
     if isinstance(result, LexError):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from specc import ir
 from specc.frontend.idl import parse_declarations
 from specc.frontend.lexer import LexError
-from specc.frontend.values import RawValue, parse_example
+from specc.frontend.values import RawExample, RawValue, parse_example
 from specc.source import Span
 
 _CODE_SPAN = re.compile(r"(?<!`)`([A-Za-z_][A-Za-z0-9_]*)`(?!`)")
@@ -218,7 +218,7 @@ def _example(index: Index, spec: ir.Spec, example: ir.Example) -> None:
         raw = parse_example(example.text, span.line, span.col)
     except LexError:
         return
-    if raw is None:
+    if not isinstance(raw, RawExample):
         return
     add(
         Occurrence(

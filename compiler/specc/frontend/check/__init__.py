@@ -3,7 +3,8 @@
 `Checker` is the one object the lowerer uses. Behind it, by what each checks:
 `scope` (the declared names and the report), `resolve` (alias expansion),
 `declarations`, `values` (a value as read, typed against its expected type)
-and `examples` (a call against its function's signature).
+`examples` (a call against its function's signature) and `properties`
+(`forall` lines).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 from specc import ir
 from specc.frontend.check.declarations import DeclarationChecker
 from specc.frontend.check.examples import ExampleChecker
+from specc.frontend.check.properties import PropertyChecker
 from specc.frontend.check.resolve import Resolver
 from specc.frontend.check.scope import Report, Scope
 from specc.frontend.check.values import UNUSABLE, Unusable, ValueChecker
 from specc.frontend.idl import DeclDraft, FieldDraft
-from specc.frontend.values import RawExample
+from specc.frontend.values import RawExample, RawProperty
 
 __all__ = ["UNUSABLE", "Checker", "Unusable"]
 
@@ -30,6 +32,7 @@ class Checker:
         self._declarations = DeclarationChecker(scope, resolver)
         self._values = values
         self._examples = ExampleChecker(scope, resolver, values)
+        self._properties = PropertyChecker(scope, resolver, values)
 
     def import_types(self, drafts: list[DeclDraft], names: list[str]) -> None:
         """Enter other specs' types under their qualified names, and note ``names``
@@ -56,3 +59,9 @@ class Checker:
     ) -> ir.Example | None:
         """Type-check one example line against its function's signature."""
         return self._examples.example(raw, rule, index)
+
+    def property(
+        self, raw: RawProperty, rule: str | None, index: int
+    ) -> ir.Property | None:
+        """Type-check one `forall` line: its variables' types and its checks."""
+        return self._properties.property(raw, rule, index)

@@ -45,7 +45,7 @@ class ExampleChecker:
                 f"{'' if len(fn.fields) == 1 else 's'}, this call gives {len(raw.args)}",
                 raw.line,
                 raw.function_col,
-                f"signature: {_signature(fn)}",
+                f"signature: {signature(fn)}",
                 len(raw.function),
             )
             return None
@@ -174,7 +174,7 @@ class ExampleChecker:
         return ir.ExpectedError.trusted(error=name, fields=fields)
 
 
-def _signature(fn: DeclDraft) -> str:
+def signature(fn: DeclDraft) -> str:
     params = ", ".join(f"{f.name}: {f.type}" for f in fn.fields)
     return f"fn {fn.name}({params}) -> {fn.returns}"
 

@@ -17,14 +17,14 @@ from specc.frontend.lower.drafts import (
 )
 from specc.frontend.lower.prose import ProseReader
 from specc.frontend.parse import RawBlock, example_title
-from specc.frontend.values import ExampleReader, RawExample
+from specc.frontend.values import ExampleReader, RawExample, RawLine
 from specc.source import Span
 
 #: The most examples one spec may hold (docs/diagnostics.md, E008).
 MAX_EXAMPLES = 50_000
 
 
-FinishExamples = Callable[[RawBlock, Iterator[RawExample], "str | None"], ir.Examples]
+FinishExamples = Callable[[RawBlock, Iterator[RawLine], "str | None"], ir.Examples]
 """Types the examples of a block as they are read, under a rule (or none)."""
 
 
@@ -163,7 +163,7 @@ class BlockLowerer:
             return PendingExamples(block, list(raws))
         return self.finish_examples(block, raws, rule)
 
-    def _read_examples(self, block: RawBlock) -> Iterator[RawExample]:
+    def _read_examples(self, block: RawBlock) -> Iterator[RawLine]:
         """Yield an `examples` block's lines as read (up to `MAX_EXAMPLES` in the spec)."""
         diag = self.ctx.diag
         reader = ExampleReader(block.content, block.content_line, block.content_col)
@@ -183,7 +183,10 @@ class BlockLowerer:
                 diag(raw.code or "E050", raw.message, raw.line, raw.col)
                 self.examples_seen += 1
             elif raw is not None:
-                self.called.add(raw.function)
+                if isinstance(raw, RawExample):
+                    self.called.add(raw.function)
+                else:
+                    self.called.update(raw.functions)
                 self.examples_seen += 1
                 yield raw
 

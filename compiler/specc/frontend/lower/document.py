@@ -23,7 +23,7 @@ from specc.frontend.lower.headings import HeadingReader
 from specc.frontend.lower.prose import ProseReader
 from specc.frontend.lower.references import check_references, check_spec_links
 from specc.frontend.parse import Document, RawBlock, RawSection
-from specc.frontend.values import RawExample
+from specc.frontend.values import RawExample, RawLine
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -155,18 +155,24 @@ class Lowerer:
         return item
 
     def examples(
-        self, block: RawBlock, raws: Iterator[RawExample], rule: str | None
+        self, block: RawBlock, raws: Iterator[RawLine], rule: str | None
     ) -> ir.Examples:
         """Type an `examples` block's lines against their functions, numbered by rule."""
         examples = []
+        properties = []
         read = False
         for raw in raws:
             read = True
             index = self.example_counts.get(rule, 0) + 1
             self.example_counts[rule] = index
-            example = self.checker.example(raw, rule, index)
-            if example is not None:
-                examples.append(example)
+            if isinstance(raw, RawExample):
+                example = self.checker.example(raw, rule, index)
+                if example is not None:
+                    examples.append(example)
+            else:
+                found = self.checker.property(raw, rule, index)
+                if found is not None:
+                    properties.append(found)
         if read and rule is None:
             self.ctx.diag(
                 "W103",
@@ -175,7 +181,10 @@ class Lowerer:
                 hint="put them under a heading with {#id}",
             )
         return ir.Examples.trusted(
-            source=block.content, examples=examples, span=self.ctx.block_span(block)
+            source=block.content,
+            examples=examples,
+            properties=properties,
+            span=self.ctx.block_span(block),
         )
 
     def lint(self, sections: list[ir.Section], functions: list[ir.Function]) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from specc import ir
 from specc.frontend.parse import RawBlock, RawSection
-from specc.frontend.values import RawExample
+from specc.frontend.values import RawLine
 from specc.source import Span
 
 
@@ -15,7 +15,7 @@ class PendingExamples:
     """An `examples` block read but not yet typed (declarations may follow it)."""
 
     block: RawBlock
-    raws: list[RawExample]
+    raws: list[RawLine]
 
 
 @dataclass
