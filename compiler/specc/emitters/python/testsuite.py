@@ -62,9 +62,13 @@ class PyTest:
 
     @property
     def calling(self) -> layout.Expr:
-        """Return the context of the call: `_calling("rule", shape=shape)`."""
+        """Return the context of the call: `_calling("rule", shape=shape)`, with the
+        error an example expects after the rule: `_calling("rule", Error)`."""
         watched = [layout.Item(f"{a.name}=", layout.Atom(a.name)) for a in self.watched]
-        return layout.call("_calling", [layout.Atom(py_string(self.rule)), *watched])
+        expected = [layout.Atom(self.error)] if self.check == "raises" else []
+        return layout.call(
+            "_calling", [layout.Atom(py_string(self.rule)), *expected, *watched]
+        )
 
     def expect(self, actual: str, expected: layout.Expr, path: str = "") -> layout.Expr:
         """Return the check of a result or error field: `_expect(result, 3)`."""

@@ -49,13 +49,26 @@ def _time_limit() -> typing.Iterator[None]:
 
 
 @contextlib.contextmanager
-def _calling(rule: str, /, **arguments: object) -> typing.Iterator[None]:
-    """Skip the test while the operation is not implemented; fail if it changes an argument."""
+def _calling(
+    rule: str,
+    expected: type[BaseException] | None = None,
+    /,
+    **arguments: object,
+) -> typing.Iterator[None]:
+    """Skip the test while the operation is not implemented; fail if it raises
+    another error than the ``expected`` one, or changes an argument."""
     before = copy.deepcopy(arguments)
     try:
         yield
     except NotImplementedError:
         pytest.skip(f"not implemented: rule {rule}")
+    except Exception as error:
+        if expected is None or isinstance(error, expected):
+            raise
+        pytest.fail(
+            f"expected {expected.__name__} to be raised, got {_raised(error)}",
+            pytrace=False,
+        )
     finally:
         for name, value in arguments.items():
             difference = _difference(name, before[name], value, None)
@@ -119,7 +132,10 @@ def _difference(
         return ""
     else:
         same = actual == expected
-    return "" if same else _mismatch(path, expected, actual)
+    if same:
+        return ""
+    within = tolerance if isinstance(expected, float) else None
+    return _mismatch(path, expected, actual, within)
 
 
 def _dict_difference(
@@ -156,9 +172,18 @@ def _not_raised(error: type[BaseException], result: object) -> typing.NoReturn:
     )
 
 
-def _mismatch(path: str, expected: object, actual: object) -> str:
-    """Return the message of one difference, naming both types."""
-    return f"{path}: expected {_shown(expected)}, got {_shown(actual)}"
+def _mismatch(
+    path: str, expected: object, actual: object, tolerance: float | None = None
+) -> str:
+    """Return the message of one difference, naming both types (and the tolerance)."""
+    within = f" within {tolerance}" if tolerance is not None else ""
+    return f"{path}: expected {_shown(expected)}{within}, got {_shown(actual)}"
+
+
+def _raised(error: BaseException) -> str:
+    """Return an error with its type: `ValueError: bad input`."""
+    name = type(error).__name__
+    return f"{name}: {error}" if str(error) else name
 
 
 def _shown(value: object) -> str:
@@ -210,7 +235,7 @@ def test_parse_5() -> None:
 def test_parse_6() -> None:
     """parse #6: parse("1.02.3") raises InvalidVersion{text: "1.02.3"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("1.02.3")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.02.3", "error.text")
@@ -219,7 +244,7 @@ def test_parse_6() -> None:
 def test_parse_7() -> None:
     """parse #7: parse("1.2") raises InvalidVersion{text: "1.2"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("1.2")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.2", "error.text")
@@ -228,7 +253,7 @@ def test_parse_7() -> None:
 def test_parse_8() -> None:
     """parse #8: parse("1.0.0-rc.01") raises InvalidVersion{text: "1.0.0-rc.01"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("1.0.0-rc.01")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.0.0-rc.01", "error.text")
@@ -237,7 +262,7 @@ def test_parse_8() -> None:
 def test_parse_9() -> None:
     """parse #9: parse("1.0.0-rc..1") raises InvalidVersion{text: "1.0.0-rc..1"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("1.0.0-rc..1")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.0.0-rc..1", "error.text")
@@ -246,7 +271,7 @@ def test_parse_9() -> None:
 def test_parse_10() -> None:
     """parse #10: parse("1.2.3-") raises InvalidVersion{text: "1.2.3-"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("1.2.3-")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.2.3-", "error.text")
@@ -255,7 +280,7 @@ def test_parse_10() -> None:
 def test_parse_11() -> None:
     """parse #11: parse("1.2.3+") raises InvalidVersion{text: "1.2.3+"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("1.2.3+")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.2.3+", "error.text")
@@ -264,7 +289,7 @@ def test_parse_11() -> None:
 def test_parse_12() -> None:
     """parse #12: parse("v1.2.3") raises InvalidVersion{text: "v1.2.3"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("v1.2.3")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "v1.2.3", "error.text")
@@ -273,7 +298,7 @@ def test_parse_12() -> None:
 def test_parse_13() -> None:
     """parse #13: parse("=1.2.3") raises InvalidVersion{text: "=1.2.3"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("=1.2.3")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "=1.2.3", "error.text")
@@ -282,7 +307,7 @@ def test_parse_13() -> None:
 def test_parse_14() -> None:
     """parse #14: parse(" 1.2.3") raises InvalidVersion{text: " 1.2.3"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse(" 1.2.3")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, " 1.2.3", "error.text")
@@ -291,7 +316,7 @@ def test_parse_14() -> None:
 def test_parse_15() -> None:
     """parse #15: parse("1.2.3 ") raises InvalidVersion{text: "1.2.3 "}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("1.2.3 ")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.2.3 ", "error.text")
@@ -300,7 +325,7 @@ def test_parse_15() -> None:
 def test_parse_16() -> None:
     """parse #16: parse("1.2.3\\n") raises InvalidVersion{text: "1.2.3\\n"}"""
     with pytest.raises(InvalidVersion) as raised:
-        with _calling("parse"):
+        with _calling("parse", InvalidVersion):
             result = _IMPL.parse("1.2.3\n")
         _not_raised(InvalidVersion, result)
     _expect(raised.value.text, "1.2.3\n", "error.text")
