@@ -329,3 +329,55 @@ def test_the_python_runner_names_a_missing_dependency_and_a_taken_module(
     assert done.exit_code == 1
     assert "installed distribution click provides too" in done.output
     assert "-O python.package=click_spec" in done.output
+
+
+def test_specs_that_use_a_renamed_package_name_it_as_it_is_named(
+    tmp_path: Path, ts_node_modules: Path
+) -> None:
+    """`package` set for `common` of the example project reaches the specs that
+    use it: their manifests and imports name it so, and every package of the
+    project compiles with the real toolchains (each example runs and reports not
+    implemented, none fails to build)."""
+    from targets import fresh_copy, link_modules
+
+    from specc.build.driver import build as run_build
+    from specc.conformance import runner
+
+    out = tmp_path / "out"
+    options = {
+        "ts": {"spec": {"common": {"package": "@acme/common"}}},
+        "python": {"spec": {"common": {"package": "acme_common"}}},
+        "rust": {"spec": {"common": {"package": "acme_common"}}},
+    }
+    result = run_build(
+        [str(ROOT / "examples" / "project")],
+        ["ts", "python", "rust"],
+        out,
+        options=options,
+    )
+    assert result.ok, result.diagnostics
+    billing = out / "ts/billing"
+    assert json.loads((billing / "package.json").read_text())["dependencies"] == {
+        "@acme/common": "file:../common"
+    }
+    assert (
+        'import type * as common from "@acme/common";'
+        in (billing / "src/types.ts").read_text()
+    )
+    pyproject = (out / "python/billing/pyproject.toml").read_text()
+    assert 'dependencies = ["acme-common"]' in pyproject
+    assert (
+        "from acme_common import Money"
+        in (out / "python/billing/src/billing/types.py").read_text()
+    )
+    cargo = (out / "rust/billing/Cargo.toml").read_text()
+    assert 'common = { path = "../common", package = "acme_common" }' in cargo
+    for target in ("ts", "python", "rust"):
+        folder = fresh_copy(out / target, tmp_path / "copy" / target)
+        if target == "ts":
+            for package in folder.iterdir():
+                link_modules(package, ts_node_modules)
+        statuses = {
+            r.status for spec in result.specs for r in runner(target)(folder, spec)
+        }
+        assert statuses == {"not_implemented"}, (target, statuses)

@@ -58,7 +58,7 @@ CRATE_KEYS = ("version", "path", "package", "features", "default-features")
 _NAME = re.compile(r"[A-Za-z0-9@]([A-Za-z0-9._/@-]*[A-Za-z0-9])?")
 
 
-def chosen_name(options: Options, spec: ir.Spec) -> str | None:
+def chosen_name(options: Options, spec: ir.Spec | ir.Interface) -> str | None:
     """Return the package name the options set for ``spec``, if any."""
     own = getattr(options, "spec", {}).get(spec.id)
     name = own.package if own is not None and own.package else None
@@ -87,6 +87,23 @@ def checked_name(
         )
     )
     return None
+
+
+def used_names(
+    options: Options, spec: ir.Spec, valid: Callable[[str], object]
+) -> dict[str, str]:
+    """Return the package names the options give the specs ``spec`` uses, by spec ID.
+
+    An importer's manifest and imports name a used spec's package as that
+    spec's own build names it; a name that is not valid was reported there and
+    gives way to the default, as it does there.
+    """
+    found = {}
+    for used in spec.interfaces:
+        chosen = chosen_name(options, used)
+        if chosen is not None and valid(chosen):
+            found[used.id] = chosen
+    return found
 
 
 def declared(

@@ -278,6 +278,9 @@ class TypeScriptEmitter(code.CodeEmitter):
             ctx, spec, "ts", _NPM_NAME.fullmatch, "an npm package name"
         )
         name = name or root.lower()
+        used = {i.id: package_name(i) for i in spec.interfaces} | packages.used_names(
+            ctx.options, spec, _NPM_NAME.fullmatch
+        )
         deps = packages.declared(ctx.options, spec, "ts", ctx.diagnostics)
         ctx.diagnostics += packages.clash(spec, "ts", {name}, deps, "ts.package")
         context = dict(
@@ -302,20 +305,18 @@ class TypeScriptEmitter(code.CodeEmitter):
             tag_field=values.tag_field,
             optional=lambda ref: code.is_optional(spec, ref),
             package=name,
-            dependencies=[
-                (package_name(i), code.package_dir(i)) for i in spec.interfaces
-            ],
+            dependencies=[(used[i.id], code.package_dir(i)) for i in spec.interfaces],
             runtime={
                 **{
-                    package_name(i): "file:../" + code.package_dir(i)
+                    used[i.id]: "file:../" + code.package_dir(i)
                     for i in spec.interfaces
                 },
                 **deps,
             },
-            declared_imports=namespace_imports(spec, code.declared_types(spec)),
-            signature_imports=namespace_imports(spec, code.signature_types(spec)),
+            declared_imports=namespace_imports(spec, used, code.declared_types(spec)),
+            signature_imports=namespace_imports(spec, used, code.signature_types(spec)),
             test_imports=namespace_imports(
-                spec, [*code.signature_types(spec), *code.example_types(spec)]
+                spec, used, [*code.signature_types(spec), *code.example_types(spec)]
             ),
             options=ctx.options,
             cases=code.cases(spec),
@@ -357,12 +358,15 @@ class TypeScriptEmitter(code.CodeEmitter):
         )
 
 
-def namespace_imports(spec: ir.Spec, refs: Iterable[ir.TypeRef]) -> list[str]:
-    """Return the `import type * as` lines for the other specs' types ``refs`` name."""
+def namespace_imports(
+    spec: ir.Spec, names: dict[str, str], refs: Iterable[ir.TypeRef]
+) -> list[str]:
+    """Return the `import type * as` lines for the other specs' types ``refs`` name,
+    from their packages (``names``: npm names by spec ID)."""
     named = code.specs_named(refs)
     return [
         f"import type * as {ts_namespace(used.id)} from "
-        f"{code.string_literal(package_name(used))};"
+        f"{code.string_literal(names[used.id])};"
         for used in code.used_in_order(spec, named)
     ]
 

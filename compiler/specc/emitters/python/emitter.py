@@ -57,7 +57,7 @@ class PythonEmitter(code.CodeEmitter):
         module = packages.checked_name(
             ctx, spec, "python", _is_module, "a Python module name"
         )
-        names = Names(spec, module)
+        names = Names(spec, module, packages.used_names(ctx.options, spec, _is_module))
         deps = packages.declared(ctx.options, spec, "python", ctx.diagnostics)
         dist = distribution(names.module)
         ctx.diagnostics += packages.clash(

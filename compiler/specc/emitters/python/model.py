@@ -6,7 +6,7 @@ import keyword
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -111,9 +111,16 @@ def enum_members(decl: ir.Enum) -> dict[str, str]:
 class Names:
     """Every Python name of one spec's package, unique where they share a scope."""
 
-    def __init__(self, spec: ir.Spec, module: str | None = None) -> None:
+    def __init__(
+        self,
+        spec: ir.Spec,
+        module: str | None = None,
+        used_modules: Mapping[str, str] | None = None,
+    ) -> None:
         self.spec = spec
         self.module = module or py_module(spec.id)
+        self._used_modules = used_modules or {}
+        """The module names the options give the specs this one uses, by spec ID."""
         self._used: dict[str, Names] = {}
         self._foreign: dict[tuple[str, str], str] | None = None
         taken = set(RESERVED_TYPES)
@@ -142,7 +149,7 @@ class Names:
         if spec_id not in self._used:
             used = self.spec.used(spec_id)
             assert used is not None, f"{self.spec.id} does not use {spec_id}"
-            self._used[spec_id] = Names(used)
+            self._used[spec_id] = Names(used, self._used_modules.get(spec_id))
         return self._used[spec_id]
 
     def foreign(self, spec_id: str, cls: str) -> str:

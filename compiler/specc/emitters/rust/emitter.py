@@ -62,6 +62,7 @@ class RustEmitter(code.CodeEmitter):
             ctx, spec, "rust", _CRATE_NAME.fullmatch, "a crate name"
         )
         names = Names(spec, crate)
+        renamed = packages.used_names(ctx.options, spec, _CRATE_NAME.fullmatch)
         deps = packages.declared(ctx.options, spec, "rust", ctx.diagnostics)
         ctx.diagnostics += packages.clash(
             spec, "rust", {names.crate}, deps, "rust.package"
@@ -78,7 +79,8 @@ class RustEmitter(code.CodeEmitter):
             names=names,
             version=cargo_version(spec.version),
             dependencies=[
-                (names.of(i.id).crate, code.package_dir(i)) for i in spec.interfaces
+                (names.of(i.id).crate, code.package_dir(i), renamed.get(i.id))
+                for i in spec.interfaces
             ],
             description=toml_string(comment_text(spec.summary or spec.title)),
             decls=TypesFile(spec, names, facts, types, values).decls(),
