@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import jsonschema
 import pytest
+from targets import CODE_TARGETS, CodeTarget, Edit, edited, fresh_copy, rust_env
 
-from conftest import DATA
+from conftest import DATA, Built
 from specc import ir
 from specc.fmt.examples import format_examples
 from specc.frontend.compile import compile_source
@@ -160,3 +163,81 @@ def test_specc_fmt_lays_a_property_out_canonically() -> None:
         "forall v: Version, p: Part? where v != {major: 1, minor: 2} and "
         "p == none: compare(bump(v, major), v) == greater  # why\n"
     )
+
+
+# --- generated property tests, run by each language's real toolchain ----------
+
+#: A wrong `apply` that every example of counter.spec.md lets pass: an `up` step
+#: adds at most 100. Only the property `apply #3` sees it.
+CLAMPED = {
+    "python": Edit(
+        "counter.value + step.by if", "counter.value + min(step.by, 100) if"
+    ),
+}
+SHRUNK = (
+    "counter-example (shrunk): c = {value: 0, steps: [], marks: {}, label: none}, "
+    "s = up{by: 101}\nundo(apply(c, s)) == c: the left side is {value: -1, "
+    "steps: [], marks: {}, label: none}, the right side {value: 0, steps: [], "
+    "marks: {}, label: none}"
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def toolchains(shared_typescript: Path) -> Iterator[None]:
+    """Give every runner its toolchain: the suite's tsc, one cargo target folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in rust_env().items():
+            patch.setenv(key, value)
+        yield
+
+
+@pytest.fixture(
+    scope="module",
+    params=[t for t in CODE_TARGETS if t.name in CLAMPED],
+    ids=lambda t: t.name,
+)
+def target(request: pytest.FixtureRequest) -> CodeTarget:
+    """Return each code target whose property tests are generated."""
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def built(build_once, target: CodeTarget) -> Built:  # type: ignore[no-untyped-def]
+    """Return counter.spec.md built for the target."""
+    return build_once(target.name, COUNTER)  # type: ignore[no-any-return]
+
+
+def run_counter(
+    target: CodeTarget, built: Built, into: Path, *edits: Edit
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """Implement a copy of the counter package by hand, edit it, run its tests."""
+    from specc.conformance import runner
+
+    package = fresh_copy(built.folder / "counter", into / target.name / "counter")
+    impl = target.implementation(package, "counter")
+    impl.write_text(edited(target.source("counter"), edits))
+    results = runner(target.name)(
+        into / target.name, built.specs["counter"], timeout=60
+    )
+    return {(r.rule, r.example): (r.status, r.message) for r in results}
+
+
+def test_a_correct_implementation_passes_every_property(
+    target: CodeTarget, built: Built, tmp_path: Path
+) -> None:
+    results = run_counter(target, built, tmp_path)
+    assert len(results) == 10
+    assert {status for status, _ in results.values()} == {"passed"}, results
+
+
+def test_a_property_catches_what_every_example_lets_pass(
+    target: CodeTarget, built: Built, tmp_path: Path
+) -> None:
+    """The wrong `apply` passes all eight examples; `apply #3` fails under its rule
+    with the shrunk counter-example in the spec's syntax."""
+    results = run_counter(target, built, tmp_path, CLAMPED[target.name])
+    failed = {
+        key: message for key, (status, message) in results.items() if status != "passed"
+    }
+    assert list(failed) == [("apply", 3)]
+    assert SHRUNK in failed[("apply", 3)]

@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import Literal
 
 from specc import ir
-from specc.emitters.code import Case, cases
+from specc.emitters.code import Case, PropertyCase, all_cases
 from specc.targets import BUILTIN
 from specc.toolchain import ToolchainError
 
@@ -46,7 +46,7 @@ Observed = dict[str, tuple[Status, str]]
 def collect(spec: ir.Spec, observed: Observed, missing: str) -> list[Result]:
     """Return one result per example, in order, from test titles to outcomes."""
     results = []
-    for case in cases(spec):
+    for case in all_cases(spec):
         status, message = observed.get(case.title, ("failed", missing))
         results.append(_result(case, status, message))
     return results
@@ -54,7 +54,7 @@ def collect(spec: ir.Spec, observed: Observed, missing: str) -> list[Result]:
 
 def all_failed(spec: ir.Spec, message: str) -> list[Result]:
     """Return one spec-wide failure standing for every example (the package did not build)."""
-    count = len(cases(spec))
+    count = len(all_cases(spec))
     if not count:
         return []
     noun = "example" if count == 1 else "examples"
@@ -62,10 +62,8 @@ def all_failed(spec: ir.Spec, message: str) -> list[Result]:
     return [Result(spec.id, SPEC_WIDE, 0, "failed", message, text, count)]
 
 
-def _result(case: Case, status: Status, message: str) -> Result:
-    return Result(
-        case.spec.id, case.rule, case.example.index, status, message, case.example.text
-    )
+def _result(case: Case | PropertyCase, status: Status, message: str) -> Result:
+    return Result(case.spec.id, case.rule, case.index, status, message, case.text)
 
 
 def runner(target: str) -> Runner:

@@ -158,10 +158,67 @@ class Case:
         """Return the test's display name: `<rule_id> #<n>: <example line>`."""
         return f"{self.rule} #{self.example.index}: {self.example.text}"
 
+    @property
+    def index(self) -> int:
+        """Return the example's number within its rule."""
+        return self.example.index
+
+    @property
+    def text(self) -> str:
+        """Return the example's line as written."""
+        return self.example.text
+
+
+@dataclass(frozen=True)
+class PropertyCase:
+    """One property as a conformance test, named and reported as examples are."""
+
+    spec: ir.Spec
+    prop: ir.Property
+
+    @property
+    def rule(self) -> str:
+        """Return the rule ID (properties outside rules use the spec's ID)."""
+        return self.prop.rule or self.spec.id
+
+    @property
+    def index(self) -> int:
+        """Return the property's number among its rule's examples."""
+        return self.prop.index
+
+    @property
+    def text(self) -> str:
+        """Return the property's line as written."""
+        return self.prop.text
+
+    @property
+    def title(self) -> str:
+        """Return the test's display name: `<rule_id> #<n>: <forall line>`."""
+        return f"{self.rule} #{self.index}: {self.text}"
+
 
 def cases(spec: ir.Spec) -> list[Case]:
     """Return every example of a spec as a test case, in source order."""
     return [Case(spec, e) for e in spec.examples()]
+
+
+def property_cases(spec: ir.Spec) -> list[PropertyCase]:
+    """Return every property of a spec as a test case, in source order."""
+    return [PropertyCase(spec, p) for p in spec.properties()]
+
+
+def all_cases(spec: ir.Spec) -> list[Case | PropertyCase]:
+    """Return every example and property of a spec, in source order."""
+    examples: list[Case | PropertyCase] = list(cases(spec))
+    properties = property_cases(spec)
+    if not properties:
+        return examples
+    return sorted([*examples, *properties], key=_line)
+
+
+def _line(case: Case | PropertyCase) -> int:
+    node = case.example if isinstance(case, Case) else case.prop
+    return node.span.line
 
 
 def resolve_alias(spec: ir.Spec, ref: ir.TypeRef) -> ir.TypeRef:

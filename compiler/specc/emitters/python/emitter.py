@@ -13,6 +13,7 @@ from specc.emitters.base import (
     header,
     spec_source_name,
 )
+from specc.emitters.properties import CASES
 from specc.emitters.python import layout
 from specc.emitters.python.model import (
     KEYWORDS,
@@ -30,6 +31,7 @@ from specc.emitters.python.model import (
     toml_string,
     wrap,
 )
+from specc.emitters.python.properties import PropertiesModel
 from specc.emitters.python.testsuite import TestsModel
 
 
@@ -68,6 +70,9 @@ class PythonEmitter(code.CodeEmitter):
         test_values = PyValues(spec, names)
         tests_model = TestsModel(spec, names, test_values)
         tests = tests_model.tests()
+        properties_model = PropertiesModel(spec, names, test_values)
+        properties = properties_model.properties()
+        declared = properties_model.declared()
         used = [names.of(i.id) for i in spec.interfaces]
         context = dict(
             spec=spec,
@@ -91,6 +96,9 @@ class PythonEmitter(code.CodeEmitter):
             raised=sorted({names.types[e] for f in spec.functions for e in f.raises}),
             test_imports=sorted(test_values.used),
             tests=tests,
+            properties=properties,
+            declared=declared,
+            cases=CASES,
             type=model.type,
             options=ctx.options,
             distribution=dist,

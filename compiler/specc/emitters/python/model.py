@@ -140,8 +140,8 @@ class Names:
         self.methods = members(f.name for f in spec.functions)
         tests: set[str] = set()
         self.tests = {
-            c.title: _unique(f"test_{snake(c.rule)}_{c.example.index}", tests)
-            for c in code.cases(spec)
+            c.title: _unique(f"test_{snake(c.rule)}_{c.index}", tests)
+            for c in code.all_cases(spec)
         }
 
     def of(self, spec_id: str) -> Names:

@@ -122,10 +122,10 @@ class Names:
         }
         self.tests = {
             c.title: _unique(
-                identifier(f"{'_'.join(words(c.rule)) or 'example'}_{c.example.index}"),
+                identifier(f"{'_'.join(words(c.rule)) or 'example'}_{c.index}"),
                 functions,
             )
-            for c in code.cases(spec)
+            for c in code.all_cases(spec)
         }
 
     def of(self, spec_id: str) -> Names:
