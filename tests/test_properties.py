@@ -173,6 +173,10 @@ CLAMPED = {
     "python": Edit(
         "counter.value + step.by if", "counter.value + min(step.by, 100) if"
     ),
+    "rust": Edit(
+        "Step::Up { by } => counter.value + by,",
+        "Step::Up { by } => counter.value + (*by).min(100),",
+    ),
 }
 SHRUNK = (
     "counter-example (shrunk): c = {value: 0, steps: [], marks: {}, label: none}, "

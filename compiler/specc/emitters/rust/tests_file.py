@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from specc import ir
 from specc.emitters import code
+from specc.emitters.properties import terms
 from specc.emitters.rust import layout
 from specc.emitters.rust.comments import allow, comment_text
 from specc.emitters.rust.model import (
@@ -15,6 +16,7 @@ from specc.emitters.rust.model import (
     rust_string,
 )
 from specc.emitters.rust.ownership import Parameters, passing
+from specc.emitters.rust.properties import RustProperties
 
 
 class TestsFile:
@@ -97,7 +99,18 @@ class TestsFile:
         built = [self.test(c) for c in code.cases(self.spec)]
         used = {h for h, _ in built}
         called = {e.function for e in self.spec.examples()}
+        called |= {
+            t.function
+            for p in self.spec.properties()
+            for check in [*p.where, p.check]
+            for t in terms(check)
+            if isinstance(t, ir.CallTerm)
+        }
+        properties = RustProperties(
+            self.spec, self.names, self.facts, self.type, self.value
+        ).render()
         return dict(
+            **properties,
             wrappers=[self.wrapper(f) for f in self.spec.functions if f.name in called],
             tests=[t for _, t in built],
             helpers=used,
