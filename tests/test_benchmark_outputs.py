@@ -26,12 +26,12 @@ TARGETS = "ts,rust,python,docs"
 #: sha256 of every file under `out/` (path and bytes, in path order) of
 #: `specc build --target ts,rust,python,docs` on `synth.py 100` inputs.
 OUT_DIGESTS = {
-    "full-1-file": "81007767acd8fc0d9d55182fac3abce43be3f75a159153c1c3f35ec080ccb91c",
+    "full-1-file": "a6bc3920619269aa9143a939790fae3f8065848cc90c4c49a25e362e38a94960",
     "types-2-files": "bc80853e3c693573d5e7606c74cba330d784b3b4577423503a5b3fcb702536c0",
 }
 #: sha256 of `specc ir` of `synth.py 100 --full`, and of `specc ir --schema`.
 IR_DIGEST = "cc574e09df9bc7c054c3996088c8defe46e327f7f1ddef8153137161ff931c72"
-SCHEMA_DIGEST = "7fddddbed604d754df9a5a3cba93bd07c4ce577d687c858b02c852af5e9683c0"
+SCHEMA_DIGEST = "029c61b3cb398c8c74f6bf25b3a1aa3f72ef1e41e0609cb01fe709644d299e07"
 
 
 def tree_digest(out: Path) -> str:
