@@ -189,6 +189,37 @@ def test_docs_and_podcast_keep_another_specs_pages(cli, ws: Path) -> None:
     assert manifest(ws)["docs/index.html"]["spec"] is None
 
 
+@pytest.mark.parametrize("incremental", [True, False])
+def test_the_site_index_lists_the_pages_another_build_made(
+    cli, ws: Path, incremental: bool
+) -> None:
+    """Docs built for the folder, then for one spec (with or without the build
+    cache): the index and the search index still list both specs, byte for byte
+    as the folder's build made them; a kept spec that no longer compiles is left
+    out without failing the build, and its page stays."""
+    out, site = ws / "out", ("docs/index.html", "docs/assets/search-index.js")
+
+    def docs(*specs: str) -> dict[str, bytes]:
+        paths = [str(ws / s) for s in specs]
+        cache = [] if incremental else ["--no-cache"]
+        done = cli("build", *paths, "--target", "docs", "--out", str(out), *cache)
+        assert done.exit_code == 0, done.output
+        return {name: (out / name).read_bytes() for name in site}
+
+    whole = docs("specs")
+    assert b'href="todo.html"' in whole["docs/index.html"]
+    assert b'href="geometry.html"' in whole["docs/index.html"]
+    assert docs("specs/geometry.spec.md") == whole
+    assert docs("specs/todo.spec.md") == whole
+    broken = (
+        "---\nspec: todo\n---\n\n# Todo\n\n```specc\nrecord Task { a: Nope }\n```\n"
+    )
+    (ws / "specs" / "todo.spec.md").write_text(broken)
+    assert docs("specs/geometry.spec.md") != whole
+    assert b'href="todo.html"' not in (out / "docs/index.html").read_bytes()
+    assert (out / "docs/todo.html").is_file()  # kept, until a build of its own
+
+
 def test_another_targets_files_are_never_removed(cli, ws: Path) -> None:
     """A ts build keeps the python files of the same spec, even on a folder build."""
     out = str(ws / "out")

@@ -11,6 +11,7 @@ from typing import Any
 
 from specc import ir
 from specc.build.emit import Step, run_emitters
+from specc.build.site import KeptSpecs
 from specc.diagnostics import Diagnostic, has_errors
 from specc.emitters.base import OutputFile
 from specc.frontend.compile import Compiled, compile_source, find_specs
@@ -100,12 +101,13 @@ def build(
     result = BuildResult(compiled=compiled, diagnostics=problems, given=set(files))
     if problems or not all(c.ok for c in result.compiled):
         return result
+    kept = KeptSpecs(out, [c.path for c in result.compiled], project)
     if session is not None:
         result.recompiled = session.recompiled
-        produced, problems = session.emit(step)
+        produced, problems = session.emit(step, kept)
     else:
         produced, problems = run_emitters(
-            result.specs, targets, templates, options, llm, reports, step
+            result.specs, targets, templates, options, llm, reports, step, kept
         )
     result.diagnostics.extend(problems)
     result.files = produced

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, Emitter, OutputFile
 from specc.source import Span
+
+if TYPE_CHECKING:
+    from specc.build.site import KeptSpecs
 
 Step = Callable[[str, str, int, int], None]
 """Called as (stage, item, done, total) when a build starts on an item."""
@@ -28,11 +31,13 @@ def run_emitters(
     llm: Any = None,
     reports: dict[str, Any] | None = None,
     progress: Step | None = None,
+    kept: KeptSpecs | None = None,
 ) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
     """Run each target's emitter; return files keyed `target/path`, and diagnostics.
 
     ``llm`` (a `specc.llm.client.Client`) turns on the LLM-assisted backends;
-    ``reports`` are the verification reports the docs show.
+    ``reports`` are the verification reports the docs show; ``kept`` the specs
+    the output keeps that a site-wide target lists too.
     """
     from specc.templating import environment
 
@@ -47,6 +52,8 @@ def run_emitters(
         ctx = EmitContext(
             specs=specs, options=opts, env=env, llm=llm, reports=reports or {}
         )
+        if kept is not None:
+            ctx.kept = kept.site(name, emitter, ctx)
         produced = guarded(name, partial(emit_all, emitter, ctx), where, problems)
         if produced is not None:
             problems.extend(ctx.diagnostics)

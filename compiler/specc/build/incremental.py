@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specc import ir
 from specc.build import workers
@@ -29,6 +29,9 @@ from specc.frontend.compile import Compiled
 from specc.frontend.interfaces import Imports, interface_of
 from specc.frontend.project import Graph, Project
 from specc.source import Span
+
+if TYPE_CHECKING:
+    from specc.build.site import KeptSpecs
 
 
 @dataclass
@@ -174,8 +177,11 @@ class Session:
     def _options(self, name: str) -> str:
         return options_digest(self.options.get(name, {}))
 
-    def emit(self, step: Step) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
-        """Run the emitters, reusing each unchanged spec's files."""
+    def emit(
+        self, step: Step, kept: KeptSpecs | None = None
+    ) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
+        """Run the emitters, reusing each unchanged spec's files; a site-wide target
+        lists the specs the output keeps (``kept``) too."""
         files: dict[str, OutputFile] = {}
         problems = list(self.problems)
         where = Span(path=self.states[0].path if self.states else "specc", line=1)
@@ -184,6 +190,8 @@ class Session:
             step("emit", name, number, len(self.loaded))
             ctx = self.contexts[name]
             ctx.specs = specs
+            if kept is not None:
+                ctx.kept = kept.site(name, emitter, ctx)
             if name in self.per_spec:
                 work = partial(self._per_spec, name, emitter, ctx)
             else:

@@ -62,6 +62,10 @@ class EmitContext:
     """The `specc.llm.client.Client` when the LLM-assisted backends are on, else None."""
     reports: dict[str, Any] = field(default_factory=dict)
     """Verification reports found under `out/report/` (`tests`, `evals`), as data."""
+    kept: list[Any] = field(default_factory=list)
+    """For a `site_wide` target: the `emit_spec` data of the specs whose files the
+    output folder keeps though this build does not make them (`emit_site` lists
+    them too)."""
 
     def render(self, template: str, **context: object) -> str:
         """Render a template of the shared environment."""
@@ -79,6 +83,10 @@ class Emitter:
     Options: ClassVar[type[Options]] = Options
     llm_backend: ClassVar[bool] = False
     """Whether `emit` uses ``ctx.llm`` when it is set (an LLM-assisted backend)."""
+
+    site_wide: ClassVar[bool] = False
+    """Whether `emit_site` makes files from every spec of the output folder (an
+    index): a build of some specs then gives it the others' data in ``ctx.kept``."""
 
     per_spec: ClassVar[bool] = False
     """Whether `emit` splits into `emit_spec` per spec and `emit_site` (then an

@@ -60,6 +60,7 @@ class DocsEmitter(Emitter):
         """The site's name, shown in every page's header and on the index."""
 
     per_spec = True
+    site_wide = True
 
     def __init__(self) -> None:
         self._common: dict[int, tuple[EmitContext, dict[str, object]]] = {}
@@ -124,6 +125,8 @@ class DocsEmitter(Emitter):
         from specc.emitters.docs.graph import Node, spec_graph
 
         cards = [Card.of(data) for data in site]
+        if ctx.kept:  # pages of other builds stay listed
+            cards = _folder_order(cards + [Card.of(data) for data in ctx.kept])
         graph = spec_graph(
             [
                 Node(c.id, c.title, c.version, c.file, tuple((u, r) for u, r in c.uses))
@@ -209,6 +212,26 @@ def card_data(page: SpecPage) -> dict[str, object]:
         "search": search_entries(page),
         "uses": [[u.spec, u.requirement] for u in spec.uses],
     }
+
+
+def _folder_order(cards: list[Card]) -> list[Card]:
+    """Return ``cards`` in the order a build of their folder takes the specs: by
+    file name, each after the specs it uses."""
+    by_id = {card.id: card for card in cards}
+    order: list[Card] = []
+    seen: set[str] = set()
+
+    def visit(card: Card) -> None:
+        if card.id not in seen:
+            seen.add(card.id)
+            for used, _ in card.uses:
+                if used in by_id:
+                    visit(by_id[used])
+            order.append(card)
+
+    for card in sorted(cards, key=lambda c: c.source):
+        visit(card)
+    return order
 
 
 def site_notice(cards: list[Card]) -> str:
