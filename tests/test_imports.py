@@ -311,6 +311,101 @@ def test_a_cycle_is_named_whole_in_each_spec_on_it(project: Path, cli) -> None:
     ]
 
 
+def test_names_from_a_spec_reported_as_wrong_are_not_reported_again(
+    project: Path, cli
+) -> None:
+    """A spec that cannot be used (unknown, on a cycle, not in `uses`) is reported
+    once where it is named: the names `use` takes from it are not unknown types."""
+    for name, used in (("a", "billing"),):
+        (project / f"{name}.spec.md").write_text(
+            spec(
+                f"spec: {name}\nuses:\n  - {used}",
+                "```specc\nrecord Own { x: int }\n```",
+            )
+        )
+    (project / "billing.spec.md").write_text(
+        spec(
+            "spec: billing\nuses:\n  - comon\n  - a",
+            """
+            ```specc
+            use comon.{Money, Declined}
+            use a.Own
+            use common.Sku
+            record R { m: Money, o: list<Own>, s: Sku }
+            fn f(r: R) -> Money raises Declined
+            ```
+
+            ```examples
+            f({m: {amount: 1}, o: [], s: "x"}) == {amount: 1}
+            ```
+            """,
+        )
+    )
+    assert place(check(cli, "billing.spec.md")) == [
+        ("E160", 4, 5, "no spec `comon` in the project"),
+        ("E163", 5, 5, "`uses` makes a cycle: billing → a → billing"),
+        ("E166", 15, 5, "`common` is not in this spec's `uses`"),
+    ]
+
+
+def test_a_used_spec_with_errors_fails_its_importer_at_the_uses_entry(
+    project: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked alone, an importer of a broken spec must not pass with its examples
+    of the broken spec's types unchecked; a build says so too, in one process
+    or in workers."""
+    (project / "common.spec.md").write_text(
+        COMMON.replace("record Money { amount: int", "record Money { amount: Cents")
+    )
+    (project / "billing.spec.md").write_text(BILLING)
+    expected = [
+        (
+            "E168",
+            5,
+            5,
+            "`common` has errors, so nothing it declares can be used",
+            "`specc check common.spec.md` lists them; fix them there",
+        )
+    ]
+    found = check(cli, "billing.spec.md")
+    assert [
+        (d["code"], d["line"], d["col"], d["message"], d["hint"]) for d in found
+    ] == expected
+    from specc.build import workers
+    from specc.build.driver import build
+
+    monkeypatch.setattr(workers, "MIN_BYTES", 0)
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SPECC_JOBS", jobs)
+        built = build(["."], ["python"], project / "out", incremental=True)
+        assert sorted(
+            (Path(c.path).name, d.code, d.span.line, d.span.col)
+            for c in built.compiled
+            for d in c.diagnostics
+            if d.severity == "error"
+        ) == [("billing.spec.md", "E168", 5, 5), ("common.spec.md", "E042", 12, 24)]
+
+
+def test_a_link_to_a_spec_not_in_uses_is_reported_where_it_is(
+    project: Path, cli
+) -> None:
+    (project / "billing.spec.md").write_text(
+        spec("spec: billing", "See [adding](common#add).")
+    )
+    assert [
+        (d["code"], d["line"], d["col"], d["message"], d["hint"])
+        for d in check(cli, "billing.spec.md")
+    ] == [
+        (
+            "E166",
+            9,
+            14,
+            "`common` is not in this spec's `uses`",
+            "add `- common` to `uses` in the front matter",
+        )
+    ]
+
+
 def test_a_spec_cannot_use_itself(project: Path, cli) -> None:
     (project / "billing.spec.md").write_text(
         spec("spec: billing\nuses:\n  - billing", "")

@@ -130,6 +130,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E165": (E, "cross-reference to an unknown rule of another spec"),
     "E166": (E, "the spec is not in `uses`"),
     "E167": (E, "a function raises an error of another spec"),
+    "E168": (E, "a used spec has errors"),
 }
 
 

@@ -133,7 +133,8 @@ class Session:
                         state.path, state.data, state.imports
                     )
                     spec = state.compiled.spec
-                    if state.path in self.used and spec is not None:
+                    ok = spec is not None and state.compiled.ok  # else E168
+                    if state.path in self.used and ok and spec:
                         state.interface = interface_of(spec)
                 state.data = b""
         return [s.compiled for s in self.states if s.compiled is not None]

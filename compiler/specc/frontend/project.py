@@ -244,8 +244,10 @@ class Project:
     def interface(self, path: str) -> ir.Interface | None:
         """Return a spec's interface, compiling it if needed."""
         if path not in self._interfaces:
+            # A spec with errors gives none: its importers report E168.
             spec = self.compile(path).spec
-            self._interfaces[path] = interface_of(spec) if spec is not None else None
+            ok = spec is not None and self.compiled[path].ok
+            self._interfaces[path] = interface_of(spec) if ok and spec else None
         return self._interfaces[path]
 
 

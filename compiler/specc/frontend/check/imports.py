@@ -42,6 +42,9 @@ class ImportResolver:
         """Specs in `uses` already reported as wrong: names from them are not."""
         self.aliases: dict[str, tuple[str, TypeUse]] = {}
         """Names `use` brings in: name -> (spec ID, where it is imported)."""
+        self.unchecked: dict[str, str] = {}
+        """Names `use` takes from a spec already reported as wrong: name -> spec ID.
+        They stand qualified, so they are not reported again as unknown types."""
         self.statements = statements
         for requirement in requirements:
             self._requirement(requirement)
@@ -88,7 +91,14 @@ class ImportResolver:
                 "move what both need into a spec of its own",
             )
         elif spec not in self.imports.interfaces:
-            self.quiet.add(spec)  # it could not be read: its own compile says why
+            self.quiet.add(spec)
+            where = project[spec][0]
+            self._error(
+                "E168",
+                f"`{spec}` has errors, so nothing it declares can be used",
+                entry,
+                f"`specc check {where}` lists them; fix them there",
+            )
         else:
             used = self.imports.interfaces[spec]
             self.used[spec] = used
@@ -151,16 +161,20 @@ class ImportResolver:
         local = {d.name for d in decls if d.kind != "function"}
         for statement in self.statements:
             if not self._spec_known(statement.spec, statement.span):
+                for name in statement.names:
+                    self.unchecked.setdefault(name.name, statement.spec)
                 continue
             for name in statement.names:
                 self._import(name, local)
+        qualify = {n: s for n, s in self.unchecked.items() if n not in local}
+        qualify.update((n, spec) for n, (spec, _) in self.aliases.items())
         for decl in decls:
             for use in decl.type_uses:
                 if use.spec is not None and use.spec_span is not None:
                     self._known(use)
-                elif use.name not in local and use.name in self.aliases:
-                    use.spec = self.aliases[use.name][0]
-            _requalify(decl, local, self.aliases)
+                elif use.name not in local and use.name in qualify:
+                    use.spec = qualify[use.name]
+            _requalify(decl, local, qualify)
             self._raises(decl)
 
     def _spec_known(self, spec: str, span: Span) -> bool:
@@ -242,6 +256,8 @@ class ImportResolver:
             spec = use.spec or (
                 self.aliases[use.name][0] if use.name in self.aliases else None
             )
+            if spec is None and use.name in self.unchecked:
+                continue  # its spec is reported already
             if spec is None:
                 kept.append(use)
                 continue
@@ -343,18 +359,16 @@ def _fields(fields: list[ir.Field]) -> list[FieldDraft]:
     ]
 
 
-def _requalify(
-    decl: DeclDraft, local: set[str], aliases: dict[str, tuple[str, TypeUse]]
-) -> None:
-    """Give each name `use` imported its spec, in every type ``decl`` writes."""
-    if not aliases:
+def _requalify(decl: DeclDraft, local: set[str], specs: dict[str, str]) -> None:
+    """Give each name `use` imported its spec (``specs``), in every type ``decl`` writes."""
+    if not specs:
         return
 
     def fix(ref: ir.TypeRef) -> ir.TypeRef:
         if ref.kind == "named":
             name = str(ref.name)
-            if ref.spec is None and name not in local and name in aliases:
-                return ref.model_copy(update={"spec": aliases[name][0]})
+            if ref.spec is None and name not in local and name in specs:
+                return ref.model_copy(update={"spec": specs[name]})
             return ref
         if not ref.args:
             return ref
