@@ -1,11 +1,15 @@
 """Generate deterministic synthetic specs (and the same types as JSON Schema) for benchmarks.
 
-``python benchmarks/synth.py N OUT [--full] [--split]`` writes N records in blocks
-of 50 (fewer when N < 50): 5-8 fields each (scalars, lists, optionals, enums,
-references to other records), one enum per five records, and with ``--full``
-one function and three examples per record. ``--split`` writes one spec per
-block (N/50 files) instead of one file. ``OUT/schema.json`` holds the same types
-as JSON Schema for peer generators. The same arguments always give the same bytes.
+``python benchmarks/synth.py N OUT [--full] [--split] [--imports]`` writes N
+records in blocks of 50 (fewer when N < 50): 5-8 fields each (scalars, lists,
+optionals, enums, references to other records), one enum per five records, and
+with ``--full`` one function and three examples per record. ``--split`` writes
+one spec per block (N/50 files) instead of one file; ``--imports`` (with
+``--split``) makes every other referencing record of a block after the first
+refer to leaf records of up to three earlier blocks instead of its own, which
+its spec then `uses` and imports with `use` (the same records, fields and
+types otherwise). ``OUT/schema.json`` holds the same types as JSON Schema for
+peer generators. The same arguments always give the same bytes.
 """
 
 from __future__ import annotations
@@ -52,29 +56,57 @@ def _block_sizes(n: int) -> list[int]:
     return sizes
 
 
-def _fields(rng: random.Random, local: int, leaves: list[str], enums: list[str]):  # type: ignore[no-untyped-def]
-    """Return 5-8 fields: scalars, a list, an optional, an enum, references."""
+def _fields(rng: random.Random, local: int, leaves: list[str], enums: list[str], elsewhere=None):  # type: ignore[no-untyped-def]
+    """Return 5-8 fields: scalars, a list, an optional, an enum, references.
+
+    ``elsewhere``, if given, maps each leaf chosen to the one it stands for
+    (a leaf of another block, with ``--imports``).
+    """
     count = 5 + rng.randrange(4)
     kind = Field("kind", rng.choice(enums))
     tags = Field("tags", f"list<{rng.choice(SCALARS)}>")
     note = Field("note", f"{rng.choice(SCALARS)}?")
     chosen = [Field("id", "int"), Field("label", "string"), kind]
+
+    def leaf() -> str:
+        name = rng.choice(leaves)
+        return elsewhere(name) if elsewhere is not None else name
+
     if local % 5 == 0:  # a leaf: no references
         chosen += [tags, note]
     else:  # references to leaf records declared before it
-        chosen.append(Field("owner", rng.choice(leaves)))
-        chosen += [tags, Field("parts", f"list<{rng.choice(leaves)}>"), note]
-        chosen.append(Field("link", f"{rng.choice(leaves)}?"))
+        chosen.append(Field("owner", leaf()))
+        chosen += [tags, Field("parts", f"list<{leaf()}>"), note]
+        chosen.append(Field("link", f"{leaf()}?"))
     while len(chosen) < count:
         scalar = rng.choice(SCALARS)
         chosen.append(Field(f"{scalar}_{len(chosen)}", scalar))
     return chosen[:count]
 
 
-def records(n: int) -> list[list[Record]]:
+def _imported(number: int, index: int):  # type: ignore[no-untyped-def]
+    """Return how a record of block ``number`` maps the leaves it references.
+
+    Every other referencing record of a block after the first refers, instead
+    of its own block's leaf at some place, to the leaf at the same place of
+    one of the three blocks before (which block turns with the field).
+    """
+    if number == 0 or index % 2 == 0:
+        return None
+    turn = iter(range(3))
+
+    def elsewhere(name: str) -> str:
+        local = int(name[3:]) - number * BLOCK
+        back = 1 + (index + next(turn)) % min(number, 3)
+        return f"Rec{(number - back) * BLOCK + local}"
+
+    return elsewhere
+
+
+def records(n: int, imports: bool = False) -> list[list[Record]]:
     """Return the records of ``n``, grouped in blocks (one block per split file)."""
     blocks, start = [], 0
-    for size in _block_sizes(n):
+    for number, size in enumerate(_block_sizes(n)):
         block: list[Record] = []
         enums: list[str] = []
         leaves: list[str] = []
@@ -86,7 +118,8 @@ def records(n: int) -> list[list[Record]]:
                 members = WORDS[: 3 + rng.randrange(4)]
                 record.enum = (f"Kind{index // 5}", list(members))
                 enums.append(record.enum[0])
-            record.fields = _fields(rng, local, leaves, enums)
+            elsewhere = _imported(number, index) if imports else None
+            record.fields = _fields(rng, local, leaves, enums, elsewhere)
             if local % 5 == 0:
                 leaves.append(record.name)
             block.append(record)
@@ -171,16 +204,33 @@ def _section(record: Record, full: bool, values: _Values) -> str:
     return "\n".join(lines)
 
 
+def _imports(block: list[Record]) -> dict[str, list[str]]:
+    """Return, by spec name, the records of other blocks that ``block`` references."""
+    own = {r.name for r in block}
+    found: dict[str, list[str]] = {}
+    for record in block:
+        for f in record.fields:
+            name = f.type.removeprefix("list<").rstrip(">?")
+            if name.startswith("Rec") and name not in own:
+                spec = f"synth_{int(name[3:]) // BLOCK:03d}"
+                if name not in found.setdefault(spec, []):
+                    found[spec].append(name)
+    return dict(sorted(found.items()))
+
+
 def spec_text(
     name: str, title: str, block: list[Record], full: bool, values: _Values
 ) -> str:
-    """Return one spec file holding ``block``."""
+    """Return one spec file holding ``block`` (using the specs it references)."""
+    used = _imports(block)
     head = [
         "---",
         f"spec: {name}",
         f"title: {title}",
         "version: 1.0.0",
         "summary: Synthetic records for benchmarks.",
+        *(["uses:"] if used else []),
+        *(f"  - {spec} ^1.0" for spec in used),
         "---",
         "",
         f"# {title} {{#{name}}}",
@@ -188,6 +238,10 @@ def spec_text(
         "Generated by benchmarks/synth.py; every record MUST round-trip.",
         "",
     ]
+    if used:
+        head += ["```specc"]
+        head += [f"use {spec}.{{{', '.join(names)}}}" for spec, names in used.items()]
+        head += ["```", ""]
     return "\n".join(head) + "\n" + "\n".join(_section(r, full, values) for r in block)
 
 
@@ -234,9 +288,16 @@ def json_schema(blocks: list[list[Record]]) -> dict[str, object]:
     }
 
 
-def generate(n: int, out: Path, full: bool = False, split: bool = False) -> list[Path]:
-    """Write the specs of ``n`` records and ``schema.json`` under ``out``; return the specs."""
-    blocks = records(n)
+def generate(
+    n: int, out: Path, full: bool = False, split: bool = False, imports: bool = False
+) -> list[Path]:
+    """Write the specs of ``n`` records and ``schema.json`` under ``out``; return the specs.
+
+    ``imports`` (with ``split``) makes specs refer to records of others.
+    """
+    if imports and not split:
+        raise ValueError("imports are between specs: give split too")
+    blocks = records(n, imports)
     values = _Values(blocks)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -283,8 +344,15 @@ def main() -> None:
         "--full", action="store_true", help="add functions and examples"
     )
     parser.add_argument("--split", action="store_true", help="one spec per 50 records")
+    parser.add_argument(
+        "--imports",
+        action="store_true",
+        help="with --split: specs use records of the specs before them",
+    )
     args = parser.parse_args()
-    for path in generate(args.n, args.out, args.full, args.split):
+    if args.imports and not args.split:
+        parser.error("--imports needs --split")
+    for path in generate(args.n, args.out, args.full, args.split, args.imports):
         print(path)
 
 

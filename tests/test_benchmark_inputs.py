@@ -53,3 +53,31 @@ def test_the_json_schema_describes_the_same_types(tmp_path: Path) -> None:
     assert list(definition["properties"]) == [f.name for f in record.fields]
     required = [f.name for f in record.fields if f.type.kind != "optional"]
     assert definition["required"] == required
+
+
+def test_specs_with_imports_hold_the_same_records_and_use_each_other(
+    tmp_path: Path,
+) -> None:
+    from specc.frontend.project import Project
+
+    plain = generate(200, tmp_path / "plain", full=True, split=True)
+    paths = generate(200, tmp_path / "imports", full=True, split=True, imports=True)
+    project = Project([str(p) for p in paths])
+    results = [project.compile(str(p)) for p in paths]
+    assert [d.message for r in results for d in r.diagnostics] == []
+    assert summarize(results) == summarize([compile_file(p) for p in plain])
+    uses = [[u.spec for u in r.spec.uses] for r in results if r.spec is not None]
+    assert uses == [
+        [],
+        ["synth_000"],
+        ["synth_000", "synth_001"],
+        ["synth_000", "synth_001", "synth_002"],
+    ]
+    last = results[-1].spec
+    assert last is not None
+    foreign = {
+        f.type.spec for t in last.types for f in getattr(t, "fields", []) if f.type.spec
+    }
+    assert foreign == {"synth_000", "synth_001", "synth_002"}
+    with pytest.raises(ValueError):
+        generate(10, tmp_path / "x", imports=True)

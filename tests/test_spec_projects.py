@@ -215,3 +215,44 @@ def test_the_docs_graph_links_every_spec_in_chromium(project: Path, cli) -> None
         assert browser.problems() == []
     finally:
         browser.close()
+
+
+def test_each_used_spec_is_modelled_once_per_build_in_a_chain_of_specs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten specs, each using the three before it: a target's model of a used spec
+    is made once for each spec that reaches it, not once per path to it (the
+    paths grow exponentially with the chain)."""
+    import sys
+
+    from specc.build.driver import build
+    from specc.emitters import jsonschema
+    from specc.emitters.python import model as python_model
+    from specc.emitters.rust import model as rust_model
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import generate
+
+    specs = generate(500, tmp_path / "specs", split=True, imports=True)
+    made: dict[str, int] = {}
+    for name, owner in (
+        ("TypeFacts", rust_model),
+        ("Names", rust_model),
+        ("RsValues", rust_model),
+        ("Names", python_model),
+        ("SchemaMaker", jsonschema),
+    ):
+        cls = getattr(owner, name)
+        key = f"{owner.__name__}.{name}"
+        real = cls.__init__
+
+        def counted(self, *args, _real=real, _key=key, **kwargs):  # type: ignore[no-untyped-def]
+            made[_key] = made.get(_key, 0) + 1
+            _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", counted)
+    monkeypatch.setenv("SPECC_JOBS", "1")
+    targets = ["rust", "python", "jsonschema"]
+    assert build([str(p) for p in specs], targets, tmp_path / "out").ok
+    # spec k reaches the k specs before it: at most 10 + (0 + 1 + ... + 9) = 55
+    assert made and max(made.values()) <= 55, made

@@ -114,9 +114,14 @@ def _object(text: str) -> Schema | None:
 class SchemaMaker:
     """Turns one spec's declarations, types and values into JSON Schema."""
 
-    def __init__(self, spec: ir.Spec) -> None:
+    def __init__(
+        self, spec: ir.Spec, used: dict[str, SchemaMaker] | None = None
+    ) -> None:
         self.spec = spec
-        self._used: dict[str, SchemaMaker] = {}
+        # one registry for the whole tree of used specs, so each is made once
+        # (a registry per spec made the specs a spec reaches through several
+        # paths again per path: exponential in a chain of specs)
+        self._used: dict[str, SchemaMaker] = {} if used is None else used
         default = tag_field(spec)
         self.tags: dict[str, str] = {}
         """The discriminator property of each variant."""
@@ -171,7 +176,7 @@ class SchemaMaker:
         if spec_id not in self._used:
             used = self.spec.used(spec_id)
             assert used is not None, f"{self.spec.id} does not use {spec_id}"
-            self._used[spec_id] = SchemaMaker(used)
+            self._used[spec_id] = SchemaMaker(used, self._used)
         return self._used[spec_id]
 
     def ref(self, ref: ir.TypeRef) -> Schema:

@@ -116,12 +116,16 @@ class Names:
         spec: ir.Spec,
         module: str | None = None,
         used_modules: Mapping[str, str] | None = None,
+        used: dict[str, Names] | None = None,
     ) -> None:
         self.spec = spec
         self.module = module or py_module(spec.id)
         self._used_modules = used_modules or {}
         """The module names the options give the specs this one uses, by spec ID."""
-        self._used: dict[str, Names] = {}
+        # one registry for the whole tree of used specs, so each is made once
+        # (a registry per spec made the specs a spec reaches through several
+        # paths again per path: exponential in a chain of specs)
+        self._used: dict[str, Names] = {} if used is None else used
         self._foreign: dict[tuple[str, str], str] | None = None
         taken = set(RESERVED_TYPES)
         self.types = {
@@ -149,7 +153,8 @@ class Names:
         if spec_id not in self._used:
             used = self.spec.used(spec_id)
             assert used is not None, f"{self.spec.id} does not use {spec_id}"
-            self._used[spec_id] = Names(used, self._used_modules.get(spec_id))
+            module = self._used_modules.get(spec_id)
+            self._used[spec_id] = Names(used, module, self._used_modules, self._used)
         return self._used[spec_id]
 
     def foreign(self, spec_id: str, cls: str) -> str:

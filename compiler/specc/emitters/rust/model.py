@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from specc import ir
 from specc.diagnostics import Diagnostic
@@ -78,9 +79,11 @@ def crate_name(spec_id: str) -> str:
 class Names:
     """Every Rust name of one spec's crate, unique where they share a scope."""
 
-    def __init__(self, spec: ir.Spec, crate: str | None = None) -> None:
+    def __init__(
+        self, spec: ir.Spec, crate: str | None = None, used: Any = None
+    ) -> None:
         self.spec = spec
-        self._used: dict[str, Names] = {}
+        self._used: dict[str, Names] = {} if used is None else used
         self.crate = crate or crate_name(spec.id)
         taken = set(RESERVED_TYPES)
         self.types = {
@@ -129,11 +132,12 @@ class Names:
         }
 
     def of(self, spec_id: str) -> Names:
-        """Return the names of a spec this one uses, as its own crate has them."""
+        """Return the names of a spec this one uses, as its crate has them (each made
+        once: one registry for all, as a registry each remade them per path)."""
         if spec_id not in self._used:
             used = self.spec.used(spec_id)
             assert used is not None, f"{self.spec.id} does not use {spec_id}"
-            self._used[spec_id] = Names(used)
+            self._used[spec_id] = Names(used, used=self._used)
         return self._used[spec_id]
 
     def type_path(self, ref: ir.TypeRef) -> str:
@@ -168,9 +172,9 @@ LARGE_ENUM_VARIANT = 150
 class TypeFacts:
     """What the emitter must know about types: floats, boxing, defaults and sizes."""
 
-    def __init__(self, spec: ir.Spec, names: Names) -> None:
+    def __init__(self, spec: ir.Spec, names: Names, used: Any = None) -> None:
         self.spec, self.names = spec, names
-        self._used: dict[str, TypeFacts] = {}
+        self._used: dict[str, TypeFacts] = {} if used is None else used  # as Names'
         self._optional: dict[int, tuple[ir.TypeRef, bool]] = {}
         """Whether a type is optional, by the type's identity (see `required`)."""
         self._float = self._floats()
@@ -180,7 +184,7 @@ class TypeFacts:
         """Return the facts of a spec this one uses."""
         if spec_id not in self._used:
             names = self.names.of(spec_id)
-            self._used[spec_id] = TypeFacts(names.spec, names)
+            self._used[spec_id] = TypeFacts(names.spec, names, self._used)
         return self._used[spec_id]
 
     def _floats(self) -> set[str]:
@@ -411,12 +415,13 @@ class RsValues:
         names: Names,
         facts: TypeFacts,
         problems: list[Diagnostic],
+        used: dict[str, RsValues] | None = None,
     ) -> None:
         self.spec, self.names, self.facts, self.problems = spec, names, facts, problems
         self.span = spec.sections[0].span if spec.sections else None
         self.prefix = ""
         """How this crate names the spec's types: `common::` when they are another's."""
-        self._used: dict[str, RsValues] = {}
+        self._used: dict[str, RsValues] = {} if used is None else used  # as Names'
         self._records: dict[
             str,
             tuple[ir.Record, str, dict[str, str], dict[str, ir.Field], list[ir.Field]],
@@ -427,7 +432,7 @@ class RsValues:
         """Return the renderer of another spec's values, which names its crate."""
         if spec_id not in self._used:
             facts = self.facts.of(spec_id)
-            used = RsValues(facts.spec, facts.names, facts, self.problems)
+            used = RsValues(facts.spec, facts.names, facts, self.problems, self._used)
             used.prefix = f"{facts.names.crate}::"
             self._used[spec_id] = used
         return self._used[spec_id]

@@ -43,8 +43,7 @@ class ImportResolver:
         self.aliases: dict[str, tuple[str, TypeUse]] = {}
         """Names `use` brings in: name -> (spec ID, where it is imported)."""
         self.unchecked: dict[str, str] = {}
-        """Names `use` takes from a spec already reported as wrong: name -> spec ID.
-        They stand qualified, so they are not reported again as unknown types."""
+        """Names `use` takes from a spec reported as wrong (`quiet`), by its ID."""
         self.statements = statements
         for requirement in requirements:
             self._requirement(requirement)
@@ -92,13 +91,9 @@ class ImportResolver:
             )
         elif spec not in self.imports.interfaces:
             self.quiet.add(spec)
-            where = project[spec][0]
-            self._error(
-                "E168",
-                f"`{spec}` has errors, so nothing it declares can be used",
-                entry,
-                f"`specc check {where}` lists them; fix them there",
-            )
+            hint = f"`specc check {project[spec][0]}` lists them; fix them there"
+            message = f"`{spec}` has errors, so nothing it declares can be used"
+            self._error("E168", message, entry, hint)
         else:
             used = self.imports.interfaces[spec]
             self.used[spec] = used
@@ -137,14 +132,7 @@ class ImportResolver:
         )
 
     def _error(self, code: str, message: str, entry: Requirement, hint: str) -> None:
-        span = Span(
-            path=self.path,
-            line=entry.line,
-            col=entry.col,
-            end_line=entry.line,
-            end_col=entry.col + entry.length,
-        )
-        self.report(Diagnostic(code, message, span, hint))
+        self.report(Diagnostic(code, message, _span(self.path, entry), hint))
 
     # --- `use` and qualified names ------------------------------------------------
 
@@ -256,10 +244,8 @@ class ImportResolver:
             spec = use.spec or (
                 self.aliases[use.name][0] if use.name in self.aliases else None
             )
-            if spec is None and use.name in self.unchecked:
-                continue  # its spec is reported already
-            if spec is None:
-                kept.append(use)
+            if spec is None:  # a local error, or one of a spec reported already
+                kept += [] if use.name in self.unchecked else [use]
                 continue
             if use.spec is None or self._known(use):
                 self.report(
@@ -320,13 +306,7 @@ class ImportResolver:
                 requirement=entry.range,
                 version=self.used[spec].version if spec in self.used else None,
                 names=names.get(spec, []),
-                span=Span(
-                    path=self.path,
-                    line=entry.line,
-                    col=entry.col,
-                    end_line=entry.line,
-                    end_col=entry.col + entry.length,
-                ),
+                span=_span(self.path, entry),
             )
             for spec, entry in self.requirements.items()
         ]
@@ -334,6 +314,14 @@ class ImportResolver:
     def ir_interfaces(self) -> list[ir.Interface]:
         """Return the interfaces the spec was compiled against, each after those it uses."""
         return list(self.imports.interfaces.values())
+
+
+def _span(path: str, entry: Requirement) -> Span:
+    """Return where a `uses` entry stands."""
+    end = entry.col + entry.length
+    return Span(
+        path=path, line=entry.line, col=entry.col, end_line=entry.line, end_col=end
+    )
 
 
 def _draft(decl: ir.TypeDecl, spec: str) -> DeclDraft:
