@@ -173,6 +173,9 @@ CLAMPED = {
     "python": Edit(
         "counter.value + step.by if", "counter.value + min(step.by, 100) if"
     ),
+    "ts": Edit(
+        "counter.value + step.by : 0", "counter.value + Math.min(step.by, 100) : 0"
+    ),
     "rust": Edit(
         "Step::Up { by } => counter.value + by,",
         "Step::Up { by } => counter.value + (*by).min(100),",

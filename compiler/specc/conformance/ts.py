@@ -25,7 +25,7 @@ from pathlib import Path
 from specc import ir
 from specc.conformance import Observed, Result, all_failed, collect
 from specc.conformance.ts_toolchain import node_modules
-from specc.emitters.code import cases, has_operations, package_dir
+from specc.emitters.code import cases, has_operations, package_dir, property_cases
 from specc.toolchain import execute, first_lines, kill_group, tool
 
 _TAP_LINE = re.compile(r"^(\s*)(not ok|ok) \d+ - (.*?)(?: # (SKIP|TODO)\b ?(.*))?$")
@@ -88,7 +88,8 @@ def _test(node: str, package: Path, spec: ir.Spec, timeout: float) -> list[Resul
             break
         timed_out.add(done.hung)
     observed = parse_tap(done.stdout)
-    titles = [case.title for case in cases(spec)]
+    # examples are declared first, then properties: the order they are counted in
+    titles = [c.title for c in cases(spec)] + [c.title for c in property_cases(spec)]
     for index in timed_out:
         observed[titles[index - 1]] = ("failed", limit)
     missing = first_lines(done.stderr or done.stdout, 4)

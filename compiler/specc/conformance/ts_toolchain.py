@@ -66,6 +66,12 @@ def node_modules(package: Path) -> Path:
         for n, v in _declared(package, "dependencies").items()
         if not str(v).startswith("file:")
     }
+    # Dev dependencies beyond the compiler (fast-check, for property tests) too.
+    runtime |= {
+        n: v
+        for n, v in _declared(package, "devDependencies").items()
+        if n not in default_versions()
+    }
     if any(not (own / name / "package.json").is_file() for name in runtime):
         _install_own(package)
     if ready(own):

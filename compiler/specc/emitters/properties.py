@@ -11,7 +11,7 @@ the spec's own value syntax (see `docs/spec-format.md`, "Property tests").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -216,3 +216,41 @@ def _check_start(text: str) -> int:
         elif char == ":" and depth == 0:
             start = at + 1
     return start
+
+
+def shape_data(draw: Draw) -> list[object]:
+    """Return a drawn value's shape as plain data (JSON), for the targets' printers.
+
+    `["int"]`, `["list", item]`, `["map", key, value]`, `["optional", inner]`,
+    `["named", key]`: the target prints a value of it in the spec's syntax.
+    """
+    if draw.kind == "named":
+        return ["named", draw.name]
+    return [draw.kind, *(shape_data(a) for a in draw.args)]
+
+
+FieldKey = Callable[[DrawType, "str | None", str], str]
+"""How a target names a field of a declared type: (type, tag or None, field) -> key."""
+
+
+def declared_data(
+    drawn: DrawType,
+    key: FieldKey,
+    member: Callable[[DrawType, str], str],
+    tag_key: Callable[[DrawType], str],
+) -> list[object]:
+    """Return a declared type's shape as plain data, each name as the target has it.
+
+    `["enum", {target member: spec member}]`, `["record", [[spec field, target
+    key, shape], …]]`, `["variant", {tag: [[spec field, target key, shape], …]}]`.
+    """
+    if drawn.kind == "enum":
+        return ["enum", {member(drawn, m): m for m in drawn.members}]
+
+    def fields(tag: str | None, found: tuple[DrawField, ...]) -> list[object]:
+        return [[f.name, key(drawn, tag, f.name), shape_data(f.draw)] for f in found]
+
+    if drawn.kind == "record":
+        return ["record", fields(None, drawn.fields)]
+    tags = {t.name: fields(t.name, t.fields) for t in drawn.tags}
+    return ["variant", tag_key(drawn), tags]

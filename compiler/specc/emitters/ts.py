@@ -12,6 +12,7 @@ from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters import code, packages
 from specc.emitters.base import EmitContext, OutputFile, header
+from specc.emitters.ts_properties import property_context
 from specc.naming import camel, identifier, pascal
 from specc.source import Span
 
@@ -320,6 +321,7 @@ class TypeScriptEmitter(code.CodeEmitter):
             ),
             options=ctx.options,
             cases=code.cases(spec),
+            **property_context(spec, types, values, ts_method, int_type),
             signatures={f.name: signature(f, types) for f in spec.functions},
             normative=lambda rule: code.normative(spec, rule),
             literal=code.string_literal,

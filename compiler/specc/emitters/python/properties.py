@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from specc import ir
@@ -210,39 +211,34 @@ def _holds(check: PyCheck) -> str:
 
 def shape(draw: shared.Draw) -> str:
     """Return the literal `_spec_text` reads a value's form from."""
-    if draw.kind == "named":
-        return f"('named', {py_string(draw.name)})"
-    if not draw.args:
-        return f"({py_string(draw.kind)},)"
-    return f"({py_string(draw.kind)}, {', '.join(shape(a) for a in draw.args)})"
+    return json.dumps(shared.shape_data(draw))
 
 
 def declared_shape(drawn: shared.DrawType) -> str:
     """Return the shape of a declared type: an enum's, a record's or a variant's."""
-    decl = drawn.decl
-    if isinstance(decl, ir.Enum):
-        members = enum_members(decl)
-        pairs = ", ".join(f"{py_string(v)}: {py_string(k)}" for k, v in members.items())
-        return f"('enum', {{{pairs}}})"
-    if isinstance(decl, ir.Record):
-        return f"('record', {_fields_shape(decl, drawn.fields)})"
-    assert isinstance(decl, ir.Variant)
-    tags = ", ".join(
-        f"{py_string(tag.name)}: {_fields_shape(t, tag.fields)}"
-        for tag, t in zip(drawn.tags, decl.tags, strict=True)
+    return json.dumps(
+        shared.declared_data(drawn, _attribute, _member, _discriminator),
+        ensure_ascii=False,
     )
-    return f"('variant', {py_string(discriminator(decl))}, {{{tags}}})"
 
 
-def _fields_shape(
-    decl: ir.Record | ir.VariantTag, fields: tuple[shared.DrawField, ...]
-) -> str:
-    attrs = fields_of(decl)
-    items = [
-        f"({py_string(f.name)}, {py_string(attrs[f.name])}, {shape(f.draw)})"
-        for f in fields
-    ]
-    return "(" + "".join(f"{item}, " for item in items).rstrip(" ") + ")"
+def _attribute(drawn: shared.DrawType, tag: str | None, name: str) -> str:
+    decl = drawn.decl
+    if tag is None:
+        assert isinstance(decl, ir.Record)
+        return fields_of(decl)[name]
+    assert isinstance(decl, ir.Variant)
+    return fields_of(next(t for t in decl.tags if t.name == tag))[name]
+
+
+def _member(drawn: shared.DrawType, member: str) -> str:
+    assert isinstance(drawn.decl, ir.Enum)
+    return enum_members(drawn.decl)[member]
+
+
+def _discriminator(drawn: shared.DrawType) -> str:
+    assert isinstance(drawn.decl, ir.Variant)
+    return discriminator(drawn.decl)
 
 
 def _number(value: float) -> layout.Atom:
