@@ -8,6 +8,7 @@
 //! Each call runs on a thread of its own: one that takes longer than `SPECC_TIMEOUT` seconds
 //! (10 unless set) fails its example with "timed out after 10 s", and the others still run.
 #![allow(clippy::approx_constant)]
+#![allow(dead_code)]
 
 use std::fmt::Debug;
 
@@ -658,4 +659,532 @@ fn newest_4() {
         ..Version::new(2, 0, 0)
     });
     expect_eq(got, want, "newest #4: newest([{major: 2, minor: 0, patch: 0, build: \"a\"}, {major: 2, minor: 0, patch: 0, build: \"b\"}]) == {major: 2, minor: 0, patch: 0, build: \"a\"}");
+}
+
+// --- Property tests: values drawn from the spec's types, failing cases shrunk ---
+
+/// Cases checked per property, cases drawn at most, the seed, and the depth past which
+/// containers are drawn empty and optionals absent.
+const CASES: usize = 100;
+const MAX_TRIES: usize = 1000;
+const SEED: u64 = 22;
+const MAX_DEPTH: usize = 4;
+
+
+/// A drawn value before it takes its type: what the engine draws, shrinks and shows.
+#[derive(Clone, Debug, PartialEq)]
+enum Dyn {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+    List(Vec<Dyn>),
+    Map(Vec<(Dyn, Dyn)>),
+    Absent,
+    Present(Box<Dyn>),
+    Member(usize),
+    Record(Vec<Dyn>),
+    Tag(usize, Vec<Dyn>),
+}
+
+/// How a value is drawn: scalars with their bounds, containers with their most items.
+enum Shape {
+    Bool,
+    Int(i64, i64),
+    Float(f64, f64),
+    Text(usize),
+    Bytes(usize),
+    List(Box<Shape>, usize),
+    Map(Box<Shape>, Box<Shape>, usize),
+    Optional(Box<Shape>),
+    Named(&'static str),
+}
+
+/// A declared type as drawn: an enum's members, a record's fields, a variant's tags.
+enum Declared {
+    Enum(Vec<&'static str>),
+    Record(Vec<(&'static str, Shape)>),
+    Variant(Vec<(&'static str, Vec<(&'static str, Shape)>)>),
+}
+
+/// What one drawn case came to.
+enum Outcome {
+    Pass,
+    Skip,
+    Fail(String),
+}
+
+/// A small seeded generator (splitmix64): the same cases on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+    }
+
+    fn between(&mut self, low: i64, high: i64) -> i64 {
+        let span = (high as i128 - low as i128 + 1) as u128;
+        (low as i128 + (self.next() as u128 % span) as i128) as i64
+    }
+}
+
+/// Draw a value of a shape; past `MAX_DEPTH` containers are empty and optionals absent.
+fn draw(shape: &Shape, rng: &mut Rng, depth: usize) -> Dyn {
+    let deep = depth >= MAX_DEPTH;
+    match shape {
+        Shape::Bool => Dyn::Bool(rng.below(2) == 1),
+        Shape::Int(low, high) => Dyn::Int(rng.between(*low, *high)),
+        Shape::Float(low, high) => {
+            let unit = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+            Dyn::Float(low + (high - low) * unit)
+        }
+        Shape::Text(most) => {
+            let count = rng.below(most + 1);
+            Dyn::Text((0..count).map(|_| (b' ' + rng.below(95) as u8) as char).collect())
+        }
+        Shape::Bytes(most) => {
+            let count = rng.below(most + 1);
+            Dyn::Bytes((0..count).map(|_| rng.below(256) as u8).collect())
+        }
+        Shape::List(item, most) => {
+            let count = if deep { 0 } else { rng.below(most + 1) };
+            Dyn::List((0..count).map(|_| draw(item, rng, depth + 1)).collect())
+        }
+        Shape::Map(key, value, most) => {
+            let count = if deep { 0 } else { rng.below(most + 1) };
+            let mut entries: Vec<(Dyn, Dyn)> = Vec::new();
+            for _ in 0..count {
+                let k = draw(key, rng, depth + 1);
+                if entries.iter().all(|(seen, _)| *seen != k) {
+                    entries.push((k, draw(value, rng, depth + 1)));
+                }
+            }
+            Dyn::Map(entries)
+        }
+        Shape::Optional(inner) => {
+            if deep || rng.below(4) == 0 {
+                Dyn::Absent
+            } else {
+                Dyn::Present(Box::new(draw(inner, rng, depth + 1)))
+            }
+        }
+        Shape::Named(name) => match declared(name) {
+            Declared::Enum(members) => Dyn::Member(rng.below(members.len())),
+            Declared::Record(fields) => {
+                Dyn::Record(fields.iter().map(|(_, s)| draw(s, rng, depth + 1)).collect())
+            }
+            Declared::Variant(tags) => {
+                let tag = rng.below(tags.len());
+                let fields = tags[tag].1.iter().map(|(_, s)| draw(s, rng, depth + 1));
+                Dyn::Tag(tag, fields.collect())
+            }
+        },
+    }
+}
+
+/// Return the simplest value of a shape: 0, empty, absent, the first member or tag.
+fn simplest(shape: &Shape, depth: usize) -> Dyn {
+    match shape {
+        Shape::Bool => Dyn::Bool(false),
+        Shape::Int(..) => Dyn::Int(0),
+        Shape::Float(..) => Dyn::Float(0.0),
+        Shape::Text(_) => Dyn::Text(String::new()),
+        Shape::Bytes(_) => Dyn::Bytes(Vec::new()),
+        Shape::List(..) => Dyn::List(Vec::new()),
+        Shape::Map(..) => Dyn::Map(Vec::new()),
+        Shape::Optional(_) => Dyn::Absent,
+        Shape::Named(name) => match declared(name) {
+            Declared::Enum(_) => Dyn::Member(0),
+            Declared::Record(fields) => {
+                Dyn::Record(fields.iter().map(|(_, s)| simplest(s, depth + 1)).collect())
+            }
+            Declared::Variant(tags) => {
+                Dyn::Tag(0, tags[0].1.iter().map(|(_, s)| simplest(s, depth + 1)).collect())
+            }
+        },
+    }
+}
+
+/// Return values simpler than `value`, the simplest first.
+fn shrink(shape: &Shape, value: &Dyn) -> Vec<Dyn> {
+    let mut found = Vec::new();
+    match (shape, value) {
+        (_, Dyn::Bool(true)) => found.push(Dyn::Bool(false)),
+        (_, Dyn::Int(v)) if *v != 0 => {
+            found.push(Dyn::Int(0));
+            let mut delta = *v / 2;
+            while delta != 0 {
+                found.push(Dyn::Int(*v - delta));
+                delta /= 2;
+            }
+            found.push(Dyn::Int(*v - v.signum()));
+        }
+        (_, Dyn::Float(v)) if *v != 0.0 => {
+            found.push(Dyn::Float(0.0));
+            if v.trunc() != *v {
+                found.push(Dyn::Float(v.trunc()));
+            }
+            found.push(Dyn::Float(*v / 2.0));
+        }
+        (_, Dyn::Text(text)) if !text.is_empty() => {
+            let chars: Vec<char> = text.chars().collect();
+            found.push(Dyn::Text(String::new()));
+            for i in 0..chars.len() {
+                let mut fewer = chars.clone();
+                fewer.remove(i);
+                found.push(Dyn::Text(fewer.into_iter().collect()));
+            }
+        }
+        (_, Dyn::Bytes(bytes)) if !bytes.is_empty() => {
+            found.push(Dyn::Bytes(Vec::new()));
+            for i in 0..bytes.len() {
+                let mut fewer = bytes.clone();
+                fewer.remove(i);
+                found.push(Dyn::Bytes(fewer));
+            }
+        }
+        (Shape::List(item, _), Dyn::List(items)) => {
+            if !items.is_empty() {
+                found.push(Dyn::List(Vec::new()));
+            }
+            for i in 0..items.len() {
+                let mut fewer = items.clone();
+                fewer.remove(i);
+                found.push(Dyn::List(fewer));
+            }
+            for (i, one) in items.iter().enumerate() {
+                for simpler in shrink(item, one) {
+                    let mut next = items.clone();
+                    next[i] = simpler;
+                    found.push(Dyn::List(next));
+                }
+            }
+        }
+        (Shape::Map(_, value, _), Dyn::Map(entries)) => {
+            if !entries.is_empty() {
+                found.push(Dyn::Map(Vec::new()));
+            }
+            for i in 0..entries.len() {
+                let mut fewer = entries.clone();
+                fewer.remove(i);
+                found.push(Dyn::Map(fewer));
+            }
+            for (i, (_, one)) in entries.iter().enumerate() {
+                for simpler in shrink(value, one) {
+                    let mut next = entries.clone();
+                    next[i].1 = simpler;
+                    found.push(Dyn::Map(next));
+                }
+            }
+        }
+        (Shape::Optional(inner), Dyn::Present(one)) => {
+            found.push(Dyn::Absent);
+            found.extend(shrink(inner, one).into_iter().map(|v| Dyn::Present(Box::new(v))));
+        }
+        (Shape::Named(name), _) => match (declared(name), value) {
+            (Declared::Enum(_), Dyn::Member(m)) => found.extend((0..*m).map(Dyn::Member)),
+            (Declared::Record(fields), Dyn::Record(values)) => {
+                found.extend(shrink_fields(&fields, values).into_iter().map(Dyn::Record));
+            }
+            (Declared::Variant(tags), Dyn::Tag(tag, values)) => {
+                for simpler in 0..*tag {
+                    let fields = tags[simpler].1.iter().map(|(_, s)| simplest(s, 0));
+                    found.push(Dyn::Tag(simpler, fields.collect()));
+                }
+                let fields = shrink_fields(&tags[*tag].1, values);
+                found.extend(fields.into_iter().map(|f| Dyn::Tag(*tag, f)));
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+    found
+}
+
+/// Return the fields with one of them simpler, for each field and each simpler value.
+fn shrink_fields(shapes: &[(&'static str, Shape)], values: &[Dyn]) -> Vec<Vec<Dyn>> {
+    let mut found = Vec::new();
+    for (i, ((_, shape), one)) in shapes.iter().zip(values).enumerate() {
+        for simpler in shrink(shape, one) {
+            let mut next = values.to_vec();
+            next[i] = simpler;
+            found.push(next);
+        }
+    }
+    found
+}
+
+/// Return a value in the spec's own syntax.
+fn show(shape: &Shape, value: &Dyn) -> String {
+    let list = |items: Vec<String>| format!("[{}]", items.join(", "));
+    match (shape, value) {
+        (_, Dyn::Bool(b)) => b.to_string(),
+        (_, Dyn::Int(v)) => v.to_string(),
+        (_, Dyn::Float(v)) => format!("{v:?}"),
+        (_, Dyn::Text(text)) => spec_string(text),
+        (_, Dyn::Bytes(bytes)) => list(bytes.iter().map(|b| b.to_string()).collect()),
+        (_, Dyn::Absent) => "none".to_string(),
+        (Shape::Optional(inner), Dyn::Present(one)) => show(inner, one),
+        (Shape::List(item, _), Dyn::List(items)) => {
+            list(items.iter().map(|one| show(item, one)).collect())
+        }
+        (Shape::Map(key, value, _), Dyn::Map(entries)) => {
+            let shown: Vec<String> =
+                entries.iter().map(|(k, v)| format!("{}: {}", show(key, k), show(value, v))).collect();
+            format!("{{{}}}", shown.join(", "))
+        }
+        (Shape::Named(name), _) => match (declared(name), value) {
+            (Declared::Enum(members), Dyn::Member(m)) => members[*m].to_string(),
+            (Declared::Record(fields), Dyn::Record(values)) => {
+                format!("{{{}}}", show_fields(&fields, values))
+            }
+            (Declared::Variant(tags), Dyn::Tag(tag, values)) if tags[*tag].1.is_empty() => {
+                tags[*tag].0.to_string()
+            }
+            (Declared::Variant(tags), Dyn::Tag(tag, values)) => {
+                format!("{}{{{}}}", tags[*tag].0, show_fields(&tags[*tag].1, values))
+            }
+            _ => format!("{value:?}"),
+        },
+        _ => format!("{value:?}"),
+    }
+}
+
+/// Return `name: value, …` of a record's or tag's fields.
+fn show_fields(shapes: &[(&'static str, Shape)], values: &[Dyn]) -> String {
+    let shown: Vec<String> = shapes
+        .iter()
+        .zip(values)
+        .map(|((name, shape), value)| format!("{name}: {}", show(shape, value)))
+        .collect();
+    shown.join(", ")
+}
+
+/// Return a string literal as the spec writes it (JSON's escapes).
+fn spec_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Return the outcome of a check: `left == right` or `left != right`.
+fn compared<T: PartialEq>(op: &str, left: &T, right: &T, check: &str, side: &Shape, dyn_of: fn(&T) -> Dyn) -> Outcome {
+    if (left == right) == (op == "==") {
+        return Outcome::Pass;
+    }
+    let (left, right) = (show(side, &dyn_of(left)), show(side, &dyn_of(right)));
+    Outcome::Fail(format!("{check}: the left side is {left}, the right side {right}"))
+}
+
+/// Check a property on drawn cases; fail with the simplest failing case found.
+fn check_property(title: &str, variables: &[(&str, Shape)], run: impl Fn(&[Dyn]) -> Outcome) {
+    let mut rng = Rng(SEED);
+    let (mut passed, mut tries) = (0, 0);
+    while passed < CASES && tries < MAX_TRIES {
+        tries += 1;
+        let case: Vec<Dyn> = variables.iter().map(|(_, s)| draw(s, &mut rng, 0)).collect();
+        match run(&case) {
+            Outcome::Pass => passed += 1,
+            Outcome::Skip => {}
+            Outcome::Fail(message) => fail_shrunk(title, variables, case, message, &run),
+        }
+    }
+}
+
+/// Shrink a failing case as far as it keeps failing, then fail with it.
+fn fail_shrunk(
+    title: &str,
+    variables: &[(&str, Shape)],
+    mut case: Vec<Dyn>,
+    mut message: String,
+    run: &impl Fn(&[Dyn]) -> Outcome,
+) -> ! {
+    let mut steps = 0;
+    'shrinking: while steps < 10_000 {
+        for (i, (_, shape)) in variables.iter().enumerate() {
+            for simpler in shrink(shape, &case[i]) {
+                steps += 1;
+                let mut next = case.clone();
+                next[i] = simpler;
+                if let Outcome::Fail(found) = run(&next) {
+                    case = next;
+                    message = found;
+                    continue 'shrinking;
+                }
+            }
+        }
+        break;
+    }
+    let shown: Vec<String> = variables
+        .iter()
+        .zip(&case)
+        .map(|((name, shape), value)| format!("{name} = {}", show(shape, value)))
+        .collect();
+    panic!("{title}\ncounter-example (shrunk): {}\n{message}", shown.join(", "));
+}
+
+fn as_bool(value: &Dyn) -> bool {
+    matches!(value, Dyn::Bool(true))
+}
+
+fn as_int(value: &Dyn) -> i64 {
+    if let Dyn::Int(v) = value { *v } else { 0 }
+}
+
+fn as_float(value: &Dyn) -> f64 {
+    if let Dyn::Float(v) = value { *v } else { 0.0 }
+}
+
+fn as_text(value: &Dyn) -> String {
+    if let Dyn::Text(v) = value { v.clone() } else { String::new() }
+}
+
+fn as_bytes(value: &Dyn) -> Vec<u8> {
+    if let Dyn::Bytes(v) = value { v.clone() } else { Vec::new() }
+}
+
+fn as_list<T>(value: &Dyn, item: impl Fn(&Dyn) -> T) -> Vec<T> {
+    if let Dyn::List(items) = value { items.iter().map(item).collect() } else { Vec::new() }
+}
+
+fn as_map<K: Ord, V>(value: &Dyn, key: impl Fn(&Dyn) -> K, item: impl Fn(&Dyn) -> V) -> std::collections::BTreeMap<K, V> {
+    match value {
+        Dyn::Map(entries) => entries.iter().map(|(k, v)| (key(k), item(v))).collect(),
+        _ => std::collections::BTreeMap::new(),
+    }
+}
+
+fn as_option<T>(value: &Dyn, inner: impl Fn(&Dyn) -> T) -> Option<T> {
+    if let Dyn::Present(one) = value { Some(inner(one)) } else { None }
+}
+
+fn as_fields(value: &Dyn) -> (usize, &[Dyn]) {
+    match value {
+        Dyn::Member(m) => (*m, &[]),
+        Dyn::Record(fields) => (0, fields),
+        Dyn::Tag(tag, fields) => (*tag, fields),
+        _ => (0, &[]),
+    }
+}
+
+fn of_bool(value: &bool) -> Dyn {
+    Dyn::Bool(*value)
+}
+
+fn of_int(value: &i64) -> Dyn {
+    Dyn::Int(*value)
+}
+
+fn of_float(value: &f64) -> Dyn {
+    Dyn::Float(*value)
+}
+
+fn of_text(value: &str) -> Dyn {
+    Dyn::Text(value.to_string())
+}
+
+fn of_bytes(value: &[u8]) -> Dyn {
+    Dyn::Bytes(value.to_vec())
+}
+
+fn of_list<T>(value: &[T], item: impl Fn(&T) -> Dyn) -> Dyn {
+    Dyn::List(value.iter().map(item).collect())
+}
+
+fn of_map<K, V>(value: &std::collections::BTreeMap<K, V>, key: impl Fn(&K) -> Dyn, item: impl Fn(&V) -> Dyn) -> Dyn {
+    Dyn::Map(value.iter().map(|(k, v)| (key(k), item(v))).collect())
+}
+
+fn of_option<T>(value: &Option<T>, inner: impl Fn(&T) -> Dyn) -> Dyn {
+    match value {
+        Some(one) => Dyn::Present(Box::new(inner(one))),
+        None => Dyn::Absent,
+    }
+}
+
+/// The declared types the properties draw, by the spec's name.
+fn declared(name: &str) -> Declared {
+    match name {
+        "Order" => Declared::Enum(vec!["less", "equal", "greater"]),
+        "Part" => Declared::Enum(vec!["major", "minor", "patch"]),
+        "Version" => Declared::Record(vec![("major", Shape::Int(-1000, 1000)), ("minor", Shape::Int(-1000, 1000)), ("patch", Shape::Int(-1000, 1000)), ("pre", Shape::Optional(Box::new(Shape::Text(8)))), ("build", Shape::Optional(Box::new(Shape::Text(8))))]),
+        _ => unreachable!("no declared type {name}"),
+    }
+}
+
+fn as_t_order(value: &Dyn) -> Order {
+    match as_fields(value).0 {
+        0 => Order::Less,
+        1 => Order::Equal,
+        _ => Order::Greater,
+    }
+}
+
+fn of_t_order(value: &Order) -> Dyn {
+    Dyn::Member(match value {
+        Order::Less => 0,
+        Order::Equal => 1,
+        Order::Greater => 2,
+    })
+}
+
+fn as_t_part(value: &Dyn) -> Part {
+    match as_fields(value).0 {
+        0 => Part::Major,
+        1 => Part::Minor,
+        _ => Part::Patch,
+    }
+}
+
+fn of_t_part(value: &Part) -> Dyn {
+    Dyn::Member(match value {
+        Part::Major => 0,
+        Part::Minor => 1,
+        Part::Patch => 2,
+    })
+}
+
+fn as_t_version(value: &Dyn) -> Version {
+    let (_, fields) = as_fields(value);
+    Version { major: as_int(&fields[0]), minor: as_int(&fields[1]), patch: as_int(&fields[2]), pre: as_option(&fields[3], |v0| as_text(v0)), build: as_option(&fields[4], |v0| as_text(v0)) }
+}
+
+fn of_t_version(value: &Version) -> Dyn {
+    Dyn::Record(vec![of_int(&value.major), of_int(&value.minor), of_int(&value.patch), of_option(&value.pre, |v0| of_text(v0)), of_option(&value.build, |v0| of_text(v0))])
+}
+
+// bump #9: forall v: Version, p: Part: compare(bump(v, p), v) == greater
+#[test]
+fn bump_9() {
+    check_property(
+        "bump #9: forall v: Version, p: Part: compare(bump(v, p), v) == greater",
+        &[("v", Shape::Named("Version")), ("p", Shape::Named("Part"))],
+        |case| {
+            let v_v: Version = as_t_version(&case[0]);
+            let v_p: Part = as_t_part(&case[1]);
+            let left = compare(bump(v_v.clone(), v_p.clone()), v_v.clone());
+            let right = Order::Greater;
+            compared("==", &left, &right, "compare(bump(v, p), v) == greater", &Shape::Named("Order"), |v| of_t_order(v))
+        },
+    );
 }
