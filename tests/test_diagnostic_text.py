@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from specc.diagnostics import Diagnostic, has_errors, render, sort_key
+from specc.diagnostics import Diagnostic, Related, has_errors, render, sort_key
 from specc.frontend.compile import compile_source
 from specc.source import SourceFile, Span
 
@@ -200,7 +200,54 @@ def test_json_form_names_every_field() -> None:
         "end_line": 2,
         "end_col": 11,
         "hint": "fix it",
+        "related": [],
     }
+    first = Related(Span(path="t.md", line=1, col=3, end_line=1, end_col=4), "first")
+    again = Diagnostic("E041", "twice", Span(path="s.md", line=2), None, (first,))
+    assert again.to_json()["related"] == [
+        {
+            "message": "first",
+            "path": "t.md",
+            "line": 1,
+            "col": 3,
+            "end_line": 1,
+            "end_col": 4,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, code, related",
+    [
+        (
+            "# A {#a}\n\nIt MUST.\n\n## B {#a}\n\nIt MUST.\n",
+            "E021",
+            [(1, 6, 1, 8, "`#a` is first used here")],
+        ),
+        (
+            spec("record R { a: int }\nrecord R { b: int }"),
+            "E041",
+            [(10, 8, 10, 9, "`R` is first declared here")],
+        ),
+        (
+            spec("record R { a: int, b: int, a: bool }"),
+            "E043",
+            [(10, 12, 10, 13, "the first `a`")],
+        ),
+    ],
+)
+def test_a_duplicate_names_the_first_as_a_related_place(
+    text: str, code: str, related: list[tuple[int, int, int, int, str]]
+) -> None:
+    """What the hint says in words (`first ... at line N`), `related` gives as a place."""
+    found = compile_source("p.spec.md", text.encode("utf-8")).diagnostics
+    [duplicate] = [d for d in found if d.code == code]
+    assert [
+        (r.span.line, r.span.col, r.span.end_line, r.span.end_col, r.message)
+        for r in duplicate.related
+    ] == related
+    assert all(r.span.path == "p.spec.md" for r in duplicate.related)
+    assert f"line {related[0][0]}" in (duplicate.hint or "")
 
 
 def test_an_undeclared_code_is_refused() -> None:

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from test_fuzz import FUZZ, SEED_BYTES, SPEC, mutated
 
 from conftest import DATA, EXAMPLES, ROOT
-from specc.fmt.document import check_meaning, format_text, meaning
+from specc.fmt.document import MeaningChanged, check_meaning, format_text, meaning
 from specc.frontend.compile import compile_source
+from specc.frontend.interfaces import Imports
+from specc.frontend.project import Project, project_files
 
 UNFORMATTED = """\
 ---
@@ -118,15 +120,29 @@ def test_windows_line_endings_stay() -> None:
     assert format_text("layout.spec.md", text) == FORMATTED.replace("\n", "\r\n")
 
 
+PROJECT = sorted((ROOT / "examples" / "project").glob("*.spec.md"))
+"""Specs that use each other: each compiles, and is compared, in its project."""
+
+
 def _repo_specs() -> list[Path]:
-    """Every spec in the repo that compiles without errors."""
+    """Every spec in the repo that compiles without errors (in its project)."""
     found = sorted((ROOT / "specs").glob("*.spec.md")) + sorted(
         EXAMPLES.glob("*.spec.md")
     )
+    found += PROJECT
     for path in sorted(DATA.rglob("*.spec.md")):
         if compile_source(str(path), path.read_bytes()).ok:
             found.append(path)
     return found
+
+
+def _imports(path: Path) -> Imports | None:
+    """Return what the spec's project gives its compile."""
+    project = Project(project_files([str(path)]))
+    imports = project.imports(str(path))
+    compiled = project.compile(str(path))
+    assert compiled.ok, [d.message for d in compiled.diagnostics]
+    return imports
 
 
 @pytest.mark.parametrize("path", _repo_specs(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -134,7 +150,19 @@ def test_formatting_is_idempotent_and_keeps_the_ir(path: Path) -> None:
     text = path.read_bytes().decode("utf-8-sig")
     once = format_text(str(path), text)
     assert format_text(str(path), once) == once
-    check_meaning(str(path), text, once)
+    check_meaning(str(path), text, once, _imports(path))
+
+
+@pytest.mark.parametrize("path", PROJECT, ids=lambda p: p.name)
+def test_a_changed_meaning_is_caught_in_a_spec_that_uses_others(path: Path) -> None:
+    """The IR compared is the whole one: the project's specs give their types, so the
+    examples are typed, and a changed value is a changed IR."""
+    text = path.read_text()
+    value = re.search(r"\{cents: (\d+)", text)
+    assert value is not None
+    changed = text.replace(value.group(), "{cents: 1" + value.group(1), 1)
+    with pytest.raises(MeaningChanged):
+        check_meaning(str(path), text, changed, _imports(path))
 
 
 def test_the_repo_specs_are_formatted(cli, monkeypatch: pytest.MonkeyPatch) -> None:

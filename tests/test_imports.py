@@ -285,6 +285,63 @@ def test_each_diagnostic_points_at_what_is_wrong(
     ] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("front", "body", "code", "related"),
+    [
+        pytest.param(
+            "uses:\n  - common\n  - common ^1",
+            "",
+            "E162",
+            [("billing.spec.md", 4, 5, "`common` is first here")],
+            id="used-twice",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nuse common.{Money, Currency}\nuse common.Money\n```",
+            "E162",
+            [("billing.spec.md", 12, 13, "`Money` is first imported here")],
+            id="imported-twice",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nuse common.Money\nrecord Money { cents: int }\n```",
+            "E162",
+            [
+                ("billing.spec.md", 13, 8, "`Money` is declared here"),
+                ("common.spec.md", 12, 8, "`common.Money` is declared here"),
+            ],
+            id="clashes-with-a-local",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nrecord R { m: list<common.Curency> }\n```",
+            "E161",
+            [("common.spec.md", 11, 6, "`common.Currency` is declared here")],
+            id="unknown-name-close-to-one",
+        ),
+        pytest.param(
+            "uses:\n  - common >=2",
+            "",
+            "E164",
+            [("common.spec.md", 1, 1, "`common`: 1.2.0")],
+            id="version-not-in-range",
+        ),
+    ],
+)
+def test_a_diagnostic_names_the_other_places_it_concerns(
+    project: Path, cli, front: str, body: str, code: str, related: list[tuple]
+) -> None:
+    """`related` points at the first of two, or into the used spec."""
+    (project / "billing.spec.md").write_text(
+        f"---\nspec: billing\n{front}\n---\n\n# Billing {{#bill}}\n\n"
+        f"Billing MUST work.\n\n{body}\n"
+    )
+    [found] = [d for d in check(cli, "billing.spec.md") if d["code"] == code]
+    assert [
+        (r["path"], r["line"], r["col"], r["message"]) for r in found["related"]
+    ] == related
+
+
 def test_a_spec_without_a_version_cannot_meet_a_range(project: Path, cli) -> None:
     (project / "common.spec.md").write_text(COMMON.replace("version: 1.2.0\n", ""))
     (project / "billing.spec.md").write_text(

@@ -27,7 +27,15 @@ SPECS = [
     ROOT / "specs" / "semver.spec.md",
     ROOT / "specs" / "release_assistant.spec.md",
 ]
-MALFORMED = sorted((DATA / "malformed").glob("*.spec.md"))[:12]
+MALFORMED = sorted((DATA / "malformed").glob("*.spec.md"))[:12] + [
+    DATA / "malformed" / f"{name}.spec.md"
+    for name in (
+        "14_duplicate_rule_id",
+        "23_duplicate_declaration",
+        "26_duplicate_field",
+    )
+]
+"""The first dozen, and some whose diagnostics have related places."""
 PROJECT = sorted((ROOT / "examples" / "project").glob("*.spec.md"))
 
 
@@ -58,8 +66,17 @@ def _expected(path: Path) -> list[tuple[object, ...]]:
         one_line = j["end_col"] and j["end_line"] in (None, j["line"])
         end = j["end_col"] - 1 if one_line else None
         hint = f"\n= hint: {j['hint']}" if j["hint"] else ""
+        related = [
+            (
+                Path(r["path"]).resolve().as_uri(),
+                r["line"] - 1,
+                r["col"] - 1,
+                r["message"],
+            )
+            for r in j["related"]
+        ]
         found.append(
-            (j["code"], j["severity"], line, col, end, f"{j['message']}{hint}")
+            (j["code"], j["severity"], line, col, end, f"{j['message']}{hint}", related)
         )
     return found
 
@@ -79,6 +96,15 @@ def _received(diagnostics: list[types.Diagnostic]) -> list[tuple[object, ...]]:
                 else None
             ),
             d.message,
+            [
+                (
+                    r.location.uri,
+                    r.location.range.start.line,
+                    r.location.range.start.character,
+                    r.message,
+                )
+                for r in d.related_information or []
+            ],
         )
         for d in diagnostics
     ]

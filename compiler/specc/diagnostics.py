@@ -135,6 +135,26 @@ CODES: dict[str, tuple[Severity, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a diagnostic concerns (the first of two duplicates, a used spec)."""
+
+    span: Span
+    message: str
+
+    def to_json(self) -> dict[str, object]:
+        """Return the place as a JSON-ready mapping."""
+        span = self.span
+        return {
+            "message": self.message,
+            "path": span.path,
+            "line": span.line,
+            "col": span.col,
+            "end_line": span.end_line,
+            "end_col": span.end_col,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding about a spec, pointing at the place it concerns."""
 
@@ -142,6 +162,8 @@ class Diagnostic:
     message: str
     span: Span
     hint: str | None = None
+    related: tuple[Related, ...] = ()
+    """Other places it concerns, each with what it is; the hint names them for a reader."""
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -164,6 +186,7 @@ class Diagnostic:
             "end_line": self.span.end_line,
             "end_col": self.span.end_col,
             "hint": self.hint,
+            "related": [r.to_json() for r in self.related],
         }
 
 

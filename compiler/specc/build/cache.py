@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from specc import __version__, ir
 from specc.build.writer import atomic_write
-from specc.diagnostics import CODES, Diagnostic
+from specc.diagnostics import CODES, Diagnostic, Related
 from specc.emitters.base import OutputFile
 from specc.source import Span
 
@@ -128,17 +128,27 @@ def diagnostics_from_json(data: object) -> list[Diagnostic] | None:
         for item in data:
             if item["code"] not in CODES:
                 return None
-            span = Span(
-                path=item["path"],
-                line=item["line"],
-                col=item["col"],
-                end_line=item["end_line"],
-                end_col=item["end_col"],
+            related = tuple(
+                Related(_span(r), r["message"]) for r in item.get("related", [])
             )
-            found.append(Diagnostic(item["code"], item["message"], span, item["hint"]))
-    except (KeyError, TypeError, ValueError):
+            found.append(
+                Diagnostic(
+                    item["code"], item["message"], _span(item), item["hint"], related
+                )
+            )
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
     return found
+
+
+def _span(item: dict[str, Any]) -> Span:
+    return Span(
+        path=item["path"],
+        line=item["line"],
+        col=item["col"],
+        end_line=item["end_line"],
+        end_col=item["end_col"],
+    )
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from specc.commands.common import (
     project_inputs,
 )
 from specc.commands.progress import plural
+
+if TYPE_CHECKING:
+    from specc.frontend.project import Project
 
 
 @click.command("fmt")
@@ -30,12 +34,15 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
     and after, and left as is if its meaning would change.
     """
     from specc.frontend.compile import find_specs
+    from specc.frontend.project import Project, project_files
 
-    files, problems = find_specs(project_inputs(paths).paths)
+    inputs = project_inputs(paths)
+    files, problems = find_specs(inputs.paths)
     print_loose_diagnostics(problems)
+    project = Project(project_files(files, inputs.sources))
     changed = unchanged = failed = 0
     for name in files:
-        outcome = _format_file(name, check)
+        outcome = _format_file(name, check, project)
         changed += outcome == "changed"
         unchanged += outcome == "unchanged"
         failed += outcome == "failed"
@@ -48,8 +55,9 @@ def fmt(paths: tuple[str, ...], check: bool) -> None:
     sys.exit(EXIT_ERRORS if bad else EXIT_OK)
 
 
-def _format_file(name: str, check: bool) -> str:
-    """Format one spec; return `changed`, `unchanged` or `failed`."""
+def _format_file(name: str, check: bool, project: Project) -> str:
+    """Format one spec (checked in its project); return `changed`, `unchanged` or
+    `failed`."""
     import difflib
 
     from specc.fmt.document import MeaningChanged, check_meaning, format_text
@@ -70,7 +78,7 @@ def _format_file(name: str, check: bool) -> str:
     if formatted == text:
         return "unchanged"
     try:
-        check_meaning(name, text, formatted)
+        check_meaning(name, text, formatted, project.imports(name))
     except MeaningChanged as error:
         click.echo(f"error: {error}; left as is (please report it)", err=True)
         return "failed"

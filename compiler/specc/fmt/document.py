@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specc.fmt.declarations import format_declarations
 from specc.fmt.examples import format_examples
 from specc.frontend.compile import Compiled, compile_source, decode
 from specc.frontend.parse import parse_document
 from specc.source import SourceFile
+
+if TYPE_CHECKING:
+    from specc.frontend.interfaces import Imports
 
 _LAYOUTS = {"specc": format_declarations, "examples": format_examples}
 
@@ -60,10 +63,16 @@ def _closed(lines: list[str], first: int, last: int) -> bool:
     return last > first and closing.startswith(fence) and not closing.strip(fence[:1])
 
 
-def check_meaning(path: str, before: str, after: str) -> None:
-    """Raise `MeaningChanged` unless both texts compile to the same IR and findings."""
-    old = compile_source(path, before.encode("utf-8", "surrogatepass"))
-    new = compile_source(path, after.encode("utf-8", "surrogatepass"))
+def check_meaning(
+    path: str, before: str, after: str, imports: Imports | None = None
+) -> None:
+    """Raise `MeaningChanged` unless both texts compile to the same IR and findings.
+
+    ``imports`` are what the spec's project gives it (`Project.imports`): a spec
+    that uses others compiles fully only with them.
+    """
+    old = compile_source(path, before.encode("utf-8", "surrogatepass"), imports)
+    new = compile_source(path, after.encode("utf-8", "surrogatepass"), imports)
     if meaning(old) != meaning(new):
         raise MeaningChanged(f"formatting {path} would change what it means")
 

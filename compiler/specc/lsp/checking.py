@@ -12,6 +12,7 @@ check follows once typing pauses.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from specc import ir
-from specc.diagnostics import Diagnostic, sort_key
+from specc.diagnostics import Diagnostic, Related, sort_key
 from specc.frontend.compile import Compiled, compile_source
 from specc.frontend.project import Graph, Project, project_files, read_header
 from specc.source import Span
@@ -44,6 +45,9 @@ class Checked:
     """How long the check took."""
     uses: bool = False
     """Whether the spec uses other specs (then every re-check is a full one)."""
+    project: Project | None = None
+    """The project it was checked in: the other specs, read from their files, and
+    those compiled for the check (the specs it uses)."""
 
     @cached_property
     def lines(self) -> list[str]:
@@ -68,7 +72,7 @@ def check_text(path: str, text: str, version: int) -> Checked:
         if path in project.graph.by_path
         else False
     )
-    return Checked(version, compiled, time.perf_counter() - start, uses)
+    return Checked(version, compiled, time.perf_counter() - start, uses, project)
 
 
 def _project(path: str, data: bytes) -> Project:
@@ -255,17 +259,21 @@ def _placed(d: Diagnostic, origin: list[int]) -> Diagnostic:
 
         return _LINE_NUMBER.sub(line, text)
 
-    span = d.span
-    end_line = origin[span.end_line] if span.end_line is not None else None
-    placed = Span(
-        path=span.path,
-        line=origin[span.line],
-        col=span.col,
-        end_line=end_line,
-        end_col=span.end_col,
-    )
+    def place(span: Span) -> Span:
+        if span.path != d.span.path:
+            return span
+        end_line = origin[span.end_line] if span.end_line is not None else None
+        return Span(
+            path=span.path,
+            line=origin[span.line],
+            col=span.col,
+            end_line=end_line,
+            end_col=span.end_col,
+        )
+
     hint = renumber(d.hint) if d.hint is not None else None
-    return Diagnostic(d.code, renumber(d.message), placed, hint)
+    related = tuple(Related(place(r.span), r.message) for r in d.related)
+    return Diagnostic(d.code, renumber(d.message), place(d.span), hint, related)
 
 
 def _moved(d: Diagnostic, lines: int) -> Diagnostic:
@@ -281,4 +289,4 @@ def _moved(d: Diagnostic, lines: int) -> Diagnostic:
         end_line=end_line,
         end_col=span.end_col,
     )
-    return Diagnostic(d.code, d.message, moved, d.hint)
+    return dataclasses.replace(d, span=moved)

@@ -6,27 +6,15 @@ import asyncio
 
 from lsprotocol import types
 
+from specc.frontend.interfaces import Imports
 from specc.lsp import actions, completion, hover, navigation, rename, symbols
 from specc.lsp.checking import changed_lines
-from specc.lsp.index import Index, Occurrence, build_index
+from specc.lsp.index import Index, Occurrence
 from specc.lsp.server import Document, SpeccServer, guarded
 from specc.lsp.text import Text
+from specc.lsp.workspace import Place, index_of, spec_place, users
 
 TRIGGERS = ["#", "(", ",", ":", "{", "[", " ", "<"]
-
-
-async def _index(ls: SpeccServer, doc: Document) -> Index | None:
-    """Return the index of the document's current version (checking it first if need be)."""
-    checked = await ls.full_check(doc)
-    spec = checked.compiled.spec
-    if spec is None:
-        return None
-    if "index" not in doc.cache or doc.cache.get("index_version") != checked.version:
-        doc.cache["index"] = build_index(spec, checked.lines)
-        doc.cache["index_version"] = checked.version
-    found = doc.cache["index"]
-    assert isinstance(found, Index)
-    return found
 
 
 async def _at(
@@ -36,7 +24,7 @@ async def _at(
     doc = ls.documents.get(uri)
     if doc is None:
         return None
-    index = await _index(ls, doc)
+    index = await index_of(ls, doc)
     if index is None:
         return None
     line, char = doc.text.point(position)
@@ -44,8 +32,8 @@ async def _at(
     return (doc, index, found) if found is not None else None
 
 
-def _location(uri: str, text: Text, o: Occurrence) -> types.Location:
-    return types.Location(uri, text.range(o.line, o.start, o.line, o.end))
+def _location(place: Place, o: Occurrence) -> types.Location:
+    return types.Location(place.uri, place.text.range(o.line, o.start, o.line, o.end))
 
 
 def create_server() -> SpeccServer:
@@ -105,7 +93,11 @@ def register(server: SpeccServer) -> None:
             return None
         doc, index, at = found
         report = hover.find_report(doc.path) if at.key.startswith("example:") else None
-        text = hover.hover_text(index, at, report)
+        if at.spec:  # declared by another spec: described from there
+            place = await spec_place(ls, doc, at.spec)
+            text = hover.imported_text(place.index, at) if place is not None else None
+        else:
+            text = hover.hover_text(index, at, report)
         if text is None:
             return None
         content = types.MarkupContent(types.MarkupKind.Markdown, text)
@@ -120,8 +112,15 @@ def register(server: SpeccServer) -> None:
         if found is None:
             return None
         doc, index, at = found
-        target = navigation.definition(index, at)
-        return _location(doc.uri, doc.text, target) if target is not None else None
+        named = navigation.target(index, at)
+        if named is None:
+            return None
+        owner, key = named
+        place = await spec_place(ls, doc, owner)
+        if place is None:
+            return None
+        target = navigation.definition(place.index, owner, key)
+        return _location(place, target) if target is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded("find references")
@@ -132,8 +131,16 @@ def register(server: SpeccServer) -> None:
         if found is None:
             return None
         doc, index, at = found
-        places = navigation.references(index, at, params.context.include_declaration)
-        return [_location(doc.uri, doc.text, o) for o in places]
+        named = navigation.target(index, at)
+        if named is None:
+            return None
+        owner, key = named
+        declaration = params.context.include_declaration
+        return [
+            _location(place, o)
+            for place in await users(ls, doc, owner)
+            for o in navigation.references(place.index, owner, key, declaration)
+        ]
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -202,13 +209,16 @@ def register(server: SpeccServer) -> None:
                 types.ShowMessageParams(types.MessageType.Warning, problem)
             )
             return None
-        edits = [
-            types.TextEdit(
-                doc.text.range(o.line, o.start, o.line, o.end), params.new_name
-            )
-            for o in rename.rename_edits(index, at)
-        ]
-        return types.WorkspaceEdit(changes={doc.uri: edits})
+        owner, key = index.owner(at), at.key
+        changes = {}
+        for place in await users(ls, doc, owner):
+            edits = [
+                types.TextEdit(_location(place, o).range, params.new_name)
+                for o in rename.rename_edits(place.index, owner, key)
+            ]
+            if edits:
+                changes[place.uri] = edits
+        return types.WorkspaceEdit(changes=changes)
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     @guarded("prepare rename")
@@ -229,11 +239,19 @@ def register(server: SpeccServer) -> None:
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
             return None
-        return _format(doc)
+        project = (await ls.full_check(doc)).project
+        loop = asyncio.get_running_loop()
+        imports = (
+            await loop.run_in_executor(ls.checker, project.imports, doc.path)
+            if project is not None
+            else None
+        )
+        return _format(doc, imports)
 
 
-def _format(doc: Document) -> list[types.TextEdit]:
-    """Return the edit that formats the document: its changed lines replaced."""
+def _format(doc: Document, imports: Imports | None) -> list[types.TextEdit]:
+    """Return the edit that formats the document (checked with what its project gives
+    it): its changed lines replaced."""
     from specc.fmt.document import MeaningChanged, check_meaning, format_text
 
     before = doc.text.text
@@ -241,7 +259,7 @@ def _format(doc: Document) -> list[types.TextEdit]:
     if after == before:
         return []
     try:
-        check_meaning(doc.path, before, after)
+        check_meaning(doc.path, before, after, imports)
     except MeaningChanged:
         return []
     old, new = doc.text.lines, Text(after).lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,25 @@ def hover_text(index: Index, occurrence: Occurrence, report: Any = None) -> str 
     if kind == "rule":
         rule = spec.rule(name)
         return _rule(rule) if rule is not None else None
+    if kind == "spec":
+        return _spec(spec) if name == spec.id else None
     example = index.examples.get(occurrence.key)
     return _example(spec, example, report) if example is not None else None
+
+
+def imported_text(declaring: Index, occurrence: Occurrence) -> str | None:
+    """Return Markdown describing a name another spec declares, from that spec's index."""
+    text = hover_text(declaring, dataclasses.replace(occurrence, spec=""))
+    if text is None or occurrence.key.startswith("spec:"):
+        return text
+    return f"{text}\n\nFrom spec `{declaring.spec.id}`."
+
+
+def _spec(spec: ir.Spec) -> str:
+    """Describe a spec: its title, ID, version and summary."""
+    version = f" {spec.version}" if spec.version else ""
+    head = f"**{spec.title}** · spec `{spec.id}`{version}"
+    return f"{head}\n\n{spec.summary}" if spec.summary else head
 
 
 def describe(decl: ir.TypeDecl | ir.Function) -> str:

@@ -4,6 +4,11 @@ It is built from the IR and its spans, and for what the IR does not place
 (a type named inside a declaration, a field or enum member named inside an
 example) from the front end's own readers run again on those lines:
 `parse_declarations` on a `specc` block, `parse_example` on an example.
+
+A name another spec declares (brought in by `use`, written `common.Money`, a
+value of its type in an example, a `[text](common#rule)` link, a spec ID in
+`uses`) is indexed under the same key as in that spec, with that spec's ID
+in `Occurrence.spec`; `specc.lsp.project` follows it there.
 """
 
 from __future__ import annotations
@@ -15,12 +20,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from specc import ir
-from specc.frontend.idl import parse_declarations
+from specc.frontend.idl import UseDraft, parse_declarations
 from specc.frontend.lexer import LexError
 from specc.frontend.values import RawExample, RawValue, parse_example
 from specc.source import Span
 
-_CODE_SPAN = re.compile(r"(?<!`)`([A-Za-z_][A-Za-z0-9_]*)`(?!`)")
+_CODE_SPAN = re.compile(
+    r"(?<!`)`(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)`(?!`)"
+)
+_SPEC_FIELD = re.compile(r"spec:[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
 _HEADING_ID = re.compile(r"\{[^{}]*?#([^\s}]+)[^{}]*\}\s*$")
 
 
@@ -34,10 +42,12 @@ class Occurrence:
     key: str
     """What it names: `type:Task`, `fn:add_task`, `member:Priority.low`,
     `field:Task.title`, `tag:Shape.circle`, `param:add_task.title`, `rule:add_task`,
-    or `example:<rule>:<index>` for an example line."""
+    `spec:common` for a spec's ID, or `example:<rule>:<index>` for an example line."""
     definition: bool = False
     renamable: bool = True
     """False for a place that names the thing without spelling it (an example of a rule)."""
+    spec: str = ""
+    """The ID of the spec that declares what it names, when that is another spec."""
 
 
 @dataclass
@@ -54,7 +64,7 @@ class Index:
 
     def finish(self) -> Index:
         """Sort the occurrences and group them by key."""
-        self.occurrences.sort()
+        self.occurrences = sorted(set(self.occurrences))
         self.starts = [(o.line, o.start) for o in self.occurrences]
         grouped: dict[str, list[Occurrence]] = defaultdict(list)
         for occurrence in self.occurrences:
@@ -81,6 +91,14 @@ class Index:
         """Return where ``key`` is defined."""
         return next((o for o in self.by_key.get(key, []) if o.definition), None)
 
+    def owner(self, occurrence: Occurrence) -> str:
+        """Return the ID of the spec that declares what an occurrence names."""
+        return occurrence.spec or self.spec.id
+
+    def naming(self, spec: str, key: str) -> list[Occurrence]:
+        """Return the occurrences of ``key`` declared by spec ``spec``."""
+        return [o for o in self.by_key.get(key, []) if self.owner(o) == spec]
+
 
 def build_index(spec: ir.Spec, lines: list[str]) -> Index:
     """Index a compiled spec; ``lines`` are its source lines as the front end numbers them."""
@@ -89,22 +107,80 @@ def build_index(spec: ir.Spec, lines: list[str]) -> Index:
     for decl in [*spec.types, *spec.functions]:
         for key, span in _declared(decl):
             add(_at(span, key, definition=True))
-    declared = {t.name for t in spec.types}
-    functions = {f.name for f in spec.functions}
+    names = _Names(spec)
+    _spec_ids(index, lines)
     for section in spec.walk():
         if section.id is not None:
             found = _heading_id(lines, section)
             if found is not None:
                 add(found)
         for link in section.links:
-            if spec.rule(link.target) is not None:
-                span = link.span
-                add(_at(span, f"rule:{link.target}", shift=1))
+            _link(index, link)
         for block in section.content:
-            _block(index, spec, block, lines, declared, functions, section)
+            _block(index, block, lines, names)
     for block in spec.preamble:
-        _block(index, spec, block, lines, declared, functions, None)
+        _block(index, block, lines, names)
     return index.finish()
+
+
+class _Names:
+    """What a spec's names refer to: its own declarations, and what it imports."""
+
+    def __init__(self, spec: ir.Spec) -> None:
+        self.spec = spec
+        self.declared = {t.name for t in spec.types}
+        self.functions = {f.name for f in spec.functions}
+        self.interfaces = {i.id: i for i in spec.interfaces}
+        self.imported = {n: u.spec for u in spec.uses for n in u.names}
+        """Names `use` brings in, with the spec each is from."""
+
+    def type_spec(self, name: str, spec: str | None = None) -> str | None:
+        """Return who declares type ``name`` (written ``spec.name`` if ``spec``):
+        "" for this spec, another spec's ID, or None when nobody does."""
+        if spec is None or spec == self.spec.id:
+            if name in self.declared:
+                return ""
+            spec = None if spec else self.imported.get(name)
+        used = self.interfaces.get(spec) if spec else None
+        return spec if used is not None and used.type(name) is not None else None
+
+
+def _spec_ids(index: Index, lines: list[str]) -> None:
+    """Index the spec's own ID in its front matter, and each spec ID in `uses`."""
+    spec = index.spec
+    key = f"spec:{spec.id}"
+    own = Occurrence(0, 0, 0, key, definition=True)  # an ID from the file's name
+    if lines and lines[0].startswith("---"):
+        for number, line in enumerate(lines[1:], 1):
+            if line.startswith(("---", "...")):
+                break
+            match = _SPEC_FIELD.match(line)
+            if match is not None and match.group(1) == spec.id:
+                own = Occurrence(number, *match.span(1), key, definition=True)
+    index.occurrences.append(own)
+    for use in spec.uses:
+        index.occurrences.append(
+            _at(use.span, f"spec:{use.spec}", length=len(use.spec), spec=use.spec)
+        )
+
+
+def _link(index: Index, link: ir.Link) -> None:
+    """Index a cross-reference: `#id` of this spec, or `spec#id` of another."""
+    spec = index.spec
+    if link.spec is None:
+        if spec.rule(link.target) is not None:
+            index.occurrences.append(_at(link.span, f"rule:{link.target}", shift=1))
+        return
+    used = next((i for i in spec.interfaces if i.id == link.spec), None)
+    if used is None:
+        return
+    index.occurrences.append(
+        _at(link.span, f"spec:{link.spec}", length=len(link.spec), spec=link.spec)
+    )
+    if link.target in used.rules:
+        at = len(link.spec) + 1
+        key = f"rule:{link.target}"
+        index.occurrences.append(_at(link.span, key, shift=at, spec=link.spec))
 
 
 def _declared(decl: ir.TypeDecl | ir.Function) -> Iterator[tuple[str, Span]]:
@@ -129,12 +205,17 @@ def _declared(decl: ir.TypeDecl | ir.Function) -> Iterator[tuple[str, Span]]:
 
 
 def _at(
-    span: Span, key: str, definition: bool = False, shift: int = 0, length: int = 0
+    span: Span,
+    key: str,
+    definition: bool = False,
+    shift: int = 0,
+    length: int = 0,
+    spec: str = "",
 ) -> Occurrence:
     """Return an occurrence at a one-line span (or ``length`` characters from its start)."""
     start = span.col - 1 + shift
     end = span.col - 1 + length if length else (span.end_col or span.col) - 1
-    return Occurrence(span.line - 1, start, end, key, definition)
+    return Occurrence(span.line - 1, start, end, key, definition, spec=spec)
 
 
 def _heading_id(lines: list[str], section: ir.Section) -> Occurrence | None:
@@ -147,28 +228,14 @@ def _heading_id(lines: list[str], section: ir.Section) -> Occurrence | None:
     return Occurrence(line, match.start(1), match.end(1), f"rule:{section.id}", True)
 
 
-def _block(
-    index: Index,
-    spec: ir.Spec,
-    block: ir.Block,
-    lines: list[str],
-    declared: set[str],
-    functions: set[str],
-    section: ir.Section | None,
-) -> None:
+def _block(index: Index, block: ir.Block, lines: list[str], names: _Names) -> None:
     """Index what one block names."""
-    add = index.occurrences.append
+    spec = index.spec
     if isinstance(block, ir.Declarations):
-        first = block.span.line
-        indent = len(lines[first - 1]) - len(lines[first - 1].lstrip(" "))
-        drafts, _ = parse_declarations(spec.path, block.source, first + 1, indent + 1)
-        for draft in drafts:
-            for use in [*draft.type_uses, *draft.raises]:
-                if use.name in declared:
-                    add(_at(use.span, f"type:{use.name}"))
+        _declarations(index, block, lines, names)
     elif isinstance(block, ir.Examples):
         for example in block.examples:
-            _example(index, spec, example)
+            _example(index, names, example)
     elif isinstance(block, ir.ConversationBlock):
         for answer in block.conversation.answers:
             for ref in answer.refs:
@@ -179,10 +246,49 @@ def _block(
             for match in _CODE_SPAN.finditer(
                 lines[number - 1] if number <= len(lines) else ""
             ):
-                name = match.group(1)
-                key = f"type:{name}" if name in declared else f"fn:{name}"
-                if name in declared or name in functions:
-                    add(Occurrence(number - 1, match.start(1), match.end(1), key))
+                _code_span(index, names, number - 1, match)
+
+
+def _code_span(index: Index, names: _Names, line: int, match: re.Match[str]) -> None:
+    """Index a type or function named in a prose code span (`Name` or `spec.Name`)."""
+    add = index.occurrences.append
+    qualifier, name = match.group(1), match.group(2)
+    owner = names.type_spec(name, qualifier)
+    if owner is not None:
+        add(Occurrence(line, match.start(2), match.end(2), f"type:{name}", spec=owner))
+        if owner:
+            key = f"spec:{owner}"
+            if qualifier:
+                add(Occurrence(line, match.start(1), match.end(1), key, spec=owner))
+    elif qualifier is None and name in names.functions:
+        add(Occurrence(line, match.start(2), match.end(2), f"fn:{name}"))
+
+
+def _declarations(
+    index: Index, block: ir.Declarations, lines: list[str], names: _Names
+) -> None:
+    """Index the types a `specc` block names, its `use` statements' included."""
+    add = index.occurrences.append
+    first = block.span.line
+    indent = len(lines[first - 1]) - len(lines[first - 1].lstrip(" "))
+    statements: list[UseDraft] = []
+    drafts, _ = parse_declarations(
+        index.spec.path, block.source, first + 1, indent + 1, imports=statements
+    )
+    uses = [(u, u.spec) for s in statements for u in s.names]
+    for statement in statements:
+        if statement.spec in names.interfaces:
+            key = f"spec:{statement.spec}"
+            add(_at(statement.span, key, spec=statement.spec))
+    for draft in drafts:
+        uses += [(u, u.spec) for u in [*draft.type_uses, *draft.raises]]
+    for use, qualifier in uses:
+        owner = names.type_spec(use.name, qualifier)
+        if owner is None:
+            continue
+        add(_at(use.span, f"type:{use.name}", spec=owner))
+        if owner and use.spec_span is not None:
+            add(_at(use.spec_span, f"spec:{owner}", spec=owner))
 
 
 def _answer_ref(index: Index, lines: list[str], answer: ir.Answer, ref: str) -> None:
@@ -199,7 +305,7 @@ def _answer_ref(index: Index, lines: list[str], answer: ir.Answer, ref: str) -> 
             )
 
 
-def _example(index: Index, spec: ir.Spec, example: ir.Example) -> None:
+def _example(index: Index, names: _Names, example: ir.Example) -> None:
     """Index an example: its line, its call, its error, and the names in its values."""
     add = index.occurrences.append
     span = example.span
@@ -229,9 +335,9 @@ def _example(index: Index, spec: ir.Spec, example: ir.Example) -> None:
         )
     )
     for raw_arg, value in zip(raw.args, example.args, strict=False):
-        _value(index, raw_arg, value)
+        _value(index, names, raw_arg, value)
     if raw.result is not None and example.result is not None:
-        _value(index, raw.result, example.result)
+        _value(index, names, raw.result, example.result)
     if raw.error is not None and example.raises is not None:
         error = raw.error
         add(
@@ -250,7 +356,7 @@ def _example(index: Index, spec: ir.Spec, example: ir.Example) -> None:
             )
 
 
-def _value(index: Index, raw: RawValue, value: ir.Value) -> None:
+def _value(index: Index, names: _Names, raw: RawValue, value: ir.Value) -> None:
     """Index the enum members, tags and field names a value spells out."""
     add = index.occurrences.append
     if isinstance(value, ir.EnumValue) and raw.kind == "name":
@@ -260,40 +366,55 @@ def _value(index: Index, raw: RawValue, value: ir.Value) -> None:
                 raw.col - 1,
                 raw.col - 1 + len(raw.text),
                 f"member:{value.enum}.{value.member}",
+                spec=_value_spec(names, value, value.enum),
             )
         )
     elif isinstance(value, ir.ListValue):
         for raw_item, item in zip(raw.items, value.items, strict=False):
-            _value(index, raw_item, item)
+            _value(index, names, raw_item, item)
     elif isinstance(value, ir.MapValue):
         keys = raw.entries or [
             (RawValue("name", line, col, text=name), v)
             for name, v, line, col in raw.fields
         ]
         for (raw_key, raw_value), entry in zip(keys, value.entries, strict=False):
-            _value(index, raw_key, entry.key)
-            _value(index, raw_value, entry.value)
+            _value(index, names, raw_key, entry.key)
+            _value(index, names, raw_value, entry.value)
     elif isinstance(value, (ir.RecordValue, ir.VariantValue)):
-        owner = (
-            value.record
-            if isinstance(value, ir.RecordValue)
-            else f"{value.variant}.{value.tag}"
-        )
-        if isinstance(value, ir.VariantValue):
+        if isinstance(value, ir.RecordValue):
+            owner, spec = value.record, _value_spec(names, value, value.record)
+        else:
+            owner = f"{value.variant}.{value.tag}"
+            spec = _value_spec(names, value, value.variant)
             add(
                 Occurrence(
                     raw.line - 1,
                     raw.col - 1,
                     raw.col - 1 + len(raw.text),
                     f"tag:{owner}",
+                    spec=spec,
                 )
             )
         given = {f.name: f.value for f in value.fields}
         for name, raw_field, line, col in raw.fields:
             add(
                 Occurrence(
-                    line - 1, col - 1, col - 1 + len(name), f"field:{owner}.{name}"
+                    line - 1,
+                    col - 1,
+                    col - 1 + len(name),
+                    f"field:{owner}.{name}",
+                    spec=spec,
                 )
             )
             if name in given:
-                _value(index, raw_field, given[name])
+                _value(index, names, raw_field, given[name])
+
+
+def _value_spec(names: _Names, value: ir.Value, declared: str) -> str:
+    """Return the ID of the other spec that declares a value's type ``declared``, or ""."""
+    ref = value.type
+    while ref.kind == "optional" and ref.args:
+        ref = ref.args[0]
+    if ref.kind == "named" and ref.spec and ref.name == declared:
+        return "" if ref.spec == names.spec.id else ref.spec
+    return "" if declared in names.declared else names.imported.get(declared, "")

@@ -1,29 +1,32 @@
-"""Go to definition and find references: types, functions, members, fields and rule IDs."""
+"""Go to definition and find references: types, functions, members, fields, rule IDs and
+spec IDs, in one spec's index; `specc.lsp.workspace` finds the specs to look in."""
 
 from __future__ import annotations
 
 from specc.lsp.index import Index, Occurrence
 
 
-def definition(index: Index, at: Occurrence) -> Occurrence | None:
-    """Return where the name under the cursor is defined (an example's rule for an example)."""
-    key = at.key
-    if key.startswith("example:"):
-        example = index.examples[key]
-        if example.rule is None:
-            return None
-        key = f"rule:{example.rule}"
-    return index.definition(key)
+def target(index: Index, at: Occurrence) -> tuple[str, str] | None:
+    """Return what the name under the cursor names: the declaring spec's ID and the key
+    (an example names its rule)."""
+    if at.key.startswith("example:"):
+        rule = index.examples[at.key].rule
+        return (index.spec.id, f"rule:{rule}") if rule is not None else None
+    return index.owner(at), at.key
 
 
-def references(index: Index, at: Occurrence, declaration: bool) -> list[Occurrence]:
-    """Return every place that names the same thing; a rule's examples count for the rule."""
-    key = at.key
-    if key.startswith("example:"):
-        example = index.examples[key]
-        key = f"rule:{example.rule}"
-    found = [o for o in index.by_key.get(key, []) if declaration or not o.definition]
-    if key.startswith("rule:"):
+def definition(index: Index, owner: str, key: str) -> Occurrence | None:
+    """Return where ``key`` of spec ``owner`` is defined, if this is that spec's index."""
+    return index.definition(key) if owner == index.spec.id else None
+
+
+def references(
+    index: Index, owner: str, key: str, declaration: bool
+) -> list[Occurrence]:
+    """Return every place in this index that names ``key`` of spec ``owner``; a rule's
+    examples count for the rule."""
+    found = [o for o in index.naming(owner, key) if declaration or not o.definition]
+    if key.startswith("rule:") and owner == index.spec.id:
         rule = key.partition(":")[2]
         found += [
             index.by_key[k][0]

@@ -16,7 +16,9 @@ _RESERVED = (
 
 def renamable(at: Occurrence | None) -> bool:
     """Return whether the name under the cursor can be renamed."""
-    return at is not None and at.renamable and not at.key.startswith("example:")
+    return (
+        at is not None and at.renamable and not at.key.startswith(("example:", "spec:"))
+    )
 
 
 def invalid_name(at: Occurrence, name: str) -> str | None:
@@ -34,6 +36,7 @@ def invalid_name(at: Occurrence, name: str) -> str | None:
     return None
 
 
-def rename_edits(index: Index, at: Occurrence) -> list[Occurrence]:
-    """Return the places to rewrite: the definition and every reference that spells it."""
-    return [o for o in index.by_key.get(at.key, []) if o.renamable]
+def rename_edits(index: Index, owner: str, key: str) -> list[Occurrence]:
+    """Return the places in one spec to rewrite when ``key`` of spec ``owner`` is renamed:
+    its definition and every reference that spells it."""
+    return [o for o in index.naming(owner, key) if o.renamable]

@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
@@ -28,6 +29,7 @@ from specc.diagnostics import Diagnostic
 from specc.lsp.checking import Checked, check_block, check_text
 from specc.lsp.diagnostics import lsp_diagnostic
 from specc.lsp.text import Text
+from specc.source import Span
 
 DEBOUNCE = 0.03
 """Seconds a change waits for the next keystroke before anything is checked."""
@@ -131,10 +133,39 @@ class SpeccServer(LanguageServer):
 
     def publish(self, doc: Document, found: list[Diagnostic]) -> None:
         """Send the client a document's diagnostics for its current version."""
-        diagnostics = [lsp_diagnostic(d, doc.text) for d in found]
+        locate = self.locator(doc)
+        diagnostics = [lsp_diagnostic(d, doc.text, locate) for d in found]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(doc.uri, diagnostics, doc.version)
         )
+
+    def locator(self, doc: Document) -> Callable[[Span], types.Location | None]:
+        """Return what places a span of the document's project: in the document, in
+        another open one, or in a file as saved (read once)."""
+        texts: dict[Path, Text | None] = {}
+        mine = resolved(doc.path)
+
+        def text_of(path: Path) -> Text | None:
+            if path not in texts:
+                other = next(
+                    (d for d in self.documents.values() if resolved(d.path) == path),
+                    None,
+                )
+                try:
+                    found = other.text if other else Text(path.read_text("utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    found = None
+                texts[path] = found
+            return texts[path]
+
+        def locate(span: Span) -> types.Location | None:
+            path = mine if span.path == doc.path else resolved(span.path)
+            text = doc.text if path == mine else text_of(path)
+            if text is None:
+                return None
+            return types.Location(path.as_uri(), text.span_range(span))
+
+        return locate
 
     def log_error(self, what: str) -> None:
         """Tell the client, in its log, about an error of the server itself."""
@@ -143,6 +174,14 @@ class SpeccServer(LanguageServer):
         self.window_log_message(
             types.LogMessageParams(types.MessageType.Error, message)
         )
+
+
+def resolved(path: str) -> Path:
+    """Return a path made absolute (symbolic links followed, where they can be)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path).absolute()
 
 
 def guarded(

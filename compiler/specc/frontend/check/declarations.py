@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from specc import ir
+from specc.diagnostics import Related
 from specc.frontend.check.resolve import Resolver, names, type_key
 from specc.frontend.check.scope import Scope, suggest
 from specc.frontend.idl import DeclDraft
@@ -32,6 +33,7 @@ class DeclarationChecker:
                     f"`{decl.name}` is declared twice",
                     decl.span,
                     f"first declared at line {first.span.line}",
+                    (Related(first.span, f"`{decl.name}` is first declared here"),),
                 )
                 continue
             table[decl.name] = decl
@@ -105,6 +107,7 @@ class DeclarationChecker:
                     f"`{owner}` has two members named `{name}`",
                     span,
                     f"the first is at line {seen[name].line}",
+                    (Related(seen[name], f"the first `{name}`"),),
                 )
             else:
                 seen[name] = span

@@ -10,10 +10,11 @@ examples work across the boundary as they do within one spec.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+from collections.abc import Container, Iterator, Sequence
 
 from specc import ir
-from specc.diagnostics import Diagnostic
+from specc.diagnostics import Diagnostic, Related
 from specc.frontend.check.scope import Report, suggest
 from specc.frontend.frontmatter import Requirement
 from specc.frontend.idl import DeclDraft, FieldDraft, TagDraft, TypeUse, UseDraft
@@ -60,6 +61,7 @@ class ImportResolver:
                 f"`{spec}` is in `uses` twice",
                 entry,
                 f"first at line {first.line}",
+                (Related(_span(self.path, first), f"`{spec}` is first here"),),
             )
             return
         self.requirements[spec] = entry
@@ -98,31 +100,10 @@ class ImportResolver:
             used = self.imports.interfaces[spec]
             self.used[spec] = used
             if entry.range is not None:
-                self._version(entry, used)
-
-    def _version(self, entry: Requirement, used: ir.Interface) -> None:
-        """Report a used spec whose version is not in the range asked for."""
-        import semantic_version
-
-        wanted = str(entry.range)
-        where = f"{used.id} is in {', '.join(self.imports.project[used.id])}"
-        if used.version is None:
-            self._error(
-                "E164",
-                f"`{used.id}` has no version to check against `{wanted}`",
-                entry,
-                f"give {where} a `version`, or drop the range",
-            )
-        elif not semantic_version.NpmSpec(wanted).match(
-            semantic_version.Version(used.version)
-        ):
-            self._error(
-                "E164",
-                f"this spec needs `{used.id}` {wanted}, but `{used.id}` is "
-                f"{used.version}",
-                entry,
-                f"{where}: change the range, or the version there",
-            )
+                found = _version_problem(entry, used, self.imports.project[spec])
+                if found is not None:
+                    message, hint, related = found
+                    self._error("E164", message, entry, hint, related)
 
     def _unknown(self, spec: str) -> str:
         """Return the hint for a spec ID the project does not have."""
@@ -131,8 +112,16 @@ class ImportResolver:
             "file name), among the project's spec files"
         )
 
-    def _error(self, code: str, message: str, entry: Requirement, hint: str) -> None:
-        self.report(Diagnostic(code, message, _span(self.path, entry), hint))
+    def _error(
+        self,
+        code: str,
+        message: str,
+        entry: Requirement,
+        hint: str,
+        related: tuple[Related, ...] = (),
+    ) -> None:
+        span = _span(self.path, entry)
+        self.report(Diagnostic(code, message, span, hint, related))
 
     # --- `use` and qualified names ------------------------------------------------
 
@@ -146,7 +135,7 @@ class ImportResolver:
 
     def resolve(self, decls: list[DeclDraft]) -> None:
         """Check `use` statements and qualified names; qualify the names `use` imports."""
-        local = {d.name for d in decls if d.kind != "function"}
+        local = {d.name: d.span for d in decls if d.kind != "function"}
         for statement in self.statements:
             if not self._spec_known(statement.spec, statement.span):
                 for name in statement.names:
@@ -197,16 +186,18 @@ class ImportResolver:
         if used.type(use.name) is not None:
             return True
         hint: str | None
+        related: tuple[Related, ...] = ()
         if use.name in used.functions:
             message = f"`{use.spec}.{use.name}` is a function; only types can be used"
             hint = "a spec's functions are its own; use the types they take"
         else:
             message = f"`{use.spec}` has no type `{use.name}`"
             hint = suggest(use.name, [t.name for t in used.types])
-        self.report(Diagnostic("E161", message, use.span, hint))
+            related = _close_type(used, use.name)
+        self.report(Diagnostic("E161", message, use.span, hint, related))
         return False
 
-    def _import(self, name: TypeUse, local: set[str]) -> None:
+    def _import(self, name: TypeUse, local: dict[str, Span]) -> None:
         """Bring one name into scope, reporting a clash with another import or a local."""
         if not self._known(name):
             return
@@ -221,6 +212,7 @@ class ImportResolver:
                     name.span,
                     f"first from `{spec}` at line {where.span.line}; "
                     f"write `{name.spec}.{name.name}` where you mean this one",
+                    (Related(where.span, f"`{name.name}` is first imported here"),),
                 )
             )
         elif name.name in local:
@@ -232,10 +224,24 @@ class ImportResolver:
                     name.span,
                     f"rename one, or drop the import and write `{name.spec}."
                     f"{name.name}`",
+                    (
+                        Related(local[name.name], f"`{name.name}` is declared here"),
+                        Related(
+                            self._declared(name.spec, name.name),
+                            f"`{name.spec}.{name.name}` is declared here",
+                        ),
+                    ),
                 )
             )
         else:
             self.aliases[name.name] = (name.spec, name)
+
+    def _declared(self, spec: str, name: str) -> Span:
+        """Return where a type a used spec declares is declared (its spec, if unknown)."""
+        found = self.used[spec].type(name) if spec in self.used else None
+        if found is not None:
+            return found.span
+        return Span(path=self.imports.project.get(spec, [self.path])[0], line=1)
 
     def _raises(self, decl: DeclDraft) -> None:
         """Report errors of other specs in `raises`, and leave them out."""
@@ -324,6 +330,41 @@ def _span(path: str, entry: Requirement) -> Span:
     )
 
 
+def _version_problem(
+    entry: Requirement, used: ir.Interface, files: Sequence[str]
+) -> tuple[str, str, tuple[Related, ...]] | None:
+    """Return the message, hint and related place of a used spec whose version is not
+    in the range asked for (its files are ``files``), or None when it is."""
+    import semantic_version
+
+    wanted = str(entry.range)
+    where = f"{used.id} is in {', '.join(files)}"
+    version = used.version or "no version"
+    there = (Related(Span(path=files[0], line=1), f"`{used.id}`: {version}"),)
+    if used.version is None:
+        return (
+            f"`{used.id}` has no version to check against `{wanted}`",
+            f"give {where} a `version`, or drop the range",
+            there,
+        )
+    if semantic_version.NpmSpec(wanted).match(semantic_version.Version(used.version)):
+        return None
+    return (
+        f"this spec needs `{used.id}` {wanted}, but `{used.id}` is {used.version}",
+        f"{where}: change the range, or the version there",
+        there,
+    )
+
+
+def _close_type(used: ir.Interface, name: str) -> tuple[Related, ...]:
+    """Return where the type of ``used`` closest to ``name`` is declared, if one is close."""
+    close = difflib.get_close_matches(name, [t.name for t in used.types], n=1)
+    found = used.type(close[0]) if close else None
+    if found is None:
+        return ()
+    return (Related(found.span, f"`{used.id}.{found.name}` is declared here"),)
+
+
 def _draft(decl: ir.TypeDecl, spec: str) -> DeclDraft:
     """Return another spec's declaration as the checker holds its own."""
     draft = DeclDraft(decl.kind, decl.name, decl.span, spec=spec)
@@ -347,7 +388,7 @@ def _fields(fields: list[ir.Field]) -> list[FieldDraft]:
     ]
 
 
-def _requalify(decl: DeclDraft, local: set[str], specs: dict[str, str]) -> None:
+def _requalify(decl: DeclDraft, local: Container[str], specs: dict[str, str]) -> None:
     """Give each name `use` imported its spec (``specs``), in every type ``decl`` writes."""
     if not specs:
         return

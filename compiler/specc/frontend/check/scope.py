@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from specc.diagnostics import Diagnostic
+from specc.diagnostics import Diagnostic, Related
 from specc.frontend.idl import DeclDraft
 from specc.source import Span
 
@@ -45,10 +45,15 @@ class Scope:
         self.report(Diagnostic(code, message, span, hint))
 
     def error_at(
-        self, code: str, message: str, span: Span, hint: str | None = None
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        hint: str | None = None,
+        related: tuple[Related, ...] = (),
     ) -> None:
-        """Report a diagnostic at a span."""
-        self.report(Diagnostic(code, message, span, hint))
+        """Report a diagnostic at a span (and the other places it concerns)."""
+        self.report(Diagnostic(code, message, span, hint, related))
 
     @contextmanager
     def captured(self) -> Iterator[list[Diagnostic]]:

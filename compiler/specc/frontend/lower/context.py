@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from specc.diagnostics import Diagnostic
+from specc.diagnostics import Diagnostic, Related
 from specc.frontend.parse import RawBlock
 from specc.source import SourceFile, Span
 
@@ -27,11 +27,11 @@ class SpecContext:
         col: int = 1,
         hint: str | None = None,
         length: int | None = None,
+        related: tuple[Related, ...] = (),
     ) -> None:
         """Report a diagnostic at a position of this spec."""
-        self.report(
-            Diagnostic(code, message, self.source.span(line, col, length), hint)
-        )
+        span = self.source.span(line, col, length)
+        self.report(Diagnostic(code, message, span, hint, related))
 
     def block_span(self, block: RawBlock) -> Span:
         """Return the lines a block covers."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from specc.diagnostics import Related
 from specc.frontend.lower.context import SpecContext
 from specc.frontend.parse import RawSection
 from specc.source import Span
@@ -90,15 +91,18 @@ class HeadingReader:
                 )
         else:
             first = self.rule_ids.get(rule_id)
+            at = base + inner.find("#" + rule_id)
             if first is not None:
                 diag(
                     "E021",
                     f"rule ID `{rule_id}` is used twice",
                     heading.line,
-                    base + inner.find("#" + rule_id),
+                    at,
                     f"first used at line {first.line}",
                     len(rule_id) + 1,
+                    (Related(first, f"`#{rule_id}` is first used here"),),
                 )
             else:
-                self.rule_ids[rule_id] = self.ctx.source.span(heading.line)
+                span = self.ctx.source.span(heading.line, at, len(rule_id) + 1)
+                self.rule_ids[rule_id] = span
         return heading.text[: match.start()].strip(), rule_id, attributes
