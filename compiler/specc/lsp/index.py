@@ -236,6 +236,8 @@ def _block(index: Index, block: ir.Block, lines: list[str], names: _Names) -> No
     elif isinstance(block, ir.Examples):
         for example in block.examples:
             _example(index, names, example)
+        for found in block.properties:
+            _property(index, names, lines, found)
     elif isinstance(block, ir.ConversationBlock):
         for answer in block.conversation.answers:
             for ref in answer.refs:
@@ -289,6 +291,37 @@ def _declarations(
         add(_at(use.span, f"type:{use.name}", spec=owner))
         if owner and use.spec_span is not None:
             add(_at(use.spec_span, f"spec:{owner}", spec=owner))
+
+
+_WORD = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)(\s*\()?")
+
+
+def _property(
+    index: Index, names: _Names, lines: list[str], found: ir.Property
+) -> None:
+    """Index a `forall` line: the types its variables are drawn from, the functions
+    its check calls."""
+    span = found.span
+    text = lines[span.line - 1] if span.line <= len(lines) else ""
+    bound = {b.name for b in found.bindings}
+    for match in _WORD.finditer(text, span.col - 1):
+        qualifier, name, call = match.group(1), match.group(2), match.group(3)
+        if call and qualifier is None and name in names.functions:
+            key = f"fn:{name}"
+        elif not call and name not in bound:
+            owner = names.type_spec(name, qualifier)
+            if owner is None:
+                continue
+            occurrence = Occurrence(
+                span.line - 1, match.start(2), match.end(2), f"type:{name}", spec=owner
+            )
+            index.occurrences.append(occurrence)
+            continue
+        else:
+            continue
+        index.occurrences.append(
+            Occurrence(span.line - 1, match.start(2), match.end(2), key)
+        )
 
 
 def _answer_ref(index: Index, lines: list[str], answer: ir.Answer, ref: str) -> None:
