@@ -66,6 +66,9 @@ class EmitContext:
     """For a `site_wide` target: the `emit_spec` data of the specs whose files the
     output folder keeps though this build does not make them (`emit_site` lists
     them too)."""
+    used: dict[str, Any] = field(default_factory=dict)
+    """What an emitter makes of the specs that specs use, kept across the specs of
+    one build so that each used spec is modelled once, not once per importer."""
 
     def render(self, template: str, **context: object) -> str:
         """Render a template of the shared environment."""

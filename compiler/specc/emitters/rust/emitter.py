@@ -61,13 +61,13 @@ class RustEmitter(code.CodeEmitter):
         crate = packages.checked_name(
             ctx, spec, "rust", _CRATE_NAME.fullmatch, "a crate name"
         )
-        names = Names(spec, crate)
+        names = Names(spec, crate, ctx.used.setdefault("rust.names", {}))
         renamed = packages.used_names(ctx.options, spec, _CRATE_NAME.fullmatch)
         deps = packages.declared(ctx.options, spec, "rust", ctx.diagnostics)
         ctx.diagnostics += packages.clash(
             spec, "rust", {names.crate}, deps, "rust.package"
         )
-        facts = TypeFacts(spec, names)
+        facts = TypeFacts(spec, names, ctx.used.setdefault("rust.facts", {}))
         types = RsTypes(spec, names, facts)
         problems: list[Diagnostic] = surrogate_problems(spec)
         values = RsValues(spec, names, facts, problems)
