@@ -322,6 +322,58 @@ def test_a_value_of_the_wrong_type_says_what_fits(
     assert found == [("E053", 3, message, hint)]
 
 
+def test_a_default_of_the_wrong_type_says_what_fits_where_it_is_written() -> None:
+    """A default is read by the declaration lexer, an example by the one-pass reader."""
+    text = spec("record D { n: int = 1.5 }\nfn f(x: int) -> int")
+    result = compile_source("p.spec.md", text.encode())
+    assert [
+        (d.code, d.span.line, d.span.col, d.message, d.hint) for d in result.diagnostics
+    ] == [
+        (
+            "E046",
+            10,
+            21,
+            "the default of `n` does not fit `int`: expected `int`, found a number 1.5",
+            "an int cannot have a fractional part",
+        )
+    ]
+
+
+INT_MIN = "-9223372036854775808"
+INT_MAX = "9223372036854775807"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "bad"),
+    [
+        (INT_MIN, INT_MAX, None),
+        ("-9223372036854775809", INT_MAX, 1),
+        (INT_MIN, "9223372036854775808", 2),
+    ],
+)
+def test_an_int_holds_exactly_64_bits_in_examples_and_defaults(
+    low: str, high: str, bad: int | None
+) -> None:
+    """The bounds themselves fit; one past either is refused where it is written."""
+    record = f"record D {{ a: int = {low}, b: int = {high} }}"
+    example = f"f({low}, {high}) == {{}}"
+    found = errors(spec(record + "\nfn f(x: int, y: int) -> D", example))
+    if bad is None:
+        assert found == []
+        return
+    number, field, before = ((low, "a", "("), (high, "b", " "))[bad - 1]
+    fits = f"{number} does not fit in a 64-bit int"
+    assert found == [
+        (
+            "E046",
+            10,
+            record.index(f" {number}") + 2,
+            f"the default of `{field}` does not fit `int`: {fits}",
+        ),
+        ("E061", 15, example.index(before + number) + 2, fits),
+    ]
+
+
 @pytest.mark.parametrize("example", ["y([0, 255]) == 1", "i(1) raises Oops{code: 1}"])
 def test_values_that_fit_pass(example: str) -> None:
     assert errors(spec(TYPED, example)) == []

@@ -47,6 +47,9 @@ def diagnostics(*lines: str) -> list[tuple[str, str, int, int]]:
         ),
         ("f({x: 1, 2: 3}, 1) == 1", "a '{…}' mixes field names and map keys", 3),
         ("/// not a call", "expected a function call, found '/// not a call'", 1),
+        # only `forall` followed by a name starts a property; other words are calls
+        ("bump v == 1", "expected '(' after the function name, found 'v'", 6),
+        ("zip v == 1", "expected '(' after the function name, found 'v'", 5),
     ],
 )
 def test_a_line_is_read_as_the_lexer_and_parser_read_it(

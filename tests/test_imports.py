@@ -463,6 +463,32 @@ def test_a_link_to_a_spec_not_in_uses_is_reported_where_it_is(
     ]
 
 
+def test_spec_ids_on_either_side_of_the_alphabet_are_alike(project: Path, cli) -> None:
+    """`shop` sorts after `common` (`billing` before it): no cycle, and E166 as before."""
+    (project / "ledger.spec.md").write_text(
+        "---\nspec: ledger\n---\n\n# Ledger {#books}\n\nIt MUST balance.\n"
+    )
+    (project / "shop.spec.md").write_text(
+        spec(
+            "spec: shop\nuses:\n  - common",
+            "See [the books](ledger#books), [adding](common#ad) and [types](common#types).",
+        )
+    )
+    assert [
+        (d["code"], d["line"], d["col"], d["message"])
+        for d in check(cli, "shop.spec.md")
+    ] == [
+        ("E166", 11, 17, "`ledger` is not in this spec's `uses`"),
+        ("E165", 11, 41, "`common` has no rule `#ad`"),
+    ]
+    (project / "shop.spec.md").write_text(
+        spec("spec: shop", "See [adding](common#add).")
+    )
+    assert place(check(cli, "shop.spec.md")) == [
+        ("E166", 9, 14, "`common` is not in this spec's `uses`")
+    ]
+
+
 def test_a_spec_cannot_use_itself(project: Path, cli) -> None:
     (project / "billing.spec.md").write_text(
         spec("spec: billing\nuses:\n  - billing", "")

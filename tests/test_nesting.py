@@ -182,3 +182,101 @@ def test_map_keys_and_error_fields_count_as_levels(name: str) -> None:
     assert nesting_errors(MAX_NESTING)[0] == []
     found, line = nesting_errors(MAX_NESTING + 1)
     assert found == [("E063", line.rindex(innermost) + 1)]
+
+
+def nested_key(depth: int) -> str:
+    """Return `{[[…7…]]: 1}`: a map whose key holds the rest of ``depth`` levels."""
+    return "{" + "[" * (depth - 2) + "7" + "]" * (depth - 2) + ": 1}"
+
+
+#: Values nested through each part of a `{…}`: the innermost token is where the
+#: 33rd level starts.
+BRACES_CASES = {
+    "record fields": (nested_record, "none"),
+    "map values": (nested_map, '"a"'),  # the last key is the 33rd level
+    "map keys": (nested_key, "7"),
+}
+
+
+@pytest.mark.parametrize("part", sorted(BRACES_CASES))
+@pytest.mark.parametrize("where", ["declaration default", "example"])
+def test_each_part_of_braces_counts_as_a_level(part: str, where: str) -> None:
+    """32 levels pass and the 33rd is refused where it starts, in defaults and examples."""
+    nest, innermost = BRACES_CASES[part]
+
+    def nesting_errors(depth: int) -> tuple[list[tuple[str, str, int, int]], int, int]:
+        value = nest(depth)
+        if where == "example":
+            decls, example = "fn f(x: int) -> int", f"f({value}) == 1"
+            nested = example
+        else:
+            nested = f"record Box {{ x: Node? = {value} }}"
+            decls, example = nested + "\nfn f(x: int) -> int", "f(1) == 1"
+        text = spec(decls + "\nrecord Node { next: Node? }", example)
+        result = compile_source("deep.spec.md", text.encode())
+        found = [
+            (d.code, d.message, d.span.line, d.span.col)
+            for d in result.diagnostics
+            if d.code == "E063"
+        ]
+        line = text.splitlines().index(nested) + 1
+        return found, line, nested.rindex(innermost) + 1
+
+    assert nesting_errors(MAX_NESTING)[0] == []
+    found, line, col = nesting_errors(MAX_NESTING + 1)
+    assert found == [("E063", "the value nests deeper than 32 levels", line, col)]
+
+
+def nested_call(depth: int) -> str:
+    """Return `f(f(…v…))`: a property term with ``depth`` levels in all."""
+    return "f(" * (depth - 1) + "v" + ")" * (depth - 1)
+
+
+#: A `forall` line nested through each of its parts: (line, code, message,
+#: where the 33rd level starts).
+FORALL_CASES = {
+    "type, first argument": (
+        lambda d: f"forall m: map<{nested_type(d - 1)}, bool>: f(1) == 1",
+        "E049",
+        "the type nests deeper than 32 levels",
+        lambda line: line.index("int"),
+    ),
+    "type, second argument": (
+        lambda d: f"forall m: map<bool, {nested_type(d - 1)}>: f(1) == 1",
+        "E049",
+        "the type nests deeper than 32 levels",
+        lambda line: line.index("int"),
+    ),
+    "call": (
+        lambda d: f"forall v: int: {nested_call(d)} == 1",
+        "E063",
+        "the property nests deeper than 32 levels",
+        lambda line: line.index("v)"),
+    ),
+    "value in a call": (
+        lambda d: f"forall v: int: {nested_call(d - 1).replace('v', '[7]')} == 1",
+        "E063",
+        "the value nests deeper than 32 levels",
+        lambda line: line.index("7"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORALL_CASES))
+def test_a_forall_line_counts_the_levels_of_its_types_and_terms(name: str) -> None:
+    """32 levels pass and the 33rd is refused where it starts."""
+    make, code, message, where = FORALL_CASES[name]
+
+    def nesting_errors(depth: int) -> list[tuple[str, str, int, int]]:
+        text = spec("fn f(x: int) -> int", make(depth))
+        result = compile_source("deep.spec.md", text.encode())
+        return [
+            (d.code, d.message, d.span.line, d.span.col)
+            for d in result.diagnostics
+            if d.code in ("E049", "E063")
+        ]
+
+    assert nesting_errors(MAX_NESTING) == []
+    line = make(MAX_NESTING + 1)
+    number = spec("fn f(x: int) -> int", line).splitlines().index(line) + 1
+    assert nesting_errors(MAX_NESTING + 1) == [(code, message, number, where(line) + 1)]
