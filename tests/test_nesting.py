@@ -280,3 +280,38 @@ def test_a_forall_line_counts_the_levels_of_its_types_and_terms(name: str) -> No
     line = make(MAX_NESTING + 1)
     number = spec("fn f(x: int) -> int", line).splitlines().index(line) + 1
     assert nesting_errors(MAX_NESTING + 1) == [(code, message, number, where(line) + 1)]
+
+
+@pytest.mark.parametrize("levels", [MAX_NESTING - 1, MAX_NESTING])
+def test_a_type_counts_the_levels_of_the_aliases_inside_it(levels: int) -> None:
+    """`list<T32>` nests 33 levels: refused wherever it is written, T32 itself is not.
+
+    Before, a field, parameter or result of such a type was refused by no
+    diagnostic, and the examples of its function were dropped without a word.
+    """
+    t = f"T{levels}"
+    decls = alias_chain(levels) + (
+        f"\ntype D = list<{t}>\nrecord R {{ x: list<{t}> }}\n"
+        f"variant V {{ a {{ y: map<string, {t}> }} }}\n"
+        f"fn f(x: list<{t}>, r: R, v: V) -> list<{t}>"
+    )
+    text = spec(decls, "f([], {x: []}, a{y: {}}) == []")
+    result = compile_source("deep.spec.md", text.encode())
+    found = [
+        (d.code, d.span.line, d.span.col, d.message)
+        for d in result.diagnostics
+        if d.severity.value == "error"
+    ]
+    if levels < MAX_NESTING:
+        assert found == []
+        assert len(list(result.spec.examples())) == 1
+        return
+    first = text.splitlines().index("type D = list<T32>") + 1
+    deeper = "nests deeper than 32 levels once its aliases are expanded"
+    assert found == [
+        ("E049", first, 6, f"type `D` {deeper}"),
+        ("E049", first + 1, 12, f"`list<T32>` {deeper}"),
+        ("E049", first + 2, 17, f"`map<string, T32>` {deeper}"),
+        ("E049", first + 3, 4, f"`list<T32>` {deeper}"),
+        ("E049", first + 3, 6, f"`list<T32>` {deeper}"),
+    ]

@@ -61,6 +61,13 @@ class DeclarationChecker:
                 self._unique([(f.name, f.span) for f in tag.fields], tag.name)
             for ref, span in _type_refs(decl):
                 self._check_map_keys(ref, span)
+                if decl.kind != "alias" and self._ref_too_deep(ref):
+                    self.scope.error_at(
+                        "E049",
+                        f"`{ref}` nests deeper than {MAX_NESTING} levels once its "
+                        "aliases are expanded",
+                        span,
+                    )
             if decl.kind == "alias" and decl.name in cyclic:
                 self.scope.error_at(
                     "E047", f"type alias `{decl.name}` refers to itself", decl.span
@@ -95,6 +102,14 @@ class DeclarationChecker:
         past_limit = self.resolver.past_limit
         return past_limit(decl.name) and not any(
             past_limit(n) for n in names(decl.target)
+        )
+
+    def _ref_too_deep(self, ref: ir.TypeRef) -> bool:
+        """Return whether a field's or result's type nests past the limit through
+        aliases, none of which is past it alone (that one is reported instead)."""
+        resolver = self.resolver
+        return resolver.ref_past_limit(ref) and not any(
+            resolver.past_limit(n) for n in names(ref)
         )
 
     def _unique(self, members: list[tuple[str, Span]], owner: str) -> None:

@@ -56,6 +56,14 @@ class Resolver:
             return True
         return False
 
+    def ref_past_limit(self, ref: ir.TypeRef) -> bool:
+        """Return whether a type as written nests past the limit once aliases are expanded."""
+        try:
+            self._expand(ref, frozenset(), 1)
+        except TooDeep:
+            return True
+        return False
+
     def _expand_name(
         self, name: str, seen: frozenset[str], depth: int
     ) -> Expanded | None:
