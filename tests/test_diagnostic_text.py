@@ -293,6 +293,7 @@ TYPED = (
             "an int cannot have a fractional part",
         ),
         ("s(1.5) == 1", "expected `string`, found a number 1.5", None),
+        ("s([1]) == 1", "expected `string`, found a list", None),
         (
             "y([1, 256]) == 1",
             "expected `bytes`, found a list",

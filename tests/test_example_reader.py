@@ -50,6 +50,8 @@ def diagnostics(*lines: str) -> list[tuple[str, str, int, int]]:
         # only `forall` followed by a name starts a property; other words are calls
         ("bump v == 1", "expected '(' after the function name, found 'v'", 6),
         ("zip v == 1", "expected '(' after the function name, found 'v'", 5),
+        # `~=` sorts after `}`: it is no end of braces, nor a value
+        ("f({~= 1}, 1) == 1", "expected a value, found '~='", 4),
     ],
 )
 def test_a_line_is_read_as_the_lexer_and_parser_read_it(
@@ -114,3 +116,10 @@ def test_the_block_reader_and_parse_example_agree() -> None:
     assert first.args[0].fields[1][1].items[0].value == "aé"
     assert read[1] is None
     assert isinstance(read[2], LexError) and read[2].line == 12
+
+
+def test_parse_example_reads_a_line_alike_with_or_without_its_newline() -> None:
+    line = "f({x: 1}, 2) == 3"
+    plain = parse_example(line, 7, 5)
+    assert plain is not None and parse_example(line + "\n", 7, 5) == plain
+    assert not isinstance(plain, LexError) and plain.end_col == 5 + len(line)

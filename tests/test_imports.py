@@ -192,6 +192,31 @@ def test_values_of_imported_types_are_checked_where_they_are_written(
             id="unknown-qualified-name",
         ),
         pytest.param(
+            "",
+            "```specc\nrecord R { m: list<common.Money> }\n```",
+            (
+                "E166",
+                11,
+                20,
+                "`common` is not in this spec's `uses`",
+                "add `- common` to `uses` in the front matter",
+            ),
+            id="qualified-name-of-a-spec-not-in-uses",
+        ),
+        pytest.param(
+            "uses:\n  - common",
+            "```specc\nrecord R { m: list<nowhere.Money> }\n```",
+            (
+                "E160",
+                12,
+                20,
+                "no spec `nowhere` in the project",
+                "specs are found by the `spec` ID in their front matter (else their "
+                "file name), among the project's spec files",
+            ),
+            id="qualified-name-of-no-spec",
+        ),
+        pytest.param(
             "uses:\n  - common",
             "```specc\nuse common.add\n```",
             (
@@ -269,6 +294,18 @@ def test_values_of_imported_types_are_checked_where_they_are_written(
                 "a function raises only its own spec's errors; declare one here",
             ),
             id="raises-another-specs-error",
+        ),
+        pytest.param(
+            "",
+            "```specc\nfn pay(cents: int) -> int raises common.Declined\n```",
+            (
+                "E166",
+                11,
+                34,
+                "`common` is not in this spec's `uses`",
+                "add `- common` to `uses` in the front matter",
+            ),
+            id="raises-an-error-of-a-spec-not-in-uses",
         ),
     ],
 )

@@ -68,6 +68,21 @@ def test_a_property_is_typed_into_the_ir() -> None:
     assert (prop.span.line, prop.span.col) == (FIRST + 1, 1)
 
 
+def test_variables_of_built_types_fit_parameters_of_the_same_types() -> None:
+    """`list<int>` written twice is one type: a variable of it fits the parameter."""
+    fn = "fn total(xs: list<int>, m: map<string, int?>) -> int\n"
+    text = HEAD.replace("fn bump", fn + "fn bump") + (
+        "total([1], {}) == 1\n"
+        "forall xs: list<int>, m: map<string, int?>: total(xs, m) == total(xs, m)\n```\n"
+    )
+    result = compile_source("p.spec.md", text.encode())
+    assert [d.code for d in result.diagnostics if d.code.startswith("E")] == []
+    [prop] = result.spec.properties()
+    call = prop.check.left
+    assert isinstance(call, ir.CallTerm)
+    assert [str(a.type) for a in call.args] == ["list<int>", "map<string, int?>"]
+
+
 def test_the_ir_json_holds_properties_and_meets_its_schema() -> None:
     spec = compile_source(COUNTER.name, COUNTER.read_bytes()).spec
     data = json.loads(spec.model_dump_json())
@@ -144,6 +159,10 @@ def test_a_call_of_a_function_called_forall_is_still_an_example() -> None:
         (
             "forall v: Version where v: compare(v, v) == equal",
             ("E050", "expected '==' or '!=', found ':'", 26),
+        ),
+        (  # only a name can be called: a literal ends the side
+            "forall v: Version: compare(v, v) == 1(v)",
+            ("E050", "expected the end of the property, found '('", 38),
         ),
     ],
 )
