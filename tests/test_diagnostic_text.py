@@ -340,6 +340,35 @@ def test_a_default_of_the_wrong_type_says_what_fits_where_it_is_written() -> Non
     ]
 
 
+def test_each_field_left_out_is_checked_past_a_wrong_default() -> None:
+    """A wrong default is reported once, at the default; the fields after it still count."""
+    decls = 'record R { a: int = "x", b: int, c: string = 1 }\nfn f(r: R) -> int'
+    assert errors(spec(decls, "f({}) == 1")) == [
+        (
+            "E046",
+            10,
+            21,
+            'the default of `a` does not fit `int`: expected `int`, found a string "x"',
+        ),
+        (
+            "E046",
+            10,
+            46,
+            "the default of `c` does not fit `string`: expected `string`, found an "
+            "integer 1",
+        ),
+        ("E055", 15, 3, "`R` needs field `b`"),
+    ]
+
+
+def test_a_map_key_is_checked_inside_other_types() -> None:
+    decls = "record R { m: list<map<float, int>>, n: map<string, map<R, int>> }"
+    assert errors(spec(decls + "\nfn f(r: R) -> int", "f({m: [], n: {}}) == 1")) == [
+        ("E048", 10, 12, "`float` cannot be a map key"),
+        ("E048", 10, 38, "`R` cannot be a map key"),
+    ]
+
+
 INT_MIN = "-9223372036854775808"
 INT_MAX = "9223372036854775807"
 

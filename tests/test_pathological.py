@@ -157,3 +157,17 @@ def test_whether_a_result_holds_a_float_is_found_in_linear_time() -> None:
     _, codes = compile_timed(text)
     assert time.process_time() - start < 5  # was 2^n: every path walked
     assert [c[0] for c in codes] == ["E060"]
+
+
+def test_a_function_of_300_parameters_takes_300_arguments() -> None:
+    """Counts past CPython's small ints compare as numbers."""
+    params = ", ".join(f"a{i}: int" for i in range(300))
+    args = ", ".join(str(i) for i in range(300))
+    text = HEAD.replace("fn f(x: int) -> int", f"fn f({params}) -> int") + (
+        f"```examples\nf({args}) == 1\nf({args}, 300) == 1\n```\n"
+    )
+    result, codes = compile_timed(text)
+    assert [d.message for d in result.diagnostics if d.code == "E052"] == [
+        "`f` takes 300 arguments, this call gives 301"
+    ]
+    assert [len(e.args) for e in result.spec.examples()] == [300]

@@ -83,6 +83,18 @@ def test_variables_of_built_types_fit_parameters_of_the_same_types() -> None:
     assert [str(a.type) for a in call.args] == ["list<int>", "map<string, int?>"]
 
 
+def test_a_call_of_a_function_whose_result_type_is_unknown_says_nothing_more() -> None:
+    """The unknown type is reported where it is declared, once."""
+    text = HEAD.replace("fn bump", "fn g(x: int) -> Nope\nfn bump") + (
+        "forall x: int: g(x) == g(x)\n```\n"
+    )
+    result = compile_source("p.spec.md", text.encode())
+    assert [(d.code, d.message) for d in result.diagnostics if d.code[0] == "E"] == [
+        ("E042", "unknown type `Nope`")
+    ]
+    assert list(result.spec.properties()) == []  # not kept with a result of no type
+
+
 def test_the_ir_json_holds_properties_and_meets_its_schema() -> None:
     spec = compile_source(COUNTER.name, COUNTER.read_bytes()).spec
     data = json.loads(spec.model_dump_json())
