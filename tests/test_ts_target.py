@@ -58,7 +58,10 @@ def test_awkward_names_keep_their_spelling_or_are_renamed(build_once) -> None:
     """
     package = build_once("ts", DATA / "hostile" / "ts.spec.md").folder / "kitchen-sink"
     types = (package / "src" / "types.ts").read_text()
-    assert "export type Event = EventCreated | EventDeleted | EventNoop;" in types
+    # A case's interface gives way to a declared type of its name (record EventNoop).
+    assert "export type Event = EventCreated | EventDeleted | EventNoop_;" in types
+    assert "export interface EventNoop_ {" in types
+    assert "export interface EventNoop {\n  n: number;\n}" in types
     assert '  kind: "deleted";\n  id: number;\n  reason?: string;\n' in types
     assert "  nick?: MaybeName;\n" in types
     assert "  table: Map<string, number[]>;\n" in types

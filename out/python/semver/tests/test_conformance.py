@@ -14,15 +14,12 @@ import contextlib
 import copy
 import dataclasses
 import enum
-import json
 import math
 import os
 import signal
 import typing
 
 import pytest
-from hypothesis import Phase, assume, given, settings
-from hypothesis import strategies as st
 
 from semver.api import SemverApi
 from semver.implementation import Semver
@@ -538,152 +535,3 @@ def test_newest_4() -> None:
     with _calling("newest", versions=versions):
         result = _IMPL.newest(versions)
     _expect(result, Version(major=2, minor=0, patch=0, build="a"))
-
-
-_CHARACTERS = st.characters(min_codepoint=32, max_codepoint=126)
-_PHASES = (Phase.generate, Phase.shrink)  # no patch files written
-_DRAWN: dict[str, typing.Any] = {}
-_SHAPES: dict[str, typing.Any] = {}
-
-
-def _drawn(key: str) -> typing.Any:
-    """Return the strategy of a declared type, looked up when drawn (types may recurse)."""
-    return st.deferred(lambda: _DRAWN[key])
-
-
-def _spec_text(shape: typing.Any, value: typing.Any) -> str:
-    """Return a value in the spec's own syntax, read by its shape."""
-    kind = shape[0]
-    if kind == "named":
-        return _spec_text(_SHAPES[shape[1]], value)
-    if kind == "optional":
-        return "none" if value is None else _spec_text(shape[1], value)
-    if kind == "bool":
-        return "true" if value else "false"
-    if kind == "float":
-        return repr(float(value))
-    if kind == "string":
-        return json.dumps(value, ensure_ascii=False)
-    if kind in ("int", "bytes") and not isinstance(value, bytes):
-        return str(value)
-    if kind == "bytes":
-        return "[" + ", ".join(str(b) for b in value) + "]"
-    if kind == "list":
-        return "[" + ", ".join(_spec_text(shape[1], item) for item in value) + "]"
-    if kind == "map":
-        entries = [
-            f"{_spec_text(shape[1], key)}: {_spec_text(shape[2], item)}"
-            for key, item in value.items()
-        ]
-        return "{" + ", ".join(entries) + "}"
-    if kind == "enum":
-        return str(shape[1][value.name])
-    if kind == "record":
-        return "{" + _fields_text(shape[1], value) + "}"
-    tag = getattr(value, shape[1])
-    fields = shape[2][tag]
-    return str(tag) + ("{" + _fields_text(fields, value) + "}" if fields else "")
-
-
-def _fields_text(fields: typing.Any, value: typing.Any) -> str:
-    """Return `name: value, …` of a record's or variant case's fields."""
-    return ", ".join(
-        f"{name}: {_spec_text(shape, getattr(value, attr))}"
-        for name, attr, shape in fields
-    )
-
-
-def _holds(op: str, left: object, right: object) -> bool:
-    """Return whether `left == right` (or `!=`) holds, compared by the spec's types."""
-    same = _difference("result", left, right, None) == ""
-    return same if op == "==" else not same
-
-
-def _property(
-    rule: str,
-    check: str,
-    op: str,
-    side: typing.Any,
-    shapes: tuple[tuple[str, typing.Any], ...],
-    values: tuple[object, ...],
-    where: typing.Callable[[], bool],
-    sides: typing.Callable[[], tuple[object, object]],
-) -> None:
-    """Check one drawn case; fail with it in the spec's syntax (hypothesis shrinks it)."""
-    shown = ", ".join(
-        f"{name} = {_spec_text(shape, value)}"
-        for (name, shape), value in zip(shapes, values)
-    )
-    arguments = {name: value for (name, _), value in zip(shapes, values)}
-    left: object = None
-    right: object = None
-    try:
-        with _calling(rule, **arguments):
-            held = where()
-            if held:
-                left, right = sides()
-    except Exception as error:
-        pytest.fail(
-            f"counter-example (shrunk): {shown}\n{check}: raised "
-            f"{type(error).__name__}: {error}",
-            pytrace=False,
-        )
-    assume(held)
-    if not _holds(op, left, right):
-        pytest.fail(
-            f"counter-example (shrunk): {shown}\n{check}: the left side is "
-            f"{_spec_text(side, left)}, the right side {_spec_text(side, right)}",
-            pytrace=False,
-        )
-
-
-_DRAWN["Order"] = st.sampled_from(Order)
-_SHAPES["Order"] = ["enum", {"LESS": "less", "EQUAL": "equal", "GREATER": "greater"}]
-
-
-_DRAWN["Part"] = st.sampled_from(Part)
-_SHAPES["Part"] = ["enum", {"MAJOR": "major", "MINOR": "minor", "PATCH": "patch"}]
-
-
-_DRAWN["Version"] = st.builds(
-    Version,
-    major=st.integers(-1000, 1000),
-    minor=st.integers(-1000, 1000),
-    patch=st.integers(-1000, 1000),
-    pre=st.one_of(st.none(), st.text(_CHARACTERS, max_size=8)),
-    build=st.one_of(st.none(), st.text(_CHARACTERS, max_size=8)),
-)
-_SHAPES["Version"] = [
-    "record",
-    [
-        ["major", "major", ["int"]],
-        ["minor", "minor", ["int"]],
-        ["patch", "patch", ["int"]],
-        ["pre", "pre", ["optional", ["string"]]],
-        ["build", "build", ["optional", ["string"]]],
-    ],
-]
-
-
-@settings(
-    max_examples=100, deadline=None, database=None, derandomize=True, phases=_PHASES
-)
-@given(v_v=_drawn("Version"), v_p=_drawn("Part"))
-def test_bump_9(v_v: typing.Any, v_p: typing.Any) -> None:
-    """bump #9: forall v: Version, p: Part: compare(bump(v, p), v) == greater"""
-    _property(
-        "bump",
-        "compare(bump(v, p), v) == greater",
-        "==",
-        ["named", "Order"],
-        (
-            ("v", ["named", "Version"]),
-            ("p", ["named", "Part"]),
-        ),
-        (
-            v_v,
-            v_p,
-        ),
-        lambda: True,
-        lambda: (_IMPL.compare(_IMPL.bump(v_v, v_p), v_v), Order.GREATER),
-    )

@@ -2,8 +2,6 @@
 import { Semver } from "../src/impl.js";
 import { InvalidVersion, type Version, type Part, type Order } from "../src/types.js";
 import { attempt, example, expectClose, expectEqual, expectError, expectUnchanged } from "./support.js";
-import fc from "fast-check";
-import { holds, property, type Shape } from "./support.js";
 
 const impl = new Semver();
 
@@ -346,26 +344,3 @@ example("newest #4: newest([{major: 2, minor: 0, patch: 0, build: \"a\"}, {major
   expectEqual(outcome, expected);
   expectUnchanged(outcome, ["versions"]);
 });
-
-/** The spec's types the properties draw: how, and how their values are shown. */
-const drawn: Record<string, fc.Arbitrary<unknown>> = fc.letrec((tie) => ({
-  "Order": fc.constantFrom("less", "equal", "greater"),
-  "Part": fc.constantFrom("major", "minor", "patch"),
-  "Version": fc.record({ "major": fc.integer({ min: -1000, max: 1000 }), "minor": fc.integer({ min: -1000, max: 1000 }), "patch": fc.integer({ min: -1000, max: 1000 }), "pre": fc.option(fc.string({ unit: "grapheme-ascii", maxLength: 8 }), { nil: undefined }), "build": fc.option(fc.string({ unit: "grapheme-ascii", maxLength: 8 }), { nil: undefined }) }),
-}));
-const shapes: Record<string, Shape> = {
-  "Order": ["enum", {"less": "less", "equal": "equal", "greater": "greater"}],
-  "Part": ["enum", {"major": "major", "minor": "minor", "patch": "patch"}],
-  "Version": ["record", [["major", "major", ["int"]], ["minor", "minor", ["int"]], ["patch", "patch", ["int"]], ["pre", "pre", ["optional", ["string"]]], ["build", "build", ["optional", ["string"]]]]],
-};
-
-// bump #9: forall v: Version, p: Part: compare(bump(v, p), v) == greater
-property(
-  "bump #9: forall v: Version, p: Part: compare(bump(v, p), v) == greater",
-  shapes,
-  [["v", ["named", "Version"]], ["p", ["named", "Part"]]],
-  [drawn["Version"], drawn["Part"]],
-  { op: "==", text: "compare(bump(v, p), v) == greater", side: ["named", "Order"] },
-  ([v_v, v_p]: [Version, Part]) => true,
-  ([v_v, v_p]: [Version, Part]) => [impl.compare(impl.bump(v_v, v_p), v_v), "greater"],
-);

@@ -2,8 +2,6 @@
 import assert from "node:assert/strict";
 import { appendFileSync } from "node:fs";
 import { test, type TestContext } from "node:test";
-import { isDeepStrictEqual } from "node:util";
-import fc from "fast-check";
 import { NotImplementedError } from "../src/types.js";
 
 export type Outcome =
@@ -178,85 +176,4 @@ export function expectError(
       assert.fail(`${type.name}.${key} differs${diff}`);
     }
   }
-}
-
-/** How a value is shown in the spec's syntax: `["int"]`, `["list", item]`, `["named", key]`, … */
-export type Shape = readonly unknown[];
-
-/** Return whether `left == right` (or `!=`) holds, compared as the spec compares values. */
-export function holds(op: string, left: unknown, right: unknown): boolean {
-  const same = isDeepStrictEqual(normalize(left), normalize(right));
-  return op === "==" ? same : !same;
-}
-
-/** Return a value in the spec's own syntax, read by its shape. */
-export function specText(shapes: Record<string, Shape>, shape: Shape, value: unknown): string {
-  const kind = shape[0];
-  if (kind === "named") return specText(shapes, shapes[shape[1] as string], value);
-  if (kind === "optional") return value === undefined || value === null ? "none" : specText(shapes, shape[1] as Shape, value);
-  if (kind === "float") return Number.isInteger(value) && Math.abs(value as number) < 1e16 ? `${value}.0` : String(value);
-  if (kind === "string") return JSON.stringify(value);
-  if (kind === "bytes") return `[${[...(value as Uint8Array)].join(", ")}]`;
-  if (kind === "list") return `[${(value as unknown[]).map((item) => specText(shapes, shape[1] as Shape, item)).join(", ")}]`;
-  if (kind === "map") {
-    const entries = [...(value as Map<unknown, unknown>)].map(
-      ([k, v]) => `${specText(shapes, shape[1] as Shape, k)}: ${specText(shapes, shape[2] as Shape, v)}`,
-    );
-    return `{${entries.join(", ")}}`;
-  }
-  if (kind === "enum") return String((shape[1] as Record<string, string>)[value as string]);
-  const fields = (found: unknown, of: Record<string, unknown>): string =>
-    (found as [string, string, Shape][]).map(([name, key, s]) => `${name}: ${specText(shapes, s, of[key])}`).join(", ");
-  const record = value as Record<string, unknown>;
-  if (kind === "record") return `{${fields(shape[1], record)}}`;
-  if (kind === "variant") {
-    const tag = record[shape[1] as string] as string;
-    const found = (shape[2] as Record<string, unknown[]>)[tag];
-    return found.length ? `${tag}{${fields(found, record)}}` : tag;
-  }
-  return String(value);
-}
-
-/**
- * Declare a property as a test: fast-check draws the variables (seeded, so runs
- * repeat) and shrinks a failing case, which the failure shows in the spec's syntax.
- */
-export function property(
-  title: string,
-  shapes: Record<string, Shape>,
-  variables: readonly [string, Shape][],
-  arbitraries: fc.Arbitrary<unknown>[],
-  check: { op: string; text: string; side: Shape },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  where: (values: any) => boolean,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  sides: (values: any) => [unknown, unknown],
-): void {
-  example(title, (t) => {
-    const run = (values: unknown[]): boolean => {
-      fc.pre(where(values));
-      const [left, right] = sides(values);
-      return holds(check.op, left, right);
-    };
-    const details = fc.check(fc.property(fc.tuple(...arbitraries), run), {
-      numRuns: 100,
-      seed: 22,
-    });
-    if (details.errorInstance instanceof NotImplementedError) {
-      t.skip(`not implemented: rule ${details.errorInstance.rule}`);
-      return;
-    }
-    if (!details.failed || details.counterexample === null) return;
-    const [values] = details.counterexample as [unknown[]];
-    const shown = variables.map(([name, shape], i) => `${name} = ${specText(shapes, shape, values[i])}`);
-    let found: string;
-    try {
-      const [left, right] = sides(values);
-      const show = (value: unknown): string => specText(shapes, check.side, value);
-      found = `the left side is ${show(left)}, the right side ${show(right)}`;
-    } catch (error) {
-      found = `raised ${String(error)}`;
-    }
-    assert.fail(`counter-example (shrunk): ${shown.join(", ")}\n${check.text}: ${found}`);
-  });
 }
