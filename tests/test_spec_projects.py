@@ -256,3 +256,36 @@ def test_each_used_spec_is_modelled_once_per_build_in_a_chain_of_specs(
     assert build([str(p) for p in specs], targets, tmp_path / "out").ok
     # spec k reaches the k specs before it: at most 10 + (0 + 1 + ... + 9) = 55
     assert made and max(made.values()) <= 55, made
+
+
+def test_each_used_interface_is_digested_once_per_build_in_a_chain_of_specs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten specs, each using the three before it: spec k reaches the k specs
+    before it, and the cache keys it by their interfaces; each interface is
+    digested once per build (9 used specs), not once per importer (45)."""
+    import sys
+
+    from specc.build import cache
+    from specc.build.driver import build
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import generate
+
+    specs = generate(500, tmp_path / "specs", split=True, imports=True)
+    digested: list[str] = []
+    real = cache.interface_digest
+
+    def counted(interface):  # type: ignore[no-untyped-def]
+        digested.append(interface.id)
+        return real(interface)
+
+    monkeypatch.setattr(cache, "interface_digest", counted)
+    monkeypatch.setenv("SPECC_JOBS", "1")
+    out = tmp_path / "out"
+    assert build([str(p) for p in specs], ["jsonschema"], out, incremental=True).ok
+    assert sorted(digested) == [f"synth_{k:03d}" for k in range(9)]
+    # A rebuild takes the interfaces from the cache: still each once.
+    digested.clear()
+    assert build([str(p) for p in specs], ["jsonschema"], out, incremental=True).ok
+    assert sorted(digested) == [f"synth_{k:03d}" for k in range(9)]

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -98,12 +98,37 @@ def _unplaced(data: Any) -> Any:
     return data
 
 
-def imports_digest(imports: Imports | None) -> str:
-    """Return the digest of what a spec's compile is given of the specs it uses."""
+class InterfaceDigests:
+    """`interface_digest` of each interface of one build, each taken once.
+
+    Every spec that reaches a used spec is given the same interface object, so
+    a spec used by 19 others is digested once, not 19 times. The digest is
+    remembered by spec ID for that very object; another object of the same ID
+    is digested anew.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[ir.Interface, str]] = {}
+
+    def __call__(self, interface: ir.Interface) -> str:
+        known = self._known.get(interface.id)
+        if known is not None and known[0] is interface:
+            return known[1]
+        digest = interface_digest(interface)
+        self._known[interface.id] = (interface, digest)
+        return digest
+
+
+def imports_digest(
+    imports: Imports | None, digest: Callable[[ir.Interface], str] | None = None
+) -> str:
+    """Return the digest of what a spec's compile is given of the specs it uses
+    (``digest`` of each interface: `InterfaceDigests` takes each once)."""
     if imports is None or not (imports.interfaces or imports.cycles):
         return ""
+    digest = digest or interface_digest
     found = {
-        "interfaces": {n: interface_digest(i) for n, i in imports.interfaces.items()},
+        "interfaces": {n: digest(i) for n, i in imports.interfaces.items()},
         "cycles": {n: list(c) for n, c in imports.cycles.items()},
     }
     return _sha(json.dumps(found, sort_keys=True).encode())

@@ -16,6 +16,7 @@ from specc import ir
 from specc.build import workers
 from specc.build.cache import (
     Cache,
+    InterfaceDigests,
     Unit,
     code_fingerprint,
     imports_digest,
@@ -84,6 +85,7 @@ class Session:
         self.options = options or {}
         self.cache = Cache.load(out_dir)
         self.fingerprint = code_fingerprint(templates)
+        self.digests = InterfaceDigests()
         self.states: list[SpecState] = []
         self.recompiled: list[str] = []
         """The specs compiled (not found unchanged), in the order taken."""
@@ -147,7 +149,7 @@ class Session:
             return SpecState(path, path, None, compile_file(path))
         key = str(Path(path).resolve())
         imports = self.project.imports_from(path, self._interface)
-        digest = input_digest(self.fingerprint, path, data, imports_digest(imports))
+        digest = input_digest(self.fingerprint, path, data, imports_digest(imports, self.digests))
         units = {}
         for name in per_spec:
             unit = self.cache.unit(key, digest, name, self._options(name))
