@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from specc.diagnostics import Diagnostic
     from specc.diff.versions import SpecDiff
     from specc.frontend.compile import Compiled
+    from specc.frontend.project import Project
 
     Pair = tuple[ir.Spec | None, ir.Spec | None]
     """The old and the new IR of one spec; None where it does not exist."""
@@ -39,18 +41,21 @@ if TYPE_CHECKING:
 def diff(paths: tuple[str, ...], since: str | None, fmt: str) -> None:
     """Compare OLD and NEW spec files (or folders), or PATHS with --since REV.
 
-    Every change is marked breaking or not, with the semver bump it needs.
+    Every change is marked breaking or not, with the semver bump it needs;
+    a breaking change lists where the project's other specs import the types
+    it touches.
     Exit status 1 when a change is breaking and the spec's version was not
     bumped accordingly (or a spec has errors), so CI can gate on it.
     """
     from specc.diff.compare import diff_specs
 
-    pairs, compiled, problems = _pairs(paths, since)
+    pairs, compiled, problems, project = _pairs(paths, since)
     if problems or any(not c.ok for c in compiled):
         print_diagnostics(compiled, problems, False)
         sys.exit(EXIT_ERRORS)
     diffs = [diff_specs(old, new) for old, new in pairs]
     diffs = [d for d in diffs if d.changes]
+    _importers(diffs, project)
     if fmt == "json":
         report = {"ok": all(d.ok for d in diffs), "specs": [d.to_json() for d in diffs]}
         click.echo(json.dumps(report, indent=2))
@@ -62,38 +67,42 @@ def diff(paths: tuple[str, ...], since: str | None, fmt: str) -> None:
 
 def _pairs(
     paths: tuple[str, ...], since: str | None
-) -> tuple[list[Pair], list[Compiled], list[Diagnostic]]:
-    """Return (old, new) IR pairs, every compile result, and problems."""
-    from specc.diagnostics import Diagnostic
-    from specc.frontend.compile import compile_file, compile_source, find_specs
+) -> tuple[list[Pair], list[Compiled], list[Diagnostic], Project]:
+    """Return (old, new) IR pairs, every compile result, problems, and the new project.
+
+    Each side is compiled as a project, so a spec finds the specs it uses on
+    its own side: OLD and NEW folders are each a project, a file is read with
+    the specs beside it, and with --since the project's specs as they were at
+    the revision.
+    """
+    from specc.frontend.compile import find_specs
+    from specc.frontend.project import Project, project_files
 
     if since is None:
         if len(paths) != 2:
             raise click.UsageError("give OLD and NEW, or --since REV")
         old_files, new_files, problems = _paired_files(*paths)
-        olds = {k: compile_file(v) for k, v in old_files.items()}
+        old_project = Project(_beside(old_files.values(), paths[1]))
+        new_project = Project(_beside(new_files.values(), paths[0]))
+        olds = {k: old_project.compile(v) for k, v in old_files.items()}
     else:
-        from specc.diff.history import GitError, specs_at
-        from specc.source import Span
-
         names = list(paths) or _default_paths()
         new_list, problems = find_specs([n for n in names if Path(n).exists()])
+        sources = project_inputs(()).sources
         new_files = {f: f for f in new_list}
-        try:
-            before = specs_at(since, names)
-        except GitError as error:
-            where = Span(path=names[0], line=1)
-            problems.append(Diagnostic("E150", str(error), where))
-            before = {}
-        olds = {f: compile_source(f"{since}:{f}", data) for f, data in before.items()}
-    news = {k: compile_file(v) for k, v in new_files.items()}
+        new_project = Project(project_files(new_list, sources))
+        before, context = _at_revision(since, names, sources, problems)
+        at = {f"{since}:{f}": data for f, data in {**context, **before}.items()}
+        old_project = Project(list(at), contents=at)
+        olds = {f: old_project.compile(f"{since}:{f}") for f in before}
+    news = {k: new_project.compile(v) for k, v in new_files.items()}
     compiled = list(olds.values()) + list(news.values())
     keys = sorted(set(olds) | set(news))
     pairs = [
         (olds[k].spec if k in olds else None, news[k].spec if k in news else None)
         for k in keys
     ]
-    return pairs, compiled, problems
+    return pairs, compiled, problems, new_project
 
 
 def _paired_files(
@@ -109,6 +118,50 @@ def _paired_files(
     olds = {str(Path(f).relative_to(old)): f for f in old_list}
     news = {str(Path(f).relative_to(new)): f for f in new_list}
     return olds, news, problems + more
+
+
+def _beside(files: Iterable[str], other: str) -> list[str]:
+    """Return ``files`` and the specs beside them, less the other side's file."""
+    from specc.frontend.project import project_files
+
+    other_path = Path(other).resolve()
+    return [f for f in project_files(list(files)) if Path(f).resolve() != other_path]
+
+
+def _at_revision(
+    since: str, names: list[str], sources: list[str], problems: list[Diagnostic]
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Return the specs under ``names`` at ``since``, and the rest of its project then."""
+    from specc.diagnostics import Diagnostic
+    from specc.diff.history import GitError, specs_at
+    from specc.source import Span
+
+    try:
+        before = specs_at(since, names)
+    except GitError as error:
+        problems.append(Diagnostic("E150", str(error), Span(path=names[0], line=1)))
+        return {}, {}
+    folders = [str(Path(n).parent) for n in names if not Path(n).is_dir()]
+    try:
+        context = specs_at(since, [*sources, *dict.fromkeys(folders)])
+    except GitError:
+        context = {}
+    return before, context
+
+
+def _importers(diffs: list[SpecDiff], project: Project) -> None:
+    """Fill in, for each spec with breaking changes, where the project imports them."""
+    from specc.diff.importers import find_importers
+
+    if not any(d.breaking for d in diffs):
+        return
+    specs = []
+    for path in project.data:
+        result = project.compile(path)
+        if result.spec is not None:
+            specs.append((result.spec, result.source))
+    for d in diffs:
+        d.importers = find_importers(d, specs)
 
 
 def _default_paths() -> list[str]:
@@ -133,6 +186,10 @@ def _print(diffs: list[SpecDiff]) -> None:
                 label = click.style(label, fg="red", bold=True)
             click.echo(f"  {label} {c.path}:{c.line}: {c.subject}: {c.message}")
         click.echo(f"  {_verdict(d)}")
+        if d.importers:
+            click.echo("  imported by:")
+        for i in d.importers:
+            click.echo(f"    {i.spec} {i.path}:{i.line}: {i.how}")
     total = sum(len(d.changes) for d in diffs)
     breaking = sum(1 for d in diffs for c in d.changes if c.breaking)
     failed = sum(1 for d in diffs if not d.ok)

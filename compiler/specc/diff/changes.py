@@ -63,3 +63,27 @@ class Recorder:
         if isinstance(span, Span):
             path, line = span.path, span.line
         self.out.append(Change(kind, subject, message, bump, path, line))
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A place where another spec imports what a breaking change touches."""
+
+    spec: str
+    """The importing spec's ID."""
+    declaration: str
+    """The imported declaration's name; empty for the `uses` entry of a removed or renamed spec."""
+    how: str
+    """How it is imported, as written: `use billing.Money`, `billing.Money` or `uses billing`."""
+    path: str
+    line: int
+
+    def to_json(self) -> dict[str, object]:
+        """Return the place as a JSON-ready mapping."""
+        return {
+            "spec": self.spec,
+            "declaration": self.declaration,
+            "how": self.how,
+            "path": self.path,
+            "line": self.line,
+        }

@@ -30,6 +30,8 @@ def diff_specs(old: ir.Spec | None, new: ir.Spec | None) -> SpecDiff:
         )
         return result
     result = SpecDiff(new.id, old.version, new.version)
+    if old.id != new.id:
+        result.former = old.id
     _front_matter(Recorder(old, new, result.changes))
     RuleDiffer(old, new, result.changes).rules()
     DeclarationDiffer(old, new, result.changes).declarations()

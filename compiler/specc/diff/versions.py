@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from specc.diff.changes import BUMPS, Bump, Change
+from specc.diff.changes import BUMPS, Bump, Change, Importer
 
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?")
 _PARTS: tuple[Bump, Bump, Bump] = ("major", "minor", "patch")
@@ -20,6 +20,10 @@ class SpecDiff:
     old_version: str | None
     new_version: str | None
     changes: list[Change] = field(default_factory=list)
+    former: str | None = None
+    """The spec's old ID, when it was renamed."""
+    importers: list[Importer] = field(default_factory=list)
+    """Where other specs import the declarations its breaking changes touch."""
 
     @property
     def needed(self) -> Bump:
@@ -69,6 +73,7 @@ class SpecDiff:
             "breaking": self.breaking,
             "ok": self.ok,
             "changes": [c.to_json() for c in self.changes],
+            "importers": [i.to_json() for i in self.importers],
         }
 
 

@@ -11,7 +11,7 @@ that order, each once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,12 +188,18 @@ class Project:
         self,
         files: Sequence[str],
         compile: Callable[[str, bytes, Imports | None], Compiled] | None = None,
+        contents: Mapping[str, bytes] | None = None,
     ) -> None:
+        """``contents`` gives the bytes of files not read from disk (a git revision's)."""
         self.data: dict[str, bytes | None] = {}
         headers = []
         for path in dict.fromkeys(files):
             try:
-                data: bytes | None = Path(path).read_bytes()
+                data: bytes | None = (
+                    contents[path]
+                    if contents is not None and path in contents
+                    else Path(path).read_bytes()
+                )
             except OSError:
                 data = None
             self.data[path] = data
