@@ -26,8 +26,8 @@ TARGETS = "ts,rust,python,docs"
 #: sha256 of every file under `out/` (path and bytes, in path order) of
 #: `specc build --target ts,rust,python,docs` on `synth.py 100` inputs.
 OUT_DIGESTS = {
-    "full-1-file": "a6bc3920619269aa9143a939790fae3f8065848cc90c4c49a25e362e38a94960",
-    "types-2-files": "bc80853e3c693573d5e7606c74cba330d784b3b4577423503a5b3fcb702536c0",
+    "full-1-file": "d87a77e53c2b299bcdc76ef734cf5987f557e1b6b65c6c9109391e39202161d5",
+    "types-2-files": "78bfbe8054bcddd60ae4bf4188d815f6e333d05e32213a5791f3a3bc957279b0",
 }
 #: sha256 of `specc ir` of `synth.py 100 --full`, and of `specc ir --schema`.
 IR_DIGEST = "cc574e09df9bc7c054c3996088c8defe46e327f7f1ddef8153137161ff931c72"

@@ -755,3 +755,48 @@ def test_rule_ids_never_collide_with_the_pages_own_ids(tmp_path: Path) -> None:
     assert {"search", "theme-toggle", "content", "page.top:x-1"} <= facts.ids
     assert {"section/types", "section/types-2"} <= facts.ids
     assert failures(check(site, compile_spec(tmp_path / "names.spec.md"))) == {}
+
+
+@pytest.fixture(scope="module")
+def counter_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs site of a spec with properties (tests/data/properties/counter.spec.md)."""
+    out = tmp_path_factory.mktemp("counter-site")
+    build_into(out, [ROOT / "tests" / "data" / "properties" / "counter.spec.md"])
+    return out / "docs"
+
+
+def test_properties_are_rows_among_the_examples_and_the_check_holds_them(
+    counter_site: Path, tmp_path: Path
+) -> None:
+    """A `forall` line is a row in its place among the examples, its types and
+    functions linked, counted under each function it calls; the docs check
+    fails a page that drops or changes one."""
+    spec = compile_spec(ROOT / "tests" / "data" / "properties" / "counter.spec.md")
+    page = (counter_site / "counter.html").read_text("utf-8")
+    rows = re.findall(r'<tr id="ex/apply/(\d)" class="([\w-]+)"', page)
+    assert rows == [("1", "expect-equals"), ("2", "expect-equals"), ("3", "property")]
+    assert (
+        '<td class="call"><code><span class="kw">forall</span> c: '
+        '<a class="type" href="#type/Counter">Counter</a>, s: '
+        '<a class="type" href="#type/Step">Step</a> where s != reset</code></td>'
+    ) in page
+    assert (
+        '<td class="expected"><code><a class="fn" href="#func/undo">undo</a>('
+        '<a class="fn" href="#func/apply">apply</a>(c, s)) == c</code></td>'
+    ) in page
+    assert (
+        '2 examples, 1 property: <a href="#ex/undo/1">undo #1</a>, '
+        '<a href="#ex/undo/2">undo #2</a>, <a href="#ex/apply/3">apply #3</a>'
+    ) in page
+    results = check(counter_site, spec)
+    assert results["apply"] == ("passed", "found anchor #apply, 2 examples, 1 property")
+
+    broken = tmp_path / "docs"
+    shutil.copytree(counter_site, broken)
+    edit(broken / "counter.html", "(c, s)) == c</code>", "(c, s)) != c</code>")
+    edit(broken / "counter.html", 'class="property" data-example="sign#5"', "")
+    assert failures(check(broken, spec)) == {
+        "apply": "property #3 does not show "
+        "`forall c: Counter, s: Step where s != reset: undo(apply(c, s)) == c`",
+        "sign": "property #5 is missing",
+    }

@@ -20,6 +20,7 @@ from specc.conformance import Result
 from specc.emitters.docs.emitter import SEARCH_INDEX
 from specc.emitters.docs.markdown import PageEnv, plain
 from specc.emitters.docs.page import page_file
+from specc.emitters.properties import check_text
 from specc.naming import plural
 
 #: The `rule` of the result that carries page-wide problems.
@@ -202,6 +203,14 @@ def _rule_problems(
             problems.append(f"example #{example.index} is missing")
         elif _squeeze(example.text) not in _squeeze(shown):
             problems.append(f"example #{example.index} does not show `{example.text}`")
+    for prop in (p for p in spec.properties() if p.rule == rule_id):
+        shown = facts.items.get(("example", f"{rule_id}#{prop.index}"))
+        check = check_text(prop)
+        head = prop.text.strip()[: -len(check)].rstrip().removesuffix(":")
+        if shown is None:
+            problems.append(f"property #{prop.index} is missing")
+        elif not all(_squeeze(part) in _squeeze(shown) for part in (head, check)):
+            problems.append(f"property #{prop.index} does not show `{prop.text}`")
     for conversation in (c for c in spec.conversations() if c.rule == rule_id):
         shown = facts.items.get(("conversation", f"{rule_id}#{conversation.index}"))
         if shown is None:
@@ -253,10 +262,13 @@ def _squeeze(text: str) -> str:
 
 def _summary(spec: ir.Spec, rule: ir.Section) -> str:
     examples = sum(1 for e in spec.examples() if e.rule == rule.id)
+    properties = sum(1 for p in spec.properties() if p.rule == rule.id)
     conversations = sum(1 for c in spec.conversations() if c.rule == rule.id)
     found = [f"anchor #{rule.id}"]
     if examples:
         found.append(plural(examples, "example"))
+    if properties:
+        found.append(f"{properties} propert{'y' if properties == 1 else 'ies'}")
     if conversations:
         found.append(plural(conversations, "conversation"))
     return "found " + ", ".join(found)

@@ -25,6 +25,7 @@ from specc.emitters.docs.markdown import (
     render_inline,
     render_tokens,
 )
+from specc.emitters.docs.properties import called, property_cells
 from specc.naming import path_segment
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class SpecPage:
         """Return a section's anchor: its rule ID, else a `section/…` slug."""
         return self.anchors[id(section)]
 
-    def example_anchor(self, example: ir.Example) -> str:
+    def example_anchor(self, example: ir.Example | ir.Property) -> str:
         """Return the anchor of an example's table row."""
         owner = f"{example.rule}/" if example.rule else ""
         return f"ex/{owner}{example.index}"
@@ -120,7 +121,7 @@ class SpecPage:
         return f"conv/{owner}{conversation.index}"
 
     @staticmethod
-    def item_key(item: ir.Example | ir.Conversation) -> str:
+    def item_key(item: ir.Example | ir.Property | ir.Conversation) -> str:
         """Return the `rule#n` key the conformance check finds an example by."""
         return f"{item.rule or ''}#{item.index}"
 
@@ -323,19 +324,31 @@ class SpecPage:
                 users.setdefault(used, []).append((f"func/{fn.name}", fn.name))
         return users
 
-    def examples_of(self, fn: ir.Function) -> list[ir.Example]:
-        """Return the examples that call a function."""
+    def examples_of(self, fn: ir.Function) -> list[ir.Example | ir.Property]:
+        """Return the examples that call a function, and the properties that do."""
         return self._calls.get(fn.name, [])
 
     @cached_property
-    def _calls(self) -> dict[str, list[ir.Example]]:
-        """Return the examples of each function name, in source order."""
-        calls: dict[str, list[ir.Example]] = {}
+    def _calls(self) -> dict[str, list[ir.Example | ir.Property]]:
+        """Return the examples of each function name, then its properties."""
+        calls: dict[str, list[ir.Example | ir.Property]] = {}
         for example in self.spec.examples():
             calls.setdefault(example.function, []).append(example)
+        for prop in self.spec.properties():
+            for name in called(prop):
+                calls.setdefault(name, []).append(prop)
         return calls
 
     # --- examples and conversations --------------------------------------------------
+
+    @staticmethod
+    def example_rows(block: ir.Examples) -> list[ir.Example | ir.Property]:
+        """Return a block's examples and properties in source order (their numbers)."""
+        return sorted([*block.examples, *block.properties], key=lambda row: row.index)
+
+    def property_cells(self, prop: ir.Property) -> tuple[Markup, Markup]:
+        """Return a property's variables and conditions, and its check, linked."""
+        return property_cells(prop, self.spec, self.type_link)
 
     def example_cells(self, example: ir.Example) -> tuple[Markup, str, Markup]:
         """Return an example's call, operator and expectation as written, escaped."""
