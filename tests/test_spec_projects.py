@@ -289,3 +289,32 @@ def test_each_used_interface_is_digested_once_per_build_in_a_chain_of_specs(
     digested.clear()
     assert build([str(p) for p in specs], ["jsonschema"], out, incremental=True).ok
     assert sorted(digested) == [f"synth_{k:03d}" for k in range(9)]
+
+
+def test_each_used_type_is_drafted_once_per_build_in_a_chain_of_specs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten specs, each using the three before it: spec k's checks see the types
+    of the k specs before it, drafted once per build (the 540 records and enums
+    of specs 0-8), not once per spec that reaches them (2700)."""
+    import sys
+
+    from specc.build.driver import build
+    from specc.frontend.check import imports
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synth import generate
+
+    specs = generate(500, tmp_path / "specs", split=True, imports=True)
+    drafted: list[tuple[str, str]] = []
+    real = imports._draft
+
+    def counted(decl, spec):  # type: ignore[no-untyped-def]
+        drafted.append((spec, decl.name))
+        return real(decl, spec)
+
+    monkeypatch.setattr(imports, "_draft", counted)
+    monkeypatch.setenv("SPECC_JOBS", "1")
+    assert build([str(p) for p in specs], ["jsonschema"], tmp_path / "out").ok
+    assert len(drafted) == len(set(drafted))
+    assert {spec for spec, _ in drafted} == {f"synth_{k:03d}" for k in range(9)}

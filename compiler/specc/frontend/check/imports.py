@@ -127,11 +127,7 @@ class ImportResolver:
 
     def declarations(self) -> list[DeclDraft]:
         """Return every type of every used spec (and those they use) as drafts."""
-        return [
-            _draft(decl, used.id)
-            for used in self.imports.interfaces.values()
-            for decl in used.types
-        ]
+        return [d for used in self.imports.interfaces.values() for d in drafts(used)]
 
     def resolve(self, decls: list[DeclDraft]) -> None:
         """Check `use` statements and qualified names; qualify the names `use` imports."""
@@ -363,6 +359,23 @@ def _close_type(used: ir.Interface, name: str) -> tuple[Related, ...]:
     if found is None:
         return ()
     return (Related(found.span, f"`{used.id}.{found.name}` is declared here"),)
+
+
+def drafts(interface: ir.Interface) -> list[DeclDraft]:
+    """Return the types of ``interface`` as drafts, made once for the interface.
+
+    Every spec of a build that reaches a used spec is given the same interface
+    (spec 20 of a chain reaches 19), and the checks only read another spec's
+    drafts, so they are kept beside its fields, as `ir.Spec` keeps its indexes.
+    """
+    types = interface.types
+    made = interface.__dict__.get("_drafts")
+    if made is None or made[0] is not types or made[1] != len(types):
+        made = (types, len(types), [_draft(decl, interface.id) for decl in types])
+        interface.__dict__["_drafts"] = made
+    found = made[2]
+    assert isinstance(found, list)
+    return found
 
 
 def _draft(decl: ir.TypeDecl, spec: str) -> DeclDraft:
