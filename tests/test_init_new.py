@@ -209,3 +209,83 @@ def test_init_writes_a_spec_whose_front_matter_is_read(cli, tmp_path):
     spec = compiled.spec
     assert (spec.id, spec.title, spec.version) == ("greeting", "Greetings", "0.1.0")
     assert spec.summary.startswith("Greet people by name")
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch) -> Path:
+    """Return a copy of examples/project (common, billing, inventory, checkout), as here."""
+    import shutil
+
+    folder = tmp_path / "shop"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "project", folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_new_uses_specs_of_the_project_at_their_current_versions(cli, shop):
+    result = cli(
+        "new",
+        "shipping",
+        "--use",
+        "common.Money",
+        "--use",
+        "billing.{Receipt, PaymentMethod}",
+        "--use",
+        "inventory",
+        "--use",
+        "common.Currency",
+    )
+    assert result.exit_code == 0, result.output
+    text = (shop / "shipping.spec.md").read_text()
+    # common is 1.3.0, billing 1.2.0, inventory 2.0.0; names of one spec merge.
+    assert "uses:\n  - common ^1.3\n  - billing ^1.2\n  - inventory ^2.0\n---\n" in text
+    assert (
+        "```specc\nuse common.{Money, Currency}\nuse billing.{Receipt, PaymentMethod}\n```\n"
+        in text
+    )
+    assert "use inventory" not in text  # no types named: the `uses` entry alone
+    report = json.loads(cli("check", "--format", "json").output)
+    assert report["summary"]["errors"] == 0 and report["summary"]["specs"] == 5
+    strict = cli("check", "--strict", "--format", "json", "shipping.spec.md")
+    assert json.loads(strict.output)["summary"]["warnings"] == 0
+    ir = json.loads(cli("ir", "shipping.spec.md").output)
+    assert [
+        (u["spec"], u["requirement"], u["version"], u["names"]) for u in ir["uses"]
+    ] == [
+        ("common", "^1.3", "1.3.0", ["Money", "Currency"]),
+        ("billing", "^1.2", "1.2.0", ["Receipt", "PaymentMethod"]),
+        ("inventory", "^2.0", "2.0.0", []),
+    ]
+
+
+def test_a_new_spec_can_use_a_spec_before_1_0_and_a_pre_release(cli, shop):
+    from specc.project.uses import caret
+
+    assert cli("new", "shipping").exit_code == 0  # version 0.1.0
+    assert cli("new", "returns", "--use", "shipping.Request").exit_code == 0
+    text = (shop / "returns.spec.md").read_text()
+    assert "  - shipping ^0.1\n" in text and "use shipping.Request\n" in text
+    # The example's own record steps aside for the imported `Request`.
+    assert "record ReturnsRequest {" in text and "error EmptyRequest " in text
+    assert json.loads(cli("check", "--format", "json").output)["summary"]["errors"] == 0
+    assert caret("2.0.0-rc.1+build.5") == "^2.0.0-rc.1"
+    assert caret("0.3.1") == "^0.3" and caret(None) is None
+
+
+@pytest.mark.parametrize(
+    ("use", "message"),
+    [
+        ("biling", "no spec `biling` in the project; did you mean `billing`?"),
+        ("zzz", "no spec `zzz` in the project; specs are found by the `spec` ID"),
+        ("common.Mony", "spec `common` declares no type `Mony`; did you mean `Money`?"),
+        ("common.add", "`common.add` is a function: only types can be used"),
+        ("common.{Money", "`common.{Money` is not a spec to use"),
+        ("shipping", "spec `shipping` cannot use itself"),
+    ],
+)
+def test_new_refuses_a_use_the_project_cannot_meet(cli, shop, use, message):
+    result = cli("new", "shipping", "--use", "billing", "--use", use)
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--use': " + message in result.output
+    assert "Traceback" not in result.output
+    assert not (shop / "shipping.spec.md").exists()

@@ -29,7 +29,7 @@ def test_the_example_override_changes_only_its_block_on_every_page(cli, tmp_path
 def test_specc_templates_lists_blocks_and_overrides(cli):
     shown = cli("templates", "--templates", str(EXAMPLE)).output.splitlines()
     assert "ts/api.ts.jinja: interface" in shown
-    assert "project/new.spec.md.jinja: front_matter, introduction, rules" in shown
+    assert "project/new.spec.md.jinja: front_matter, introduction, uses, rules" in shown
     (base,) = [line for line in shown if line.startswith("docs/base.html.jinja:")]
     assert base.endswith(f"[overridden by {EXAMPLE / 'docs' / 'base.html.jinja'}]")
     assert not any(

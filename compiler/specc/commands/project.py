@@ -14,6 +14,7 @@ from specc.commands.common import EXIT_ERRORS, exit_stopped, project_inputs
 if TYPE_CHECKING:
     from specc.config import Config
     from specc.project.scaffold import Created
+    from specc.project.uses import Used
 
 
 @click.command()
@@ -49,17 +50,31 @@ def init(folder: str) -> None:
     "--template",
     type=click.Path(dir_okay=False, exists=True),
     help="A Jinja template to start from instead of the built-in one "
-    "(given `name`, `title` and `function`; `{## ##}` are its comments).",
+    "(given `name`, `title`, `function` and `uses`; `{## ##}` are its comments).",
 )
-def new(name: str, title: str | None, template: str | None) -> None:
+@click.option(
+    "--use",
+    "uses",
+    multiple=True,
+    metavar="SPEC[.TYPE]",
+    help="A spec of the project the new one builds on: `billing` adds "
+    "`billing ^1.2` (a caret range on its version) to `uses`; `billing.Money` or "
+    "'billing.{Money, Currency}' also writes `use billing.{…}`. Repeatable.",
+)
+def new(
+    name: str, title: str | None, template: str | None, uses: tuple[str, ...]
+) -> None:
     """Start the spec NAME in the project's spec folder, and register it in the project."""
     from specc.project.scaffold import ScaffoldError, new_spec
 
     config = project_inputs(()).config if _has_config() else _no_config()
     from specc.build.backup import Stopped
 
+    used = _uses(name, uses, config)
     try:
-        created = new_spec(config, name, title, Path(template) if template else None)
+        created = new_spec(
+            config, name, title, Path(template) if template else None, used
+        )
     except Stopped as stopped:
         exit_stopped(
             "new", stopped, f"{config.path or 'the configuration'} is as it was"
@@ -76,6 +91,22 @@ def new(name: str, title: str | None, template: str | None) -> None:
         f"{registered}; `specc build` generates its code",
         err=True,
     )
+
+
+def _uses(name: str, values: tuple[str, ...], config: Config) -> list[Used]:
+    """Return the specs ``values`` (`--use`) name, checked; a usage error if one is wrong."""
+    from specc.frontend.compile import find_specs
+    from specc.frontend.project import project_files
+    from specc.project.uses import UseError, resolve
+
+    if not values:
+        return []
+    sources = [p for p in config.spec_paths if Path(p).exists()]
+    files = project_files(find_specs(sources)[0], sources)
+    try:
+        return resolve(name, values, files)
+    except UseError as error:
+        raise click.BadParameter(str(error), param_hint="'--use'") from None
 
 
 def _has_config() -> bool:

@@ -13,6 +13,8 @@ from specc.config import CONFIG_NAME, Config
 if TYPE_CHECKING:
     import jinja2
 
+    from specc.project.uses import Used
+
 #: Targets a new project builds and tests without `--target`.
 INIT_TARGETS = ("ts", "python", "docs")
 _NAME = re.compile(r"[a-z][a-z0-9_-]*")
@@ -83,9 +85,17 @@ def _merge_gitignore(path: Path, wanted: str) -> Created:
 
 
 def new_spec(
-    config: Config, name: str, title: str | None, template: Path | None
+    config: Config,
+    name: str,
+    title: str | None,
+    template: Path | None,
+    uses: Sequence[Used] = (),
 ) -> list[Created]:
-    """Write `NAME.spec.md` from a template into the project's spec folder and register it."""
+    """Write `NAME.spec.md` from a template into the project's spec folder and register it.
+
+    ``uses`` are the specs it builds on (`specc new --use`), as `specc.project.uses`
+    checked them.
+    """
     if not _NAME.fullmatch(name):
         raise ScaffoldError(
             f"`{name}` is not a spec name: use lower-case letters, digits, `_` and `-`, "
@@ -95,7 +105,7 @@ def new_spec(
     path = folder / f"{name}.spec.md"
     if path.exists():
         raise ScaffoldError(f"{path} exists already")
-    text = _render_new(name, title or _title(name), template)
+    text = _render_new(name, title or _title(name), template, uses)
     _create(path, text)
     created = [Created(path)]
     registered = register(config, path)
@@ -104,9 +114,15 @@ def new_spec(
     return created
 
 
-def _render_new(name: str, title: str, template: Path | None) -> str:
+def _render_new(
+    name: str, title: str, template: Path | None, uses: Sequence[Used] = ()
+) -> str:
     """Render the built-in new-spec template, or the user's ``template`` file."""
     function = re.sub(r"[^a-z0-9_]", "_", name)
+    imported = {n for use in uses for n in use.names}
+    request, empty = _unclashing(name, "Request", imported), _unclashing(
+        name, "EmptyRequest", imported
+    )
     if template is None:
         env, template_name = _environment(), "project/new.spec.md.jinja"
     else:
@@ -117,12 +133,26 @@ def _render_new(name: str, title: str, template: Path | None) -> str:
 
     try:
         return env.get_template(template_name).render(
-            name=name, title=title, function=function
+            name=name,
+            title=title,
+            function=function,
+            uses=list(uses),
+            request=request,
+            empty_request=empty,
         )
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None)
         where = f"{template}:{line}" if line else str(template)
         raise ScaffoldError(f"{where}: template error: {error}") from error
+
+
+def _unclashing(name: str, wanted: str, imported: set[str]) -> str:
+    """Return ``wanted``, prefixed by the spec's name in words if `--use` imports it."""
+    prefix = "".join(w.capitalize() for w in re.split(r"[_-]+", name))
+    found = wanted
+    while found in imported:
+        found = prefix + found
+    return found
 
 
 def _title(name: str) -> str:
