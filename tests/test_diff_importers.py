@@ -193,3 +193,17 @@ def test_since_a_revision_one_spec_is_compared_and_the_project_searched(
     # Compared whole, the importers' errors stop the diff.
     whole = cli("diff", "--since", "HEAD")
     assert whole.exit_code == 1 and "error[E164]" in whole.output
+
+
+def test_a_renamed_spec_lists_every_uses_entry_naming_it(cli, sides) -> None:
+    """Only `common` is compared (two files): its importers, which no longer
+    find it, are read for where they name it, not reported as errors."""
+    old, new = sides
+    _edit(new / "common.spec.md", "spec: common", "spec: shared")
+    result = cli("diff", "old/common.spec.md", "new/common.spec.md", "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert _importers(json.loads(result.output), "shared") == [
+        ("billing", "uses common", "new/billing.spec.md", 7),
+        ("checkout", "uses common", "new/checkout.spec.md", 7),
+        ("inventory", "uses common", "new/inventory.spec.md", 7),
+    ]
