@@ -33,7 +33,7 @@ BUILTIN: dict[str, Target] = {
     for t in (
         Target(
             "ts",
-            "specc.emitters.ts:TypeScriptEmitter",
+            "specc.emitters.ts.emitter:TypeScriptEmitter",
             "specc.conformance.ts:run",
             "code",
         ),

@@ -32,7 +32,7 @@ def wanted_versions(package: Path) -> dict[str, str]:
 
 def default_versions() -> dict[str, str]:
     """Return the versions the TypeScript target's options name by default."""
-    from specc.emitters.ts import TypeScriptEmitter
+    from specc.emitters.ts.emitter import TypeScriptEmitter
 
     options = TypeScriptEmitter.Options()
     return {"@types/node": options.node_types, "typescript": options.typescript}

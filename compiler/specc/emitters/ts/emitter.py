@@ -1,4 +1,4 @@
-"""The TypeScript target: an npm package with types, an API, a scaffold and node:test tests."""
+"""The TypeScript emitter: the package's files rendered from the IR and the ts templates."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters import code, packages
 from specc.emitters.base import EmitContext, OutputFile, header
-from specc.emitters.ts_properties import property_context
+from specc.emitters.ts.properties import property_context
 from specc.naming import camel, identifier, pascal
 from specc.source import Span
 
