@@ -661,3 +661,43 @@ def test_headers_find_the_front_matter_exactly_where_the_parser_does() -> None:
     for text in texts:
         expected = parse_document(SourceFile("x.spec.md", text)).front_matter
         assert split_front_matter(text) == expected, text[:80]
+
+
+def test_an_interface_is_the_specs_types_each_named_type_with_its_spec() -> None:
+    """`interface_of` keeps the spec's own nodes where nothing changes; it must be
+    what validating the dumped types, each `named` type given its spec, makes."""
+    from conftest import ROOT
+    from specc import ir
+    from specc.frontend.interfaces import interface_of
+    from specc.frontend.project import Project
+
+    def qualified(data, spec_id):  # type: ignore[no-untyped-def]
+        if isinstance(data, list):
+            return [qualified(item, spec_id) for item in data]
+        if not isinstance(data, dict):
+            return data
+        found = {key: qualified(value, spec_id) for key, value in data.items()}
+        if found.get("kind") == "named" and not found.get("spec"):
+            found["spec"] = spec_id
+        return found
+
+    files = sorted(str(p) for p in (ROOT / "examples" / "project").glob("*.spec.md"))
+    project = Project(files)
+    named = 0
+    for path in files:
+        spec = project.compile(path).spec
+        assert spec is not None
+        expected = ir.Interface.model_validate(
+            {
+                "id": spec.id,
+                "version": spec.version,
+                "types": [qualified(t.model_dump(), spec.id) for t in spec.types],
+                "functions": [f.name for f in spec.functions],
+                "rules": [r.id for r in spec.rules()],
+            }
+        )
+        found = interface_of(spec)
+        assert found == expected
+        assert found.model_dump_json() == expected.model_dump_json()
+        named += found.model_dump_json().count(f'"spec":"{spec.id}"')
+    assert named > 0

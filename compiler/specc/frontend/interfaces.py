@@ -32,26 +32,31 @@ class Imports:
 
 
 def interface_of(spec: ir.Spec) -> ir.Interface:
-    """Return what other specs see of ``spec``, every named type with its spec."""
-    types = [_qualified(t.model_dump(), spec.id) for t in spec.types]
-    return ir.Interface.model_validate(
-        {
-            "id": spec.id,
-            "version": spec.version,
-            "types": types,
-            "functions": [f.name for f in spec.functions],
-            "rules": [r.id for r in spec.rules()],
-        }
+    """Return what other specs see of ``spec``, every named type with its spec.
+
+    The nodes are the spec's own where nothing in them changes; a `named`
+    type without a spec, and every node holding one, is made anew with it.
+    """
+    return ir.Interface.trusted(
+        id=spec.id,
+        version=spec.version,
+        types=[_qualified(t, spec.id) for t in spec.types],
+        functions=[f.name for f in spec.functions],
+        rules=[r.id for r in spec.rules()],
     )
 
 
-def _qualified(data: Any, spec_id: str) -> Any:
-    """Return dumped IR with `spec` set on each named type that lacks one."""
-    if isinstance(data, list):
-        return [_qualified(item, spec_id) for item in data]
-    if not isinstance(data, dict):
-        return data
-    found = {key: _qualified(value, spec_id) for key, value in data.items()}
-    if found.get("kind") == "named" and "args" in found and not found.get("spec"):
-        found["spec"] = spec_id
-    return found
+def _qualified(node: Any, spec_id: str) -> Any:
+    """Return IR ``node`` with `spec` set on each named type that lacks one."""
+    if isinstance(node, list):
+        items = [_qualified(item, spec_id) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if not isinstance(node, ir.Node):
+        return node
+    fields = {name: getattr(node, name) for name in type(node).model_fields}
+    changed = {k: _qualified(v, spec_id) for k, v in fields.items()}
+    if isinstance(node, ir.TypeRef) and node.kind == "named" and not node.spec:
+        changed["spec"] = spec_id
+    if all(changed[k] is v for k, v in fields.items()):
+        return node
+    return type(node).trusted(**changed)
