@@ -237,3 +237,40 @@ def test_editing_specc_anywhere_invalidates_the_cache(module: str) -> None:
     finally:
         os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert code_fingerprint() == fingerprint
+
+
+def test_an_interface_digest_ignores_where_declarations_stand_and_nothing_else() -> (
+    None
+):
+    """Importers are keyed by the interfaces they use less their spans: lines of
+    prose above a type, or a file of another name (braces and quotes in it
+    included), keep the digest; a changed field, default or doc changes it."""
+    from specc.build.cache import interface_digest
+    from specc.frontend.compile import compile_source
+    from specc.frontend.interfaces import interface_of
+
+    text = (
+        "---\nspec: money\nversion: 1.0.0\n---\n\n# Money {#money}\n\n"
+        "```specc\n/// An amount.\nrecord Money {\n  cents: int = 0\n"
+        '  note: string = "{\\"span\\":{}}"\n}\n'
+        "enum Currency { usd, eur }\n```\n"
+    )
+
+    def digest(source: str, path: str = "money.spec.md") -> str:
+        compiled = compile_source(path, source.encode(), None)
+        assert compiled.ok and compiled.spec is not None, compiled.diagnostics
+        return interface_digest(interface_of(compiled.spec))
+
+    first = digest(text)
+    moved = text.replace("# Money {#money}\n", "# Money {#money}\n\nMore prose.\n\n")
+    assert digest(moved) == first
+    assert digest(text, 'odd{"x"}\\}.spec.md') == first
+    for old, new in (
+        ("cents: int = 0", "cents: int = 1"),
+        ("cents: int", "count: int"),
+        ("An amount.", "A sum."),
+        ("usd, eur", "usd, gbp"),
+        ('"{\\"span\\":{}}"', '"{\\"span\\":{1}}"'),
+    ):
+        assert old in text
+        assert digest(text.replace(old, new)) != first, new
