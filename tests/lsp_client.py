@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,46 @@ WHOLE_CHECKS = {"blockCheckAbove": 3600.0, "debounce": 0.0}
 """Initialization options that make every re-check a full one, published once."""
 
 
+class _Published:
+    """Every diagnostics notification a client received, in order.
+
+    pytest-lsp's `wait_for_notification` hands a notification only to a waiter
+    registered when it arrives: two that come in one read (a fast check and the
+    full one after it, or another document's) leave the second to no one, and a
+    wait for it would time out. This log keeps them all.
+    """
+
+    def __init__(self) -> None:
+        self.seen: list[types.PublishDiagnosticsParams] = []
+        self.changed = asyncio.Event()
+
+    def add(self, params: types.PublishDiagnosticsParams) -> None:
+        self.seen.append(params)
+        self.changed.set()
+
+
+_LOGS: weakref.WeakKeyDictionary[LanguageClient, _Published] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _record_published(client: LanguageClient) -> None:
+    """Log every diagnostics notification, then let pytest-lsp's handler keep it."""
+    log = _LOGS[client] = _Published()
+    features = client.protocol.fm.features
+    handler = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record(params: types.PublishDiagnosticsParams) -> Any:
+        log.add(params)
+        return handler(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+
+
 async def start(options: dict[str, Any] | None = None) -> LanguageClient:
     """Start the server and open an LSP session with it."""
     client = await SERVER.start()
+    _record_published(client)
     capabilities = types.ClientCapabilities(
         text_document=types.TextDocumentClientCapabilities(
             document_symbol=types.DocumentSymbolClientCapabilities(
@@ -39,15 +77,23 @@ async def start(options: dict[str, Any] | None = None) -> LanguageClient:
 async def published(
     client: LanguageClient, uri: str, version: int, timeout: float = 60
 ) -> list[types.Diagnostic]:
-    """Wait for the diagnostics the server publishes for a version of a document."""
+    """Wait for the diagnostics the server publishes for a version of a document.
+
+    The first such notification after the call counts (start waiting before the
+    edit that causes it).
+    """
+    log = _LOGS[client]
+    start = len(log.seen)
 
     async def wait() -> list[types.Diagnostic]:
+        at = start
         while True:
-            params = await client.wait_for_notification(
-                types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
-            )
-            if params.uri == uri and params.version == version:
-                return list(params.diagnostics)
+            for params in log.seen[at:]:
+                if params.uri == uri and params.version == version:
+                    return list(params.diagnostics)
+            at = len(log.seen)
+            log.changed.clear()
+            await log.changed.wait()
 
     return await asyncio.wait_for(wait(), timeout)
 
