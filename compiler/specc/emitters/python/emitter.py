@@ -59,7 +59,12 @@ class PythonEmitter(code.CodeEmitter):
         module = packages.checked_name(
             ctx, spec, "python", _is_module, "a Python module name"
         )
-        names = Names(spec, module, packages.used_names(ctx.options, spec, _is_module))
+        names = Names(
+            spec,
+            module,
+            packages.used_names(ctx.options, spec, _is_module),
+            ctx.used.setdefault("python.names", {}),
+        )
         deps = packages.declared(ctx.options, spec, "python", ctx.diagnostics)
         dist = distribution(names.module)
         ctx.diagnostics += packages.clash(
