@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, ForwardRef, Literal, get_args, get_origin
 
 from specc import ir
 
@@ -53,10 +54,37 @@ def _qualified(node: Any, spec_id: str) -> Any:
         return node if all(a is b for a, b in zip(items, node, strict=True)) else items
     if not isinstance(node, ir.Node):
         return node
-    fields = {name: getattr(node, name) for name in type(node).model_fields}
-    changed = {k: _qualified(v, spec_id) for k, v in fields.items()}
+    changed = {}
+    for name in _node_fields(type(node)):
+        value = getattr(node, name)
+        found = _qualified(value, spec_id)
+        if found is not value:
+            changed[name] = found
     if isinstance(node, ir.TypeRef) and node.kind == "named" and not node.spec:
         changed["spec"] = spec_id
-    if all(changed[k] is v for k, v in fields.items()):
+    if not changed:
         return node
-    return type(node).trusted(**changed)
+    fields = {name: getattr(node, name) for name in type(node).model_fields}
+    return type(node).trusted(**{**fields, **changed})
+
+
+@cache
+def _node_fields(cls: type[ir.Node]) -> tuple[str, ...]:
+    """Return the fields of ``cls`` that may hold IR nodes (and so a type)."""
+    return tuple(
+        name
+        for name, info in cls.model_fields.items()
+        if _may_hold_nodes(info.annotation)
+    )
+
+
+def _may_hold_nodes(annotation: Any) -> bool:
+    """Return whether a field of this annotation can hold an IR node: yes for a
+    name not resolved yet, no for `str`, `int`, a `Span` or a `Literal`."""
+    if isinstance(annotation, (str, ForwardRef)):
+        return True
+    if isinstance(annotation, type):
+        return issubclass(annotation, ir.Node)
+    if get_origin(annotation) is Literal:
+        return False
+    return any(_may_hold_nodes(arg) for arg in get_args(annotation))
