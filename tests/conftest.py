@@ -1,14 +1,18 @@
-"""Shared fixtures: where the example specs and the corpus are, and a CLI runner."""
+"""Shared fixtures: where the example specs and the corpus are, a CLI runner, an LSP client."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
+import pytest_asyncio
+
+if TYPE_CHECKING:
+    from pytest_lsp import LanguageClient
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -168,3 +172,13 @@ def no_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unset the OPENAI_* variables so no endpoint is configured."""
     for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def client() -> AsyncIterator[LanguageClient]:
+    """One `specc lsp` server for a test module, as an editor keeps one."""
+    from lsp_client import start
+
+    lsp = await start()
+    yield lsp
+    await lsp.shutdown_session()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from lsp_client import apply, open_text, position, published, replace, start
 from lsprotocol import types
 from pytest_lsp import LanguageClient
@@ -37,14 +35,6 @@ MALFORMED = sorted((DATA / "malformed").glob("*.spec.md"))[:12] + [
 ]
 """The first dozen, and some whose diagnostics have related places."""
 PROJECT = sorted((ROOT / "examples" / "project").glob("*.spec.md"))
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def client() -> AsyncIterator[LanguageClient]:
-    """One server for the module, as an editor keeps one."""
-    lsp = await start()
-    yield lsp
-    await lsp.shutdown_session()
 
 
 @pytest.fixture

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from lsp_client import apply, open_text, position, start
+from lsp_client import apply, open_text, position
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -24,14 +22,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 SPECS = ("common", "billing", "inventory", "checkout")
 MONEY = r"(?<!## )(?<!summary: )\bMoney\b"
 """Each `Money` the specs write, but in a heading's title or a summary (prose)."""
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def client() -> AsyncIterator[LanguageClient]:
-    """One server for the module, as an editor keeps one."""
-    lsp = await start()
-    yield lsp
-    await lsp.shutdown_session()
 
 
 @pytest.fixture

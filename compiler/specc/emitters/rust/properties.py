@@ -8,12 +8,15 @@ one `#[test]` per property.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from specc import ir
 from specc.emitters import code
 from specc.emitters import properties as shared
 from specc.emitters.rust import layout
 from specc.emitters.rust.comments import comment_text
-from specc.emitters.rust.model import Names, RsTypes, RsValues, TypeFacts, rust_string
+from specc.emitters.rust.model import rust_string
+from specc.emitters.rust.part import CratePart
 from specc.naming import snake
 
 _SCALARS = {
@@ -25,20 +28,13 @@ _SCALARS = {
 }
 
 
-class RustProperties:
+class RustProperties(CratePart):
     """Builds the property tests of one crate and the conversions they use."""
 
-    def __init__(
-        self,
-        spec: ir.Spec,
-        names: Names,
-        facts: TypeFacts,
-        types: RsTypes,
-        values: RsValues,
-    ) -> None:
-        self.spec, self.names, self.facts = spec, names, facts
-        self.type, self.value = types, values
-        self.types: dict[str, shared.DrawType] = {}
+    @cached_property
+    def types(self) -> dict[str, shared.DrawType]:
+        """Return the draw types named so far, by key (filled as properties render)."""
+        return {}
 
     def render(self) -> dict[str, object]:
         """Return what the template needs: the tests, the shapes and the conversions."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from specc import ir
 from specc.emitters import code
 from specc.emitters.properties import terms
@@ -9,30 +11,20 @@ from specc.emitters.rust import layout
 from specc.emitters.rust.comments import allow, comment_text
 from specc.emitters.rust.model import (
     RESULT_LARGE_ERR,
-    Names,
-    RsTypes,
-    RsValues,
-    TypeFacts,
     rust_string,
 )
 from specc.emitters.rust.ownership import Parameters, passing
+from specc.emitters.rust.part import CratePart
 from specc.emitters.rust.properties import RustProperties
 
 
-class TestsFile:
+class TestsFile(CratePart):
     """Builds the body of tests/conformance.rs: wrappers, helpers and one test per example."""
 
-    def __init__(
-        self,
-        spec: ir.Spec,
-        names: Names,
-        facts: TypeFacts,
-        types: RsTypes,
-        values: RsValues,
-    ) -> None:
-        self.spec, self.names, self.facts = spec, names, facts
-        self.type, self.value = types, values
-        self.parameters = Parameters(spec, types)
+    @cached_property
+    def parameters(self) -> Parameters:
+        """Return how each function's parameters are passed (by value or reference)."""
+        return Parameters(self.spec, self.type)
 
     def wrapper(self, fn: ir.Function) -> str:
         """Return the free function a test calls: the operation of a fresh implementation."""

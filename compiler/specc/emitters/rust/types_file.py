@@ -8,7 +8,8 @@ from specc import ir
 from specc.emitters.base import spec_source_name
 from specc.emitters.rust import layout
 from specc.emitters.rust.comments import allow, comment_text, doc
-from specc.emitters.rust.model import Names, RsTypes, RsValues, TypeFacts, rust_string
+from specc.emitters.rust.model import rust_string
+from specc.emitters.rust.part import CratePart
 
 STRUCT_VARIANT_WIDTH = 35
 """rustfmt's `struct_variant_width`: a wider case body is laid out vertically."""
@@ -17,19 +18,8 @@ Case: TypeAlias = tuple[ir.VariantTag | ir.Error, str, list[tuple[str, str]]]
 """One case of a generated enum: what declares it, its name, its (doc, field) pairs."""
 
 
-class TypesFile:
+class TypesFile(CratePart):
     """Builds the items of types.rs as pre-rendered text blocks."""
-
-    def __init__(
-        self,
-        spec: ir.Spec,
-        names: Names,
-        facts: TypeFacts,
-        types: RsTypes,
-        values: RsValues,
-    ) -> None:
-        self.spec, self.names, self.facts = spec, names, facts
-        self.type, self.value = types, values
 
     def decls(self) -> list[str]:
         """Return every item of types.rs, in declaration order, errors last."""

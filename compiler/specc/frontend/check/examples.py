@@ -27,27 +27,8 @@ class ExampleChecker:
         self, raw: RawExample, rule: str | None, index: int
     ) -> ir.Example | None:
         """Type-check one example line against its function's signature."""
-        fn = self.scope.functions.get(raw.function)
+        fn = callee(self.scope, raw.function, len(raw.args), raw.line, raw.function_col)
         if fn is None:
-            self.scope.error(
-                "E051",
-                f"unknown function `{raw.function}`",
-                raw.line,
-                raw.function_col,
-                suggest(raw.function, list(self.scope.functions)),
-                len(raw.function),
-            )
-            return None
-        if len(raw.args) != len(fn.fields):
-            self.scope.error(
-                "E052",
-                f"`{fn.name}` takes {len(fn.fields)} argument"
-                f"{'' if len(fn.fields) == 1 else 's'}, this call gives {len(raw.args)}",
-                raw.line,
-                raw.function_col,
-                f"signature: {signature(fn)}",
-                len(raw.function),
-            )
             return None
         args = []
         for arg, param in zip(raw.args, fn.fields, strict=False):
@@ -172,6 +153,39 @@ class ExampleChecker:
         if fields is None:
             return None
         return ir.ExpectedError.trusted(error=name, fields=fields)
+
+
+def callee(
+    scope: Scope, name: str, given: int, line: int, col: int
+) -> DeclDraft | None:
+    """Return the function a call names, if it takes ``given`` arguments.
+
+    Otherwise report E051 (no such function, with a suggestion) or E052 (the
+    count differs, with the signature) at the name, and return None.
+    """
+    fn = scope.functions.get(name)
+    if fn is None:
+        scope.error(
+            "E051",
+            f"unknown function `{name}`",
+            line,
+            col,
+            suggest(name, list(scope.functions)),
+            len(name),
+        )
+        return None
+    if given != len(fn.fields):
+        scope.error(
+            "E052",
+            f"`{fn.name}` takes {len(fn.fields)} argument"
+            f"{'' if len(fn.fields) == 1 else 's'}, this call gives {given}",
+            line,
+            col,
+            f"signature: {signature(fn)}",
+            len(name),
+        )
+        return None
+    return fn
 
 
 def signature(fn: DeclDraft) -> str:

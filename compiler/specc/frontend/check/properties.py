@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from specc import ir
-from specc.frontend.check.examples import signature
+from specc.frontend.check.examples import callee
 from specc.frontend.check.resolve import Resolver
 from specc.frontend.check.scope import Scope, suggest
 from specc.frontend.check.values import ValueChecker
@@ -190,27 +190,8 @@ class PropertyChecker:
 
     def call(self, raw: RawTerm, bindings: dict[str, ir.Binding]) -> ir.CallTerm | None:
         """Type a call against its function's signature."""
-        fn = self.scope.functions.get(raw.name)
+        fn = callee(self.scope, raw.name, len(raw.args), raw.line, raw.col)
         if fn is None:
-            self.scope.error(
-                "E051",
-                f"unknown function `{raw.name}`",
-                raw.line,
-                raw.col,
-                suggest(raw.name, list(self.scope.functions)),
-                len(raw.name),
-            )
-            return None
-        if len(raw.args) != len(fn.fields):
-            self.scope.error(
-                "E052",
-                f"`{fn.name}` takes {len(fn.fields)} argument"
-                f"{'' if len(fn.fields) == 1 else 's'}, this call gives {len(raw.args)}",
-                raw.line,
-                raw.col,
-                f"signature: {signature(fn)}",
-                len(raw.name),
-            )
             return None
         args = []
         for arg, param in zip(raw.args, fn.fields, strict=True):
