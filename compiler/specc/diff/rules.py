@@ -6,6 +6,7 @@ import difflib
 
 from specc import ir
 from specc.diff.changes import Recorder
+from specc.frontend.example_text import call_end
 from specc.source import Span
 
 
@@ -210,21 +211,8 @@ def _outcome(example: ir.Example) -> str:
 
 def _split_example(text: str) -> tuple[str, str]:
     """Split `f(args) == value` after the call's closing parenthesis."""
-    depth, quoted, escaped = 0, False, False
-    for index, char in enumerate(text):
-        if escaped:
-            escaped = False
-        elif quoted:
-            escaped, quoted = char == "\\", char != '"'
-        elif char == '"':
-            quoted = True
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0 and char == ")":
-                return text[: index + 1], text[index + 1 :]
-    return text, ""
+    end = call_end(text)
+    return (text, "") if end is None else (text[:end], text[end:])
 
 
 def _conversation_text(conversation: ir.Conversation) -> list[str]:

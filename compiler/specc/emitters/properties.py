@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from specc import ir
+from specc.frontend.example_text import check_start
 
 CASES = 100
 """Cases drawn for each property (skipped ones, failing `where`, not counted)."""
@@ -193,29 +194,7 @@ RAISED = "{check}: raised {error}"
 
 def check_text(prop: ir.Property) -> str:
     """Return the check of a property as written (its text after the variables)."""
-    return prop.text[_check_start(prop.text) :].strip()
-
-
-def _check_start(text: str) -> int:
-    """Return where the check starts: after the last `:` outside brackets and strings.
-
-    The variables and conditions end in that `:`; the check has none of its own
-    outside brackets (its values' colons are inside braces).
-    """
-    depth, quoted, escaped, start = 0, False, False, 0
-    for at, char in enumerate(text):
-        if quoted:
-            escaped = char == "\\" and not escaped
-            quoted = escaped or char != '"'
-        elif char == '"':
-            quoted = True
-        elif char in "([{<":
-            depth += 1
-        elif char in ")]}>":
-            depth -= 1
-        elif char == ":" and depth == 0:
-            start = at + 1
-    return start
+    return prop.text[check_start(prop.text) :].strip()
 
 
 def shape_data(draw: Draw) -> list[object]:

@@ -26,6 +26,7 @@ from specc.emitters.docs.markdown import (
     render_tokens,
 )
 from specc.emitters.docs.properties import called, property_cells
+from specc.frontend.example_text import split_example as split_text
 from specc.naming import path_segment
 
 if TYPE_CHECKING:
@@ -393,37 +394,7 @@ def _unique(anchor: str, taken: set[str]) -> str:
 
 def split_example(example: ir.Example) -> tuple[str, str, str]:
     """Return an example line's call, operator (`==`, `~=`, `raises`) and the rest."""
-    text = example.text.strip()
-    end = _call_end(text, len(example.function))
-    if end is None:
-        return text, "", ""
-    call, rest = text[:end], text[end:].strip()
-    for op in ("==", "~=", "raises"):
-        if rest.startswith(op):
-            return call, op, rest[len(op) :].strip()
-    return text, "", ""
-
-
-def _call_end(text: str, start: int) -> int | None:
-    """Return the index just past the call's closing parenthesis, strings skipped."""
-    depth, i, in_string = 0, start, False
-    while i < len(text):
-        char = text[i]
-        if in_string:
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return None
+    return split_text(example.text, example.function)
 
 
 class SpecValues(code.ValueRenderer):
