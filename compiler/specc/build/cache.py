@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from specc import __version__, ir
+from specc.build.staging import digest
 from specc.build.writer import atomic_write
 from specc.diagnostics import CODES, Diagnostic, Related
 from specc.emitters.base import OutputFile
@@ -325,7 +326,7 @@ class Cache:
 def _file_entry(output: OutputFile) -> dict[str, object]:
     """Return how the cache records one file (a scaffold keeps its text)."""
     entry: dict[str, object] = {name: getattr(output, name) for name in _OUTPUT_FIELDS}
-    entry["sha256"] = _sha(output.content.encode("utf-8"))
+    entry["sha256"] = digest(output)
     if output.kind == "scaffold":
         entry["content"] = output.content
     return entry

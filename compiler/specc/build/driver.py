@@ -6,12 +6,14 @@ import contextlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from specc import ir
 from specc.build.emit import Step, run_emitters
 from specc.build.site import KeptSpecs
+from specc.build.staging import Staging
 from specc.diagnostics import Diagnostic, has_errors
 from specc.emitters.base import OutputFile
 from specc.frontend.compile import Compiled, compile_source, find_specs
@@ -68,6 +70,7 @@ def build(
     progress: Step | None = None,
     incremental: bool = False,
     project: Sequence[str] = (),
+    hold: bool = True,
 ) -> BuildResult:
     """Compile, emit and write; write nothing if anything fails; only plan with ``check``.
 
@@ -80,6 +83,12 @@ def build(
     specs unchanged since the last build into ``out_dir`` are neither
     compiled nor emitted again (`specc.build.cache`); their `Compiled` entries
     then hold no IR.
+
+    Each target's files are written as it makes them, to a staging folder
+    whose files are renamed into place once every emitter has succeeded
+    (`specc.build.staging`). With ``hold`` false, ``result.files`` keeps each
+    file's path, kind and digest, not its text (a scaffold's aside), so a
+    large build does not hold every file it made.
     """
     step = progress or _quiet
     files, problems = find_specs(list(paths))
@@ -104,16 +113,36 @@ def build(
     kept = KeptSpecs(out, [c.path for c in result.compiled], project)
     if session is not None:
         result.recompiled = session.recompiled
+    emit = partial(_emit, result, session, targets, templates, options, llm, reports, step, kept)
+    return _write(result, out, list(targets), list(paths), check, step, session, emit, hold)
+
+
+Emit = Callable[[Callable[[str, list[OutputFile]], list[OutputFile]]], None]
+"""Runs the emitters, handing each target's files to a sink as they are made."""
+
+
+def _emit(
+    result: BuildResult,
+    session: Any,
+    targets: Sequence[str],
+    templates: Sequence[str | Path],
+    options: dict[str, dict[str, object]] | None,
+    llm: Any,
+    reports: dict[str, Any],
+    step: Step,
+    kept: KeptSpecs,
+    sink: Callable[[str, list[OutputFile]], list[OutputFile]],
+) -> None:
+    """Run the emitters; record their files and diagnostics on ``result``."""
+    if session is not None:
+        session.sink = sink
         produced, problems = session.emit(step, kept)
     else:
         produced, problems = run_emitters(
-            result.specs, targets, templates, options, llm, reports, step, kept
+            result.specs, targets, templates, options, llm, reports, step, kept, sink
         )
     result.diagnostics.extend(problems)
     result.files = produced
-    if has_errors(result.diagnostics):
-        return result
-    return _write(result, out, list(targets), list(paths), check, step, session)
 
 
 def _write(
@@ -123,17 +152,33 @@ def _write(
     paths: list[str],
     check: bool,
     step: Step,
-    session: Any = None,
+    session: Any,
+    emit: Emit,
+    hold: bool,
 ) -> BuildResult:
-    """Plan and write under the output folder's lock; record diagnostics on ``result``."""
+    """Emit, stage, plan and write under the output folder's lock; record
+    diagnostics on ``result``."""
     from specc.build import lock as outlock
+    from specc.build.staging import Interrupted, staging
+
     existed = out.exists()
-    write = (result, out, targets, paths, check, step, session)
+    stopped = None
     try:
-        if check and not existed:
-            return _plan_and_apply(*write)
-        with outlock.locked(out):
-            return _plan_and_apply(*write)
+        with contextlib.ExitStack() as stack:
+            if existed or not check:
+                try:
+                    stack.enter_context(outlock.locked(out))
+                except outlock.Busy:
+                    raise
+                except OSError as error:
+                    if not check:  # a folder we may not write to can still be checked
+                        result.diagnostics.append(_cannot_write(error, out, result))
+                        return result
+            stage = stack.enter_context(staging(out, targets, check, hold))
+            emit(stage.take)
+            if has_errors(result.diagnostics):
+                return result
+            return _plan_and_apply(result, out, paths, check, step, session, stage)
     except outlock.Busy:
         result.diagnostics.append(
             Diagnostic(
@@ -144,25 +189,25 @@ def _write(
                 f"wait for it to end, or remove {out / outlock.LOCK} if no build runs",
             )
         )
-    except OSError as error:
-        if check:  # a folder we may not write to can still be checked
-            return _plan_and_apply(*write)
-        result.diagnostics.append(_cannot_write(error, out, result))
+    except Interrupted as signal:  # the staged files and the lock are gone
+        stopped = signal
     finally:
         if not existed and result.plan is None:
             with contextlib.suppress(OSError):
                 out.rmdir()  # made only for the lock; nothing was written
+    if stopped is not None:
+        stopped.deliver()
     return result
 
 
 def _plan_and_apply(
     result: BuildResult,
     out: Path,
-    targets: list[str],
     paths: list[str],
     check: bool,
     step: Step,
     session: Any,
+    stage: Staging,
 ) -> BuildResult:
     """Compare with the disk, then (unless ``check``) write the plan."""
     from specc.build import writer
@@ -173,11 +218,14 @@ def _plan_and_apply(
             [c.path for c in result.compiled],
             [p for p in paths if Path(p).is_dir()],
         )
-        plan = writer.plan(out, targets, result.files, scope)
+        plan = stage.finish(result.files, scope)
     except writer.UnsafePath as error:
         result.diagnostics.append(
             Diagnostic("E083", f"refusing to write {error}: it is outside {out}", where)
         )
+        return result
+    except OSError as error:
+        result.diagnostics.append(_cannot_write(error, out, result))
         return result
     spans = session.spans() if session else _spans(result.specs)
     result.diagnostics.extend(_missing_operations(plan, spans))

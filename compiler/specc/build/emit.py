@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 Step = Callable[[str, str, int, int], None]
 """Called as (stage, item, done, total) when a build starts on an item."""
 
+Sink = Callable[[str, list[OutputFile]], list[OutputFile]]
+"""Takes a target's name and files as they are made (`specc.build.staging`);
+returns them as the build keeps them."""
+
+
+def as_made(target: str, files: list[OutputFile]) -> list[OutputFile]:
+    """Keep a target's files as they were made (the sink of a build that stages nothing)."""
+    return files
+
 
 def _where(specs: list[ir.Spec]) -> Span:
     return Span(path=specs[0].path if specs else "specc", line=1)
@@ -32,10 +41,11 @@ def run_emitters(
     reports: dict[str, Any] | None = None,
     progress: Step | None = None,
     kept: KeptSpecs | None = None,
+    sink: Sink = as_made,
 ) -> tuple[dict[str, OutputFile], list[Diagnostic]]:
     """Run each target's emitter; return files keyed `target/path`, and diagnostics.
 
-    ``llm`` (a `specc.llm.client.Client`) turns on the LLM-assisted backends;
+    Each target's files go through ``sink`` once it has made them. ``llm`` (a `specc.llm.client.Client`) turns on the LLM-assisted backends;
     ``reports`` are the verification reports the docs show; ``kept`` the specs
     the output keeps that a site-wide target lists too.
     """
@@ -57,7 +67,7 @@ def run_emitters(
         produced = guarded(name, partial(emit_all, emitter, ctx), where, problems)
         if produced is not None:
             problems.extend(ctx.diagnostics)
-            add_outputs(files, name, produced, where, problems)
+            add_outputs(files, name, sink(name, produced), where, problems)
     return files, problems
 
 

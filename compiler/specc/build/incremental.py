@@ -23,7 +23,15 @@ from specc.build.cache import (
     input_digest,
     options_digest,
 )
-from specc.build.emit import Step, add_outputs, emit_all, guarded, load_emitters
+from specc.build.emit import (
+    Sink,
+    Step,
+    add_outputs,
+    as_made,
+    emit_all,
+    guarded,
+    load_emitters,
+)
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, OutputFile
 from specc.frontend.compile import Compiled
@@ -91,6 +99,8 @@ class Session:
         """The specs compiled (not found unchanged), in the order taken."""
         self.problems: list[Diagnostic] = []
         self.loaded: list[tuple[str, Any, Any]] = []
+        self.sink: Sink = as_made
+        """Takes each spec's files of a target as `emit` has them (see `Sink`)."""
 
     def compile(self, project: Project, files: list[str], step: Step) -> list[Compiled]:
         """Compile the specs that changed; return every spec's outcome, in order.
@@ -198,7 +208,7 @@ class Session:
             if name in self.per_spec:
                 work = partial(self._per_spec, name, emitter, ctx)
             else:
-                work = partial(emit_all, emitter, ctx)
+                work = partial(self._all, name, emitter, ctx)
             produced = guarded(name, work, where, problems)
             if produced is not None:
                 problems.extend(ctx.diagnostics)
@@ -218,10 +228,14 @@ class Session:
                 state.units[name] = unit
             else:
                 ctx.diagnostics.extend(unit.diagnostics)
+            unit.files = self.sink(name, unit.files)  # the text may go once written
             produced += unit.files
             site.append(unit.site)
-        produced += emitter.emit_site(ctx, site)
+        produced += self.sink(name, list(emitter.emit_site(ctx, site)))
         return produced
+
+    def _all(self, name: str, emitter: Any, ctx: EmitContext) -> list[OutputFile]:
+        return self.sink(name, emit_all(emitter, ctx))
 
     def spans(self) -> dict[tuple[str, str], Span]:
         """Return the span of every function, by (spec path, name), compiled or cached."""

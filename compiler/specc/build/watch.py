@@ -106,6 +106,7 @@ class Watcher:
             llm=client,
             compile=self.compile,
             project=s.sources,
+            hold=False,
         )
         seconds = time.perf_counter() - started
         if s.llm is not None and result.ok:

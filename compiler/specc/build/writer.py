@@ -29,6 +29,7 @@ files of another.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -69,6 +70,9 @@ class Plan:
     edited: dict[str, Loss] = field(default_factory=dict)
     """Package manifests edited by hand since specc wrote them, that a rewrite
     would lose something of (see `specc.build.manifests`): the build stops."""
+    staged: dict[str, Path] = field(default_factory=dict)
+    """Relative path -> where its new bytes wait (`specc.build.staging`); a file
+    of `write` not staged is written from its content."""
 
     @property
     def drift(self) -> list[tuple[str, str]]:
@@ -136,7 +140,8 @@ def check_path(out_dir: Path, relative: str) -> Path:
     return target
 
 
-def _digest(data: bytes) -> str:
+def sha256(data: bytes) -> str:
+    """Return the SHA-256 of ``data``, in hex."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -166,30 +171,37 @@ def plan(
     result = Plan(out_dir, targets)
     result.previous = read_manifest(out_dir)
     for relative, wanted in sorted(files.items()):
-        path = check_path(out_dir, relative)
-        data = wanted.content.encode("utf-8")
-        result.manifest[relative] = _entry(out_dir, relative, wanted, data)
-        if wanted.kind == "scaffold" and path.exists():
-            result.kept[relative] = wanted
-            continue
-        try:
-            disk: bytes | None = path.read_bytes()
-        except OSError:
-            disk = None
-        if disk == data:
-            result.unchanged.append(relative)
-            continue
-        result.write[relative] = wanted
-        if wanted.settings is not None and disk is not None:
-            _guard_edit(result, relative, disk, wanted)
-    _plan_removals(result, result.previous, files, scope)
+        check_path(out_dir, relative)
+        consider(result, relative, wanted, wanted.content.encode("utf-8"))
+    plan_removals(result, result.previous, files, scope)
     return result
+
+
+def consider(plan: Plan, relative: str, wanted: OutputFile, data: bytes) -> str:
+    """Enter one wanted file (its bytes ``data``) in ``plan``, as the disk has it;
+    return where it went: `kept`, `unchanged` or `write`. The path is checked."""
+    path = plan.out_dir / Path(*PurePosixPath(relative).parts)
+    plan.manifest[relative] = _entry(plan.out_dir, relative, wanted, data)
+    if wanted.kind == "scaffold" and path.exists():
+        plan.kept[relative] = wanted
+        return "kept"
+    try:
+        disk: bytes | None = path.read_bytes()
+    except OSError:
+        disk = None
+    if disk == data:
+        plan.unchanged.append(relative)
+        return "unchanged"
+    plan.write[relative] = wanted
+    if wanted.settings is not None and disk is not None:
+        _guard_edit(plan, relative, disk, wanted)
+    return "write"
 
 
 def _guard_edit(result: Plan, relative: str, disk: bytes, wanted: OutputFile) -> None:
     """Record a package manifest edited by hand whose rewrite would lose something."""
     recorded = result.previous.get(relative, {}).get("sha256")
-    if recorded == _digest(disk):
+    if recorded == sha256(disk):
         return  # as specc wrote it: the rewrite loses nothing of the user's
     lost = loss(relative, disk.decode("utf-8", errors="replace"), wanted.content)
     if lost:
@@ -199,16 +211,16 @@ def _guard_edit(result: Plan, relative: str, disk: bytes, wanted: OutputFile) ->
 def _entry(out_dir: Path, relative: str, wanted: OutputFile, data: bytes) -> Entry:
     return {
         "kind": wanted.kind,
-        "sha256": _digest(data),
+        "sha256": sha256(data),
         "target": relative.partition("/")[0],
         "spec": None if wanted.spec is None else spec_key(out_dir, wanted.spec),
     }
 
 
-def _plan_removals(
+def plan_removals(
     result: Plan, old: dict[str, Entry], files: dict[str, OutputFile], scope: Scope
 ) -> None:
-    """Remove what this build's specs no longer produce; keep every other entry."""
+    """Plan to remove what this build's specs no longer produce; keep every other entry."""
     out_dir = result.out_dir
     for relative, entry in old.items():
         if relative in files:
@@ -239,7 +251,12 @@ def apply(plan: Plan) -> None:
     if fresh:
         _write_manifest(plan.out_dir, {**old, **fresh})
     for relative, wanted in plan.write.items():
-        atomic_write(check_path(plan.out_dir, relative), wanted.content.encode("utf-8"))
+        path = check_path(plan.out_dir, relative)
+        staged = plan.staged.get(relative)
+        if staged is None:
+            atomic_write(path, wanted.content.encode("utf-8"))
+        else:
+            _move(staged, path)
     for relative in plan.remove:
         path = check_path(plan.out_dir, relative)
         path.unlink(missing_ok=True)
@@ -294,6 +311,17 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _move(staged: Path, path: Path) -> None:
+    """Rename a staged file into place (atomic: the old bytes or the new)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(staged, path)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        atomic_write(path, staged.read_bytes())  # a folder mounted inside the output
 
 
 def _prune_empty(folder: Path, root: Path) -> None:

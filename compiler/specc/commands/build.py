@@ -92,6 +92,7 @@ def build(
             progress=progress.step,
             incremental=not (audio or no_cache),
             project=project.sources,
+            hold=False,
         )
     scope = {f"{t}/{s.id}" for t in targets for s in result.specs}
     finish_llm(session, scope if result.ok else None, write=not check)

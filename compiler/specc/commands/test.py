@@ -187,6 +187,7 @@ class _Build:
             self.options,
             llm=self.llm,
             project=p.sources,
+            hold=False,
             **more,
         )
 

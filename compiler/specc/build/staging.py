@@ -1,0 +1,212 @@
+"""Write a build's files as its targets make them, and put them in place at the end.
+
+A build of 10 000 records makes about 200 MB of text. Holding all of it until
+every emitter has succeeded (a failed build writes nothing) cost that much
+memory, so a `Staging` takes each target's files as soon as they are made:
+it compares each with the disk (`writer.consider`), writes those to create or
+rewrite into a private folder, `OUT/.specc-staging-PID/`, and lets the text
+go. Only when every emitter has succeeded does `writer.apply` rename them
+into place (the staging folder is inside the output folder, on its file
+system, so a rename is atomic); files whose bytes did not change are never
+touched.
+
+A failed build, an exception, Ctrl-C (SIGINT), SIGTERM and SIGHUP remove the
+staging folder, so the output folder is as it was (the build then releases the
+folder's lock, and a signal ends the process as it would have); a folder a SIGKILL left
+behind is removed by the next build (which holds the folder's lock: no other
+build is staging). With ``check`` nothing is staged: files are compared and
+let go.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
+
+from specc.build import writer
+from specc.emitters.base import OutputFile
+
+STAGING = ".specc-staging-"
+"""Names the folder (``OUT/.specc-staging-PID``) a build stages its files in."""
+
+
+@dataclass(frozen=True)
+class Staged(OutputFile):
+    """A file compared with the disk, and staged if it is to be written: its text
+    is not held (a scaffold's, which is small and read again, is)."""
+
+    sha256: str = ""
+
+
+def digest(output: OutputFile) -> str:
+    """Return the SHA-256 of a file's bytes, held or staged."""
+    if isinstance(output, Staged):
+        return output.sha256
+    return writer.sha256(output.content.encode("utf-8"))
+
+
+class Staging:
+    """The files of one build, compared with the disk and staged as they come."""
+
+    def __init__(self, out_dir: Path, targets: list[str], check: bool, hold: bool):
+        self.plan = writer.Plan(out_dir, targets)
+        self.plan.previous = writer.read_manifest(out_dir)
+        self.check, self.hold = check, hold
+        self.folder = out_dir / f"{STAGING}{os.getpid()}"
+        self.unsafe: list[str] = []
+        self.failure: OSError | None = None
+
+    def take(self, target: str, files: list[OutputFile]) -> list[OutputFile]:
+        """Compare (and stage) a target's files; return them as the build keeps them.
+
+        Never raises: a path outside the folder or a failed write is reported
+        when the build ends (`finish`), not as the emitter's failure.
+        """
+        return [self._take(f"{target}/{output.path}", output) for output in files]
+
+    def _take(self, relative: str, output: OutputFile) -> OutputFile:
+        if isinstance(output, Staged) or self.failure is not None:
+            return output
+        try:
+            writer.check_path(self.plan.out_dir, relative)
+        except writer.UnsafePath:
+            self.unsafe.append(relative)
+            return output
+        data = output.content.encode("utf-8")
+        status = writer.consider(self.plan, relative, output, data)
+        if status == "write" and not self.check:
+            try:
+                self.plan.staged[relative] = self._stage(relative, data)
+            except OSError as error:
+                self.failure = error
+                return output
+        if self.hold:
+            return output
+        content = output.content if output.kind == "scaffold" else ""
+        values = {k: v for k, v in vars(output).items() if k != "content"}
+        return Staged(content=content, sha256=writer.sha256(data), **values)
+
+    def _stage(self, relative: str, data: bytes) -> Path:
+        path = self.folder.joinpath(*relative.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as handle:
+            handle.write(data)
+        return path
+
+    def finish(self, files: dict[str, OutputFile], scope: writer.Scope) -> writer.Plan:
+        """Return the plan of the whole build: every file of ``files`` considered
+        (those no target handed over as it went, now), the removals, in order.
+
+        Raises `writer.UnsafePath` for a path outside the folder, and the
+        `OSError` a staged write met.
+        """
+        for relative, output in sorted(files.items()):
+            if relative not in self.plan.manifest and relative not in self.unsafe:
+                self._take(relative, output)
+        if self.unsafe:
+            raise writer.UnsafePath(sorted(self.unsafe)[0])
+        if self.failure is not None:
+            raise self.failure
+        plan = self.plan
+        plan.write = dict(sorted(plan.write.items()))
+        plan.kept = dict(sorted(plan.kept.items()))
+        plan.unchanged.sort()
+        plan.manifest = dict(sorted(plan.manifest.items()))
+        writer.plan_removals(plan, plan.previous, files, scope)
+        return plan
+
+    def discard(self) -> None:
+        """Remove the staging folder and what is in it."""
+        _remove(self.folder)
+
+
+@contextlib.contextmanager
+def staging(
+    out_dir: Path, targets: list[str], check: bool, hold: bool
+) -> Iterator[Staging]:
+    """Stage a build's files for the block; remove what is staged when it ends.
+
+    `writer.apply` moves the staged files out before the block ends; whatever
+    is still staged then (a failure, an exception, a signal) goes.
+    """
+    if not check:
+        sweep(out_dir)
+    stage = Staging(out_dir, targets, check, hold)
+    try:
+        with _signals_discard(stage):
+            yield stage
+    finally:
+        stage.discard()
+
+
+def sweep(out_dir: Path) -> None:
+    """Remove staging folders that killed builds left in ``out_dir``."""
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(STAGING) and entry.is_dir(follow_symlinks=False):
+            _remove(Path(entry.path))
+
+
+def _remove(folder: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+HANDLED = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+"""Signals that end the process without running its cleanup (SIGINT raises
+`KeyboardInterrupt`, which does)."""
+
+
+class Interrupted(BaseException):
+    """Raised by SIGTERM or SIGHUP while a build stages, so that its cleanup runs;
+    `deliver` then ends the process by the signal, as it would have ended."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    def deliver(self) -> NoReturn:
+        """End the process by the signal (its default action), now that all is clean."""
+        signal.signal(self.signum, signal.SIG_DFL)
+        os.kill(os.getpid(), self.signum)
+        raise SystemExit(128 + self.signum)  # only if the signal is blocked
+
+
+@contextlib.contextmanager
+def _signals_discard(stage: Staging) -> Iterator[None]:
+    """Make SIGTERM and SIGHUP remove the staging folder; one that would have ended
+    the process raises `Interrupted`, another handler runs as before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, Any] = {}
+    for number in HANDLED:
+        handler = signal.getsignal(number)
+        if handler is signal.SIG_IGN or handler is None:
+            continue  # an ignored signal stops nothing; one set outside Python is kept
+        previous[number] = handler
+
+        def discard_then(signum: int, frame: FrameType | None, before: Any = handler) -> None:
+            stage.discard()
+            if callable(before):
+                before(signum, frame)
+                return
+            raise Interrupted(signum)
+
+        signal.signal(number, discard_then)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

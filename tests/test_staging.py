@@ -1,0 +1,161 @@
+"""Files are written as each target makes them, to a staging folder renamed into
+place at the end: a build that fails, or is stopped, still changes nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_output_hygiene import snapshot
+
+from conftest import EXAMPLES
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="POSIX signals")
+
+
+@pytest.fixture
+def ws(tmp_path: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+    """A workspace whose out/ holds a build of todo, with todo changed since."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    shutil.copy(EXAMPLES / "todo.spec.md", specs)
+    done = cli("build", str(specs), "-t", "python,ts", "--out", str(tmp_path / "out"))
+    assert done.exit_code == 0, done.output
+    spec = specs / "todo.spec.md"
+    spec.write_text(spec.read_text().replace("A small task list", "A tiny task list"))
+    return tmp_path
+
+
+def _staged(out: Path) -> list[Path]:
+    return [p for p in out.iterdir() if p.name.startswith(".specc-staging-")]
+
+
+def test_a_target_failing_after_another_was_staged_writes_nothing(
+    cli, ws: Path, tmp_path_factory, monkeypatch
+) -> None:
+    from specc.build import staging
+
+    templates = tmp_path_factory.mktemp("templates")
+    (templates / "ts").mkdir()
+    (templates / "ts" / "types.ts.jinja").write_text("{{ no_such_variable }}\n")
+    staged: list[str] = []
+    stage = staging.Staging._stage
+
+    def spy(self, relative: str, data: bytes) -> Path:  # type: ignore[no-untyped-def]
+        staged.append(relative)
+        return stage(self, relative, data)
+
+    monkeypatch.setattr(staging.Staging, "_stage", spy)
+    before = snapshot(ws)
+    done = cli(
+        "build", str(ws / "specs"), "-t", "python,ts", "--out", str(ws / "out"),
+        "--templates", str(templates),
+    )  # fmt: skip
+    assert done.exit_code == 1
+    assert "error[E082]: the `ts` emitter failed" in done.output
+    # python's changed files were written to the staging folder, then removed.
+    assert any(p.startswith("python/todo/") for p in staged), staged
+    assert snapshot(ws) == before
+    # Without the broken template the same build writes what it staged.
+    done = cli("build", str(ws / "specs"), "-t", "python,ts", "--out", str(ws / "out"))
+    assert done.exit_code == 0, done.output
+    assert "tiny task list" in (ws / "out/python/todo/pyproject.toml").read_text()
+    assert not _staged(ws / "out")
+
+
+SIGNAL_MID_BUILD = """
+import os, signal, sys
+from specc.emitters.ts import emitter
+made = emitter.TypeScriptEmitter.emit_spec
+def emit_spec(self, ctx, spec):
+    os.kill(os.getpid(), signal.{name})  # python's files are staged by now
+    return made(self, ctx, spec)
+emitter.TypeScriptEmitter.emit_spec = emit_spec
+from specc.commands.main import main
+sys.argv = ["specc"] + sys.argv[1:]
+main()
+"""
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_mid_build_removes_what_was_staged(ws: Path, name: str) -> None:
+    """A real signal to a real build, once python's files are staged: out/ is as it was."""
+    before = snapshot(ws)
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_MID_BUILD.format(name=name), "build"]
+        + [str(ws / "specs"), "-t", "python,ts", "--out", str(ws / "out")],
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    signum = getattr(signal, name)
+    if name == "SIGINT":  # Python's KeyboardInterrupt; click says "Aborted!"
+        assert done.returncode != 0, done.stderr
+    else:
+        assert done.returncode == -signum, done.stderr
+    assert snapshot(ws) == before
+
+
+def test_a_staging_folder_a_killed_build_left_goes_with_the_next_build(
+    cli, ws: Path
+) -> None:
+    out = ws / "out"
+    left = out / ".specc-staging-999999" / "python" / "todo"
+    left.mkdir(parents=True)
+    (left / "README.md").write_text("half a build\n")
+    done = cli(
+        "build", str(ws / "specs"), "-t", "python,ts", "--out", str(out), "--check"
+    )
+    assert done.exit_code == 1  # todo changed; --check writes nothing, removes nothing
+    assert (left / "README.md").exists()
+    done = cli("build", str(ws / "specs"), "-t", "python,ts", "--out", str(out))
+    assert done.exit_code == 0, done.output
+    assert not _staged(out)
+
+
+def test_check_stages_nothing(cli, ws: Path, monkeypatch) -> None:
+    from specc.build import staging
+
+    def refuse(self, relative: str, data: bytes) -> Path:  # type: ignore[no-untyped-def]
+        raise AssertionError(f"--check staged {relative}")
+
+    monkeypatch.setattr(staging.Staging, "_stage", refuse)
+    before = snapshot(ws)
+    done = cli(
+        "build",
+        str(ws / "specs"),
+        "-t",
+        "python,ts",
+        "--out",
+        str(ws / "out"),
+        "--check",
+    )
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert snapshot(ws) == before
+
+
+def test_a_build_keeps_digests_not_text_unless_asked(tmp_path: Path) -> None:
+    """`hold=False` (the CLI) keeps no generated file's text; the digest is the
+    file's, on disk; scaffolds keep theirs. The default keeps every file's text."""
+    import hashlib
+
+    from specc.build.driver import build
+
+    spec = [str(EXAMPLES / "todo.spec.md")]
+    held = build(spec, ["python"], tmp_path / "a")
+    light = build(spec, ["python"], tmp_path / "b", hold=False)
+    assert held.ok and light.ok and set(held.files) == set(light.files)
+    for key, output in light.files.items():
+        on_disk = (tmp_path / "b" / key).read_bytes()
+        assert held.files[key].content.encode() == on_disk
+        assert output.sha256 == hashlib.sha256(on_disk).hexdigest()  # type: ignore[attr-defined]
+        assert output.content == (
+            "" if output.kind == "generated" else on_disk.decode()
+        )
+    assert os.listdir(tmp_path / "a") == os.listdir(tmp_path / "b")
