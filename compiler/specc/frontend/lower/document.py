@@ -82,7 +82,7 @@ class Lowerer:
         self.lint(sections, functions)
         title = meta.pop("title", None) or _default_title(sections, spec_id)
         version = meta.pop("version") if "version" in meta else None
-        return ir.Spec(
+        return ir.Spec.trusted(
             id=spec_id,
             title=title,
             version=version,
