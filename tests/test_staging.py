@@ -159,3 +159,8 @@ def test_a_build_keeps_digests_not_text_unless_asked(tmp_path: Path) -> None:
             "" if output.kind == "generated" else on_disk.decode()
         )
     assert os.listdir(tmp_path / "a") == os.listdir(tmp_path / "b")
+    # Nor does the plan: what it writes is staged.
+    assert light.plan is not None and light.plan.write
+    for key, output in light.plan.write.items():
+        assert output.content == ("" if output.kind == "generated" else output.content)
+        assert output.sha256 == hashlib.sha256((tmp_path / "b" / key).read_bytes()).hexdigest()  # type: ignore[attr-defined]

@@ -92,7 +92,11 @@ class Staging:
             return output
         content = output.content if output.kind == "scaffold" else ""
         values = {k: v for k, v in vars(output).items() if k != "content"}
-        return Staged(content=content, sha256=writer.sha256(data), **values)
+        light = Staged(content=content, sha256=writer.sha256(data), **values)
+        for held in (self.plan.write, self.plan.kept):
+            if relative in held:
+                held[relative] = light  # the plan keeps no text either
+        return light
 
     def _stage(self, relative: str, data: bytes) -> Path:
         path = self.folder.joinpath(*relative.split("/"))
