@@ -46,7 +46,7 @@ def test_a_target_failing_after_another_was_staged_writes_nothing(
     staged: list[str] = []
     stage = staging.Staging._stage
 
-    def spy(self, relative: str, data: bytes) -> Path:  # type: ignore[no-untyped-def]
+    def spy(self, relative: str, data: object) -> Path:  # type: ignore[no-untyped-def]
         staged.append(relative)
         return stage(self, relative, data)
 
@@ -122,7 +122,7 @@ def test_a_staging_folder_a_killed_build_left_goes_with_the_next_build(
 def test_check_stages_nothing(cli, ws: Path, monkeypatch) -> None:
     from specc.build import staging
 
-    def refuse(self, relative: str, data: bytes) -> Path:  # type: ignore[no-untyped-def]
+    def refuse(self, relative: str, data: object) -> Path:  # type: ignore[no-untyped-def]
         raise AssertionError(f"--check staged {relative}")
 
     monkeypatch.setattr(staging.Staging, "_stage", refuse)
@@ -164,3 +164,30 @@ def test_a_build_keeps_digests_not_text_unless_asked(tmp_path: Path) -> None:
     for key, output in light.plan.write.items():
         assert output.content == ("" if output.kind == "generated" else output.content)
         assert output.sha256 == hashlib.sha256((tmp_path / "b" / key).read_bytes()).hexdigest()  # type: ignore[attr-defined]
+
+
+def test_text_is_digested_and_compared_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import hashlib
+
+    from specc.build.writer import Text
+
+    monkeypatch.setattr(
+        Text, "CHUNK", 7
+    )  # chunks end inside multi-byte characters' text
+    text = "héllo wörld → ünïcode " * 5 + "end"
+    data = text.encode()
+    encoded = Text(text)
+    assert encoded.sha256 == hashlib.sha256(data).hexdigest() and encoded.size == len(
+        data
+    )
+    assert b"".join(encoded.chunks()) == data
+    path = tmp_path / "f"
+    assert not encoded.same_as(path)  # missing
+    path.write_bytes(data)
+    assert encoded.same_as(path)
+    path.write_bytes(data[:-1] + b"E")  # same size, last byte differs
+    assert not encoded.same_as(path)
+    path.write_bytes(data + b"\n")
+    assert not encoded.same_as(path)

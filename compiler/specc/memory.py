@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -49,3 +50,34 @@ def stop_collector() -> None:
     """
     if _ONE_COMMAND:
         gc.disable()
+
+
+def give_back() -> None:
+    """Return the C heap's free pages to the system (glibc's `malloc_trim`).
+
+    An emitter's working set (the text it joins, the layouts it tries) is
+    freed when it ends, but glibc keeps the pages it freed in its heap,
+    counted in the process's memory, where the next target's allocations of
+    other sizes do not all fit: at N = 10 000 records the peak grew by about
+    60 MB over four targets. Elsewhere (no glibc) this does nothing.
+    """
+    global _TRIM
+    if _TRIM is None:
+        _TRIM = _malloc_trim()
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM: Any = None
+
+
+def _malloc_trim() -> Any:
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return False

@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 
 from specc.build import writer
 from specc.emitters.base import OutputFile
+from specc.memory import give_back
 
 STAGING = ".specc-staging-"
 """Names the folder (``OUT/.specc-staging-PID``) a build stages its files in."""
@@ -63,6 +64,7 @@ class Staging:
         self.folder = out_dir / f"{STAGING}{os.getpid()}"
         self.unsafe: list[str] = []
         self.failure: OSError | None = None
+        self.target = ""
 
     def take(self, target: str, files: list[OutputFile]) -> list[OutputFile]:
         """Compare (and stage) a target's files; return them as the build keeps them.
@@ -70,6 +72,9 @@ class Staging:
         Never raises: a path outside the folder or a failed write is reported
         when the build ends (`finish`), not as the emitter's failure.
         """
+        if target != self.target:  # once per target: the one before has ended
+            self.target = target
+            give_back()
         return [self._take(f"{target}/{output.path}", output) for output in files]
 
     def _take(self, relative: str, output: OutputFile) -> OutputFile:
@@ -80,7 +85,7 @@ class Staging:
         except writer.UnsafePath:
             self.unsafe.append(relative)
             return output
-        data = output.content.encode("utf-8")
+        data = writer.Text(output.content)
         status = writer.consider(self.plan, relative, output, data)
         if status == "write" and not self.check:
             try:
@@ -92,17 +97,18 @@ class Staging:
             return output
         content = output.content if output.kind == "scaffold" else ""
         values = {k: v for k, v in vars(output).items() if k != "content"}
-        light = Staged(content=content, sha256=writer.sha256(data), **values)
+        light = Staged(content=content, sha256=data.sha256, **values)
         for held in (self.plan.write, self.plan.kept):
             if relative in held:
                 held[relative] = light  # the plan keeps no text either
         return light
 
-    def _stage(self, relative: str, data: bytes) -> Path:
+    def _stage(self, relative: str, data: writer.Text) -> Path:
         path = self.folder.joinpath(*relative.split("/"))
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "xb") as handle:
-            handle.write(data)
+            for chunk in data.chunks():
+                handle.write(chunk)
         return path
 
     def finish(self, files: dict[str, OutputFile], scope: writer.Scope) -> writer.Plan:
@@ -144,6 +150,7 @@ def staging(
     if not check:
         sweep(out_dir)
     stage = Staging(out_dir, targets, check, hold)
+    give_back()  # what compiling freed, before the first target starts
     try:
         with _signals_discard(stage):
             yield stage
