@@ -80,7 +80,7 @@ MODULES: dict[str, Module] = {
     "writer": Module(
         "compiler/specc/build/writer.py",
         ("tests/test_output_hygiene.py", "tests/test_incremental.py")
-        + ("tests/test_progress.py",),
+        + ("tests/test_progress.py", "tests/test_staging.py"),
     ),
     "check": Module(
         "compiler/specc/frontend/check",

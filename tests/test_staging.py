@@ -70,6 +70,8 @@ def test_a_target_failing_after_another_was_staged_writes_nothing(
 
 SIGNAL_MID_BUILD = """
 import os, signal, sys
+# A shell's background job starts with SIGINT ignored; a user's specc does not.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from specc.emitters.ts import emitter
 made = emitter.TypeScriptEmitter.emit_spec
 def emit_spec(self, ctx, spec):
