@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from specc import ir
@@ -79,11 +79,5 @@ class Importer:
     line: int
 
     def to_json(self) -> dict[str, object]:
-        """Return the place as a JSON-ready mapping."""
-        return {
-            "spec": self.spec,
-            "declaration": self.declaration,
-            "how": self.how,
-            "path": self.path,
-            "line": self.line,
-        }
+        """Return the place as a JSON-ready mapping (its fields, in order)."""
+        return asdict(self)
