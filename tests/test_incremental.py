@@ -86,6 +86,44 @@ def test_a_generated_file_edited_by_hand_is_regenerated(
     assert types.read_bytes() == original
 
 
+@pytest.mark.parametrize("how", ["in place", "replaced"])
+def test_a_file_changed_after_the_cache_read_it_is_still_rewritten(
+    specs: Path, tmp_path: Path, how: str
+) -> None:
+    """An unchanged spec's files count as unchanged without being read again only
+    while the disk's size, mtime and inode are what they were when the cache read
+    them (`staging.OnDisk`): a file edited after that, before the files are
+    compared, is rewritten (here in place, and replaced keeping its size and mtime)."""
+    import os
+
+    out = tmp_path / "out"
+    assert build([str(specs)], ["ts"], out, incremental=True).ok
+    types = out / "ts/geometry/src/types.ts"
+    original = types.read_bytes()
+    os.utime(types, ns=(10**18, 10**18))  # an edit now gets another mtime
+    edited = original.replace(b"export", b"exporT", 1)
+    assert len(edited) == len(original) and edited != original
+    done = []
+
+    def edit(stage: str, item: str, number: int, total: int) -> None:
+        if stage != "emit" or done:
+            return
+        done.append(item)
+        if how == "in place":
+            types.write_bytes(edited)
+        else:
+            other = types.with_name("other.ts")
+            other.write_bytes(edited)
+            os.utime(other, ns=(10**18, 10**18))
+            os.replace(other, types)
+
+    result = build([str(specs)], ["ts"], out, incremental=True, progress=edit)
+    assert result.ok and done == ["ts"]
+    assert reused(result) == ["geometry.spec.md", "semver.spec.md", "todo.spec.md"]
+    assert list(result.plan.write) == ["ts/geometry/src/types.ts"]
+    assert types.read_bytes() == original
+
+
 def test_warnings_of_a_reused_spec_are_reported_again(tmp_path: Path) -> None:
     spec = tmp_path / "warn.spec.md"
     spec.write_text(

@@ -737,3 +737,81 @@ def test_writer_plans_drift_sweeps_and_writes_a_stable_manifest(tmp_path: Path) 
             '{\n "version": 2,\n "files": {\n  "ts/a/new.ts": {\n   "kind": "generated",'
         )
     )
+
+
+def _resolving_check(out_dir: Path, relative: str) -> bool:
+    """The check `writer.Checker` stands for: every path resolved whole (and `.`,
+    the folder itself, refused: the old check let it through as a path)."""
+    from pathlib import PurePosixPath
+
+    pure = PurePosixPath(relative)
+    if (
+        not pure.parts
+        or "\\" in relative
+        or "\x00" in relative
+        or pure.is_absolute()
+        or str(pure) != relative
+        or any(part in ("", ".", "..") or ":" in part for part in pure.parts)
+    ):
+        return False
+    try:
+        return (out_dir / relative).resolve().is_relative_to(out_dir.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def test_the_writers_path_check_decides_as_resolving_every_path_whole(
+    tmp_path: Path, outside: Path
+) -> None:
+    """`writer.Checker` resolves each folder once, then looks only at each file's own
+    name: on links to outside and inside, loops, and odd names, it refuses exactly
+    the paths that resolving each path whole refuses (and only those)."""
+    from specc.build.writer import Checker, UnsafePath
+
+    out = tmp_path / "out"
+    (out / "a" / "b").mkdir(parents=True)
+    (out / "a" / "b" / "file.ts").write_text("x")
+    (out / "a" / "away").symlink_to(outside, target_is_directory=True)
+    (out / "a" / "b" / "victim.ts").symlink_to(outside / "victim.txt")
+    (out / "a" / "near").symlink_to(out / "a" / "b", target_is_directory=True)
+    (out / "a" / "b" / "same.ts").symlink_to(out / "a" / "b" / "file.ts")
+    (out / "a" / "loop").symlink_to(out / "a" / "loop2")
+    (out / "a" / "loop2").symlink_to(out / "a" / "loop")
+    (out / "a" / "up").symlink_to(tmp_path, target_is_directory=True)
+    names = [
+        "a/b/file.ts",
+        "a/b/new.ts",
+        "a/new/deep/x.ts",
+        "a/away/victim.txt",
+        "a/away/new.ts",
+        "a/b/victim.ts",
+        "a/near/file.ts",
+        "a/near/new.ts",
+        "a/b/same.ts",
+        "a/loop",
+        "a/loop/x.ts",
+        "a/up/out/a/b/file.ts",
+        "a/up/outside/victim.txt",
+        "top.ts",
+        "",
+        "/abs.ts",
+        "a//b.ts",
+        "a/./b.ts",
+        "a/../b.ts",
+        "a/b/",
+        "c:/x.ts",
+        "a\\b.ts",
+        "a/\x00.ts",
+        ".",
+        "..",
+    ]
+    checked = Checker(out)
+    for _ in range(2):  # the second time from what it remembers
+        for relative in names:
+            try:
+                got = checked(relative) == out / relative
+            except UnsafePath:
+                got = False
+            assert got == _resolving_check(out, relative), relative
+    assert not _resolving_check(out, "a/away/victim.txt")
+    assert _resolving_check(out, "a/near/file.ts")

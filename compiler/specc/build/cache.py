@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from specc import __version__, ir
-from specc.build.staging import digest
+from specc.build.staging import OnDisk, digest, stat_of
 from specc.build.writer import atomic_write
 from specc.diagnostics import CODES, Diagnostic, Related
 from specc.emitters.base import OutputFile
@@ -287,10 +287,14 @@ class Cache:
             parts = PurePosixPath(item["path"]).parts
             if not parts or any(p in ("..", "/") for p in parts):
                 return None  # the writer checks every path again before writing
-            data = self.out_dir.joinpath(target, *parts).read_bytes()
+            with open(self.out_dir.joinpath(target, *parts), "rb") as handle:
+                stat = stat_of(os.fstat(handle.fileno()))  # before reading: see OnDisk
+                data = handle.read()
             if _sha(data) != item["sha256"]:
                 return None
-            return OutputFile(content=data.decode("utf-8"), **values)
+            return OnDisk(
+                content=data.decode("utf-8"), sha256=item["sha256"], stat=stat, **values
+            )
         except (KeyError, TypeError, ValueError, OSError):
             return None
 

@@ -47,9 +47,25 @@ class Staged(OutputFile):
     sha256: str = ""
 
 
+@dataclass(frozen=True)
+class OnDisk(OutputFile):
+    """A file the build cache found on disk as a build made it (`Cache.unit`): its
+    text, its digest, and the disk's (size, mtime, inode) when it was read. While
+    the disk says the same, `Staging` takes it as unchanged without reading it
+    again; otherwise it is compared as any other file."""
+
+    sha256: str = ""
+    stat: tuple[int, int, int] = (-1, -1, -1)
+
+
+def stat_of(result: os.stat_result) -> tuple[int, int, int]:
+    """Return what `OnDisk.stat` keeps of a file's status."""
+    return (result.st_size, result.st_mtime_ns, result.st_ino)
+
+
 def digest(output: OutputFile) -> str:
     """Return the SHA-256 of a file's bytes, held or staged."""
-    if isinstance(output, Staged):
+    if isinstance(output, (Staged, OnDisk)):
         return output.sha256
     return writer.sha256(output.content.encode("utf-8"))
 
@@ -62,6 +78,7 @@ class Staging:
         self.plan.previous = writer.read_manifest(out_dir)
         self.check, self.hold = check, hold
         self.folder = out_dir / f"{STAGING}{os.getpid()}"
+        self.checked = writer.Checker(out_dir)
         self.unsafe: list[str] = []
         self.failure: OSError | None = None
         self.target = ""
@@ -81,10 +98,14 @@ class Staging:
         if isinstance(output, Staged) or self.failure is not None:
             return output
         try:
-            writer.check_path(self.plan.out_dir, relative)
+            path = self.checked(relative)
         except writer.UnsafePath:
             self.unsafe.append(relative)
             return output
+        if isinstance(output, OnDisk) and self._still(path, output):
+            self.plan.manifest[relative] = self.plan.entry(relative, output, output.sha256)
+            self.plan.unchanged.append(relative)
+            return self._light(output, output.sha256)
         data = writer.Text(output.content)
         status = writer.consider(self.plan, relative, output, data)
         if status == "write" and not self.check:
@@ -93,15 +114,31 @@ class Staging:
             except OSError as error:
                 self.failure = error
                 return output
-        if self.hold:
-            return output
-        content = output.content if output.kind == "scaffold" else ""
-        values = {k: v for k, v in vars(output).items() if k != "content"}
-        light = Staged(content=content, sha256=data.sha256, **values)
+        light = self._light(output, data.sha256)
         for held in (self.plan.write, self.plan.kept):
             if relative in held:
                 held[relative] = light  # the plan keeps no text either
         return light
+
+    def _light(self, output: OutputFile, sha256: str) -> OutputFile:
+        """Return the file as the build keeps it: whole with ``hold``, else without
+        its text (but a scaffold's)."""
+        if self.hold:
+            return output
+        content = output.content if output.kind == "scaffold" else ""
+        values = {
+            k: v for k, v in vars(output).items() if k not in ("content", "sha256", "stat")
+        }
+        return Staged(content=content, sha256=sha256, **values)
+
+    @staticmethod
+    def _still(path: Path, output: OnDisk) -> bool:
+        """Return whether the disk still holds the file the cache read (its size,
+        mtime and inode are as they were then)."""
+        try:
+            return stat_of(os.stat(path)) == output.stat
+        except OSError:
+            return False
 
     def _stage(self, relative: str, data: writer.Text) -> Path:
         path = self.folder.joinpath(*relative.split("/"))

@@ -74,6 +74,20 @@ class Plan:
     staged: dict[str, Path] = field(default_factory=dict)
     """Relative path -> where its new bytes wait (`specc.build.staging`); a file
     of `write` not staged is written from its content."""
+    keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Spec path -> `spec_key`, worked out once per spec (a spec makes many files)."""
+
+    def entry(self, relative: str, wanted: OutputFile, digest: str) -> Entry:
+        """Return the manifest entry of one wanted file whose bytes have ``digest``."""
+        spec = wanted.spec
+        if spec is not None and spec not in self.keys:
+            self.keys[spec] = spec_key(self.out_dir, spec)
+        return {
+            "kind": wanted.kind,
+            "sha256": digest,
+            "target": relative.partition("/")[0],
+            "spec": None if spec is None else self.keys[spec],
+        }
 
     @property
     def drift(self) -> list[tuple[str, str]]:
@@ -121,24 +135,70 @@ def spec_key(out_dir: Path, spec_path: str) -> str:
 
 def check_path(out_dir: Path, relative: str) -> Path:
     """Return the absolute path of ``relative`` under ``out_dir``, or raise `UnsafePath`."""
-    pure = PurePosixPath(relative)
+    return Checker(out_dir)(relative)
+
+
+def _check_name(relative: str) -> None:
+    """Raise `UnsafePath` for a path that is not a plain relative POSIX path (no
+    empty, `.` or `..` part, nothing absolute, no backslash, colon or NUL)."""
     if (
         not relative
         or "\\" in relative
         or "\x00" in relative
-        or pure.is_absolute()
-        or str(pure) != relative
-        or any(part in ("", ".", "..") or ":" in part for part in pure.parts)
+        or any(part in ("", ".", "..") or ":" in part for part in relative.split("/"))
     ):
         raise UnsafePath(relative)
-    target = out_dir / Path(*pure.parts)
+
+
+class Checker:
+    """`check_path` for many paths under one folder: each folder on the way is
+    resolved once, each file's own name looked at (is it a link?) every time.
+
+    What it decides is what resolving each path whole decides (a test compares
+    them on planted links and loops); it remembers folders, so make one per
+    pass over the files and not one for a whole session.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.base = os.fspath(out_dir)
+        self.root: str | None = None
+        self.folders: dict[str, str] = {}
+        """Relative folder -> where it resolves to."""
+
+    def __call__(self, relative: str) -> Path:
+        """Return the absolute path of ``relative``, or raise `UnsafePath`."""
+        _check_name(relative)
+        try:
+            if self.root is None:
+                self.root = _resolved(self.base)
+            folder, _, name = relative.rpartition("/")
+            real = self.folders.get(folder)
+            if real is None:
+                here = os.path.join(self.base, folder) if folder else self.base
+                real = self.folders[folder] = _resolved(here)
+            path = os.path.join(self.base, relative)
+            if os.path.islink(path):
+                real = _resolved(path)
+            else:
+                real = os.path.join(real, name)
+        except (OSError, RuntimeError) as error:  # a symlink loop
+            raise UnsafePath(relative) from error
+        root = self.root
+        if not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
+            raise UnsafePath(relative)
+        return Path(path)
+
+
+def _resolved(path: str) -> str:
+    """Return ``path`` resolved as `Path.resolve` does it: raise for a symlink loop."""
+    real = os.path.realpath(path)
     try:
-        inside = target.resolve().is_relative_to(out_dir.resolve())
-    except (OSError, RuntimeError) as error:  # a symlink loop
-        raise UnsafePath(relative) from error
-    if not inside:
-        raise UnsafePath(relative)
-    return target
+        os.stat(real)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise RuntimeError(f"Symlink loop from {error.filename!r}") from error
+    return real
 
 
 def sha256(data: bytes) -> str:
@@ -171,8 +231,9 @@ def plan(
     """Compare wanted files with the disk; raise `UnsafePath` for a bad path."""
     result = Plan(out_dir, targets)
     result.previous = read_manifest(out_dir)
+    checked = Checker(out_dir)
     for relative, wanted in sorted(files.items()):
-        check_path(out_dir, relative)
+        checked(relative)
         consider(result, relative, wanted, wanted.content.encode("utf-8"))
     plan_removals(result, result.previous, files, scope)
     return result
@@ -184,7 +245,7 @@ def consider(plan: Plan, relative: str, wanted: OutputFile, data: bytes | Text) 
     path = plan.out_dir / Path(*PurePosixPath(relative).parts)
     encoded = data if isinstance(data, Text) else None
     digest = data.sha256 if isinstance(data, Text) else sha256(data)
-    plan.manifest[relative] = _entry(plan.out_dir, relative, wanted, digest)
+    plan.manifest[relative] = plan.entry(relative, wanted, digest)
     if wanted.kind == "scaffold" and path.exists():
         plan.kept[relative] = wanted
         return "kept"
@@ -250,25 +311,17 @@ def _guard_edit(result: Plan, relative: str, disk: bytes, wanted: OutputFile) ->
         result.edited[relative] = lost
 
 
-def _entry(out_dir: Path, relative: str, wanted: OutputFile, digest: str) -> Entry:
-    return {
-        "kind": wanted.kind,
-        "sha256": digest,
-        "target": relative.partition("/")[0],
-        "spec": None if wanted.spec is None else spec_key(out_dir, wanted.spec),
-    }
-
-
 def plan_removals(
     result: Plan, old: dict[str, Entry], files: dict[str, OutputFile], scope: Scope
 ) -> None:
     """Plan to remove what this build's specs no longer produce; keep every other entry."""
     out_dir = result.out_dir
+    checked = Checker(out_dir)
     for relative, entry in old.items():
         if relative in files:
             continue
         try:
-            path = check_path(out_dir, relative)
+            path = checked(relative)
         except UnsafePath:
             continue  # never act on, nor keep, an entry outside the folder
         target = entry.get("target", relative.partition("/")[0])
@@ -292,8 +345,9 @@ def apply(plan: Plan) -> None:
     fresh = {p: plan.manifest[p] for p in plan.write if p not in old}
     if fresh:
         _write_manifest(plan.out_dir, {**old, **fresh})
+    checked = Checker(plan.out_dir)
     for relative, wanted in plan.write.items():
-        path = check_path(plan.out_dir, relative)
+        path = checked(relative)
         staged = plan.staged.get(relative)
         if staged is None:
             atomic_write(path, wanted.content.encode("utf-8"))
@@ -326,9 +380,10 @@ TEMPORARY = ".specc-tmp-"
 def _sweep_temporaries(out_dir: Path, paths: set[str]) -> None:
     """Remove temporaries a killed build left beside the files specc owns."""
     folders = {out_dir}
+    checked = Checker(out_dir)
     for relative in paths:
         try:
-            folders.add(check_path(out_dir, relative).parent)
+            folders.add(checked(relative).parent)
         except UnsafePath:
             continue  # never look outside the folder
     for folder in folders:
