@@ -277,6 +277,25 @@ def test_editing_specc_anywhere_invalidates_the_cache(module: str) -> None:
     assert code_fingerprint() == fingerprint
 
 
+def test_bytecode_written_by_python_leaves_the_cache_valid() -> None:
+    """Python writing a module's bytecode (`__pycache__`) is no change to specc: it
+    happens on a first run, or when a command imports a module for the first time."""
+    from specc.build.cache import code_fingerprint
+
+    folder = ROOT / "compiler" / "specc" / "build" / "__pycache__"
+    made = not folder.exists()
+    folder.mkdir(exist_ok=True)
+    probe = folder / "probe-of-test-incremental.cpython-311.pyc"
+    fingerprint = code_fingerprint()
+    try:
+        probe.write_bytes(b"bytecode")
+        assert code_fingerprint() == fingerprint
+    finally:
+        probe.unlink(missing_ok=True)
+        if made:
+            folder.rmdir()
+
+
 def test_an_interface_digest_ignores_where_declarations_stand_and_nothing_else() -> (
     None
 ):

@@ -65,8 +65,11 @@ def code_fingerprint(templates: Sequence[str | Path] = ()) -> str:
             continue
     for root in roots:
         digest.update(f"\0root {root}".encode())
-        for folder, dirs, files in sorted(os.walk(root)):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        walked = []
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]  # bytecode is no input
+            walked.append((folder, files))
+        for folder, files in sorted(walked):
             for name in sorted(files):
                 path = os.path.join(folder, name)
                 try:

@@ -68,11 +68,12 @@ def build(
     With --llm (or --frozen, or `llm = true` in specc.toml) the targets that
     have an LLM-assisted backend (docs, podcast) use it; see docs/llm.md.
     """
-    from specc.build.driver import build as run_build
-    from specc.commands.progress import Progress
     from specc.memory import stop_collector
 
-    stop_collector()
+    stop_collector()  # before the build's imports, which make many objects that live on
+    from specc.build.driver import build as run_build
+    from specc.commands.progress import Progress
+
     project = project_inputs(paths, out_dir, templates)
     out_dir = project.out_dir
     targets = target_names(target, project.config)
