@@ -24,9 +24,9 @@ SCHEMA_ID = "https://specc.dev/schema/specc-toml.json"
 class Section(BaseModel):
     """Base of every config table: unknown keys are errors, values are frozen."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True
-    )
+    # The docstrings under fields are the JSON Schema's descriptions, read when
+    # the schema is made (`specc.project.schema`), not on every import.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -69,7 +69,6 @@ class ProjectConfig(Section):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
         title="specc.toml",
         json_schema_extra={"description": "Configuration of a specc project."},
     )

@@ -26,9 +26,9 @@ from specc.source import Span
 class SpecPackage(Options):
     """One spec's package: its name and its own dependencies."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True
-    )
+    # The docstrings under fields are the JSON Schema's descriptions, read when
+    # the schema is made (`specc.project.schema`), not on every import.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     package: str | None = None
     """The package's name (`{spec}` stands for the spec's ID)."""
@@ -39,9 +39,9 @@ class SpecPackage(Options):
 class PackageOptions(Options):
     """Options every code target takes: package names and runtime dependencies."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True
-    )
+    # The docstrings under fields are the JSON Schema's descriptions, read when
+    # the schema is made (`specc.project.schema`), not on every import.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     package: str | None = None
     """Name of the generated packages, where `{spec}` stands for the spec's ID

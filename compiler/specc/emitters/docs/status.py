@@ -21,7 +21,8 @@ COVERAGE_PAGE = "coverage.html"
 
 
 class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Built when a report is first read, not on import: most builds read none.
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Cell(_Lenient):
