@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +29,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite golden files from the current output instead of comparing.",
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests marked `slow` first, each group in its own order.
+
+    The suite runs on two or more workers that take work from each other
+    (pytest-xdist's worksteal): long tests started early overlap the short
+    ones, where one started last would keep a single worker busy at the end.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def under_ci() -> bool:
@@ -64,6 +76,24 @@ TS_TOOLCHAIN = ROOT / ".cache" / "node"
 """Where typescript and @types/node are installed once (scripts/install-toolchains)."""
 
 
+@contextlib.contextmanager
+def installing(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (a shared install) for the block.
+
+    The suite runs in several worker processes (pytest-xdist), and the
+    toolchain cache under `.cache/` is one for all of them: the worker that
+    installs holds the lock, and the others wait, then find the install done.
+    Callers check whether the install is needed again inside the block.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def ts_node_modules() -> Path:
     """Return a node_modules folder holding typescript and @types/node, installed once."""
@@ -71,7 +101,9 @@ def ts_node_modules() -> Path:
     import subprocess
 
     modules = TS_TOOLCHAIN / "node_modules"
-    if not (modules / "typescript" / "bin" / "tsc").is_file():
+    with installing(TS_TOOLCHAIN):  # another worker may be installing it now
+        if (modules / "typescript" / "bin" / "tsc").is_file():
+            return modules
         npm = shutil.which("npm")
         if npm is None:
             pytest.fail("npm is not installed; run scripts/install-toolchains")

@@ -16,11 +16,15 @@ from pathlib import Path
 from conftest import ROOT, TS_TOOLCHAIN
 
 #: One cargo target folder for the whole suite (and later runs): the crates
-#: compile once, and every later build is incremental. One per checkout: crates
-#: of the same name share a test binary there, so two suites running at once
-#: from different checkouts must not share the folder.
+#: compile once, and every later build is incremental. One per checkout and per
+#: pytest-xdist worker: crates of the same name share a test binary there, so
+#: two suites running at once from different checkouts, or two workers of one
+#: suite, must not share the folder (one would run the binary the other built).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, … under pytest-xdist
 RUST_TARGET_DIR = Path(tempfile.gettempdir()) / (
-    "specc-rust-target-" + hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    "specc-rust-target-"
+    + hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    + (f"-{_WORKER}" if _WORKER else "")
 )
 
 

@@ -90,6 +90,7 @@ def build_into(out: Path, *specs: Path) -> dict[str, bytes]:
 # --- two builds at once -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_end_cleanly_with_one_builds_output(tmp_path: Path) -> None:
     """Two builds of different specs into one folder, overlapping: never a mix.
 

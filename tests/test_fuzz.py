@@ -401,6 +401,7 @@ def test_most_grammar_specs_compile() -> None:
     assert sum(clean) >= CLEAN_SHARE * len(clean), f"{sum(clean)} of {len(clean)}"
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=SPEC)
 def test_specs_from_the_grammar(
@@ -449,6 +450,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=mutated())
 def test_mutated_specs(data: bytes, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -24,6 +24,7 @@ def _specc(cwd: Path, *args: str, timeout: float = 600) -> subprocess.CompletedP
     )
 
 
+@pytest.mark.slow
 def test_init_new_build_then_test_reports_every_example_not_implemented(
     tmp_path, ts_node_modules
 ):

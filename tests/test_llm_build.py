@@ -152,11 +152,13 @@ def test_endpoint_failures_are_one_clear_line(cli, llm_server, project, monkeypa
     assert "Explain rule" in llm_server.log[-1].prompt
     import socket
 
+    # A port held bound but not listening refuses connections, and no other
+    # test (another pytest-xdist worker's server) can take it meanwhile.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
-    monkeypatch.setenv("OPENAI_BASE_URL", closed)
-    result = _build(cli, project, "--llm")
+        monkeypatch.setenv("OPENAI_BASE_URL", closed)
+        result = _build(cli, project, "--llm")
     errors = [line for line in result.output.splitlines() if "error[" in line]
     assert len(errors) == 1
     assert f"error[E130]: cannot reach the LLM endpoint at {closed}" in errors[0]

@@ -174,12 +174,16 @@ def test_json_response_format_is_sent(llm_server, tmp_path):
 def test_endpoint_down_is_one_line(tmp_path):
     import socket
 
+    # Bound but not listening: refused, and no other test can take the port meanwhile.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = _client(tmp_path, base_url=f"http://127.0.0.1:{port}/v1", api_key="k")
-    with pytest.raises(llm.LlmError, match="cannot reach the LLM endpoint") as caught:
-        client.complete(_ask("x"))
+        url = f"http://127.0.0.1:{port}/v1"
+        client = _client(tmp_path, base_url=url, api_key="k")
+        with pytest.raises(
+            llm.LlmError, match="cannot reach the LLM endpoint"
+        ) as caught:
+            client.complete(_ask("x"))
     assert "\n" not in str(caught.value)
 
 

@@ -110,6 +110,7 @@ def build(cli, folder: Path, targets: str) -> tuple[Path, Path]:  # type: ignore
     return spec, out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", sorted(DESTINATIONS))
 def test_mutate_scores_every_tested_rule_and_caches_what_it_ran(
     cli,

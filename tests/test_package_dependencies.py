@@ -108,6 +108,7 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_packages_delegate_to_real_libraries_from_a_fresh_copy(
     project: Path, tmp_path: Path
 ) -> None:
@@ -331,6 +332,7 @@ def test_the_python_runner_names_a_missing_dependency_and_a_taken_module(
     assert "-O python.package=click_spec" in done.output
 
 
+@pytest.mark.slow
 def test_specs_that_use_a_renamed_package_name_it_as_it_is_named(
     tmp_path: Path, ts_node_modules: Path
 ) -> None:

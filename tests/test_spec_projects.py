@@ -67,6 +67,7 @@ def results(cli, *args: str) -> list[dict]:  # type: ignore[no-untyped-def]
     return json.loads(done.stdout)["results"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", list(CODE_TARGETS))
 def test_correct_implementations_pass_and_a_wrong_one_fails_under_its_rule(
     project: Path, cli, target: str, ts_node_modules: Path

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, installing
 
 VSCODE = ROOT / "editors" / "vscode"
 CACHE = ROOT / ".cache" / "vscode"
@@ -40,13 +40,16 @@ def node_modules() -> Path:
     digest = hashlib.sha256(lock).hexdigest()
     stamp = CACHE / ".installed-lock-sha256"
     modules = CACHE / "node_modules"
-    ready = (modules / ".bin" / "vsce").exists() and (modules / ".bin" / "tsc").exists()
-    if not ready or not stamp.exists() or stamp.read_text() != digest:
-        CACHE.mkdir(parents=True, exist_ok=True)
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(VSCODE / name, CACHE / name)
-        _run(npm, "ci", "--no-audit", "--no-fund", "--silent", cwd=CACHE)
-        stamp.write_text(digest)
+    with installing(CACHE):  # another worker may be installing them now
+        ready = (modules / ".bin" / "vsce").exists() and (
+            modules / ".bin" / "tsc"
+        ).exists()
+        if not ready or not stamp.exists() or stamp.read_text() != digest:
+            CACHE.mkdir(parents=True, exist_ok=True)
+            for name in ("package.json", "package-lock.json"):
+                shutil.copy(VSCODE / name, CACHE / name)
+            _run(npm, "ci", "--no-audit", "--no-fund", "--silent", cwd=CACHE)
+            stamp.write_text(digest)
     return modules
 
 
