@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from specc import ir
 from specc.diagnostics import Diagnostic
@@ -14,6 +15,7 @@ from specc.source import Span
 
 if TYPE_CHECKING:
     from specc.build.site import KeptSpecs
+    from specc.llm.client import LlmError
 
 Step = Callable[[str, str, int, int], None]
 """Called as (stage, item, done, total) when a build starts on an item."""
@@ -123,14 +125,14 @@ def guarded(
     problems: list[Diagnostic],
 ) -> list[OutputFile] | None:
     """Return ``work()``, or None with a diagnostic if the emitter failed."""
-    from specc.llm.client import LlmError
-    from specc.llm.session import problems as llm_problems
-
     try:
         return work()
-    except LlmError as error:  # said once, though several targets hit it
-        problems.extend(d for d in llm_problems(error, where) if d not in problems)
     except Exception as error:  # an emitter bug must not become a traceback
+        if _llm_error(error):  # said once, though several targets hit it
+            from specc.llm.session import problems as llm_problems
+
+            problems.extend(d for d in llm_problems(error, where) if d not in problems)
+            return None
         problems.append(
             Diagnostic(
                 "E082",
@@ -162,3 +164,10 @@ def add_outputs(
                 )
             )
         files[key] = output
+
+
+def _llm_error(error: Exception) -> TypeGuard[LlmError]:
+    """Return whether ``error`` is the LLM layer's: only a run that loaded the
+    client can raise one, so a build without the model never imports it."""
+    client = sys.modules.get("specc.llm.client")
+    return client is not None and isinstance(error, client.LlmError)

@@ -5,18 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from specc.diagnostics import Diagnostic
-from specc.llm.client import (
-    BudgetExceeded,
-    Client,
-    FrozenMissing,
-    LlmError,
-    Request,
-    Settings,
-)
-from specc.llm.lock import LOCK_NAME, Lock, LockError
 from specc.source import Span
+
+if TYPE_CHECKING:  # imported when a run uses the model: most builds do not
+    from specc.llm.client import Client, LlmError, Request
 
 NO_ENDPOINT = (
     "no LLM endpoint is configured (set OPENAI_BASE_URL or OPENAI_API_KEY, "
@@ -79,6 +74,9 @@ def open_session(paths: Sequence[str | Path], flags: LlmFlags) -> Session:
     enabled = loaded.llm.enabled if flags.enabled is None else flags.enabled
     if not (enabled or flags.frozen):
         return Session()
+    from specc.llm.client import Client, Settings
+    from specc.llm.lock import LOCK_NAME, Lock, LockError
+
     settings = Settings.resolve(loaded.llm, flags.model, flags.concurrency)
     # Beside the configuration file, as Cargo.lock sits beside Cargo.toml; else
     # beside the specs.
@@ -108,6 +106,8 @@ def open_session(paths: Sequence[str | Path], flags: LlmFlags) -> Session:
 
 def problems(error: LlmError, where: Span) -> list[Diagnostic]:
     """Return the diagnostics that report an LLM failure."""
+    from specc.llm.client import BudgetExceeded, FrozenMissing
+
     if isinstance(error, FrozenMissing):
         return [_missing(r, error.offline, where) for r in error.requests]
     code = "E132" if isinstance(error, BudgetExceeded) else "E130"
