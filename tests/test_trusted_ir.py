@@ -119,3 +119,33 @@ def test_repeated_scalars_and_types_are_one_node_each() -> None:
     p, f = spec.types[0], spec.functions[0]
     assert isinstance(p, ir.Record)
     assert p.fields[2].type is f.params[1].type  # `list<int>` written twice
+
+
+def test_lists_of_shared_values_are_shared_and_others_are_not() -> None:
+    text = (
+        "---\nspec: s\n---\n\n# S {#s}\n\nIt MUST work.\n\n```specc\n"
+        "record P { a: int, tags: list<int>, more: list<int>? }\n"
+        "record Q { ps: list<P> }\nfn f(p: P, q: list<int>) -> int\nfn g(q: Q) -> int"
+        "\n```\n\n```examples\nf({a: 1, tags: [3, 4], more: [3, 4]}, [3, 4]) == 1\n"
+        "f({a: 2, tags: [3, 4], more: []}, [4, 3]) == 2\n"
+        "f({a: 2, tags: [], more: []}, []) == 2\n"
+        "g({ps: [{a: 1, tags: [], more: []}]}) == 1\n"
+        "g({ps: [{a: 1, tags: [], more: []}]}) == 1\n```\n"
+    )
+    spec = compile_source("s.spec.md", text.encode()).spec
+    assert spec is not None
+    one, two, three, four, five = spec.examples()
+    p1, p2, p3 = (e.args[0] for e in (one, two, three))
+    assert isinstance(p1, ir.RecordValue) and isinstance(p2, ir.RecordValue)
+    assert p1.fields[1] is p2.fields[1]  # `tags: [3, 4]`, field and list alike
+    assert p1.fields[1].value is one.args[1]  # the same list of the same type
+    assert two.args[1] is not one.args[1]  # [4, 3]: another list
+    more = p1.fields[2].value
+    assert isinstance(more, ir.ListValue) and more.type.kind == "optional"
+    assert more is not one.args[1] and more.items == one.args[1].items  # type: ignore[attr-defined]
+    assert p2.fields[2] is p3.fields[2]  # `more: []`
+    assert three.args[1] is p3.fields[1].value  # `[]` of list<int>, twice
+    q4, q5 = four.args[0], five.args[0]
+    assert isinstance(q4, ir.RecordValue) and isinstance(q5, ir.RecordValue)
+    assert q4 is not q5 and q4.fields[0] is not q5.fields[0]  # records are not shared
+    assert q4 == q5

@@ -13,8 +13,6 @@ from specc.frontend.idl import DeclDraft, FieldDraft
 from specc.frontend.values import RawValue
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-SCALARS = frozenset({"bool", "int", "float", "string", "enum", "none"})
-"""Kinds of value `ValueChecker.share` makes once: they hold no other value."""
 _Node = TypeVar("_Node")
 
 
@@ -35,6 +33,8 @@ class ValueChecker:
         self._defaults: dict[int, ir.Value | Unusable | None] = {}
         self.shared: dict[tuple[object, ...], Any] = {}
         """Scalar values, `none`s and their fields, made once each (see `share`)."""
+        self.one: set[int] = set()
+        """The identities of the nodes in `shared`: a list of them is shared too."""
 
     def share(self, key: tuple[object, ...], make: Callable[[], _Node]) -> _Node:
         """Return the one node of ``key``, made by ``make`` the first time.
@@ -47,6 +47,7 @@ class ValueChecker:
         node = self.shared.get(key)
         if node is None:
             node = self.shared[key] = make()
+            self.one.add(id(node))
         return node
 
     def value(self, raw: RawValue, expected: ir.TypeRef) -> ir.Value | None:
@@ -59,7 +60,7 @@ class ValueChecker:
             inner = self.value(raw, expected.args[0])
             if inner is None:
                 return None
-            if inner.kind not in SCALARS:
+            if id(inner) not in self.one:
                 return _retyped(inner, expected)
             return self.share(
                 ("optional", id(inner), id(expected)),
@@ -76,15 +77,7 @@ class ValueChecker:
         if expected.kind == "primitive":
             return _primitive(self, raw, expected)
         if expected.kind == "list":
-            if raw.kind != "list":
-                _mismatch(self.scope, raw, expected)
-                return None
-            # Type every item, so each wrong one is reported, before giving up.
-            items = [self.value(item, expected.args[0]) for item in raw.items]
-            typed = [i for i in items if i is not None]
-            if len(typed) != len(items):
-                return None
-            return ir.ListValue.trusted(type=expected, items=typed)
+            return _list(self, raw, expected)
         if expected.kind == "map":
             return self._map(raw, expected)
         decl = self.types[type_key(expected)]
@@ -245,7 +238,7 @@ class ValueChecker:
             if value is None:
                 ok = False
                 continue
-            values[name] = self.field_value(name, value, True)
+            values[name] = self.field_value(draft.name, value, True)  # its text, once
         if not ok:
             return None
         if not complete:
@@ -275,8 +268,9 @@ class ValueChecker:
         return out if ok else None
 
     def field_value(self, name: str, value: ir.Value, explicit: bool) -> ir.FieldValue:
-        """Return a field's value: shared when the value is (a scalar, a default)."""
-        if explicit and value.kind not in SCALARS:
+        """Return a field's value: shared when the value is (a scalar, a list of
+        them, a default)."""
+        if explicit and id(value) not in self.one:
             return ir.FieldValue.trusted(name=name, value=value)
         return self.share(
             ("field", name, id(value), explicit),
@@ -337,6 +331,26 @@ def _mismatch(
         raw.col,
         hint,
     )
+
+
+def _list(
+    checker: ValueChecker, raw: RawValue, expected: ir.TypeRef
+) -> ir.Value | None:
+    """Type a list; one of values made once each (`[]`, `[1, 2]`) is made once too."""
+    if raw.kind != "list":
+        _mismatch(checker.scope, raw, expected)
+        return None
+    # Type every item, so each wrong one is reported, before giving up.
+    items = [checker.value(item, expected.args[0]) for item in raw.items]
+    typed = [i for i in items if i is not None]
+    if len(typed) != len(items):
+        return None
+    if all(id(item) in checker.one for item in typed):
+        return checker.share(
+            ("list", id(expected), *map(id, typed)),
+            lambda: ir.ListValue.trusted(type=expected, items=typed),
+        )
+    return ir.ListValue.trusted(type=expected, items=typed)
 
 
 def _primitive(
