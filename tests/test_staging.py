@@ -193,3 +193,60 @@ def test_text_is_digested_and_compared_a_chunk_at_a_time(
     assert not encoded.same_as(path)
     path.write_bytes(data + b"\n")
     assert not encoded.same_as(path)
+
+
+def test_a_file_held_as_parts_is_staged_as_its_text(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from dataclasses import replace
+
+    from specc.build.staging import Staging, digest
+    from specc.build.writer import Text, sha256
+    from specc.emitters.base import OutputFile, Parts
+
+    monkeypatch.setattr(Text, "CHUNK", 5)
+    parts = ("<p>plain ascii</p>", "", "<p>an → arrow</p>", "é" * 12)
+    text = "".join(parts)
+    held = Parts("page.html", parts=parts, spec="s.spec.md")
+    assert held.content == text and replace(held, spec="t").content == text
+    assert digest(held) == sha256(text.encode()) == digest(OutputFile("x", text))
+    encoded = Text(parts)
+    assert (
+        b"".join(encoded.chunks()) == text.encode()
+        and encoded.encode() == text.encode()
+    )
+    joined = property(lambda self: pytest.fail("the parts were joined"))
+    monkeypatch.setattr(Parts, "content", joined)
+    out = tmp_path / "out"
+    out.mkdir()
+    stage = Staging(out, ["docs"], check=False, hold=False)
+    kept = stage.take("docs", [held])
+    staged = stage.plan.staged["docs/page.html"]
+    assert staged.read_bytes() == text.encode()  # the parts in order, none joined
+    assert digest(kept[0]) == digest(held)
+    (out / "docs").mkdir()
+    (out / "docs" / "page.html").write_bytes(text.encode())
+    again = Staging(out, ["docs"], check=False, hold=False)
+    again.take("docs", [held])
+    assert again.plan.unchanged == ["docs/page.html"]  # compared part by part
+    stage.discard()
+    again.discard()
+
+
+def test_rendering_as_parts_gives_the_rendered_text(monkeypatch) -> None:
+    import jinja2
+
+    from specc import templating
+
+    monkeypatch.setattr(templating, "PIECES", 3)
+    env = jinja2.Environment(autoescape=True)
+    page = env.from_string(
+        "{% macro row(x) %}<li>{{ x }}</li>{% endmacro %}<ul>"
+        "{% for x in items %}{{ row(x) }}\n{% endfor %}</ul>→"
+    )
+    items = ["a", "<b>", "ü", *map(str, range(20))]
+    parts = templating.render_parts(page, items=items)
+    assert len(parts) > 3 and "".join(parts) == templating.render(page, items=items)
+    broken = env.from_string("{{ 1 / zero }}")
+    with pytest.raises(ZeroDivisionError):
+        templating.render_parts(broken, zero=0)

@@ -120,3 +120,32 @@ def render(template: jinja2.Template, **values: object) -> str:
     finally:
         context.vars.clear()
         context.parent.clear()
+
+
+PIECES = 4096
+"""How many of a template's top-level pieces `render_parts` joins into one part."""
+
+
+def render_parts(template: jinja2.Template, **values: object) -> tuple[str, ...]:
+    """Render ``template`` as `render` does, as parts whose concatenation is the text.
+
+    A page of 10 000 records is 69 million characters: joined whole it is one
+    string at the width of its widest character (two bytes each, for one
+    arrow), made while every piece is still held. Joined a few thousand pieces
+    at a time, each part is as narrow as its own characters and the pieces go
+    as they are joined, so the parts take about half the memory of the text.
+    """
+    from itertools import islice
+
+    context = template.new_context(values)
+    parts: list[str] = []
+    try:
+        pieces = template.root_render_func(context)
+        while batch := list(islice(pieces, PIECES)):
+            parts.append("".join(batch))
+    except Exception:
+        template.environment.handle_exception()
+    finally:
+        context.vars.clear()
+        context.parent.clear()
+    return tuple(parts)

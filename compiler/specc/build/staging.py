@@ -32,7 +32,7 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from specc.build import writer
-from specc.emitters.base import OutputFile
+from specc.emitters.base import OutputFile, Parts
 from specc.memory import give_back
 
 STAGING = ".specc-staging-"
@@ -67,7 +67,12 @@ def digest(output: OutputFile) -> str:
     """Return the SHA-256 of a file's bytes, held or staged."""
     if isinstance(output, (Staged, OnDisk)):
         return output.sha256
-    return writer.sha256(output.content.encode("utf-8"))
+    return writer.Text(_text(output)).sha256
+
+
+def _text(output: OutputFile) -> str | tuple[str, ...]:
+    """Return a file's text, or the parts it is held as (`Parts`), never joined."""
+    return output.parts if isinstance(output, Parts) else output.content
 
 
 class Staging:
@@ -103,10 +108,12 @@ class Staging:
             self.unsafe.append(relative)
             return output
         if isinstance(output, OnDisk) and self._still(path, output):
-            self.plan.manifest[relative] = self.plan.entry(relative, output, output.sha256)
+            self.plan.manifest[relative] = self.plan.entry(
+                relative, output, output.sha256
+            )
             self.plan.unchanged.append(relative)
             return self._light(output, output.sha256)
-        data = writer.Text(output.content)
+        data = writer.Text(_text(output))
         status = writer.consider(self.plan, relative, output, data)
         if status == "write" and not self.check:
             try:
@@ -127,7 +134,9 @@ class Staging:
             return output
         content = output.content if output.kind == "scaffold" else ""
         values = {
-            k: v for k, v in vars(output).items() if k not in ("content", "sha256", "stat")
+            k: v
+            for k, v in vars(output).items()
+            if k not in ("content", "parts", "sha256", "stat")
         }
         return Staged(content=content, sha256=sha256, **values)
 
@@ -245,7 +254,9 @@ def _signals_discard(stage: Staging) -> Iterator[None]:
             continue  # an ignored signal stops nothing; one set outside Python is kept
         previous[number] = handler
 
-        def discard_then(signum: int, frame: FrameType | None, before: Any = handler) -> None:
+        def discard_then(
+            signum: int, frame: FrameType | None, before: Any = handler
+        ) -> None:
             stage.discard()
             if callable(before):
                 before(signum, frame)

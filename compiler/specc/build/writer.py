@@ -33,7 +33,7 @@ import errno
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -272,8 +272,8 @@ class Text:
 
     CHUNK = 1 << 20
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str | Sequence[str]) -> None:
+        self.parts = (text,) if isinstance(text, str) else tuple(text)
         digest = hashlib.sha256()
         self.size = 0
         for chunk in self.chunks():
@@ -282,13 +282,14 @@ class Text:
         self.sha256 = digest.hexdigest()
 
     def chunks(self) -> Iterator[bytes]:
-        """Return the bytes, a chunk at a time."""
-        for start in range(0, len(self.text), self.CHUNK):
-            yield self.text[start : start + self.CHUNK].encode("utf-8")
+        """Return the bytes, a chunk at a time (a chunk of each part at least)."""
+        for part in self.parts:
+            for start in range(0, len(part), self.CHUNK):
+                yield part[start : start + self.CHUNK].encode("utf-8")
 
     def encode(self) -> bytes:
         """Return the bytes whole."""
-        return self.text.encode("utf-8")
+        return "".join(self.parts).encode("utf-8")
 
     def same_as(self, path: Path) -> bool:
         """Return whether ``path`` is a file holding these bytes."""

@@ -37,6 +37,27 @@ class OutputFile:
     such a file edited by hand when that would lose anything, and names it."""
 
 
+@dataclass(frozen=True)
+class Parts(OutputFile):
+    """A large file held as the parts a template rendered (`templating.render_parts`),
+    never as one string: the writer hashes, compares and writes it part by part.
+    Its `content` is the parts joined, made afresh each time it is read."""
+
+    content: str = field(init=False, default="", repr=False, compare=False)
+    parts: tuple[str, ...] = ()
+
+
+def _joined(self: Parts) -> str:
+    return "".join(self.parts)
+
+
+def _ignored(self: Parts, value: str) -> None:
+    """The dataclass's ``__init__`` sets `content`: the parts are the text."""
+
+
+Parts.content = property(_joined, _ignored, doc="The file's text, joined from its parts.")  # type: ignore[assignment]
+
+
 def owned_by(spec: ir.Spec, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
     """Return ``files`` marked as produced by ``spec`` (the manifest records it)."""
     for output in files:
@@ -75,6 +96,12 @@ class EmitContext:
         from specc.templating import render
 
         return render(self.env.get_template(template), **context)
+
+    def render_parts(self, template: str, **context: object) -> tuple[str, ...]:
+        """Render a template of the shared environment as parts (`Parts`)."""
+        from specc.templating import render_parts
+
+        return render_parts(self.env.get_template(template), **context)
 
 
 class Emitter:

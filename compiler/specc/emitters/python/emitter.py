@@ -10,6 +10,7 @@ from specc.emitters import code, packages
 from specc.emitters.base import (
     EmitContext,
     OutputFile,
+    Parts,
     header,
     spec_source_name,
 )
@@ -120,9 +121,9 @@ class PythonEmitter(code.CodeEmitter):
         manifest = packages.table("python", spec)
         for path, template in FILES if spec.functions else FILES[:3]:
             path = path.format(root=root, src=src)
-            text = self.render(ctx, template, path, context)
-            yield OutputFile(
-                path, text, settings=manifest if path == pyproject else None
+            parts = self.render(ctx, template, path, context)
+            yield Parts(
+                path, parts=parts, settings=manifest if path == pyproject else None
             )
         yield OutputFile(f"{src}/py.typed", "")
         if not spec.functions:  # a data model: its types, no API to implement
@@ -130,7 +131,7 @@ class PythonEmitter(code.CodeEmitter):
         impl = f"{src}/implementation.py"
         yield OutputFile(
             impl,
-            self.render(ctx, "implementation.py.jinja", impl, context),
+            "".join(self.render(ctx, "implementation.py.jinja", impl, context)),
             kind="scaffold",
             symbols=tuple(
                 (spec.path, f.name, f"def {names.methods[f.name]}(")
@@ -140,8 +141,9 @@ class PythonEmitter(code.CodeEmitter):
 
     def render(
         self, ctx: EmitContext, template: str, path: str, context: dict[str, object]
-    ) -> str:
-        """Render one file laid out as black would; run black where the layout is unsure.
+    ) -> tuple[str, ...]:
+        """Render one file laid out as black would, as parts (`Parts`: the tests of
+        10 000 records are 27 MB); run black where the layout is unsure.
 
         The built-in templates lay out every statement through `python_layout`,
         so black runs only on what it cannot vouch for, and on files a user's
@@ -149,11 +151,11 @@ class PythonEmitter(code.CodeEmitter):
         """
         name = f"python/{template}"
         lines = layout.Layout()
-        text = ctx.render(name, **context, **layout_helpers(lines))
+        parts = ctx.render_parts(name, **context, **layout_helpers(lines))
         builtin = _is_builtin(ctx, name)
         if path.endswith(".py") and (lines.unsure or not builtin):
-            return black(text, path)
-        return text
+            return (black("".join(parts), path),)
+        return parts
 
 
 def _is_module(name: str) -> bool:
