@@ -140,3 +140,27 @@ def test_check_loads_only_the_markdown_parser():
         "except SystemExit:\n    pass"
     )
     assert _loaded_modules(code) == ["markdown_it"]
+
+
+def test_each_command_is_imported_when_used_under_its_own_name():
+    """The group imports a command's module only when it is run or listed, and
+    every name it lists gives the command of that name (none lost, none extra)."""
+    code = (
+        "import sys\n"
+        "import click\n"
+        "from specc.commands.main import COMMANDS, main\n"
+        "print(sorted(m for m in sys.modules if m.startswith('specc.commands.')))\n"
+        "ctx = click.Context(main)\n"
+        "names = main.list_commands(ctx)\n"
+        "assert names == sorted(COMMANDS), names\n"
+        "for name in names:\n"
+        "    command = main.get_command(ctx, name)\n"
+        "    assert isinstance(command, click.Command) and command.name == name, name\n"
+        "assert main.get_command(ctx, 'bild') is None\n"
+        "print('ok', len(names))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["['specc.commands.main']", "ok 16"]
