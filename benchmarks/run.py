@@ -15,6 +15,8 @@ run, on the same types written as JSON Schema.
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import json
 import os
 import platform
@@ -369,6 +371,11 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     quicktype = ensure_quicktype()
+    # specc's bytecode, as an install has it: with PYTHONDONTWRITEBYTECODE set,
+    # every run would compile each module edited since its .pyc was written.
+    package = importlib.util.find_spec("specc")
+    for folder in (package.submodule_search_locations or []) if package else []:
+        compileall.compile_dir(folder, quiet=1)
     started = machine()
     with tempfile.TemporaryDirectory(prefix="specc-bench-") as work:
         bench = Bench(Path(work), args.runs, quicktype)
