@@ -107,7 +107,11 @@ class Staging:
         except writer.UnsafePath:
             self.unsafe.append(relative)
             return output
-        if isinstance(output, OnDisk) and self._still(path, output):
+        if (
+            isinstance(output, OnDisk)
+            and output.kind != "scaffold"  # a scaffold on disk is kept, not unchanged
+            and self._still(path, output)
+        ):
             self.plan.manifest[relative] = self.plan.entry(
                 relative, output, output.sha256
             )
