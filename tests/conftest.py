@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite golden files from the current output instead of comparing.",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let Ctrl-C reach the specc processes the tests start and stop with SIGINT.
+
+    A shell without job control starts a background job (`pytest &` in a
+    script) with SIGINT ignored, and a child inherits that: the tests that
+    stop `specc test` or `specc watch` with SIGINT would then wait for a
+    process that never hears it.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
