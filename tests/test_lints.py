@@ -113,3 +113,26 @@ def test_strict_adds_no_error_to_the_shipped_specs(cli, path):
     assert report["summary"]["errors"] == 0
     if path == ROOT / "specs":  # the project's own specs pass the review, too
         assert report["summary"]["warnings"] == 0
+
+
+def test_a_type_another_spec_uses_is_referenced(cli, tmp_path):
+    """W107 counts what other specs checked with it use, and what that reaches."""
+    (tmp_path / "base.spec.md").write_text(
+        "---\nspec: base\nversion: 1.0.0\n---\n\n# Base {#base}\n\n"
+        "## Ids {#ids}\n\n```specc\ntype Code = string\ntype Codes = list<Code>\n"
+        "record Unused { x: int }\nfn size(c: int) -> int\n```\n\n"
+        "```examples\nsize(1) == 1\n```\n"
+    )
+    (tmp_path / "user.spec.md").write_text(
+        "---\nspec: user\nversion: 1.0.0\nuses:\n  - base ^1.0\n---\n\n# User {#user}\n\n"
+        "## Tags {#tags}\n\n```specc\nuse base.{Codes}\n"
+        "record Tagged { codes: map<string, Codes> }\nfn tag(t: Tagged) -> int\n```\n\n"
+        "```examples\ntag({codes: {}}) == 0\n```\n"
+    )
+    both = cli("check", "--strict", "--format", "json", str(tmp_path))
+    found = [d[3] for d in _found(json.loads(both.output))]
+    assert found == ["record `Unused` is never referenced by a function"], found
+    alone = cli("check", "--strict", "--format", "json", str(tmp_path / "base.spec.md"))
+    found = [d[3] for d in _found(json.loads(alone.output))]
+    assert "alias `Code` is never referenced by a function" in found
+    assert "alias `Codes` is never referenced by a function" in found

@@ -72,11 +72,14 @@ def check(paths: tuple[str, ...], fmt: str, hints: bool, strict: bool) -> None:
 def _add_review_lints(results: list[Compiled]) -> None:
     """Add the `--strict` review warnings to every spec that compiled."""
     from specc.diagnostics import sort_key
-    from specc.frontend.lints import review
+    from specc.frontend.lints import review, used_across
 
+    compiled = [r.spec for r in results if r.ok and r.spec is not None]
+    used = used_across(compiled)
     for result in results:
         if result.ok and result.spec is not None:
-            result.diagnostics.extend(review(result.spec))
+            spec_id = result.spec.id
+            result.diagnostics.extend(review(result.spec, used.get(spec_id, ())))
             result.diagnostics.sort(key=sort_key)
 
 

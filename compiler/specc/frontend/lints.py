@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from specc import ir
 from specc.diagnostics import Diagnostic, sort_key
 
 
-def review(spec: ir.Spec) -> list[Diagnostic]:
-    """Return the review warnings (W104-W107) for a spec that compiled."""
+def review(spec: ir.Spec, used_elsewhere: Collection[str] = ()) -> list[Diagnostic]:
+    """Return the review warnings (W104-W107) for a spec that compiled.
+
+    ``used_elsewhere`` names this spec's types that other specs' declarations
+    refer to (see `used_across`): they are part of its interface.
+    """
     found = [
         *_untested_rules(spec),
         *_unraised_errors(spec),
         *_unused_members(spec),
-        *_unreferenced(spec),
+        *_unreferenced(spec, used_elsewhere),
     ]
     return sorted(found, key=sort_key)
 
@@ -83,12 +87,34 @@ def _example_values(example: ir.Example) -> Iterator[ir.EnumValue]:
             stack.extend(f.value for f in value.fields)
 
 
-def _unreferenced(spec: ir.Spec) -> Iterator[Diagnostic]:
-    """Warn about types that no function's signature reaches, directly or through types."""
+def used_across(specs: Iterable[ir.Spec]) -> dict[str, set[str]]:
+    """Return, per spec id, the names of its types that the specs' declarations use."""
+    used: dict[str, set[str]] = {}
+    for spec in specs:
+        refs = [
+            r
+            for fn in spec.functions
+            for r in (*(p.type for p in fn.params), fn.returns)
+        ]
+        refs += [r for decl in spec.types for r in _type_refs(decl)]
+        for ref in refs:
+            for owner, name in _qualified(ref):
+                used.setdefault(owner, set()).add(name)
+    return used
+
+
+def _unreferenced(
+    spec: ir.Spec, used_elsewhere: Collection[str]
+) -> Iterator[Diagnostic]:
+    """Warn about types that no function's signature reaches, directly or through types.
+
+    A type another spec uses counts as reached, and so does what it reaches.
+    """
     if not spec.functions:
         return  # a spec of types alone: its types are its interface
     reached: set[str] = set()
     stack = [n for fn in spec.functions for n in _function_names(fn)]
+    stack += used_elsewhere
     while stack:
         name = stack.pop()
         if name in reached:
@@ -113,16 +139,28 @@ def _function_names(fn: ir.Function) -> list[str]:
 
 
 def _type_names(decl: ir.TypeDecl) -> list[str]:
+    return [n for ref in _type_refs(decl) for n in _named(ref)]
+
+
+def _type_refs(decl: ir.TypeDecl) -> list[ir.TypeRef]:
     if isinstance(decl, ir.Alias):
-        return _named(decl.target)
+        return [decl.target]
     if isinstance(decl, ir.Variant):
-        return [n for tag in decl.tags for f in tag.fields for n in _named(f.type)]
+        return [f.type for tag in decl.tags for f in tag.fields]
     if isinstance(decl, (ir.Record, ir.Error)):
-        return [n for f in decl.fields for n in _named(f.type)]
+        return [f.type for f in decl.fields]
     return []
 
 
 def _named(ref: ir.TypeRef) -> list[str]:
+    """Return the names of this spec's types that ``ref`` mentions."""
     if ref.kind == "named":
         return [str(ref.name)] if ref.spec is None else []
     return [n for arg in ref.args for n in _named(arg)]
+
+
+def _qualified(ref: ir.TypeRef) -> list[tuple[str, str]]:
+    """Return (spec, name) of each other spec's type that ``ref`` mentions."""
+    if ref.kind == "named":
+        return [(ref.spec, str(ref.name))] if ref.spec is not None else []
+    return [q for arg in ref.args for q in _qualified(arg)]
