@@ -8,6 +8,7 @@ Hand-written implementations of all four live in `tests/impls/<lang>/project/`.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -320,3 +321,84 @@ def test_each_used_type_is_drafted_once_per_build_in_a_chain_of_specs(
     assert build([str(p) for p in specs], ["jsonschema"], tmp_path / "out").ok
     assert len(drafted) == len(set(drafted))
     assert {spec for spec, _ in drafted} == {f"synth_{k:03d}" for k in range(9)}
+
+
+def logging_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Put a `node` first on PATH that logs where and with what it runs, then runs
+    the real one; return the log (one line per process: folder, arguments)."""
+    real = shutil.which("node")
+    assert real is not None
+    log = tmp_path / "node.log"
+    log.touch()
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    wrapper = folder / "node"
+    wrapper.write_text(f'#!/bin/sh\necho "$PWD $*" >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+    return log
+
+
+def compiles(log: Path) -> list[str]:
+    """Return the package folders tsc ran in, one per compile, in order."""
+    lines = log.read_text().splitlines()
+    return [Path(line.split(" ")[0]).name for line in lines if "/bin/tsc -p ." in line]
+
+
+@pytest.mark.usefixtures("shared_typescript")
+def test_a_run_compiles_each_typescript_package_once(
+    project: Path, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`common` is used by the three other specs and `billing` and `inventory` by
+    `checkout`: one `specc test` compiles each of the four packages once (not
+    4, 2, 2 and 1 times), and still reports every example."""
+    built = cli("build", "--target", "ts", "--out", "out")
+    assert built.exit_code == 0, built.output
+    install(project / "out", "ts")
+    log = logging_node(tmp_path, monkeypatch)
+    passed = results(cli, "--target", "ts", "--out", "out")
+    assert len(passed) == 18
+    assert [r for r in passed if r["status"] != "passed"] == []
+    assert sorted(compiles(log)) == sorted(SPECS)
+
+
+@pytest.mark.usefixtures("shared_typescript")
+def test_a_used_package_that_changed_within_a_run_is_compiled_again(
+    project: Path, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within one run a package is compiled again when its files changed, and so
+    is each package using it; a used package that no longer compiles is named."""
+    from specc import conformance
+    from specc.build.driver import build
+    from specc.conformance import ts
+
+    result = build([str(project / "inventory.spec.md")], ["ts"], project / "out")
+    assert result.ok
+    (inventory,) = result.given_specs
+    target = project / "out" / "ts"
+    for spec in ("common", "inventory"):
+        impl = (IMPLS / "ts" / "project" / f"{spec}.ts").read_text()
+        (target / spec / "src" / "impl.ts").write_text(impl)
+    log = logging_node(tmp_path, monkeypatch)
+
+    def run() -> list[str]:
+        log.write_text("")
+        found = ts.run(target, inventory)
+        assert found and all(r.status == "passed" for r in found), found
+        return compiles(log)
+
+    with conformance.one_run():
+        assert run() == ["common", "inventory"]
+        assert run() == []  # nothing changed: nothing compiled
+        source = target / "common" / "src" / "impl.ts"
+        edited = source.read_text() + "\n// edited\n"
+        source.write_text(edited)
+        assert run() == ["common", "inventory"]
+        source.write_text(edited + "const broken: number = 'text';\n")
+        failed = ts.run(target, inventory)
+        assert [r.rule for r in failed] == ["(spec)"]
+        assert failed[0].message.startswith("`common`, which it uses, does not compile")
+        assert "TS2322" in failed[0].message
+        source.write_text(edited)
+        # common's files are again those inventory was compiled against
+        assert run() == ["common"]

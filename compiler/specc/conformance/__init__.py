@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from importlib import import_module
-from typing import Literal
+from typing import Any, Literal
 
 from specc import ir
 from specc.emitters.code import Case, PropertyCase, all_cases
@@ -77,3 +79,28 @@ def runner(target: str) -> Runner:
     except (ImportError, AttributeError) as error:
         raise ToolchainError(f"the `{target}` runner cannot load: {error}") from error
     return found
+
+
+_RUN: ContextVar[dict[str, dict[Any, Any]] | None] = ContextVar(
+    "specc_conformance_run", default=None
+)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """Mark one run of runners over many specs, within which a runner may reuse
+    work it did for another spec (a package they all use, compiled once)."""
+    token = _RUN.set({})
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
+def run_memo(name: str) -> dict[Any, Any]:
+    """Return the memo ``name`` of the current run: kept for the rest of the run
+    (`one_run`), and a fresh one, kept by nobody, outside a run."""
+    memos = _RUN.get()
+    if memos is None:
+        return {}
+    return memos.setdefault(name, {})

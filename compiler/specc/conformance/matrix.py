@@ -127,16 +127,19 @@ def run_targets(
 
     tagged: list[tuple[str, Result]] = []
     errors: dict[str, str] = {}
-    for name in targets:
-        try:
-            run = conformance.runner(name)
-            for spec in specs:
-                if applies(name, spec):
-                    extra = (settings or {}).get(name, {})
-                    found = run(Path(out_dir) / name, spec, timeout=timeout, **extra)
-                    tagged += [(name, r) for r in found]
-        except ToolchainError as error:
-            errors[name] = str(error)
+    with conformance.one_run():  # a package the specs share is compiled once
+        for name in targets:
+            try:
+                run = conformance.runner(name)
+                for spec in specs:
+                    if applies(name, spec):
+                        extra = (settings or {}).get(name, {})
+                        found = run(
+                            Path(out_dir) / name, spec, timeout=timeout, **extra
+                        )
+                        tagged += [(name, r) for r in found]
+            except ToolchainError as error:
+                errors[name] = str(error)
     return tagged, errors
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from specc import ir
 from specc.conformance import Observed, Result, all_failed, collect
-from specc.conformance.ts_toolchain import node_modules
+from specc.conformance.ts_compile import compile_package
 from specc.emitters.code import cases, has_operations, package_dir, property_cases
-from specc.toolchain import execute, first_lines, kill_group, tool
+from specc.toolchain import first_lines, kill_group, tool
 
 _TAP_LINE = re.compile(r"^(\s*)(not ok|ok) \d+ - (.*?)(?: # (SKIP|TODO)\b ?(.*))?$")
 _POLL = 0.05
@@ -42,26 +42,16 @@ def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
     # The specs it uses first: it compiles against their declarations.
     for used in spec.interfaces:
         folder = (target_dir / package_dir(used)).resolve()
-        compiled = _tsc(node, folder)
+        compiled = compile_package(node, folder)
         if compiled.returncode != 0:
             output = compiled.stdout + compiled.stderr
             problem = f"`{used.id}`, which it uses, does not compile:\n"
             return all_failed(spec, problem + first_lines(output))
-    compiled = _tsc(node, package)
+    compiled = compile_package(node, package)
     if compiled.returncode != 0:
         output = compiled.stdout + compiled.stderr
         return all_failed(spec, "does not compile:\n" + first_lines(output))
     return _test(node, package, spec, timeout)
-
-
-def _tsc(node: str, package: Path) -> subprocess.CompletedProcess[str]:
-    """Compile one package with the TypeScript install it asks for."""
-    modules = node_modules(package)
-    return execute(
-        [node, str(modules / "typescript" / "bin" / "tsc"), "-p", "."]
-        + ["--pretty", "false", "--typeRoots", str(modules / "@types")],
-        package,
-    )
 
 
 @dataclass
