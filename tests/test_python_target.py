@@ -346,20 +346,11 @@ def test_a_hang_sigalrm_cannot_stop_still_reports_the_examples_before_it(
         "            time.sleep(1)",
     )
     (pkg / "src" / "exact" / "implementation.py").write_text(source)
-    try:
-        subprocess.run(
-            runner.pytest_command(tmp_path / "r.xml", 1.0),
-            cwd=pkg,
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
-    except subprocess.TimeoutExpired as stopped:
-        stdout = stopped.stdout
-    else:
-        pytest.fail("the run was expected to hang")
-    text = stdout.decode() if isinstance(stdout, bytes) else stdout or ""
     names = model.test_names(exact_built[1])
+    (waiting,) = [n for t, n in names.items() if t.startswith("waiting")]
+    text = run_until_stuck(
+        runner.pytest_command(tmp_path / "r.xml", 1.0), pkg, waiting, 1.0
+    )
     observed = runner.progress(text, names, "stopped")
     assert sorted(
         t.split(":")[0] for t, (s, _) in observed.items() if s == "passed"
@@ -377,6 +368,47 @@ def test_a_hang_sigalrm_cannot_stop_still_reports_the_examples_before_it(
         "zero #1",
     ]
     assert not any(t.startswith("waiting") for t in observed)
+
+
+def run_until_stuck(args: list[str], cwd: Path, name: str, limit: float) -> str:
+    """Run pytest until the test ``name`` has begun and is still running well past
+    its time ``limit``; then kill it and return what it printed."""
+    import select
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        args,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    printed = b""
+    began = None
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([process.stdout], [], [], 0.2)
+            chunk = os.read(process.stdout.fileno(), 65536) if ready else b""
+            printed += chunk
+            if ready and not chunk:
+                pytest.fail(f"the run ended instead of hanging:\n{printed.decode()}")
+            if began is None and f"::{name} ".encode() in printed:
+                began = time.monotonic()
+            # three times its limit: SIGALRM could not stop it
+            if began is not None and time.monotonic() - began > 3 * limit:
+                break
+        else:
+            pytest.fail(f"{name} did not begin:\n{printed.decode()}")
+        assert process.poll() is None, "the run was expected to hang"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    printed += process.stdout.read()
+    process.stdout.close()
+    return printed.decode()
 
 
 @pytest.mark.parametrize(
