@@ -6,6 +6,7 @@ from conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "templates"
 SEMVER = str(ROOT / "specs" / "semver.spec.md")
+TODO = str(ROOT / "examples" / "specs" / "todo.spec.md")
 
 
 def test_the_example_override_changes_only_its_block_on_every_page(cli, tmp_path):
@@ -51,3 +52,48 @@ def test_a_new_spec_template_can_extend_the_built_in_one(cli, tmp_path, monkeypa
     assert "Say what the feature is for" not in text
     assert "## A first rule {#refunds_first}" in text  # the other blocks stay
     assert cli("check", "--strict").exit_code == 0
+
+
+def test_the_next_build_in_the_same_process_uses_the_overrides_as_they_are_now(
+    cli, tmp_path
+):
+    """Builds in one process (watch, the language server) share the templates
+    they compiled, never an override's older text: one added where the built-in
+    template was used, one rewritten in place (same size, same modification
+    time), one removed."""
+    import os
+    import shutil
+
+    templates = tmp_path / "templates"
+    (templates / "docs").mkdir(parents=True)
+    override = templates / "docs" / "base.html.jinja"
+    text = (EXAMPLE / "docs" / "base.html.jinja").read_text()
+    meta = '<meta name="robots" content="noindex">'
+    assert meta in text
+
+    def page() -> str:
+        out = tmp_path / "out"
+        shutil.rmtree(out, ignore_errors=True)
+        done = cli(
+            "build",
+            TODO,
+            "-t",
+            "docs",
+            "--out",
+            str(out),
+            "--templates",
+            str(templates),
+        )
+        assert done.exit_code == 0, done.output
+        return (out / "docs" / "todo.html").read_text()
+
+    assert "robots" not in page()
+    override.write_text(text)
+    assert meta in page()
+    written = override.stat()
+    override.write_text(text.replace("noindex", "nofollo"))
+    os.utime(override, ns=(written.st_atime_ns, written.st_mtime_ns))
+    shown = page()
+    assert '<meta name="robots" content="nofollo">' in shown and meta not in shown
+    override.unlink()
+    assert "robots" not in page()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +20,12 @@ def builtin_templates() -> Path:
     return Path(str(files("specc.templates")))
 
 
+_KEEP = 8
+"""How many environments (sets of template folders) a process keeps."""
+_kept: OrderedDict[tuple[object, ...], jinja2.Environment] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
 def environment(
     user_dirs: Sequence[str | Path] = (), cache: bool = False
 ) -> jinja2.Environment:
@@ -26,7 +35,50 @@ def environment(
     as Sphinx allows, to override one block without copying the rest. With
     ``cache``, compiled templates are kept in the user's specc cache folder
     (keyed by each template's source), so a rebuild skips compiling them.
+
+    The process keeps the environment, and the templates it has compiled, for
+    the next build with the same folders (watch, the language server, a test
+    suite): compiling the templates is most of a small build's time. A file
+    added to, removed from or changed in ``user_dirs`` makes a new one; a
+    built-in template changed on disk is compiled again when next used (Jinja's
+    `auto_reload`). Nothing may change a returned environment.
     """
+    key = _key(user_dirs, cache)
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    made = _environment(user_dirs, cache)
+    with _kept_lock:
+        _kept[key] = made
+        while len(_kept) > _KEEP:
+            _kept.popitem(last=False)
+    return made
+
+
+def _key(user_dirs: Sequence[str | Path], cache: bool) -> tuple[object, ...]:
+    """Return what an environment for ``user_dirs`` depends on: the folders, every
+    file in them (path and bytes), and where its bytecode cache is."""
+    from specc.toolchain import cache_dir
+
+    digest = hashlib.blake2b(digest_size=20)
+    for folder in user_dirs:
+        root = Path(folder)
+        digest.update(str(root.resolve()).encode() + b"\0")
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            try:
+                data = path.read_bytes() if path.is_file() else b""
+            except OSError:
+                data = b"\0unreadable"
+            name = str(path.relative_to(root)).encode()
+            digest.update(len(name).to_bytes(8, "big") + name)
+            digest.update(len(data).to_bytes(8, "big") + data)
+    return (digest.hexdigest(), str(cache_dir()) if cache else None)
+
+
+def _environment(user_dirs: Sequence[str | Path], cache: bool) -> jinja2.Environment:
+    """Return a new environment (see `environment`)."""
     import jinja2
 
     class BuiltinLoader(jinja2.FileSystemLoader):
@@ -78,7 +130,9 @@ def project_environment(user_dirs: Sequence[str | Path] = ()) -> jinja2.Environm
 
     Their comments are `{## ##}`, so a heading's `{#id}` stays as written.
     """
-    return environment(user_dirs).overlay(
+    # A new one: an overlay starts with a copy of the templates its base compiled
+    # (with the other comment syntax).
+    return _environment(user_dirs, False).overlay(
         comment_start_string="{##", comment_end_string="##}"
     )
 
