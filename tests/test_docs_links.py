@@ -7,6 +7,7 @@ link says.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -60,6 +61,13 @@ def anchors(text: str) -> set[str]:
     return found
 
 
+@functools.cache
+def page_anchors(page: Path) -> frozenset[str]:
+    """Return the anchors of a page's headings, parsed once per page (a page of
+    docs/ links to its own headings a hundred times)."""
+    return frozenset(anchors(page.read_text(encoding="utf-8")))
+
+
 def links(text: str) -> list[str]:
     """Return the targets of a page's links and images, outside code."""
     targets = []
@@ -86,7 +94,7 @@ def broken(page: Path, root: Path) -> list[str]:
         elif not where.exists():
             problems.append(f"{target}: no such file")
         elif parts.fragment and where.suffix == ".md":
-            known = anchors(where.read_text(encoding="utf-8"))
+            known = page_anchors(where)
             if unquote(parts.fragment) not in known:
                 problems.append(f"{target}: no heading `#{parts.fragment}` there")
     return problems
