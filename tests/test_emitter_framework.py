@@ -336,3 +336,29 @@ def test_int_beyond_2_53_is_e084_at_the_example(cli, tmp_path: Path) -> None:
     assert all(d["severity"] == "error" for d in report["diagnostics"])
     assert report["ok"] is False
     assert not out.exists()
+
+
+def test_options_not_given_are_what_validating_none_makes() -> None:
+    """A target given no options gets its defaults without validation (start-up:
+    `specc.build.emit.options_of`); they equal validated ones, and a model with a
+    required option is still validated."""
+    from pydantic import ValidationError
+
+    from specc.build.emit import options_of
+    from specc.emitters import registry
+    from specc.emitters.base import Options
+    from specc.targets import BUILTIN
+
+    for name in BUILTIN:
+        model = registry.load(name).Options
+        made, validated = options_of(model, {}), model.model_validate({})
+        assert type(made) is model and made == validated, name
+        assert made.model_fields_set == validated.model_fields_set == set()
+        assert made.model_dump() == validated.model_dump()
+
+    class Needs(Options):
+        value: int
+
+    with pytest.raises(ValidationError):
+        options_of(Needs, {})
+    assert options_of(Needs, {"value": 3}) == Needs(value=3)

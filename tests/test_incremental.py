@@ -331,3 +331,38 @@ def test_an_interface_digest_ignores_where_declarations_stand_and_nothing_else()
     ):
         assert old in text
         assert digest(text.replace(old, new)) != first, new
+
+
+def test_function_spans_round_trip_through_the_cache_and_odd_ones_are_dropped(
+    tmp_path: Path,
+) -> None:
+    """The cache writes and reads spans itself (no pydantic validator is built,
+    `tests/test_startup.py`): what it writes is `model_dump`'s, what it reads
+    back equals what was written, and a span of the wrong shape is left out."""
+    from specc.build.cache import Cache
+    from specc.source import Span
+
+    spans = {
+        "f": Span(path="a.spec.md", line=3, col=2, end_line=4, end_col=9),
+        "g": Span(path="b.spec.md", line=1),
+    }
+    cache = Cache(tmp_path)
+    cache.record("k", "digest", [], spans, {})
+    cache.save()
+    again = Cache.load(tmp_path)
+    assert again.entries["k"]["spans"] == {n: s.model_dump() for n, s in spans.items()}
+    assert again.spans("k") == spans
+    good = spans["f"].model_dump()
+    odd = [
+        {**good, "path": 1},
+        {**good, "line": "3"},
+        {**good, "line": True},
+        {**good, "col": None},
+        {**good, "end_line": 2.0},
+        {**good, "end_col": "9"},
+        {"path": "a.spec.md", "line": 1},
+        [],
+        None,
+    ]
+    again.entries["k"]["spans"] = {str(i): v for i, v in enumerate(odd)} | {"ok": good}
+    assert again.spans("k") == {"ok": spans["f"]}

@@ -25,8 +25,10 @@ class Section(BaseModel):
     """Base of every config table: unknown keys are errors, values are frozen."""
 
     # The docstrings under fields are the JSON Schema's descriptions, read when
-    # the schema is made (`specc.project.schema`), not on every import.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # the schema is made (`specc.project.schema`), not on every import. The
+    # validator is built when a file is first validated: a build without a
+    # specc.toml builds none (start-up, see `specc.build.emit.options_of`).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -69,6 +71,7 @@ class ProjectConfig(Section):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        defer_build=True,
         title="specc.toml",
         json_schema_extra={"description": "Configuration of a specc project."},
     )
@@ -83,7 +86,7 @@ class ProjectConfig(Section):
     """Targets `specc build` and `specc test` use without `--target`, each with its
     emitter options (`[targets.podcast]` then `minutes = 10`); empty means every
     built-in target for `build`."""
-    llm: LlmConfig = LlmConfig()
+    llm: LlmConfig = LlmConfig.model_construct()  # `LlmConfig()`, unvalidated
     """The LLM-assisted backends; `llm = true` is short for `[llm]` `enabled = true`."""
 
     @field_validator("specs", "templates")
@@ -112,7 +115,9 @@ class Config:
 
     path: Path | None = None
     """The `specc.toml` or `pyproject.toml` read, if any."""
-    project: ProjectConfig = field(default_factory=lambda: ProjectConfig())
+    project: ProjectConfig = field(default_factory=ProjectConfig.model_construct)
+    """The file's settings; without a file, the defaults (unvalidated: no field is
+    required and defaults are not validated, so they are what `ProjectConfig()` makes)."""
     sections: dict[str, Section] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
     """Line of each key path, such as ("targets", "ts"), for later diagnostics."""

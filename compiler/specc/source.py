@@ -13,7 +13,8 @@ from specc.trusted import Trusted
 class Span(Trusted, BaseModel):
     """A place in a source file: 1-based line and column, inclusive start."""
 
-    model_config = ConfigDict(frozen=True)
+    # Built on first validation: a build makes spans with `Span.trusted` only.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     """The file's path as the user named it."""

@@ -20,11 +20,10 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from specc import __version__, ir
+from specc import __version__, installed, ir
 from specc.build.staging import OnDisk, digest, stat_of
 from specc.build.writer import atomic_write
 from specc.diagnostics import CODES, Diagnostic, Related
@@ -58,11 +57,10 @@ def code_fingerprint(templates: Sequence[str | Path] = ()) -> str:
     roots = [code, builtin_templates().resolve()]
     roots += [Path(t).resolve() for t in templates]
     digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
-    for package in DEPENDENCIES:
-        try:
-            digest.update(f"\0{package} {metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            continue
+    versions = installed.versions(DEPENDENCIES)
+    for package, version in zip(DEPENDENCIES, versions, strict=True):
+        if version is not None:
+            digest.update(f"\0{package} {version}".encode())
     for root in roots:
         digest.update(f"\0root {root}".encode())
         walked = []
@@ -169,13 +167,33 @@ def diagnostics_from_json(data: object) -> list[Diagnostic] | None:
 
 
 def _span(item: dict[str, Any]) -> Span:
-    return Span(
-        path=item["path"],
-        line=item["line"],
-        col=item["col"],
-        end_line=item["end_line"],
-        end_col=item["end_col"],
+    """Return the span the cache wrote as ``item``'s path, line, col, end_line and
+    end_col; ValueError (KeyError) when one is not of its type (missing).
+
+    Checked here rather than by `Span.model_validate`: a build that validates
+    no model never builds a pydantic validator (start-up, `specc.installed`).
+    """
+    path, line, col = item["path"], item["line"], item["col"]
+    end_line, end_col = item["end_line"], item["end_col"]
+    if (
+        type(path) is not str
+        or type(line) is not int
+        or type(col) is not int
+        or (end_line is not None and type(end_line) is not int)
+        or (end_col is not None and type(end_col) is not int)
+    ):
+        raise ValueError(f"not a span: {item!r}")
+    return Span.trusted(
+        path=path, line=line, col=col, end_line=end_line, end_col=end_col
     )
+
+
+def _span_json(span: Span) -> dict[str, object]:
+    """Return a span as `Span.model_dump` does (its fields are plain values)."""
+    return {name: getattr(span, name) for name in _SPAN_FIELDS}
+
+
+_SPAN_FIELDS = tuple(Span.model_fields)
 
 
 @dataclass
@@ -253,8 +271,8 @@ class Cache:
         if isinstance(raw, dict):
             for name, value in raw.items():
                 try:
-                    found[name] = Span.model_validate(value)
-                except ValueError:
+                    found[name] = _span(value)
+                except (KeyError, TypeError, ValueError):
                     continue
         return found
 
@@ -314,7 +332,7 @@ class Cache:
         entry: dict[str, Any] = {
             "input": digest,
             "diagnostics": diagnostics_to_json(diagnostics),
-            "spans": {n: s.model_dump() for n, s in spans.items()},
+            "spans": {n: _span_json(s) for n, s in spans.items()},
             "units": {
                 target: {
                     "options": options,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from specc import ir
 from specc.diagnostics import Diagnostic
-from specc.emitters.base import EmitContext, Emitter, OutputFile
+from specc.emitters.base import EmitContext, Emitter, Options, OutputFile
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def as_made(target: str, files: list[OutputFile]) -> list[OutputFile]:
 
 
 def _where(specs: list[ir.Spec]) -> Span:
-    return Span(path=specs[0].path if specs else "specc", line=1)
+    return Span.trusted(path=specs[0].path if specs else "specc", line=1)
 
 
 def run_emitters(
@@ -100,7 +100,7 @@ def load_emitters(
             problems.append(Diagnostic("E080", str(error), where))
             continue
         try:
-            opts = emitter.Options.model_validate((options or {}).get(name, {}))
+            opts = options_of(emitter.Options, (options or {}).get(name, {}))
         except ValidationError as error:
             for e in error.errors():
                 key = ".".join(str(p) for p in e["loc"])
@@ -115,6 +115,19 @@ def load_emitters(
             continue
         loaded.append((name, emitter, opts))
     return loaded
+
+
+def options_of(model: type[Options], given: dict[str, object]) -> Options:
+    """Return a target's options validated, or its defaults when none are given.
+
+    The defaults are made without validation when no option is required
+    (what validating ``{}`` makes then): building a pydantic model's
+    validator, the first in a process above all, costs start-up that a build
+    without options need not pay.
+    """
+    if not given and not any(f.is_required() for f in model.model_fields.values()):
+        return model.model_construct()
+    return model.model_validate(given)
 
 
 def emit_all(emitter: Emitter, ctx: EmitContext) -> list[OutputFile]:

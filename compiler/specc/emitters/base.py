@@ -67,7 +67,9 @@ def owned_by(spec: ir.Spec, files: Iterable[OutputFile]) -> Iterator[OutputFile]
 class Options(BaseModel):
     """Base of every emitter's options: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first validation: options not given are not validated (start-up,
+    # `specc.build.emit.options_of`).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from specc import installed
 from specc.targets import BUILTIN
 
 if TYPE_CHECKING:
@@ -19,16 +20,13 @@ class RegistryError(Exception):
 
 def available() -> dict[str, str]:
     """Return every target name with where it comes from, refusing duplicates."""
-    from importlib.metadata import entry_points
-
     names = {name: t.emitter for name, t in BUILTIN.items()}
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        if entry.name in names:
+    for name, value in installed.entry_points(ENTRY_POINT_GROUP):
+        if name in names:
             raise RegistryError(
-                f"two emitters are named `{entry.name}`: {names[entry.name]} "
-                f"and {entry.value}"
+                f"two emitters are named `{name}`: {names[name]} and {value}"
             )
-        names[entry.name] = entry.value
+        names[name] = value
     return names
 
 

@@ -1,0 +1,71 @@
+"""Start-up of a build: what it imports and builds before it does any work."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synth import generate  # noqa: E402
+
+from specc.build.cache import CACHE_DIR, CACHE_FILE  # noqa: E402
+
+_BUILD_PROBE = """
+import sys
+from pydantic import BaseModel
+from specc.commands.main import main
+
+try:
+    main(["build", *sys.argv[1:], "--target", "ts,rust,python,docs"])
+except SystemExit as stop:
+    assert not stop.code, stop.code
+
+def models(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from models(sub)
+
+built = sorted(
+    m.__qualname__ for m in models(BaseModel)
+    if m.__module__.startswith("specc.") and m.__pydantic_complete__
+)
+read = [m for m in ("importlib.metadata", "pydantic.plugin._loader") if m in sys.modules]
+print("validators:", *built)
+print("metadata:", *read)
+"""
+
+
+def test_a_build_builds_no_validator_and_reads_no_package_metadata(
+    tmp_path: Path,
+) -> None:
+    """A build of the benchmark's specs (records, enums, functions, examples; no
+    options, no specc.toml) validates no pydantic model, so pydantic never
+    builds a validator (the first costs about 20 ms, most of it pydantic
+    looking for plugins with `importlib.metadata`), and reads versions and
+    entry points without `importlib.metadata` (`specc.installed`): a full
+    build, a rebuild with one spec changed (functions' spans kept in the
+    cache and read back) and a rebuild with nothing changed."""
+    specs = generate(100, tmp_path / "specs", full=True, split=True)
+    out = tmp_path / "out"
+    args = [sys.executable, "-c", _BUILD_PROBE, *map(str, specs), "--out", str(out)]
+    said = []
+    for edit in ("", "(edited) MUST", ""):
+        if edit:
+            text = specs[0].read_text("utf-8")
+            specs[0].write_text(text.replace("MUST", edit, 1), "utf-8")
+        done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-2:] == [
+            "validators:",
+            "metadata:",
+        ], done.stdout
+        said.append(done.stderr.splitlines()[-1])
+    assert "0 unchanged" in said[0]
+    assert "1 compiled (synth_000.spec.md), 1 spec unchanged" in said[1]
+    assert "0 written" in said[2] and "0 compiled" in said[2]
+    cache = json.loads((out / CACHE_DIR / CACHE_FILE).read_text("utf-8"))
+    assert all(entry["spans"] for entry in cache["specs"].values())
