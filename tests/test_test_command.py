@@ -182,16 +182,46 @@ def start_specc(out: Path, spec: Path, target: str) -> subprocess.Popen[str]:
 
 
 def wait_for_runner(specc: subprocess.Popen[str], marker: str) -> dict:
-    """Wait until a process below specc runs ``marker``, then a little longer."""
+    """Wait until a process below specc runs ``marker`` and has reached the endless
+    loop; return the processes below specc."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         below = descendants(specc.pid)
-        if any(marker in cmd for (_, _, _, cmd) in below.values()):
-            time.sleep(2)  # let it reach the endless loop
+        runners = [p for p, (_, _, _, cmd) in below.items() if marker in cmd]
+        if runners:
+            in_loop(runners[0], deadline)
             return descendants(specc.pid)
         assert specc.poll() is None, specc.communicate()
         time.sleep(0.1)
     pytest.fail(f"no `{marker}` process started below specc")
+
+
+def in_loop(runner: int, deadline: float) -> None:
+    """Return once ``runner`` is in the example that never ends: the TypeScript
+    tests write `+N` to their progress file as example N begins and `-N` as it
+    ends, so one begun and not ended for 0.3 s; a runner without one gets 2 s."""
+    try:
+        environ = Path(f"/proc/{runner}/environ").read_bytes().split(b"\0")
+    except OSError:
+        environ = []
+    key = b"SPECC_PROGRESS="
+    paths = [os.fsdecode(v[len(key) :]) for v in environ if v.startswith(key)]
+    if not paths:
+        time.sleep(2)
+        return
+    last, since = "", time.monotonic()
+    while time.monotonic() < deadline:
+        try:
+            marks = Path(paths[0]).read_text().split()
+        except OSError:
+            marks = []
+        now = marks[-1] if marks else ""
+        if now != last:
+            last, since = now, time.monotonic()
+        elif now.startswith("+") and time.monotonic() - since >= 0.3:
+            return
+        time.sleep(0.05)
+    pytest.fail("no example began")
 
 
 def hanging_python(ws: Path, cli) -> Path:  # type: ignore[no-untyped-def]
