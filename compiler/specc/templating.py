@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,17 +189,23 @@ def render_parts(template: jinja2.Template, **values: object) -> tuple[str, ...]
     at a time, each part is as narrow as its own characters and the pieces go
     as they are joined, so the parts take about half the memory of the text.
     """
+    return tuple(stream(template, **values))
+
+
+def stream(template: jinja2.Template, **values: object) -> Generator[str, None, None]:
+    """Yield the parts `render_parts` returns, each as soon as it is joined: whoever
+    takes them (`specc.build.staging`) can write each part and let it go, so not
+    even the parts are held. The context is emptied when the last part has gone,
+    or when the iterator is closed before it."""
     from itertools import islice
 
     context = template.new_context(values)
-    parts: list[str] = []
     try:
         pieces = template.root_render_func(context)
         while batch := list(islice(pieces, PIECES)):
-            parts.append("".join(batch))
+            yield "".join(batch)
     except Exception:
         template.environment.handle_exception()
     finally:
         context.vars.clear()
         context.parent.clear()
-    return tuple(parts)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from specc import ir
 from specc.diagnostics import Diagnostic
-from specc.emitters.base import EmitContext, Emitter, Options, OutputFile
+from specc.emitters.base import EmitContext, Emitter, Options, OutputFile, held
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -22,12 +22,14 @@ Step = Callable[[str, str, int, int], None]
 
 Sink = Callable[[str, list[OutputFile]], list[OutputFile]]
 """Takes a target's name and files as they are made (`specc.build.staging`);
-returns them as the build keeps them."""
+returns them as the build keeps them. It renders the `Streamed` ones, so an
+emitter's failure can surface there too: it runs as part of the emitter's work."""
 
 
 def as_made(target: str, files: list[OutputFile]) -> list[OutputFile]:
-    """Keep a target's files as they were made (the sink of a build that stages nothing)."""
-    return files
+    """Keep a target's files as they were made, the `Streamed` ones rendered (the
+    sink of a build that stages nothing)."""
+    return held(files)
 
 
 def _where(specs: list[ir.Spec]) -> Span:
@@ -66,10 +68,12 @@ def run_emitters(
         )
         if kept is not None:
             ctx.kept = kept.site(name, emitter, ctx)
-        produced = guarded(name, partial(emit_all, emitter, ctx), where, problems)
+        produced = guarded(
+            name, partial(_emit_into, sink, name, emitter, ctx), where, problems
+        )
         if produced is not None:
             problems.extend(ctx.diagnostics)
-            add_outputs(files, name, sink(name, produced), where, problems)
+            add_outputs(files, name, produced, where, problems)
         # The files as made, text and all, go before the next target starts:
         # kept until the next one had made its own, they were 35 MB at
         # N = 10 000 (full) on top of the docs page's rendering.
@@ -128,6 +132,12 @@ def options_of(model: type[Options], given: dict[str, object]) -> Options:
     if not given and not any(f.is_required() for f in model.model_fields.values()):
         return model.model_construct()
     return model.model_validate(given)
+
+
+def _emit_into(
+    sink: Sink, name: str, emitter: Emitter, ctx: EmitContext
+) -> list[OutputFile]:
+    return sink(name, emit_all(emitter, ctx))
 
 
 def emit_all(emitter: Emitter, ctx: EmitContext) -> list[OutputFile]:

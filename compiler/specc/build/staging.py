@@ -5,10 +5,13 @@ every emitter has succeeded (a failed build writes nothing) cost that much
 memory, so a `Staging` takes each target's files as soon as they are made:
 it compares each with the disk (`writer.consider`), writes those to create or
 rewrite into a private folder, `OUT/.specc-staging-PID/`, and lets the text
-go. Only when every emitter has succeeded does `writer.apply` rename them
-into place (the staging folder is inside the output folder, on its file
-system, so a rename is atomic); files whose bytes did not change are never
-touched.
+go. A large file made as a `Streamed` one (a docs page, a Python module) is
+written to its staged file part by part as it renders, so not even that file
+is held whole; it is then compared with the disk, and not staged if the disk
+already holds it. Only when every emitter has succeeded does `writer.apply`
+rename them into place (the staging folder is inside the output folder, on
+its file system, so a rename is atomic); files whose bytes did not change are
+never touched.
 
 A failed build, an exception, Ctrl-C (SIGINT), SIGTERM and SIGHUP remove the
 staging folder, so the output folder is as it was (the build then releases the
@@ -27,12 +30,13 @@ import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
 from specc.build import writer
-from specc.emitters.base import OutputFile, Parts
+from specc.emitters.base import OutputFile, Parts, Streamed, drain
 from specc.memory import give_back
 
 STAGING = ".specc-staging-"
@@ -75,6 +79,21 @@ def _text(output: OutputFile) -> str | tuple[str, ...]:
     return output.parts if isinstance(output, Parts) else output.content
 
 
+def _write_streamed(path: Path, output: Streamed) -> writer.Written:
+    """Write a `Streamed` file's parts to ``path`` (a new file) as they are
+    rendered; return its text as written. A `Fix` the rendering asks for is
+    applied to the text read back, and the file written again."""
+    written = writer.Written(path)
+    with open(path, "xb") as handle:
+        fix = drain(output.render(), partial(written.write, handle))
+    if fix is not None:
+        text = fix(path.read_bytes().decode("utf-8"))
+        written = writer.Written(path)
+        with open(path, "wb") as handle:
+            written.write(handle, text)
+    return written
+
+
 class Staging:
     """The files of one build, compared with the disk and staged as they come."""
 
@@ -91,8 +110,9 @@ class Staging:
     def take(self, target: str, files: list[OutputFile]) -> list[OutputFile]:
         """Compare (and stage) a target's files; return them as the build keeps them.
 
-        Never raises: a path outside the folder or a failed write is reported
-        when the build ends (`finish`), not as the emitter's failure.
+        Raises only what rendering a `Streamed` file raises (the emitter's
+        failure): a path outside the folder or a failed write is reported when
+        the build ends (`finish`), not as the emitter's failure.
         """
         if target != self.target:  # once per target: the one before has ended
             self.target = target
@@ -107,6 +127,10 @@ class Staging:
         except writer.UnsafePath:
             self.unsafe.append(relative)
             return output
+        if isinstance(output, Streamed):
+            if not (self.check or self.hold):
+                return self._take_streamed(relative, output)
+            output = output.held()
         if (
             isinstance(output, OnDisk)
             and output.kind != "scaffold"  # a scaffold on disk is kept, not unchanged
@@ -125,7 +149,25 @@ class Staging:
             except OSError as error:
                 self.failure = error
                 return output
-        light = self._light(output, data.sha256)
+        return self._planned(relative, output, data.sha256)
+
+    def _take_streamed(self, relative: str, output: Streamed) -> OutputFile:
+        """Stage a `Streamed` file as it renders, then compare the staged file with
+        the disk: one it already holds is not staged after all."""
+        path = self._staged_path(relative)
+        try:
+            data = _write_streamed(path, output)
+        except OSError as error:
+            self.failure = error
+            return output
+        if writer.consider(self.plan, relative, output, data) == "write":
+            self.plan.staged[relative] = path
+        else:
+            path.unlink()
+        return self._planned(relative, output, data.sha256)
+
+    def _planned(self, relative: str, output: OutputFile, sha256: str) -> OutputFile:
+        light = self._light(output, sha256)
         for held in (self.plan.write, self.plan.kept):
             if relative in held:
                 held[relative] = light  # the plan keeps no text either
@@ -140,7 +182,7 @@ class Staging:
         values = {
             k: v
             for k, v in vars(output).items()
-            if k not in ("content", "parts", "sha256", "stat")
+            if k not in ("content", "parts", "render", "sha256", "stat")
         }
         return Staged(content=content, sha256=sha256, **values)
 
@@ -154,11 +196,15 @@ class Staging:
             return False
 
     def _stage(self, relative: str, data: writer.Text) -> Path:
-        path = self.folder.joinpath(*relative.split("/"))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self._staged_path(relative)
         with open(path, "xb") as handle:
             for chunk in data.chunks():
                 handle.write(chunk)
+        return path
+
+    def _staged_path(self, relative: str) -> Path:
+        path = self.folder.joinpath(*relative.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
     def finish(self, files: dict[str, OutputFile], scope: writer.Scope) -> writer.Plan:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from specc.build.cache import Unit
 from specc.diagnostics import Diagnostic
+from specc.emitters.base import held
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -119,7 +120,8 @@ def _work(index: int) -> Outcome:
         before = len(ctx.diagnostics)
         try:
             made, data = emitter.emit_spec(ctx, spec)
-            units[name] = Unit(list(made), data, ctx.diagnostics[before:])
+            # rendered here: a `Streamed` file's rendering cannot cross processes
+            units[name] = Unit(held(made), data, ctx.diagnostics[before:])
         except Exception:
             return compiled.diagnostics, spans, None, None
     return compiled.diagnostics, spans, units, interface

@@ -36,6 +36,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from specc.build.manifests import Loss, loss
 from specc.emitters.base import OutputFile
@@ -284,8 +285,7 @@ class Text:
     def chunks(self) -> Iterator[bytes]:
         """Return the bytes, a chunk at a time (a chunk of each part at least)."""
         for part in self.parts:
-            for start in range(0, len(part), self.CHUNK):
-                yield part[start : start + self.CHUNK].encode("utf-8")
+            yield from encoded(part, self.CHUNK)
 
     def encode(self) -> bytes:
         """Return the bytes whole."""
@@ -300,6 +300,41 @@ class Text:
                 return all(handle.read(len(c)) == c for c in self.chunks())
         except OSError:
             return False
+
+
+def encoded(text: str, size: int) -> Iterator[bytes]:
+    """Return ``text`` as UTF-8, ``size`` characters at a time."""
+    for start in range(0, len(text), size):
+        yield text[start : start + size].encode("utf-8")
+
+
+class Written(Text):
+    """A file's text as it was written to ``path`` a part at a time (a `Streamed`
+    file's staged copy): its digest and size, counted as it was written, and its
+    bytes read back from the file a chunk at a time."""
+
+    def __init__(self, path: Path) -> None:  # the text is written, not given
+        self.path = path
+        self.parts = ()
+        self.size = 0
+        self._digest = hashlib.sha256()
+        self.sha256 = self._digest.hexdigest()
+
+    def write(self, handle: BinaryIO, text: str) -> None:
+        """Write ``text`` to ``handle`` (``path``, open), counting its bytes."""
+        for chunk in encoded(text, self.CHUNK):
+            self._digest.update(chunk)
+            self.size += len(chunk)
+            handle.write(chunk)
+        self.sha256 = self._digest.hexdigest()
+
+    def chunks(self) -> Iterator[bytes]:
+        with open(self.path, "rb") as handle:
+            while chunk := handle.read(self.CHUNK):
+                yield chunk
+
+    def encode(self) -> bytes:
+        return self.path.read_bytes()
 
 
 def _guard_edit(result: Plan, relative: str, disk: bytes, wanted: OutputFile) -> None:

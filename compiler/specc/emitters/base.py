@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -58,6 +58,64 @@ def _ignored(self: Parts, value: str) -> None:
 Parts.content = property(_joined, _ignored, doc="The file's text, joined from its parts.")  # type: ignore[assignment]
 
 
+Fix = Callable[[str], str]
+"""What a `Streamed` file's text must still go through once whole (black, for a
+Python file whose layout turned out unsure)."""
+
+Pieces = Generator[str, None, Fix | None]
+"""A file's text, part by part; the generator returns a `Fix`, or None."""
+
+
+def _no_text() -> Pieces:
+    """The text of a `Streamed` file made without a `render`: none."""
+    yield from ()
+    return None
+
+
+@dataclass(frozen=True)
+class Streamed(OutputFile):
+    """A large file rendered as it is written: `render` makes the text afresh,
+    part by part (`templating.stream`), each time it is called. The build's
+    staging writes each part to the staged file as it comes and never holds the
+    text (`specc.build.staging`); a build that holds its files, or checks, takes
+    it as `Parts` (`held`); its `content` is the text rendered and joined."""
+
+    content: str = field(init=False, default="", repr=False, compare=False)
+    render: Callable[[], Pieces] = field(default=_no_text, repr=False, compare=False)
+
+    def held(self) -> Parts:
+        """Return the file rendered, as the parts its text is made of."""
+        parts: list[str] = []
+        fix = drain(self.render(), parts.append)
+        if fix is not None:
+            parts = [fix("".join(parts))]
+        fields = {k: v for k, v in vars(self).items() if k not in ("content", "render")}
+        return Parts(parts=tuple(parts), **fields)
+
+
+def drain(pieces: Pieces, take: Callable[[str], object]) -> Fix | None:
+    """Hand each part of ``pieces`` to ``take``, in order; return their `Fix`."""
+    while True:
+        try:
+            part = next(pieces)
+        except StopIteration as end:
+            fix: Fix | None = end.value
+            return fix
+        take(part)
+
+
+def _streamed(self: Streamed) -> str:
+    return "".join(self.held().parts)
+
+
+Streamed.content = property(_streamed, _ignored, doc="The file's text, rendered and joined.")  # type: ignore[assignment]
+
+
+def held(files: Iterable[OutputFile]) -> list[OutputFile]:
+    """Return ``files`` with each `Streamed` one rendered (`Streamed.held`)."""
+    return [f.held() if isinstance(f, Streamed) else f for f in files]
+
+
 def owned_by(spec: ir.Spec, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
     """Return ``files`` marked as produced by ``spec`` (the manifest records it)."""
     for output in files:
@@ -104,6 +162,12 @@ class EmitContext:
         from specc.templating import render_parts
 
         return render_parts(self.env.get_template(template), **context)
+
+    def stream(self, template: str, **context: object) -> Generator[str, None, None]:
+        """Render a template of the shared environment part by part (`Streamed`)."""
+        from specc.templating import stream
+
+        return stream(self.env.get_template(template), **context)
 
 
 class Emitter:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -24,7 +25,7 @@ from specc.emitters.base import (
     EmitContext,
     Emitter,
     OutputFile,
-    Parts,
+    Streamed,
     header,
     spec_source_name,
 )
@@ -104,11 +105,12 @@ class DocsEmitter(Emitter):
         return [self.page_file(ctx, page)], card_data(page)
 
     def page_file(self, ctx: EmitContext, page: SpecPage) -> OutputFile:
-        """Return one spec's page (held as parts: a spec of 10 000 records has a
-        page of 69 million characters)."""
-        return Parts(
+        """Return one spec's page, rendered as it is written (`Streamed`: a spec of
+        10 000 records has a page of 69 million characters)."""
+        return Streamed(
             page.file,
-            parts=ctx.render_parts(
+            render=partial(
+                ctx.stream,
                 "docs/spec.html.jinja",
                 page=page,
                 spec=page.spec,
@@ -151,7 +153,7 @@ class DocsEmitter(Emitter):
 
     def common(self, ctx: EmitContext) -> dict[str, object]:
         """Return what every page's template gets (worked out once per build)."""
-        from specc.emitters.docs.page import heading_level
+        from specc.emitters.docs.page import heading_level, outline
 
         found = self._common.get(id(ctx))
         if found is not None and found[0] is ctx:
@@ -167,6 +169,7 @@ class DocsEmitter(Emitter):
             assets="assets/",
             search_index=SEARCH_INDEX,
             heading_level=heading_level,
+            outline=outline,
             source_name=spec_source_name,
         )
         self._common[id(ctx)] = (ctx, common)

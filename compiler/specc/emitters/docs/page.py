@@ -55,6 +55,16 @@ def page_file(spec: ir.Spec | ir.Interface | str) -> str:
     return "spec-" + name if name in RESERVED_PAGES else name
 
 
+def outline(sections: list[ir.Section]) -> Iterator[tuple[ir.Section, bool]]:
+    """Yield (section, True) as each section opens, then its subsections, then
+    (section, False) as it closes: a page renders one section at a time, so what
+    it streams is never a whole section tree as one string."""
+    for section in sections:
+        yield section, True
+        yield from outline(section.sections)
+        yield section, False
+
+
 def heading_level(section: ir.Section) -> int:
     """Return the HTML heading level of a section (the spec title is the page's h1)."""
     return min(section.level + 1, 6)

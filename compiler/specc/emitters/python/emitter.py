@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from specc import ir
@@ -10,7 +11,9 @@ from specc.emitters import code, packages
 from specc.emitters.base import (
     EmitContext,
     OutputFile,
-    Parts,
+    Pieces,
+    Streamed,
+    drain,
     header,
     spec_source_name,
 )
@@ -121,17 +124,18 @@ class PythonEmitter(code.CodeEmitter):
         manifest = packages.table("python", spec)
         for path, template in FILES if spec.functions else FILES[:3]:
             path = path.format(root=root, src=src)
-            parts = self.render(ctx, template, path, context)
-            yield Parts(
-                path, parts=parts, settings=manifest if path == pyproject else None
-            )
+            render = partial(self.render, ctx, template, path, context)
+            if path == pyproject:  # read whole when compared: it may be edited
+                yield OutputFile(path, _joined(render()), settings=manifest)
+            else:
+                yield Streamed(path, render=render)
         yield OutputFile(f"{src}/py.typed", "")
         if not spec.functions:  # a data model: its types, no API to implement
             return
         impl = f"{src}/implementation.py"
         yield OutputFile(
             impl,
-            "".join(self.render(ctx, "implementation.py.jinja", impl, context)),
+            _joined(self.render(ctx, "implementation.py.jinja", impl, context)),
             kind="scaffold",
             symbols=tuple(
                 (spec.path, f.name, f"def {names.methods[f.name]}(")
@@ -141,21 +145,32 @@ class PythonEmitter(code.CodeEmitter):
 
     def render(
         self, ctx: EmitContext, template: str, path: str, context: dict[str, object]
-    ) -> tuple[str, ...]:
-        """Render one file laid out as black would, as parts (`Parts`: the tests of
-        10 000 records are 27 MB); run black where the layout is unsure.
+    ) -> Pieces:
+        """Render one file laid out as black would, part by part (`Streamed`: the
+        tests of 10 000 records are 27 MB); run black where the layout is unsure.
 
         The built-in templates lay out every statement through `python_layout`,
-        so black runs only on what it cannot vouch for, and on files a user's
-        template override renders.
+        so black runs only on what it cannot vouch for (the whole text goes
+        through black once its layout turns out unsure: the `Fix` returned), and
+        on files a user's template override renders.
         """
         name = f"python/{template}"
         lines = layout.Layout()
-        parts = ctx.render_parts(name, **context, **layout_helpers(lines))
-        builtin = _is_builtin(ctx, name)
-        if path.endswith(".py") and (lines.unsure or not builtin):
-            return (black("".join(parts), path),)
-        return parts
+        parts = ctx.stream(name, **context, **layout_helpers(lines))
+        python = path.endswith(".py")
+        if python and not _is_builtin(ctx, name):
+            yield black("".join(parts), path)
+            return None
+        yield from parts
+        return partial(black, path=path) if python and lines.unsure else None
+
+
+def _joined(pieces: Pieces) -> str:
+    """Return a file's text whole (black applied if its layout asks)."""
+    parts: list[str] = []
+    fix = drain(pieces, parts.append)
+    text = "".join(parts)
+    return text if fix is None else fix(text)
 
 
 def _is_module(name: str) -> bool:
