@@ -366,3 +366,63 @@ def test_function_spans_round_trip_through_the_cache_and_odd_ones_are_dropped(
     ]
     again.entries["k"]["spans"] = {str(i): v for i, v in enumerate(odd)} | {"ok": good}
     assert again.spans("k") == {"ok": spans["f"]}
+
+
+def test_a_rebuild_reads_only_the_headers_of_changed_specs(
+    specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each spec's header (ID, version, `uses`) is remembered with a digest of its
+    bytes; a rebuild reads (YAML) only those of specs whose bytes changed, and a
+    changed header is the new one."""
+    import specc.build.incremental as incremental
+
+    read: list[str] = []
+    original = incremental.read_header
+
+    def counted(path: str, data: bytes):  # type: ignore[no-untyped-def]
+        read.append(Path(path).name)
+        return original(path, data)
+
+    monkeypatch.setattr(incremental, "read_header", counted)
+    out = tmp_path / "out"
+    assert build([str(specs)], ["ts"], out, incremental=True).ok
+    assert sorted(read) == ["geometry.spec.md", "semver.spec.md", "todo.spec.md"]
+    read.clear()
+    assert build([str(specs)], ["ts"], out, incremental=True).ok
+    assert read == []
+    todo = specs / "todo.spec.md"
+    todo.write_text(todo.read_text().replace("spec: todo\n", "spec: tasks\n", 1))
+    result = build([str(specs)], ["ts"], out, incremental=True)
+    assert result.ok and read == ["todo.spec.md"]
+    assert (out / "ts/tasks/package.json").is_file()
+    assert not (out / "ts/todo/package.json").exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"id": 3},
+        {"version": 1.0},
+        {"uses": [["x", None, 1, 1]]},
+        {"uses": [["x", None, "1", 1, 1]]},
+        {"uses": 7},
+        {"digest": None},
+    ],
+)
+def test_a_damaged_header_in_the_cache_is_read_again(
+    specs: Path, tmp_path: Path, damage: dict[str, object]
+) -> None:
+    out = tmp_path / "out"
+    assert build([str(specs)], ["ts"], out, incremental=True).ok
+    expected = tree(out)
+    cache = out / CACHE_DIR / CACHE_FILE
+    data = json.loads(cache.read_text())
+    for entry in data["specs"].values():
+        entry["header"].update(damage)
+    cache.write_text(json.dumps(data))
+    result = build([str(specs)], ["ts"], out, incremental=True)
+    assert result.ok and reused(result) == [
+        "geometry.spec.md", "semver.spec.md", "todo.spec.md"
+    ]  # fmt: skip
+    assert tree(out) == expected
+    assert json.loads(cache.read_text())["specs"] != data["specs"]

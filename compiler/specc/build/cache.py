@@ -32,6 +32,7 @@ from specc.source import Span
 
 if TYPE_CHECKING:
     from specc.frontend.interfaces import Imports
+    from specc.frontend.project import Header
 
 CACHE_DIR = ".specc-cache"
 CACHE_FILE = "build.json"
@@ -263,6 +264,46 @@ class Cache:
             return ir.Interface.model_validate(entry["interface"])
         except ValueError:
             return None
+
+    def header(self, key: str, digest: str, path: str) -> Header | None:
+        """Return a spec's header as read last time, if its bytes (``digest``) are
+        the same; None if not, or if the entry is not what `record_header` writes."""
+        from specc.frontend.frontmatter import Requirement
+        from specc.frontend.project import Header
+
+        entry = self.entries.get(key, {}).get("header")
+        if not isinstance(entry, dict) or entry.get("digest") != digest:
+            return None
+        try:
+            spec, version, uses = entry["id"], entry["version"], entry["uses"]
+            requirements = tuple(
+                Requirement(name, wanted, line, col, length)
+                for name, wanted, line, col, length in uses
+                if type(name) is str
+                and (wanted is None or type(wanted) is str)
+                and type(line) is int
+                and type(col) is int
+                and type(length) is int
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        if (
+            type(spec) is not str
+            or (version is not None and type(version) is not str)
+            or len(requirements) != len(uses)
+        ):
+            return None
+        return Header(path, spec, version, requirements)
+
+    def record_header(self, key: str, digest: str, header: Header) -> None:
+        """Remember a spec's header, read from bytes of ``digest`` (`header`)."""
+        uses = [[r.spec, r.range, r.line, r.col, r.length] for r in header.uses]
+        self.entries.setdefault(key, {})["header"] = {
+            "digest": digest,
+            "id": header.id,
+            "version": header.version,
+            "uses": uses,
+        }
 
     def spans(self, key: str) -> dict[str, Span]:
         """Return the cached spans of a spec's functions, by name."""

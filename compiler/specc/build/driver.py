@@ -95,13 +95,14 @@ def build(
     out = Path(out_dir)
     reports = read_reports(out) if "docs" in targets else {}
     session = None
-    specs = Project(project_files(files, project), compile)
     if incremental and llm is None and not problems:
         from specc.build.incremental import Session
 
         session = Session(out, targets, templates, options, reports)
+        specs = Project(project_files(files, project), compile, header=session.header)
         compiled = session.compile(specs, files, step)
     else:
+        specs = Project(project_files(files, project), compile)
         compiled = []
         order = specs.order(files)
         for number, name in enumerate(order):

@@ -36,7 +36,7 @@ from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, OutputFile
 from specc.frontend.compile import Compiled
 from specc.frontend.interfaces import Imports, interface_of
-from specc.frontend.project import Graph, Project
+from specc.frontend.project import Graph, Header, Project, read_header
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -98,6 +98,8 @@ class Session:
         self.recompiled: list[str] = []
         """The specs compiled (not found unchanged), in the order taken."""
         self.problems: list[Diagnostic] = []
+        self.headers: dict[str, tuple[str, Header]] = {}
+        """Spec key -> the digest of its bytes and its header, to remember."""
         self.loaded: list[tuple[str, Any, Any]] = []
         self.sink: Sink = as_made
         """Takes each spec's files of a target as `emit` has them (see `Sink`)."""
@@ -150,6 +152,17 @@ class Session:
                         state.interface = interface_of(spec)
                 state.data = b""
         return [s.compiled for s in self.states if s.compiled is not None]
+
+    def header(self, path: str, data: bytes) -> Header:
+        """Return a spec's header (`Project` asks): as the cache has it when the
+        file's bytes and specc are as they were, else read from the bytes."""
+        key = str(Path(path).resolve())
+        digest = input_digest(self.fingerprint, path, data)
+        header = self.cache.header(key, digest, path)
+        if header is None:
+            header = read_header(path, data)
+        self.headers[key] = (digest, header)
+        return header
 
     def _state(self, path: str, per_spec: list[str], reuse_ir: bool) -> SpecState:
         from specc.frontend.compile import compile_file
@@ -274,6 +287,8 @@ class Session:
                 **units,
                 **self.cache.entries[state.key]["units"],
             }
+        for key, (digest, header) in self.headers.items():
+            self.cache.record_header(key, digest, header)
         self.cache.entries = {
             k: v for k, v in self.cache.entries.items() if os.path.exists(k)
         }

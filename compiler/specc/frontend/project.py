@@ -189,8 +189,10 @@ class Project:
         files: Sequence[str],
         compile: Callable[[str, bytes, Imports | None], Compiled] | None = None,
         contents: Mapping[str, bytes] | None = None,
+        header: Callable[[str, bytes], Header] = read_header,
     ) -> None:
-        """``contents`` gives the bytes of files not read from disk (a git revision's)."""
+        """``contents`` gives the bytes of files not read from disk (a git revision's);
+        ``header`` reads a spec's header (an incremental build's remembers them)."""
         self.data: dict[str, bytes | None] = {}
         headers = []
         for path in dict.fromkeys(files):
@@ -204,7 +206,7 @@ class Project:
                 data = None
             self.data[path] = data
             if data is not None:
-                headers.append(read_header(path, data))
+                headers.append(header(path, data))
         self.graph = Graph(headers)
         self._compile = compile or compile_source
         self.compiled: dict[str, Compiled] = {}
