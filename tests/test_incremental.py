@@ -426,3 +426,30 @@ def test_a_damaged_header_in_the_cache_is_read_again(
     ]  # fmt: skip
     assert tree(out) == expected
     assert json.loads(cache.read_text())["specs"] != data["specs"]
+
+
+@pytest.mark.parametrize(
+    ("path", "parts"),
+    [
+        ("todo/src/types.ts", ["todo", "src", "types.ts"]),
+        ("./todo//src/./types.ts", ["todo", "src", "types.ts"]),
+        ("types.ts", ["types.ts"]),
+        ("/etc/passwd", None),
+        ("//etc/passwd", None),
+        ("todo/../../x", None),
+        ("..", None),
+        ("", None),
+        (".", None),
+        (3, None),
+    ],
+)
+def test_a_recorded_path_is_read_as_pathlib_reads_it_and_never_leaves_the_folder(
+    path: object, parts: list[str] | None
+) -> None:
+    from pathlib import PurePosixPath
+
+    from specc.build.cache import _parts
+
+    assert _parts(path) == parts
+    if parts is not None:
+        assert list(PurePosixPath(str(path)).parts) == parts

@@ -149,3 +149,40 @@ def test_lists_of_shared_values_are_shared_and_others_are_not() -> None:
     assert isinstance(q4, ir.RecordValue) and isinstance(q5, ir.RecordValue)
     assert q4 is not q5 and q4.fields[0] is not q5.fields[0]  # records are not shared
     assert q4 == q5
+
+
+def test_each_model_compiles_its_own_constructor_on_first_use() -> None:
+    """Constructors are compiled when first called, not on import (start-up), each
+    for its own model: a subclass's is its own, made from its own fields."""
+    import subprocess
+
+    probe = (
+        "from specc import ir, trusted\n"
+        "lazy = trusted._compile_and_build\n"
+        "nodes = [m for m in vars(ir).values() if isinstance(m, type)"
+        " and issubclass(m, ir.Node) and m is not ir.Node]\n"
+        "print(len(nodes), sum(m.__dict__['trusted'].__func__ is lazy for m in nodes))\n"
+        "ref = ir.TypeRef.trusted(kind='primitive', name='int')\n"
+        "print(ir.TypeRef.__dict__['trusted'].__func__ is lazy, ref == ir.TypeRef("
+        "kind='primitive', name='int'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    counted, after = done.stdout.splitlines()
+    total, lazy = map(int, counted.split())
+    assert total >= 40 and lazy == total
+    assert after == "False True"
+
+    class Base(trusted.Trusted, ir.BaseModel):  # type: ignore[misc]
+        a: int = 1
+
+    class Sub(Base):
+        b: str
+
+    assert Sub.trusted(a=2, b="x") == Sub(a=2, b="x")
+    assert Base.trusted() == Base() and Base.trusted(a=5) == Base(a=5)
+    assert "b" not in Base.trusted().__dict__
+    with pytest.raises(TypeError):
+        Base.trusted(b="x")

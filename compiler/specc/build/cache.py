@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from specc import __version__, installed, ir
@@ -346,10 +346,10 @@ class Cache:
             values["symbols"] = tuple(tuple(s) for s in values.get("symbols", ()))
             if item["kind"] == "scaffold":
                 return OutputFile(content=item["content"], **values)
-            parts = PurePosixPath(item["path"]).parts
-            if not parts or any(p in ("..", "/") for p in parts):
+            parts = _parts(item["path"])
+            if parts is None:
                 return None  # the writer checks every path again before writing
-            with open(self.out_dir.joinpath(target, *parts), "rb") as handle:
+            with open(os.path.join(self.out_dir, target, *parts), "rb") as handle:
                 stat = stat_of(os.fstat(handle.fileno()))  # before reading: see OnDisk
                 data = handle.read()
             if _sha(data) != item["sha256"]:
@@ -387,6 +387,15 @@ class Cache:
         if interface is not None:
             entry["interface"] = interface.model_dump(mode="json")
         self.entries[key] = entry
+
+
+def _parts(relative: object) -> list[str] | None:
+    """Return a recorded file's relative POSIX path as names, as `PurePosixPath`
+    parts are (no empty names, no `.`); None if it is absolute or goes up."""
+    if type(relative) is not str or relative.startswith("/"):
+        return None
+    parts = [p for p in relative.split("/") if p and p != "."]
+    return parts if parts and ".." not in parts else None
 
 
 def _file_entry(output: OutputFile) -> dict[str, object]:
