@@ -33,7 +33,10 @@ built = sorted(
     m.__qualname__ for m in models(BaseModel)
     if m.__module__.startswith("specc.") and m.__pydantic_complete__
 )
-read = [m for m in ("importlib.metadata", "pydantic.plugin._loader") if m in sys.modules]
+read = [
+    m for m in ("importlib.metadata", "pydantic.plugin._loader", "multiprocessing")
+    if m in sys.modules
+]
 print("validators:", *built)
 print("metadata:", *read)
 """
@@ -45,10 +48,12 @@ def test_a_build_builds_no_validator_and_reads_no_package_metadata(
     """A build of the benchmark's specs (records, enums, functions, examples; no
     options, no specc.toml) validates no pydantic model, so pydantic never
     builds a validator (the first costs about 20 ms, most of it pydantic
-    looking for plugins with `importlib.metadata`), and reads versions and
-    entry points without `importlib.metadata` (`specc.installed`): a full
-    build, a rebuild with one spec changed (functions' spans kept in the
-    cache and read back) and a rebuild with nothing changed."""
+    looking for plugins with `importlib.metadata`), reads versions and entry
+    points without `importlib.metadata` (`specc.installed`), and imports
+    `multiprocessing` (5 ms) only to share out specs, which these are too
+    small for: a full build, a rebuild with one spec changed (functions'
+    spans kept in the cache and read back) and a rebuild with nothing
+    changed."""
     specs = generate(100, tmp_path / "specs", full=True, split=True)
     out = tmp_path / "out"
     args = [sys.executable, "-c", _BUILD_PROBE, *map(str, specs), "--out", str(out)]

@@ -12,7 +12,6 @@ are taken in the specs' order, so the output is the same as a serial build's.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -47,12 +46,11 @@ def jobs(pending: list[SpecState]) -> int:
         limit = int(wanted) if wanted else (os.cpu_count() or 1)
     except ValueError:
         limit = 1
-    if (
-        limit < 2
-        or len(pending) < 2
-        or sum(len(s.data) for s in pending) < MIN_BYTES
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if limit < 2 or len(pending) < 2 or sum(len(s.data) for s in pending) < MIN_BYTES:
+        return 1
+    import multiprocessing  # 5 ms of start-up: only once there are specs to share
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(limit, len(pending))
 
@@ -73,6 +71,8 @@ def compile_and_emit(session: Session, pending: list[SpecState]) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
+            import multiprocessing
+
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 outcomes = dict(zip(order, pool.map(_work, order), strict=True))
