@@ -199,15 +199,20 @@ def wait_for_runner(specc: subprocess.Popen[str], marker: str) -> dict:
 def in_loop(runner: int, deadline: float) -> None:
     """Return once ``runner`` is in the example that never ends: the TypeScript
     tests write `+N` to their progress file as example N begins and `-N` as it
-    ends, so one begun and not ended for 0.3 s; a runner without one gets 2 s."""
+    ends, so one begun and not ended for 0.3 s; the Python implementation
+    writes `looping` beside its package as it enters the loop."""
     try:
         environ = Path(f"/proc/{runner}/environ").read_bytes().split(b"\0")
+        cwd = Path(os.readlink(f"/proc/{runner}/cwd"))
     except OSError:
-        environ = []
+        pytest.fail("the runner ended")
     key = b"SPECC_PROGRESS="
     paths = [os.fsdecode(v[len(key) :]) for v in environ if v.startswith(key)]
     if not paths:
-        time.sleep(2)
+        while not (cwd.parent / "looping").exists():
+            assert time.monotonic() < deadline, "the implementation never looped"
+            time.sleep(0.05)
+        time.sleep(0.2)  # into the loop itself
         return
     last, since = "", time.monotonic()
     while time.monotonic() < deadline:
@@ -233,7 +238,9 @@ def hanging_python(ws: Path, cli) -> Path:  # type: ignore[no-untyped-def]
     source = (IMPLS / "python" / "todo.py").read_text()
     correct = "return sum(1 for task in tasks if not task.done)"
     impl = ws / "out" / "python" / "todo" / "src" / "todo" / "implementation.py"
-    impl.write_text(source.replace(correct, "while True:\n            pass"))
+    looping = ws / "out" / "python" / "looping"  # beside the package: see in_loop
+    loop = f"open({str(looping)!r}, 'w').close()\n        while True:\n            pass"
+    impl.write_text(source.replace(correct, loop))
     return spec
 
 
