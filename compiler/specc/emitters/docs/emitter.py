@@ -153,7 +153,7 @@ class DocsEmitter(Emitter):
 
     def common(self, ctx: EmitContext) -> dict[str, object]:
         """Return what every page's template gets (worked out once per build)."""
-        from specc.emitters.docs.page import heading_level, outline
+        from specc.emitters.docs.page import documented, heading_level, outline
 
         found = self._common.get(id(ctx))
         if found is not None and found[0] is ctx:
@@ -169,6 +169,7 @@ class DocsEmitter(Emitter):
             assets="assets/",
             search_index=SEARCH_INDEX,
             heading_level=heading_level,
+            documented=documented,
             outline=outline,
             source_name=spec_source_name,
         )

@@ -65,6 +65,12 @@ def outline(sections: list[ir.Section]) -> Iterator[tuple[ir.Section, bool]]:
         yield section, False
 
 
+def documented(fields: list[ir.Field]) -> list[ir.Field]:
+    """Return the fields that have a doc comment (a types table has a Description
+    column when any has)."""
+    return [f for f in fields if f.doc]
+
+
 def heading_level(section: ir.Section) -> int:
     """Return the HTML heading level of a section (the spec title is the page's h1)."""
     return min(section.level + 1, 6)
@@ -93,8 +99,11 @@ class SpecPage:
         self._plain: dict[str, str] = {}
         self._type_html: dict[int, tuple[ir.TypeRef, Markup]] = {}
         """A type's HTML by the type's identity (a spec's types are shared)."""
-        self._token_html: dict[tuple[str, str], str] = {}
-        """A declaration token's HTML by its kind and text."""
+        self._token_html: dict[str, str] = {}
+        """A declaration token's HTML by its text (which fixes its kind)."""
+        self._gap_html: dict[str, str] = {}
+        """The text between declaration tokens, escaped (few distinct, many uses)."""
+        self._values = SpecValues()
         self.anchors: dict[int, str] = {}
         """id() of each section -> its anchor."""
         taken: set[str] = {s.id for s in spec.rules() if s.id}
@@ -234,7 +243,7 @@ class SpecPage:
 
     def value(self, value: ir.Value | None) -> str:
         """Return a value in the spec's literal syntax."""
-        return "" if value is None else SpecValues()(value)
+        return "" if value is None else self._values(value)
 
     def signature(self, fn: ir.Function) -> Markup:
         """Return a function's signature with its types linked."""
@@ -259,27 +268,25 @@ class SpecPage:
         pos = 0
         source = block.source.rstrip("\n")
         qualifier: str | None = None
+        gaps, tokens, used = self._gap_html, self._token_html, self._used_specs
         for match in _DECL_TOKEN.finditer(source):
             between = source[pos : match.start()]
-            out.append(str(escape(between)))
-            if qualifier is not None and between == "." and match.lastgroup == "word":
-                out.append(
-                    str(self.foreign_link(qualifier, match.group(), match.group()))
-                )
+            gap = gaps.get(between)
+            if gap is None:
+                gap = gaps[between] = str(escape(between))
+            out.append(gap)
+            kind, text = match.lastgroup or "", match.group()
+            if qualifier is not None and between == "." and kind == "word":
+                out.append(str(self.foreign_link(qualifier, text, text)))
             else:
-                out.append(self._decl_token(match))
-            used = match.lastgroup == "word" and match.group() in self._used_specs
-            qualifier = match.group() if used else None
+                found = tokens.get(text)
+                if found is None:
+                    found = tokens[text] = self._token_html_of(kind, text)
+                out.append(found)
+            qualifier = text if kind == "word" and text in used else None
             pos = match.end()
         out.append(str(escape(source[pos:])))
         return Markup("".join(out))
-
-    def _decl_token(self, match: re.Match[str]) -> str:
-        key = (match.lastgroup or "", match.group())
-        found = self._token_html.get(key)
-        if found is None:
-            found = self._token_html[key] = self._token_html_of(*key)
-        return found
 
     def _token_html_of(self, kind: str, text: str) -> str:
         if kind == "word":
