@@ -78,7 +78,9 @@ def remembered(
     def remembering(self: Any, value: ir.Value) -> _Made:
         if value.kind not in SCALAR_KINDS:
             return render(self, value)
-        memo = self.__dict__.setdefault("_scalars", {})
+        memo = self.__dict__.get("_scalars")
+        if memo is None:
+            memo = self.__dict__["_scalars"] = {}
         known = memo.get(id(value))
         if known is None or known[0] is not value:
             known = memo[id(value)] = (value, render(self, value))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from specc import ir
@@ -139,8 +139,8 @@ class TestsModel:
         self.mutable = Mutability(spec)
         self.functions = {f.name: f for f in spec.functions}
         self.decls = {t.name: t for t in spec.types}
-        self.locals: dict[str, dict[str, str]] = {}
-        """The argument variables of each function's tests."""
+        self.parameters: dict[str, list[tuple[str, str]]] = {}
+        """The argument variable and annotation of each function's parameters."""
 
     def tests(self) -> list[PyTest]:
         """Return the test of every example, in source order."""
@@ -150,28 +150,25 @@ class TestsModel:
         self, fn: ir.Function, args: list[ir.Value]
     ) -> tuple[PyArgument, ...]:
         """Return the call's arguments; those a call could change get a variable."""
-        local = members([p.name for p in fn.params], TEST_NAMES)
+        params = self.parameters.get(fn.name)
+        if params is None:
+            local = members([p.name for p in fn.params], TEST_NAMES)
+            params = self.parameters[fn.name] = [
+                (local[p.name], self.type(p.type)) for p in fn.params
+            ]
         return tuple(
             PyArgument(
-                local[p.name] if self.mutable.value(a) else "",
-                self.type(p.type),
-                self.value.expr(a),
+                name if self.mutable.value(a) else "", annotation, self.value.expr(a)
             )
-            for p, a in zip(fn.params, args, strict=True)
+            for (name, annotation), a in zip(params, args, strict=True)
         )
 
     def test(self, case: code.Case) -> PyTest:
         """Return the test of one example."""
         e = case.example
         fn = self.functions[e.function]
-        test = PyTest(
-            self.names.tests[case.title],
-            case.title,
-            case.rule,
-            self.names.methods[fn.name],
-            self.arguments(fn, e.args),
-            "equals",
-        )
+        name, title = self.names.tests[case.title], case.title
+        method, arguments = self.names.methods[fn.name], self.arguments(fn, e.args)
         if e.raises is not None:
             decl = self.decls[e.raises.error]
             assert isinstance(decl, ir.Error)
@@ -180,10 +177,21 @@ class TestsModel:
                 (attrs[f.name], self.value.expr(f.value)) for f in e.raises.fields
             )
             error = self.value._use(self.names.types[e.raises.error])
-            return replace(test, check="raises", error=error, fields=checks)
+            return PyTest(
+                name,
+                title,
+                case.rule,
+                method,
+                arguments,
+                "raises",
+                error=error,
+                fields=checks,
+            )
         assert e.result is not None
-        test = replace(test, expected=self.value.expr(e.result))
+        expected = self.value.expr(e.result)
+        tolerance = ""
         if e.expect == "approx":
             tolerance = layout.number(code.float_literal(e.tolerance or 1e-6))
-            return replace(test, tolerance=tolerance)
-        return test
+        return PyTest(
+            name, title, case.rule, method, arguments, "equals", expected, tolerance
+        )
