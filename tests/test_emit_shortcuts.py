@@ -1,0 +1,232 @@
+"""The code and docs targets' shortcuts give what the long way gives.
+
+Each shortcut here (a walk skipped, a result remembered by node, a Jinja filter
+chain as one Python call) is compared with the way it replaced, on the example
+specs, the multi-spec project and the hostile specs, and on nodes made afresh
+so that a remembered identity cannot answer for another node.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+from itertools import chain
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, EXAMPLES, ROOT
+from specc import ir
+from specc.emitters import code
+
+PROJECT = ROOT / "examples" / "project"
+
+
+def _specs(paths: Iterable[Path], out: Path) -> list[ir.Spec]:
+    from specc.build.driver import build
+
+    result = build([str(p) for p in paths], ["ts"], out, check=True)
+    assert result.specs, [d.message for d in result.diagnostics]
+    return result.specs
+
+
+@pytest.fixture(scope="module")
+def specs(tmp_path_factory: pytest.TempPathFactory) -> list[ir.Spec]:
+    """Every spec of the examples, the project (specs that use others) and hostile/."""
+    out = tmp_path_factory.mktemp("out")
+    found = _specs([PROJECT], out / "project")
+    for path in [*EXAMPLES.glob("*.spec.md"), *(DATA / "hostile").glob("*.spec.md")]:
+        found += _specs([path], out / path.stem)
+    return found
+
+
+# --- ts -------------------------------------------------------------------------
+
+
+def _walked_imports(
+    spec: ir.Spec, names: dict[str, str], refs: Iterable[ir.TypeRef]
+) -> list[str]:
+    """`namespace_imports` without its shortcut: every ref walked."""
+    from specc.emitters.ts.emitter import ts_namespace
+
+    return [
+        f"import type * as {ts_namespace(used.id)} from "
+        f"{code.string_literal(names[used.id])};"
+        for used in code.used_in_order(spec, code.specs_named(refs))
+    ]
+
+
+def test_ts_namespace_imports_match_the_full_walk(specs: list[ir.Spec]) -> None:
+    """A spec that uses none has no imports; one that does gets those its
+    examples' values name (checkout's tests import billing for a value)."""
+    from specc.emitters.ts.emitter import namespace_imports
+
+    seen_with_imports = set()
+    for spec in specs:
+        names = {i.id: f"pkg-{i.id}" for i in spec.interfaces}
+
+        def refs(spec: ir.Spec = spec) -> Iterable[ir.TypeRef]:
+            return chain(code.signature_types(spec), code.example_types(spec))
+
+        made = namespace_imports(spec, names, refs())
+        assert made == _walked_imports(spec, names, refs()), spec.id
+        if made:
+            seen_with_imports.add(spec.id)
+    assert "checkout" in seen_with_imports
+
+
+def test_ts_types_and_optionals_are_remembered_by_node_not_by_id(
+    specs: list[ir.Spec],
+) -> None:
+    """Remembered by identity, checked: types made afresh (whose ids a freed node's
+    may take) map as a fresh mapper maps them."""
+    from specc.emitters.ts.emitter import TsTypes, optional_types, ts_name
+
+    for spec in specs:
+        refs = [f.type for f in _fields(spec)] + list(code.signature_types(spec))
+        remembering, optional = TsTypes(spec, ts_name), optional_types(spec)
+        for _ in range(3):
+            copies = [r.model_copy(deep=True) for r in refs]
+            for ref in copies:
+                assert remembering(ref) == TsTypes(spec, ts_name)(ref)
+                assert optional(ref) == code.is_optional(spec, ref)
+            del copies
+            gc.collect()
+
+
+def test_ts_defaults_test_is_jinjas_selectattr(specs: list[ir.Spec]) -> None:
+    """`defaults(t.fields)` is what `t.fields | selectattr("default") | list` was."""
+    from specc.emitters.ts.emitter import has_defaults
+    from specc.templating import environment
+
+    filtered = environment().from_string(
+        '{{ "yes" if fields | selectattr("default") | list else "no" }}'
+    )
+    seen = set()
+    for spec in specs:
+        for owner in _field_owners(spec):
+            jinja = filtered.render(fields=owner.fields) == "yes"
+            assert has_defaults(owner.fields) is jinja
+            seen.add(jinja)
+    assert seen == {True, False}
+
+
+def _field_owners(spec: ir.Spec) -> list[ir.Record | ir.VariantTag | ir.Error]:
+    owners: list[ir.Record | ir.VariantTag | ir.Error] = []
+    for decl in spec.types:
+        if isinstance(decl, (ir.Record, ir.Error)):
+            owners.append(decl)
+        elif isinstance(decl, ir.Variant):
+            owners.extend(decl.tags)
+    return owners
+
+
+def _fields(spec: ir.Spec) -> list[ir.Field]:
+    return [f for owner in _field_owners(spec) for f in owner.fields]
+
+
+# --- python ---------------------------------------------------------------------
+
+
+def _example_values(spec: ir.Spec) -> list[ir.Value]:
+    values: list[ir.Value] = []
+    for example in spec.examples():
+        values += example.args
+        values += [example.result] if example.result is not None else []
+        values += [f.value for f in example.raises.fields] if example.raises else []
+    return values
+
+
+def test_python_values_remember_each_types_class_as_made_afresh(
+    specs: list[ir.Spec],
+) -> None:
+    """One renderer for every value (classes and field names remembered per type)
+    writes each value, and collects the classes and imports, as a renderer made
+    for that value alone does; another spec's types too (checkout's billing)."""
+    from specc.emitters.python.model import Names, PyValues
+
+    foreign = set()
+    for spec in specs:
+        names = Names(spec)
+        shared = PyValues(spec, names)
+        used: set[str] = set()
+        imported: set[tuple[str, str]] = set()
+        for value in _example_values(spec):
+            alone = PyValues(spec, names)
+            assert str(shared.expr(value)) == str(alone.expr(value))
+            used |= alone.used
+            imported |= alone.imported
+        assert (shared.used, shared.imported) == (used, imported), spec.id
+        foreign |= {s for s, _ in imported}
+    assert "billing" in foreign
+
+
+def test_python_test_arguments_are_named_per_function_as_per_test(
+    specs: list[ir.Spec],
+) -> None:
+    """The variables and annotations worked out once per function are those each
+    test of it worked out for itself."""
+    from specc.emitters.python.model import Names, PyTypes, PyValues, members
+    from specc.emitters.python.testsuite import TEST_NAMES, TestsModel
+
+    checked = 0
+    for spec in specs:
+        names = Names(spec)
+        model = TestsModel(spec, names, PyValues(spec, names))
+        for test, case in zip(model.tests(), code.cases(spec), strict=True):
+            fn = spec.function(case.example.function)
+            assert fn is not None
+            local = members([p.name for p in fn.params], TEST_NAMES)
+            types = PyTypes(spec, names.types.__getitem__, names)
+            for argument, param, value in zip(
+                test.arguments, fn.params, case.example.args, strict=True
+            ):
+                assert argument.annotation == types(param.type)
+                assert argument.name in ("", local[param.name])
+                assert bool(argument.name) is model.mutable.value(value)
+            checked += 1
+    assert checked > 20
+
+
+# --- docs -----------------------------------------------------------------------
+
+
+def _declaration_blocks(spec: ir.Spec) -> list[ir.Declarations]:
+    blocks = [*spec.preamble, *(b for s in spec.walk() for b in s.content)]
+    return [b for b in blocks if isinstance(b, ir.Declarations)]
+
+
+def test_docs_declarations_remember_tokens_and_gaps_by_text(
+    specs: list[ir.Spec],
+) -> None:
+    """A page that has rendered every block renders each as a fresh page does: a
+    token's HTML depends on its text alone (its kind too), as does a gap's."""
+    from specc.emitters.docs.page import _DECL_TOKEN, SpecPage
+
+    kinds: dict[str, str | None] = {}
+    for spec in specs:
+        page = SpecPage(spec)
+        for block in _declaration_blocks(spec):
+            assert page.declarations(block) == SpecPage(spec).declarations(block)
+            for match in _DECL_TOKEN.finditer(block.source):
+                assert (
+                    kinds.setdefault(match.group(), match.lastgroup) == match.lastgroup
+                )
+    assert {"doc", "word", "string"} <= set(kinds.values())
+
+
+def test_docs_documented_fields_are_jinjas_selectattr(specs: list[ir.Spec]) -> None:
+    """`documented(fields)` is what `fields | selectattr("doc") | list` was."""
+    from specc.emitters.docs.page import documented
+    from specc.templating import environment
+
+    filtered = environment().from_string(
+        '{{ fields | selectattr("doc") | map(attribute="name") | join(",") }}'
+    )
+    seen = set()
+    for spec in specs:
+        for owner in _field_owners(spec):
+            names = ",".join(f.name for f in documented(owner.fields))
+            assert names == filtered.render(fields=owner.fields)
+            seen.add(bool(names))
+    assert seen == {True, False}
