@@ -161,6 +161,47 @@ def test_python_values_remember_each_types_class_as_made_afresh(
     assert "billing" in foreign
 
 
+def test_python_values_dispatch_each_kind_to_its_render_method(
+    specs: list[ir.Spec],
+) -> None:
+    """`PyValues.expr` calls `render_<kind>` for every kind of value, nested ones too."""
+    from specc.emitters.python.model import Names, PyValues
+
+    kinds = set()
+    for spec in specs:
+        names = Names(spec)
+        values, stack = PyValues(spec, names), _example_values(spec)
+        while stack:
+            value = stack.pop()
+            kinds.add(value.kind)
+            render = getattr(PyValues(spec, names), f"render_{value.kind}")
+            assert str(values.expr(value)) == str(render(value))
+            stack += getattr(value, "items", [])
+            stack += [f.value for f in getattr(value, "fields", [])]
+            stack += [
+                x for e in getattr(value, "entries", []) for x in (e.key, e.value)
+            ]
+    assert kinds >= {"int", "string", "list", "record", "variant", "enum", "none"}
+
+
+def test_python_mutability_remembered_by_type_node(specs: list[ir.Spec]) -> None:
+    """Whether an argument can change, remembered per type node, is what the same
+    questions asked in the same order without the memo answer."""
+    from specc.emitters.python.testsuite import Mutability
+
+    answers = set()
+    for spec in specs:
+        remembering, asking = Mutability(spec), Mutability(spec)
+        for example in spec.examples():
+            for value in example.args:
+                if isinstance(value, ir.VariantValue):
+                    continue  # by its case's fields, not by its type
+                expected = value.kind != "none" and asking(value.type)
+                assert remembering.value(value) is expected
+                answers.add(expected)
+    assert answers == {True, False}
+
+
 def test_python_test_arguments_are_named_per_function_as_per_test(
     specs: list[ir.Spec],
 ) -> None:

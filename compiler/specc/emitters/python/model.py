@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from specc import ir
 from specc.emitters import code
@@ -270,19 +270,28 @@ class PyValues(code.ValueRenderer):
         """(spec ID, class) of the other specs' classes it named."""
         self.attributes: dict[tuple[str | None, str, str], dict[str, str]] = {}
         """Field (or enum member) names by (spec, declaration, tag), computed once each."""
+        self._scalars: dict[int, tuple[ir.Value, layout.Expr]] = {}
         self._shapes: dict[tuple[str | None, str, str], tuple[str, dict[str, str]]] = {}
         """`_shape` by the spec the type names (None: this one), its name and tag."""
 
     def __call__(self, value: ir.Value) -> str:
         return str(self.expr(value))
 
-    @code.remembered
     def expr(self, value: ir.Value) -> layout.Expr:
-        """Return a value as a tree the layout can split the way black does."""
-        render: Callable[[ir.Value], layout.Expr] = getattr(
-            self, f"render_{value.kind}"
-        )
-        return render(value)
+        """Return a value as a tree the layout can split the way black does.
+
+        What it makes of each scalar node is remembered, as `code.remembered`
+        does (scalar nodes are shared); written out here, since a test file's
+        values are about 67 000 nodes at N = 1000 (full) and each wrapper call
+        counts.
+        """
+        kind = value.kind
+        if kind not in code.SCALAR_KINDS:
+            return _RENDERS[kind](self, value)
+        known = self._scalars.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._scalars[id(value)] = (value, _RENDERS[kind](self, value))
+        return known[1]
 
     def render_bool(self, v: ir.BoolValue) -> layout.Expr:
         return layout.Atom("True" if v.value else "False")
@@ -323,18 +332,18 @@ class PyValues(code.ValueRenderer):
         return layout.Atom(f"{name}.{self.attributes[key][v.member]}")
 
     def render_record(self, v: ir.RecordValue) -> layout.Expr:
-        cls, attributes = self._shape(v, v.record, "")
-        return layout.call(cls, self._keywords(v.fields, attributes))
+        cls, keywords = self._shape(v, v.record, "")
+        return layout.Brackets(cls, "(", self._keywords(v.fields, keywords), ")")
 
     def render_variant(self, v: ir.VariantValue) -> layout.Expr:
-        cls, attributes = self._shape(v, v.variant, v.tag)
-        return layout.call(cls, self._keywords(v.fields, attributes))
+        cls, keywords = self._shape(v, v.variant, v.tag)
+        return layout.Brackets(cls, "(", self._keywords(v.fields, keywords), ")")
 
     def _shape(
         self, v: ir.RecordValue | ir.VariantValue, name: str, tag: str
     ) -> tuple[str, dict[str, str]]:
         """Return the class a record's or variant case's value is written with, and
-        its fields' attribute names (worked out once per type: 7 000 record
+        its fields' keywords, `name=` (worked out once per type: 7 000 record
         values at N = 1000 full are of 1000 types)."""
         named = v.type.args[0] if v.type.kind == "optional" else v.type
         known = self._shapes.get((named.spec, name, tag))
@@ -354,7 +363,8 @@ class PyValues(code.ValueRenderer):
             cls = self._class(other, lambda names: names.tags[(name, tag)])
         else:
             cls = self._class(other, lambda names: names.types[name])
-        known = self._shapes[(named.spec, name, tag)] = (cls, self.attributes[key])
+        keywords = {f: f"{attr}=" for f, attr in self.attributes[key].items()}
+        known = self._shapes[(named.spec, name, tag)] = (cls, keywords)
         return known
 
     def _declaration(self, value: ir.Value) -> tuple[str | None, ir.TypeDecl | None]:
@@ -371,18 +381,26 @@ class PyValues(code.ValueRenderer):
         return self.names.foreign(other, cls)
 
     def _keywords(
-        self, fields: list[ir.FieldValue], names: dict[str, str]
-    ) -> list[layout.Item]:
-        """Return the fields the example wrote as keyword arguments (defaults are implied)."""
-        return [
-            layout.Item(f"{names[f.name]}=", self.expr(f.value))
-            for f in fields
-            if f.explicit
-        ]
+        self, fields: list[ir.FieldValue], keywords: dict[str, str]
+    ) -> tuple[layout.Item, ...]:
+        """Return the fields the example wrote as keyword arguments (defaults are
+        implied), ``keywords`` giving each field's `name=`."""
+        expr = self.expr
+        return tuple(
+            [layout.Item(keywords[f.name], expr(f.value)) for f in fields if f.explicit]
+        )
 
     def _use(self, name: str) -> str:
         self.used.add(name)
         return name
+
+
+_RENDERS: dict[str, Callable[[PyValues, Any], layout.Expr]] = {
+    name.removeprefix("render_"): getattr(PyValues, name)
+    for name in dir(PyValues)
+    if name.startswith("render_")
+}
+"""Each value kind's `PyValues.render_<kind>`, by kind."""
 
 
 def py_string(text: str) -> str:

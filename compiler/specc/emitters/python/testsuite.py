@@ -91,6 +91,7 @@ class Mutability:
     def __init__(self, spec: ir.Spec) -> None:
         self.spec = spec
         self.known: dict[str, bool] = {}
+        self.by_type: dict[int, tuple[ir.TypeRef, bool]] = {}
 
     def __call__(self, ref: ir.TypeRef) -> bool:
         if ref.kind in ("list", "map"):
@@ -109,7 +110,14 @@ class Mutability:
             assert isinstance(decl, ir.Variant)
             tag = next(t for t in decl.tags if t.name == value.tag)
             return any(self(f.type) for f in tag.fields)
-        return value.kind != "none" and self(value.type)
+        if value.kind == "none":
+            return False
+        # by type node (shared among values): what `named` knows never changes
+        # once a call has returned, so neither does the answer
+        found = self.by_type.get(id(value.type))
+        if found is None or found[0] is not value.type:
+            found = self.by_type[id(value.type)] = (value.type, self(value.type))
+        return found[1]
 
     def named(self, ref: ir.TypeRef) -> bool:
         """Return whether a declaration's values can change (cycles count as no)."""
