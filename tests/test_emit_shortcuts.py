@@ -9,6 +9,7 @@ so that a remembered identity cannot answer for another node.
 from __future__ import annotations
 
 import gc
+import random
 from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
@@ -271,3 +272,95 @@ def test_docs_documented_fields_are_jinjas_selectattr(specs: list[ir.Spec]) -> N
             assert names == filtered.render(fields=owner.fields)
             seen.add(bool(names))
     assert seen == {True, False}
+
+
+_ODD = [
+    *["MUST", "SHOULD NOT", "MAY", "MUST  NOT", " ", "\t", "'", '"', ".", ",", "?"],
+    *["(", ")", "..", "(c)", "(Tm)", ",,", "????", "\u00a0", "é", "→", "`", "``"],
+    *["*", "_", "<", ">", "&", "\x00", "\r", "\n", "#", "-", "|", "1.", "~", "[^1]"],
+    *["[", "]", "\\", "!", "+", "=", ":", "@", "\u2028", "\x0b", "\u3000", "/"],
+]
+
+
+def _paragraph_like(rng: random.Random) -> str:
+    """Return text near the fast path's edge: words, spans, odd characters."""
+
+    def word() -> str:
+        plain = ["a", "Rec0", "tags", "keep", "MUST", "NOT", "x1", "SHOULD"]
+        return rng.choice(plain) if rng.random() < 0.6 else rng.choice(_ODD)
+
+    parts = [rng.choice("AbZq")]
+    for _ in range(rng.randint(0, 8)):
+        roll = rng.random()
+        if roll < 0.5:
+            parts.append(" " + word())
+        elif roll < 0.8:
+            span = "".join(word() for _ in range(rng.randint(1, 3)))
+            parts.append(" `" + span + "`")
+        else:
+            parts.append(word())
+    return "".join(parts) + rng.choice(["", "\n", "\n", " \n", "\n\n", "`"])
+
+
+def test_docs_simple_paragraphs_render_as_the_parser_renders_them(
+    specs: list[ir.Spec],
+) -> None:
+    """Prose the fast path takes renders, as HTML and as search text, exactly as
+    markdown-it's tokens do: the corpora's prose and 20 000 made-up lines at the
+    edge (spans side by side, unclosed, with spaces; replacements; odd spaces)."""
+    from specc.emitters.docs import markdown as md
+
+    env = md.PageEnv()
+    rng = random.Random(23)
+    texts = [_paragraph_like(rng) for _ in range(20_000)]
+    for spec in specs:
+        texts += [
+            b.markdown
+            for s in spec.walk()
+            for b in s.content
+            if isinstance(b, (ir.Prose, ir.Commentary))
+        ]
+    taken = 0
+    for text in texts:
+        runs = md.simple_paragraph(text)
+        if runs is None:
+            continue
+        taken += 1
+        tokens = md.parse(text, env)
+        assert md.paragraph_html(runs) == md.render_tokens(tokens, env), text
+        assert md.paragraph_text(runs) == md.plain_tokens(tokens), text
+    assert taken > 4000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A `x``y` z\n",  # a run of two backticks inside: one span, `x``y`
+        "A `x` `y`\n" "next line\n",  # two lines
+        "A `x `\n",  # a span ending in a space
+        "A b  \n",  # trailing spaces
+        "A... b\n",  # a typographic replacement
+        "A b\n\nC d\n",  # two paragraphs
+        "# A\n",
+        "1. A\n",
+        "A *b*\n",
+        "A\x00b\n",
+    ],
+)
+def test_docs_fast_path_leaves_other_markdown_to_the_parser(text: str) -> None:
+    from specc.emitters.docs.markdown import simple_paragraph
+
+    assert simple_paragraph(text) is None
+
+
+def test_docs_fast_path_takes_a_rule_paragraph() -> None:
+    from specc.emitters.docs.markdown import simple_paragraph
+
+    text = "A `Rec0` MUST keep its fields, and SHOULD NOT reorder `tags`.\n"
+    assert simple_paragraph(text) == [
+        ("text", "A "),
+        ("code", "Rec0"),
+        ("text", " MUST keep its fields, and SHOULD NOT reorder "),
+        ("code", "tags"),
+        ("text", "."),
+    ]

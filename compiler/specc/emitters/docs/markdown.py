@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +117,76 @@ _REPLACED = re.compile(r"\.\.|\?\?\?\?|,,|\((?:c|tm|r)\)", re.IGNORECASE)
 def _is_plain(text: str) -> bool:
     """Return whether inline Markdown renders as its text, escaped (see `_PLAIN_INLINE`)."""
     return _PLAIN_INLINE.fullmatch(text) is not None and not _REPLACED.search(text)
+
+
+#: One line of plain inline text and code spans, starting with a letter: a
+#: paragraph and nothing else (no block starts with a letter, and every block
+#: but a paragraph needs a second line to be one), whose text runs no inline
+#: rule changes (`_PLAIN_INLINE`) and whose spans are single backticks around
+#: text that neither starts nor ends with whitespace, never side by side (so
+#: each span closes at the next backtick, and a run is never longer than one).
+_PLAIN_CHAR = r"[^\n\r\x00@_<*}#{\-&+%`~>=$^!:\]\\\[]"
+_CODE = r"`[^`\s\x00](?:[^`\n\r\x00]*[^`\s\x00])?`"
+_SIMPLE_PARAGRAPH = re.compile(
+    rf"[A-Za-z]{_PLAIN_CHAR}*(?:{_CODE}{_PLAIN_CHAR}+)*(?:{_CODE})?\n?"
+)
+_SPANS = re.compile(rf"({_CODE})")
+
+
+def simple_paragraph(text: str) -> list[tuple[str, str]] | None:
+    """Return block Markdown that is one plain paragraph as its runs, `("text", …)`
+    and `("code", …)` in order, as the parser would make its tokens; None when
+    it is anything else (then only the parser says what it is).
+
+    A spec's prose is mostly such paragraphs, and parsing one costs about 30 µs:
+    a page of 1000 rules spent a sixth of its time there.
+    """
+    if _SIMPLE_PARAGRAPH.fullmatch(text) is None:
+        return None
+    line = text.removesuffix("\n")
+    if line != line.rstrip():
+        return None
+    runs: list[tuple[str, str]] = []
+    for i, part in enumerate(_SPANS.split(line)):
+        if i % 2:
+            runs.append(("code", part[1:-1]))
+        elif part:
+            if _REPLACED.search(part):
+                return None
+            runs.append(("text", part))
+    return runs
+
+
+def paragraph_html(runs: list[tuple[str, str]]) -> Markup:
+    """Return a `simple_paragraph` as the renderer writes it."""
+    from markdown_it.common.utils import escapeHtml
+
+    inner = "".join(
+        highlight(run) if kind == "text" else f"<code>{escapeHtml(run)}</code>"
+        for kind, run in runs
+    )
+    return Markup(f"<p>{inner}</p>\n")
+
+
+def paragraph_text(runs: list[tuple[str, str]]) -> str:
+    """Return a `simple_paragraph` as plain text (what `plain_tokens` makes of it)."""
+    return " ".join("".join(run for _, run in runs).split())
+
+
+def block_html(
+    text: str, tokens: Callable[[str], Sequence[Token]], env: PageEnv
+) -> Markup:
+    """Return block Markdown as safe HTML, parsed by ``tokens`` unless it is a
+    `simple_paragraph`."""
+    runs = simple_paragraph(text)
+    return render_tokens(tokens(text), env) if runs is None else paragraph_html(runs)
+
+
+def block_text(text: str, tokens: Callable[[str], Sequence[Token]]) -> str:
+    """Return block Markdown as plain text, parsed by ``tokens`` unless it is a
+    `simple_paragraph`."""
+    runs = simple_paragraph(text)
+    return plain_tokens(tokens(text)) if runs is None else paragraph_text(runs)
 
 
 def render_inline(text: str, env: PageEnv) -> Markup:

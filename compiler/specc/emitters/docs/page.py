@@ -19,11 +19,11 @@ from specc import ir
 from specc.emitters import code
 from specc.emitters.docs.markdown import (
     PageEnv,
+    block_html,
+    block_text,
     parse,
     plain,
-    plain_tokens,
     render_inline,
-    render_tokens,
 )
 from specc.emitters.docs.properties import called, property_cells
 from specc.frontend.example_text import split_example as split_text
@@ -156,7 +156,7 @@ class SpecPage:
 
     def markdown(self, text: str) -> Markup:
         """Return block Markdown as safe HTML."""
-        return render_tokens(self._tokens(text), self.env)
+        return block_html(text, self._tokens, self.env)
 
     def inline(self, text: str) -> Markup:
         """Return inline Markdown (a heading) as safe HTML."""
@@ -171,7 +171,7 @@ class SpecPage:
 
     def plain_blocks(self, text: str) -> str:
         """Return block Markdown as plain text."""
-        return plain_tokens(self._tokens(text))
+        return block_text(text, self._tokens)
 
     def strengths(self, section: ir.Section) -> list[str]:
         """Return the normative strengths a section's statements use, strongest first."""
