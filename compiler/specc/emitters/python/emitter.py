@@ -33,7 +33,6 @@ from specc.emitters.python.model import (
     pep440,
     py_string,
     toml_string,
-    wrap,
 )
 from specc.emitters.python.properties import PropertiesModel
 from specc.emitters.python.testsuite import TestsModel
@@ -116,7 +115,7 @@ class PythonEmitter(code.CodeEmitter):
             normative=lambda rule: code.normative(spec, rule),
             literal=py_string,
             toml=toml_string,
-            wrap=wrap,
+            wrap=layout.wrap,
             parameters=lambda fn: parameters(fn, model.type),
         )
         src = f"{root}/src/{names.module}"

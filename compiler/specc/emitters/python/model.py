@@ -5,7 +5,6 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -436,18 +435,6 @@ def docstring_body(text: str) -> str:
 
 def _escape_char(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
-
-
-def wrap(text: str, bullet: str = "", width: int = 76) -> str:
-    """Return prose wrapped for a docstring, as a bullet item when ``bullet`` is set."""
-    return textwrap.fill(
-        " ".join(text.split()),
-        width=width,
-        initial_indent=bullet,
-        subsequent_indent=" " * len(bullet),
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
 
 
 def named_in(ref: ir.TypeRef) -> Iterable[str]:
