@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -176,10 +177,18 @@ def _is_module(name: str) -> bool:
     return name.isidentifier() and name not in KEYWORDS
 
 
+#: A docstring's text that black and `docstring_body` leave as it is, stripped:
+#: one line of printable ASCII without backslashes or three quotes in a row,
+#: neither starting nor ending with a quote (an example's test title, mostly).
+_PLAIN_DOC = re.compile(r'(?!\s*")(?!.*"""|.*"\s*$)[ -\[\]-~]*')
+
+
 def layout_helpers(lines: layout.Layout) -> dict[str, object]:
     """Return the template functions that lay out one file's statements."""
 
     def doc(text: str, depth: int | None = None) -> str:
+        if depth is not None and _PLAIN_DOC.fullmatch(text):
+            return f'"""{text.strip()}"""'  # what the long way makes of it
         body = docstring_body(text)
         if depth is None:  # not in a docstring's place: black leaves it as it is
             return f'"""{body}"""'
