@@ -423,3 +423,31 @@ def test_python_plain_docstrings_are_laid_out_as_the_long_way_lays_them(
         assert fast.unsure == slow.unsure, text
         taken += _PLAIN_DOC.fullmatch(text) is not None
     assert taken > 5000
+
+
+def test_python_statements_that_fit_are_laid_out_as_the_long_way_lays_them() -> None:
+    """`Layout.statement` returns a statement that fits as it is, before the full
+    layout: the same text and sureness as `layout.statement` gives, on made-up
+    statements at and around the line length (non-ASCII ones are unsure)."""
+    from specc.emitters.python import layout
+
+    rng = random.Random(11)
+    atoms = ["x", "_IMPL.f", '"é"', "y" * 40, "1", "'→'", "z" * 85]
+    for _ in range(20_000):
+        args = [layout.Atom(rng.choice(atoms)) for _ in range(rng.randint(0, 4))]
+        expr: layout.Expr = layout.call(rng.choice(atoms), args)
+        if rng.random() < 0.3:
+            expr = layout.Atom(rng.choice(atoms))
+        head, depth = rng.choice(["", "result = ", "with "]), rng.randint(0, 3)
+        tail = rng.choice(["", ":"])
+        fast, slow = layout.Layout(), layout.Layout()
+        made = fast.statement(head, expr, tail, depth)
+        try:
+            lines = layout.statement(head, expr, tail, depth)
+            expected = "\n".join(
+                line if i == 0 else layout.INDENT * d + line
+                for i, (d, line) in enumerate(lines)
+            )
+        except layout.Unsure:
+            slow.unsure, expected = True, head + expr.text + tail
+        assert (made, fast.unsure) == (expected, slow.unsure)

@@ -180,6 +180,9 @@ class Layout:
         ending in `= ` is an assignment, whose right-hand side black puts in
         invisible parentheses but splits at the value's own bracket.
         """
+        text = head + expr.text + tail
+        if text.isascii() and 4 * depth + len(text) <= LINE_LENGTH:
+            return text  # it fits: what `statement` returns first, made directly
         try:
             lines = statement(head, expr, tail, depth)
         except Unsure as error:
