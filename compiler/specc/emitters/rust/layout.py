@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 MAX_WIDTH = 100
 TAB = 4
@@ -174,75 +174,84 @@ class _Context:
     """
 
 
+_UNKNOWN: Any = object()
+"""What the memo gives for a layout not yet found (None is a layout: "cannot fit")."""
+
+_NESTED: dict[int, Shape] = {}
+"""The shape of items one block deeper than each indent (`Shape.nested`)."""
+
+
+def _nested(indent: int) -> Shape:
+    shape = _NESTED.get(indent)
+    if shape is None:
+        inner = indent + TAB
+        shape = _NESTED[indent] = Shape(max(0, MAX_WIDTH - inner - 1), inner)
+    return shape
+
+
 def rewrite(expr: Expr, shape: Shape, ctx: _Context | None = None) -> str | None:
     """Return the expression laid out within ``shape``, or None when it cannot fit."""
-    if isinstance(expr, Atom):
-        return expr.text if width(expr.text) <= shape.width else None
-    ctx = ctx or _Context()
+    if expr.__class__ is Atom:
+        text = expr.text
+        size = len(text) if text.isascii() else width(text)
+        return text if size <= shape[0] else None
+    if ctx is None:
+        ctx = _Context()
     key = (id(expr), shape, ctx.inside_macro)
-    if key not in ctx.memo:
-        ctx.memo[key] = _rewrite(expr, shape, ctx)
-    return ctx.memo[key]
+    memo = ctx.memo
+    found: str | None = memo.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = memo[key] = _rewrite(expr, shape, ctx)  # type: ignore[arg-type]
+    return found
 
 
 def _rewrite(
     expr: Call | Array | Tuple | Struct, shape: Shape, ctx: _Context
 ) -> str | None:
-    """Lay out a compound expression (the uncached part of `rewrite`)."""
-    if isinstance(expr, Struct):
-        return _struct(expr, shape, ctx)
-    flat_text = _flat_leaves(expr, shape)
-    if flat_text is not None:
-        return flat_text
-    if isinstance(expr, Call):
-        inner = _Context(ctx.inside_macro or expr.macro, ctx.memo)
-        return _List(expr.callee, expr.args, shape, inner, FN_CALL_WIDTH).rewrite()
-    if isinstance(expr, Tuple):
-        return _List("", expr.items, shape, ctx, FN_CALL_WIDTH).rewrite()
-    return _List(expr.name, expr.items, shape, ctx, ARRAY_WIDTH, "[]").rewrite()
+    """Lay out a compound expression (the uncached part of `rewrite`).
 
-
-def _flat_leaves(expr: Call | Array | Tuple, shape: Shape) -> str | None:
-    """Return a list of atoms on one line when `_List` would surely keep it there.
-
-    A shortcut, exact by the rules `_List` follows: when every item fits the
-    nested shape, the items side by side fit both the one-line width and the
-    list's item width, and `ident(` + them + `)` fits the line, every tactic
-    `_List` tries ends horizontal and on one line. Otherwise None, and
-    `_List` decides.
+    A list of atoms that `_list` would surely keep on one line is returned at
+    once, exact by the rules `_list` follows: when every item fits the nested
+    shape, the items side by side fit both the one-line width and the list's
+    item width, and `ident(` + them + `)` fits the line, every tactic `_list`
+    tries ends horizontal and on one line. Otherwise `_list` decides.
     """
-    if isinstance(expr, Call):
-        ident, items, limit, delims = expr.callee, expr.args, FN_CALL_WIDTH, "()"
-    elif isinstance(expr, Tuple):
-        ident, items, limit, delims = "", expr.items, FN_CALL_WIDTH, "()"
+    kind = expr.__class__
+    if kind is Struct:
+        return _struct(expr, shape, ctx)  # type: ignore[arg-type]
+    if kind is Call:
+        ident, items, limit, close = expr.callee, expr.args, FN_CALL_WIDTH, ")"  # type: ignore[union-attr]
+        if expr.macro and not ctx.inside_macro:  # type: ignore[union-attr]
+            ctx = _Context(True, ctx.memo)
+    elif kind is Tuple:
+        ident, items, limit, close = "", expr.items, FN_CALL_WIDTH, ")"  # type: ignore[union-attr]
     else:
-        ident, items, limit, delims = expr.name, expr.items, ARRAY_WIDTH, "[]"
-    if not items:
-        return None
-    room = MAX_WIDTH - shape.indent - TAB - 1  # the nested shape's width
-    total = 2 * (len(items) - 1)
-    texts = []
-    for item in items:
-        if not isinstance(item, Atom):
-            return None
-        size = width(item.text)
-        if size > room:
-            return None
-        total += size
-        texts.append(item.text)
-    one_line = shape.width - len(ident) - 2
-    if total > one_line or total > limit or total + 1 > shape.width - width(ident):
-        return None
-    body = ", ".join(texts)
-    return f"{ident}{delims[0]}{body}{delims[1]}"
+        ident, items, limit, close = expr.name, expr.items, ARRAY_WIDTH, "]"  # type: ignore[union-attr]
+    open_ = "(" if close == ")" else "["
+    if items:
+        room = MAX_WIDTH - shape[1] - TAB - 1  # the nested shape's width
+        total = 2 * (len(items) - 1)
+        for item in items:
+            if item.__class__ is not Atom:
+                break
+            text = item.text
+            size = len(text) if text.isascii() else width(text)
+            if size > room:
+                break
+            total += size
+        else:
+            if (
+                total <= shape[0] - len(ident) - 2
+                and total <= limit
+                and total + 1 <= shape[0] - width(ident)
+            ):
+                body = ", ".join([i.text for i in items])  # type: ignore[union-attr]
+                return f"{ident}{open_}{body}{close}"
+    return _list(ident, items, shape, ctx, limit, open_, close)
 
 
 def _is_nested_call(expr: Expr) -> bool:
     return isinstance(expr, Call) or (isinstance(expr, Array) and bool(expr.name))
-
-
-def _can_overflow(expr: Expr, count: int) -> bool:
-    return not isinstance(expr, Atom) and count == 1
 
 
 def _simple(expr: Expr) -> bool:
@@ -256,7 +265,7 @@ def definitive(items: list[str | None], limit: int) -> Tactic:
         if item:
             if "\n" in item:
                 return "vertical"
-            total += width(item)
+            total += len(item) if item.isascii() else width(item)
     return "horizontal" if total <= limit else "vertical"
 
 
@@ -264,12 +273,12 @@ def write_list(
     items: list[str | None], tactic: Tactic, trailing: bool, shape: Shape
 ) -> str | None:
     """Join rewritten items with commas as rustfmt's `write_list` does."""
-    if any(i is None for i in items):
+    if None in items:
         return None
-    texts: list[str] = [i for i in items if i is not None]
-    indent = " " * shape.indent
+    texts: list[str] = items  # type: ignore[assignment]
     if tactic == "horizontal":
         return ", ".join(texts) + ("," if trailing and texts else "")
+    indent = " " * shape.indent
     if tactic == "vertical":
         body = (",\n" + indent).join(texts)
         return body + ("," if trailing and texts else "")
@@ -288,108 +297,91 @@ def write_list(
     return out
 
 
-class _List:
-    """rustfmt's `overflow::Context`: a delimited, comma-separated list of items."""
+def _list(
+    ident: str,
+    items: tuple[Expr, ...],
+    shape: Shape,
+    ctx: _Context,
+    item_max: int,
+    open_: str,
+    close: str,
+) -> str | None:
+    """rustfmt's `overflow::Context`: a delimited, comma-separated list of items.
 
-    def __init__(
-        self,
-        ident: str,
-        items: tuple[Expr, ...],
-        shape: Shape,
-        ctx: _Context,
-        item_max: int,
-        delims: str = "()",
-    ) -> None:
-        self.ident, self.items, self.shape, self.ctx = ident, items, shape, ctx
-        self.item_max, self.delims = item_max, delims
-        self.ident_width = width(_last(ident))
-        self.one_line_width = max(0, shape.width - (len(ident) + 2))
-        self.nested = shape.nested()
-
-    def _one_line_shape(self) -> Shape:
-        """Return the room after `ident(` on the first line, a `)` kept free."""
-        shape, lead = self.shape, self.ident_width + 1
-        if shape.width < lead + 1:
-            return Shape(0, shape.indent, shape.offset)
-        return Shape(shape.width - lead - 1, shape.indent, shape.offset + lead)
-
-    def _last_item_shape(self, texts: list[str | None]) -> Shape | None:
-        shape = self._one_line_shape()
-        if len(texts) == 1 and not _is_nested_call(self.items[0]):
-            return shape
-        offset = sum(2 + _blen(t or "") for t in texts[:-1])
-        limited = Shape(min(self.item_max, shape.width), shape.indent, shape.offset)
-        return limited.offset_left(offset)
-
-    def _tactic(self, texts: list[str | None]) -> Tactic:
-        items, count = self.items, len(self.items)
-        combine = count == 1 and len(self.ident) < TAB
-        overflow = combine or _can_overflow(items[-1], count)
-        placeholder = None
-        if overflow:
-            arg_shape = self._last_item_shape(texts)
-            if arg_shape is not None:
-                placeholder = rewrite(items[-1], arg_shape, self.ctx)
-                if placeholder is not None:
-                    texts[-1] = _first(placeholder)
-        tactic = definitive(texts, min(self.one_line_width, self.item_max))
-        if overflow and tactic == "horizontal" and placeholder is not None:
-            texts[-1] = placeholder
-            if count == 1 and placeholder.count("\n") == 1:
-                again = rewrite(items[-1], self.nested, self.ctx)
-                if again is not None and "\n" not in again:
-                    texts[-1] = again
-            return tactic
-        texts[-1] = rewrite(items[-1], self.nested, self.ctx)
-        only = texts[0] or ""
-        if (
-            count == 1
-            and self.one_line_width != 0
-            and "\n" not in only
-            and width(only) <= self.one_line_width
-        ):
-            return "horizontal"
-        tactic = definitive(texts, min(self.one_line_width, self.item_max))
-        if (
-            tactic == "vertical"
-            and all(_simple(i) for i in items)
-            and all(_blen(t or "") <= SHORT_ARRAY_ITEM for t in texts)
-        ):
-            return "mixed"
-        return tactic
-
-    def rewrite(self) -> str | None:
-        open_, close = self.delims[0], self.delims[1]
-        if not self.items:
-            body = ""
-            tactic: Tactic = "horizontal"
-        else:
-            nested, ctx = self.nested, self.ctx
-            texts = [
-                (
-                    (i.text if width(i.text) <= nested.width else None)
-                    if isinstance(i, Atom)
-                    else rewrite(i, nested, ctx)
-                )
-                for i in self.items
-            ]
-            if None in texts[:-1]:
+    Each item is laid out one block deeper (the nested shape); a single item
+    may instead overflow: laid out right after `ident(`, its first line on the
+    list's line (the call's last-argument overflow).
+    """
+    width_, indent, offset = shape
+    nested = _nested(indent)
+    ident_width = width(_last(ident))
+    tactic: Tactic = "horizontal"
+    body = ""
+    if items:
+        room = nested[0]
+        texts: list[str | None] = []
+        last = len(items) - 1
+        for n, item in enumerate(items):
+            if item.__class__ is Atom:
+                text = item.text
+                size = len(text) if text.isascii() else width(text)
+                texts.append(text if size <= room else None)
+            else:
+                texts.append(rewrite(item, nested, ctx))
+            if texts[-1] is None and n != last:
                 return None  # an item that fits nowhere: no tactic can help
-            tactic = self._tactic(texts)
-            trailing = tactic == "vertical"
-            joined = write_list(texts, tactic, trailing, self.nested)
-            if joined is None:
-                return None
-            body = joined
-        room = self.shape.width - self.ident_width
-        extend = 2 if not body else width(_first(body)) + 1
-        single = (
-            self.ctx.inside_macro and "\n" not in body and _blen(body) + 2 <= room
-        ) or (tactic == "horizontal" and extend <= room)
-        if single:
-            return f"{self.ident}{open_}{body}{close}"
-        inner = f"\n{' ' * self.nested.indent}{body}" if body else ""
-        return f"{self.ident}{open_}{inner}\n{' ' * self.shape.indent}{close}"
+        one_line_width = max(0, width_ - (len(ident) + 2))
+        limit = min(one_line_width, item_max)
+        final = items[-1]
+        overflowed = False
+        if last == 0 and (len(ident) < TAB or final.__class__ is not Atom):
+            # The only item may overflow: laid out after `ident(`, a `)` kept free.
+            lead = ident_width + 1
+            if width_ < lead + 1:
+                arg_shape = Shape(0, indent, offset)
+            else:
+                arg_shape = Shape(width_ - lead - 1, indent, offset + lead)
+            if _is_nested_call(final):
+                arg_shape = Shape(min(item_max, arg_shape[0]), indent, arg_shape[2])
+            placeholder = rewrite(final, arg_shape, ctx)
+            if placeholder is not None and width(_first(placeholder)) <= limit:
+                overflowed = True
+                nested_text = texts[0]
+                if (
+                    placeholder.count("\n") != 1
+                    or nested_text is None
+                    or "\n" in nested_text
+                ):
+                    texts[0] = placeholder
+        if not overflowed:
+            if texts[-1] is None:
+                return None  # `write_list` would refuse the list
+            if (
+                last == 0
+                and one_line_width != 0
+                and "\n" not in texts[0]  # type: ignore[operator]
+                and width(texts[0]) <= one_line_width  # type: ignore[arg-type]
+            ):
+                tactic = "horizontal"
+            else:
+                tactic = definitive(texts, limit)
+                if (
+                    tactic == "vertical"
+                    and all(_simple(i) for i in items)
+                    and all(_blen(t) <= SHORT_ARRAY_ITEM for t in texts)  # type: ignore[arg-type]
+                ):
+                    tactic = "mixed"
+        joined = write_list(texts, tactic, tactic == "vertical", nested)
+        if joined is None:
+            return None
+        body = joined
+    room = width_ - ident_width
+    if ctx.inside_macro and "\n" not in body and _blen(body) + 2 <= room:
+        return f"{ident}{open_}{body}{close}"
+    if tactic == "horizontal" and (2 if not body else width(_first(body)) + 1) <= room:
+        return f"{ident}{open_}{body}{close}"
+    inner = f"\n{' ' * nested.indent}{body}" if body else ""
+    return f"{ident}{open_}{inner}\n{' ' * indent}{close}"
 
 
 # --- Struct literals ----------------------------------------------------------------
@@ -420,13 +412,20 @@ def _struct(expr: Struct, shape: Shape, ctx: _Context) -> str | None:
     room = shape.width - (len(path) + 3 + 2)
     h_width = min(room, STRUCT_LIT_WIDTH) if room >= 0 else None
     field_shape = v_shape.sub_width(1)
-    items: list[str | None] = [
-        _field(n, v, field_shape, ctx) if field_shape else None for n, v in expr.fields
-    ]
+    if field_shape is None:
+        return None  # no field fits, nor the base (which needs 2 columns)
+    items: list[str | None] = []
+    for name, value in expr.fields:
+        text = _field(name, value, field_shape, ctx)
+        if text is None:
+            return None  # `write_list` would refuse the list
+        items.append(text)
     if expr.base is not None:
         base_shape = v_shape.offset_left(2)
         base = rewrite(expr.base, base_shape, ctx) if base_shape else None
-        items.append(None if base is None else ".." + base)
+        if base is None:
+            return None
+        items.append(".." + base)
     tactic: Tactic = "vertical"
     if h_width is not None:
         tactic = definitive(items, h_width)
