@@ -20,6 +20,7 @@ from specc.build.driver import build
 from specc.conformance import rust as runner
 from specc.emitters.rust import layout
 from specc.emitters.rust import model as rust_model
+from specc.emitters.rust.surrogates import has_surrogate
 
 
 @pytest.fixture(autouse=True)
@@ -433,3 +434,14 @@ def test_cargo_itself_is_bounded(
     assert {(r.status, r.message) for r in results} == {
         ("failed", "cargo test ran longer than 0.12 s")
     }
+
+
+def test_surrogates_are_found_as_their_code_points_say() -> None:
+    """`has_surrogate` (an encode) says True exactly for strings with a code point in
+    U+D800..U+DFFF, paired or not (E084 itself: test_emitter_framework.py)."""
+    rng = random.Random(5)
+    pool = "a\u00e9\u65e5\ud7ff\ud800\udbff\udc00\udfff\ue000\U0001f600\x00"
+    for _ in range(5000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 6)))
+        expected = any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+        assert has_surrogate(text) == expected, repr(text)
