@@ -15,6 +15,7 @@ from specc.frontend.check.examples import ExampleChecker
 from specc.frontend.check.properties import PropertyChecker
 from specc.frontend.check.resolve import Resolver
 from specc.frontend.check.scope import Report, Scope
+from specc.frontend.check.typed import TypedExample, TypedReader
 from specc.frontend.check.values import UNUSABLE, Unusable, ValueChecker
 from specc.frontend.idl import DeclDraft, FieldDraft
 from specc.frontend.values import RawExample, RawProperty
@@ -33,6 +34,7 @@ class Checker:
         self._values = values
         self._examples = ExampleChecker(scope, resolver, values)
         self._properties = PropertyChecker(scope, resolver, values)
+        self._typed = TypedReader(scope, resolver, values)
 
     def import_types(self, drafts: list[DeclDraft], names: list[str]) -> None:
         """Enter other specs' types under their qualified names, and note ``names``
@@ -65,3 +67,10 @@ class Checker:
     ) -> ir.Property | None:
         """Type-check one `forall` line: its variables' types and its checks."""
         return self._properties.property(raw, rule, index)
+
+    def typed_example(
+        self, text: str, start: int, end: int, line: int, col: int
+    ) -> TypedExample | None:
+        """Read and type one example line in one walk, or None to read it the usual
+        way (see `specc.frontend.check.typed`)."""
+        return self._typed.example(text, start, end, line, col)

@@ -30,7 +30,8 @@ class ValueChecker:
         self.scope = scope
         self.types = scope.types
         self.resolve = resolver.resolve
-        self._defaults: dict[int, ir.Value | Unusable | None] = {}
+        self.checked_defaults: dict[int, ir.Value | Unusable | None] = {}
+        """Each field's default as `default` checked it, by the field's identity."""
         self.shared: dict[tuple[object, ...], Any] = {}
         """Scalar values, `none`s and their fields, made once each (see `share`)."""
         self.one: set[int] = set()
@@ -61,10 +62,10 @@ class ValueChecker:
             if inner is None:
                 return None
             if id(inner) not in self.one:
-                return _retyped(inner, expected)
+                return retyped(inner, expected)
             return self.share(
                 ("optional", id(inner), id(expected)),
-                lambda: _retyped(inner, expected),
+                lambda: retyped(inner, expected),
             )
         if raw.kind == "none":
             _mismatch(
@@ -284,9 +285,9 @@ class ValueChecker:
         is wrong, which was reported where it is written.
         """
         key = id(draft)
-        if key not in self._defaults:
-            self._defaults[key] = self._check_default(draft)
-        return self._defaults[key]
+        if key not in self.checked_defaults:
+            self.checked_defaults[key] = self._check_default(draft)
+        return self.checked_defaults[key]
 
     def _check_default(self, draft: FieldDraft) -> ir.Value | Unusable | None:
         if draft.imported:  # checked by the spec that declares it
@@ -441,6 +442,6 @@ def _describe_raw(raw: RawValue) -> str:
     return text
 
 
-def _retyped(value: ir.Value, expected: ir.TypeRef) -> ir.Value:
+def retyped(value: ir.Value, expected: ir.TypeRef) -> ir.Value:
     """Return ``value`` where an optional ``expected`` stands (its type says so)."""
     return type(value).trusted(**{**value.__dict__, "type": expected})

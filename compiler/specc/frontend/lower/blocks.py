@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from specc import ir
+from specc.frontend.check.typed import TypedExample
 from specc.frontend.conversations import looks_like_conversation, parse_conversation
 from specc.frontend.idl import DeclDraft, TypeRefs, UseDraft, parse_declarations
 from specc.frontend.lexer import LexError
@@ -24,8 +25,12 @@ from specc.source import Span
 MAX_EXAMPLES = 50_000
 
 
-FinishExamples = Callable[[RawBlock, Iterator[RawLine], "str | None"], ir.Examples]
+FinishExamples = Callable[
+    [RawBlock, Iterator[RawLine | TypedExample], "str | None"], ir.Examples
+]
 """Types the examples of a block as they are read, under a rule (or none)."""
+ReadTyped = Callable[[str, int, int, int, int], TypedExample | None]
+"""Reads and types one example line in one walk, or gives up (`Checker.typed_example`)."""
 
 
 class BlockLowerer:
@@ -45,6 +50,8 @@ class BlockLowerer:
         self.finish_examples: FinishExamples | None = None
         """Types an `examples` block's lines as they are read, once the spec's
         declarations are checked; until then blocks wait (`PendingExamples`)."""
+        self.read_typed: ReadTyped | None = None
+        """Set with ``finish_examples``: lines it takes are not read as values first."""
         self.called: set[str] = set()
         """Names of the functions the examples call."""
         self.examples_seen = 0
@@ -163,9 +170,11 @@ class BlockLowerer:
             return PendingExamples(block, list(raws))
         return self.finish_examples(block, raws, rule)
 
-    def _read_examples(self, block: RawBlock) -> Iterator[RawLine]:
-        """Yield an `examples` block's lines as read (up to `MAX_EXAMPLES` in the spec)."""
+    def _read_examples(self, block: RawBlock) -> Iterator[RawLine | TypedExample]:
+        """Yield an `examples` block's lines as read (up to `MAX_EXAMPLES` in the spec),
+        typed already where `read_typed` takes them."""
         diag = self.ctx.diag
+        typed = self.read_typed
         reader = ExampleReader(block.content, block.content_line, block.content_col)
         for line, start, end in reader.lines():
             if self.examples_seen >= MAX_EXAMPLES and block.content[start:end].strip():
@@ -178,6 +187,13 @@ class BlockLowerer:
                     )
                     self.examples_seen += 1
                 return
+            if typed is not None:
+                done = typed(block.content, start, end, line, block.content_col)
+                if done is not None:
+                    self.called.add(done.function)
+                    self.examples_seen += 1
+                    yield done
+                    continue
             raw = reader.read(start, end, line)
             if isinstance(raw, LexError):
                 diag(raw.code or "E050", raw.message, raw.line, raw.col)

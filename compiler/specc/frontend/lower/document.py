@@ -9,6 +9,7 @@ from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.frontend.check import Checker
 from specc.frontend.check.imports import ImportResolver
+from specc.frontend.check.typed import TypedExample
 from specc.frontend.frontmatter import default_spec_id, read_front_matter
 from specc.frontend.lower.blocks import BlockLowerer
 from specc.frontend.lower.context import SpecContext
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
 
 class Lowerer:
     """Turns one parsed document into an `ir.Spec`, reporting as it goes."""
+
+    examples_typed_as_read = True
+    """Whether example lines are typed as they are read where they can be
+    (`specc.frontend.check.typed`); the tests compare both ways."""
 
     def __init__(
         self,
@@ -72,8 +77,11 @@ class Lowerer:
         # The preamble's examples wait: they are numbered after the sections'.
         preamble = self.blocks.items(self.doc.preamble, None)
         self.blocks.finish_examples = self.examples
+        if self.examples_typed_as_read:
+            self.blocks.read_typed = self.checker.typed_example
         drafts = [self.section(raw, None) for raw in self.doc.sections]
         self.blocks.finish_examples = None  # no cycle keeps the lowerer alive
+        self.blocks.read_typed = None
         check_spec_links(drafts, self.prose, resolver)
         sections = [self.finish(d) for d in drafts]
         check_references(
@@ -155,7 +163,10 @@ class Lowerer:
         return item
 
     def examples(
-        self, block: RawBlock, raws: Iterator[RawLine], rule: str | None
+        self,
+        block: RawBlock,
+        raws: Iterator[RawLine | TypedExample],
+        rule: str | None,
     ) -> ir.Examples:
         """Type an `examples` block's lines against their functions, numbered by rule."""
         examples = []
@@ -165,7 +176,9 @@ class Lowerer:
             read = True
             index = self.example_counts.get(rule, 0) + 1
             self.example_counts[rule] = index
-            if isinstance(raw, RawExample):
+            if isinstance(raw, TypedExample):
+                examples.append(raw.node(rule, index))
+            elif isinstance(raw, RawExample):
                 example = self.checker.example(raw, rule, index)
                 if example is not None:
                     examples.append(example)

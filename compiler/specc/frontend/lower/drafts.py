@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from specc import ir
+from specc.frontend.check.typed import TypedExample
 from specc.frontend.parse import RawBlock, RawSection
 from specc.frontend.values import RawLine
 from specc.source import Span
@@ -15,7 +16,8 @@ class PendingExamples:
     """An `examples` block read but not yet typed (declarations may follow it)."""
 
     block: RawBlock
-    raws: list[RawLine]
+    raws: list[RawLine | TypedExample]
+    """Lines as read (none typed yet: declarations are not known)."""
 
 
 @dataclass

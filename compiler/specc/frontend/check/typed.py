@@ -1,0 +1,440 @@
+"""Example lines typed as they are read: one walk, no tokens, no values as read.
+
+`TypedReader.example` reads a line of an `examples` block with a few compiled
+patterns, each taking a token with the blanks after it (a field's name with
+its `:`), and types each value against the type its place expects as it goes,
+building the IR node `ExampleReader` and `ValueChecker` would build together,
+shared the same way (`ValueChecker.share`). It takes only what it can type
+without a word to say: a call `f(args…) == value` whose values all fit, with
+nothing but blanks between tokens. At anything else (an unknown name, a value
+that does not fit, a comment, a character no token starts with, `~=`,
+`raises`, `forall`, maps, bytes, a default not checked yet) it gives up,
+having reported nothing, and the line is read and checked the usual way, which
+says what is wrong exactly as before.
+
+Each pattern below takes a token only where the lexer would take the same one
+(`values._TOKEN`): names and numbers are matched as long as they go, and a
+token must be followed by blanks, punctuation or the end of the line, where
+no name, number or string could go on. `tests/test_typed_examples.py`
+compares the two ways.
+"""
+
+# size: TypedReader one cursor reads and types a line, every kind of value it takes, in one walk
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import NamedTuple, cast
+
+from specc import ir
+from specc.frontend.check.resolve import Resolver, type_key
+from specc.frontend.check.scope import Scope
+from specc.frontend.check.values import INT_MAX, INT_MIN, ValueChecker, retyped
+from specc.frontend.idl import DeclDraft, FieldDraft, TagDraft
+from specc.frontend.lexer import MAX_NESTING
+from specc.source import Span
+
+#: A value's first token and the blanks after it, by group: 1 a float, 2 an
+#: int, 3 a string, 4 a name, 5 an opening bracket, 6 a closing one (the end of
+#: a list, record or argument list that a trailing comma leaves empty).
+_VALUE = re.compile(
+    r"""[ \t\r]*(?:
+        (-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+))
+      | (-?\d+)
+      | ("(?:[^"\\\n]|\\.)*")
+      | ([A-Za-z_][A-Za-z0-9_]*)
+      | ([\[{])
+      | ([\]})])
+    )[ \t\r]*""",
+    re.X,
+)
+_FLOAT, _INT, _STRING, _NAME, _OPEN, _CLOSE = range(1, 7)
+#: A field's name and its `:` (group 1), or the `}` closing the braces (group 2).
+_KEY = re.compile(r"[ \t\r]*(?:([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*:|(\}))")
+_CALL = re.compile(r"[ \t\r]*([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*\(")
+_EQUALS = re.compile(r"[ \t\r]*==")
+_BLANKS = re.compile(r"[ \t\r]*")
+_WORDS = frozenset({"true", "false", "none", "null"})
+"""Names the reader takes for literals, never for fields, members or tags."""
+
+
+class TypedExample(NamedTuple):
+    """An example line read and typed in one walk, waiting for its rule and number."""
+
+    function: str
+    args: list[ir.Value]
+    result: ir.Value
+    text: str
+    span: Span
+
+    def node(self, rule: str | None, index: int) -> ir.Example:
+        """Return the example's IR, numbered ``index`` under ``rule``."""
+        return ir.Example.trusted(
+            rule=rule,
+            index=index,
+            text=self.text,
+            function=self.function,
+            args=self.args,
+            expect="equals",
+            result=self.result,
+            tolerance=None,
+            raises=None,
+            span=self.span,
+        )
+
+
+class _GiveUp(Exception):
+    """The line is not one the typed walk takes; it is read the usual way."""
+
+
+_GIVE_UP = _GiveUp()
+_NOT_CHECKED = object()
+
+
+class TypedReader:
+    """Reads example lines and types their values in the same walk."""
+
+    def __init__(self, scope: Scope, resolver: Resolver, values: ValueChecker) -> None:
+        self.scope = scope
+        self.types = scope.types
+        self.resolve = resolver.resolve
+        self.values = values
+        self.shared = values.shared
+        self.one = values.one
+        self.line = ""
+        """The line being read, with a newline after it (no pattern takes one)."""
+        self.pos = 0
+        """Where the next token starts in ``line`` (blanks before it taken)."""
+        self._fields: dict[int, tuple[object, dict[str, FieldDraft]]] = {}
+        """Each record's (or tag's) fields by name, by the owner's identity."""
+        self._members: dict[int, tuple[DeclDraft, frozenset[str]]] = {}
+        """Each enum's member names, by the declaration's identity."""
+        self._tags: dict[int, tuple[DeclDraft, dict[str, TagDraft]]] = {}
+        """Each variant's tags by name, by the declaration's identity."""
+
+    def example(
+        self, text: str, start: int, end: int, line: int, col: int
+    ) -> TypedExample | None:
+        """Return ``text[start:end]``, line ``line`` starting at column ``col``,
+        typed; or None to read it the usual way."""
+        self.line = text[start:end] + "\n"
+        try:
+            return self._example(line, col)
+        except (_GiveUp, ValueError, OverflowError):
+            return None  # the usual reading says what is wrong, or fails the same way
+
+    def _example(self, number: int, col: int) -> TypedExample:
+        s = self.line
+        call = _CALL.match(s)
+        if call is None:
+            raise _GIVE_UP
+        fn = self.scope.functions.get(call.group(1))
+        if fn is None or fn.returns is None:
+            raise _GIVE_UP
+        pos = call.end()
+        params = fn.fields
+        args: list[ir.Value] = []
+        resolve = self.resolve
+        while True:
+            m = _VALUE.match(s, pos)
+            if m is None:
+                raise _GIVE_UP
+            kind = m.lastindex
+            pos = m.end()
+            if kind == _CLOSE:
+                if m.group(kind) != ")":
+                    raise _GIVE_UP
+                break
+            if len(args) == len(params):
+                raise _GIVE_UP
+            expected = resolve(params[len(args)].type)
+            if expected is None:
+                raise _GIVE_UP
+            self.pos = pos
+            args.append(self.typed(expected, kind, m.group(kind), 1))  # type: ignore[arg-type]
+            pos = self.pos
+            if s[pos] == ",":
+                pos += 1
+                continue
+            if s[pos] != ")":
+                raise _GIVE_UP
+            pos = self._after(pos)
+            break
+        if len(args) != len(params):
+            raise _GIVE_UP
+        equals = _EQUALS.match(s, pos)
+        returns = resolve(fn.returns)
+        if equals is None or returns is None:
+            raise _GIVE_UP
+        self.pos = equals.end()
+        result = self.read(returns, 1)
+        if self.pos != len(s) - 1:
+            raise _GIVE_UP  # more than blanks after the value
+        stripped = s[:-1].rstrip(" \t\r")
+        span = Span.trusted(
+            path=self.scope.path,
+            line=number,
+            col=col + call.start(1),
+            end_line=number,
+            end_col=col + len(stripped),
+        )
+        return TypedExample(fn.name, args, result, stripped.strip(), span)
+
+    def _after(self, pos: int) -> int:
+        """Return where the next token starts after the bracket at ``pos``."""
+        pos += 1
+        if self.line[pos] in " \t\r":
+            return _BLANKS.match(self.line, pos).end()  # type: ignore[union-attr]
+        return pos
+
+    def read(self, expected: ir.TypeRef, depth: int) -> ir.Value:
+        """Read the value at the cursor as ``expected`` (alias-free) or give up."""
+        m = _VALUE.match(self.line, self.pos)
+        if m is None:
+            raise _GIVE_UP
+        kind = m.lastindex
+        self.pos = m.end()
+        return self.typed(expected, kind, m.group(kind), depth)  # type: ignore[arg-type]
+
+    def typed(
+        self, expected: ir.TypeRef, kind: int, token: str, depth: int
+    ) -> ir.Value:
+        """Type a value whose first token was just read, reading the rest of it."""
+        if depth > MAX_NESTING:
+            raise _GIVE_UP
+        shape = expected.kind
+        shared = self.shared
+        if shape == "optional":
+            if token == "none" or token == "null":
+                key: tuple[object, ...] = ("none", id(expected))
+                node = shared.get(key)
+                if node is None:
+                    node = self._keep(key, ir.NoneValue.trusted(type=expected))
+                return node
+            inner = self.typed(expected.args[0], kind, token, depth)
+            if id(inner) not in self.one:
+                return retyped(inner, expected)
+            key = ("optional", id(inner), id(expected))
+            node = shared.get(key)
+            if node is None:
+                node = self._keep(key, retyped(inner, expected))
+            return node
+        if shape == "primitive":
+            return self._primitive(expected, kind, token)
+        if shape == "list":
+            if token != "[":
+                raise _GIVE_UP
+            return self._list(expected, depth)
+        if shape != "named" or kind != _OPEN and (kind != _NAME or token in _WORDS):
+            raise _GIVE_UP  # maps; or a literal where a member, tag or record goes
+        decl = self.types[type_key(expected)]
+        if decl.kind == "record":
+            if token != "{":
+                raise _GIVE_UP
+            fields = self._fields_of(decl, decl.fields)
+            return ir.RecordValue.trusted(
+                type=expected,
+                record=decl.name,
+                fields=self._braces(decl.fields, fields, depth),
+            )
+        if kind != _NAME:
+            raise _GIVE_UP
+        if decl.kind == "enum":
+            members = self._members.get(id(decl))
+            if members is None:
+                names = frozenset(m.name for m in decl.members)
+                self._members[id(decl)] = members = (decl, names)
+            if token not in members[1] or self.line[self.pos] == "{":
+                raise _GIVE_UP  # not a member, or a tagged value
+            key = ("enum", id(expected), token)
+            node = shared.get(key)
+            if node is None:
+                made = ir.EnumValue.trusted(type=expected, enum=decl.name, member=token)
+                node = self._keep(key, made)
+            return node
+        if decl.kind == "variant":
+            return self._variant(expected, decl, token, depth)
+        raise _GIVE_UP  # errors are not values
+
+    def _keep(self, key: tuple[object, ...], node: ir.Value) -> ir.Value:
+        """Share ``node`` under ``key`` as `ValueChecker.share` does."""
+        self.shared[key] = node
+        self.one.add(id(node))
+        return node
+
+    def _primitive(self, expected: ir.TypeRef, kind: int, token: str) -> ir.Value:
+        name = expected.name
+        key: tuple[object, ...]
+        made: ir.Value
+        if name == "string" and kind == _STRING:
+            if "\\" not in token and token.isprintable():
+                text = token[1:-1]  # nothing to decode (as the reader does)
+            else:
+                text = json.loads(token)  # a bad escape gives up (ValueError)
+            key = ("string", id(expected), text)
+            node = self.shared.get(key)
+            if node is None:
+                made = ir.StringValue.trusted(type=expected, value=text)
+                node = self._keep(key, made)
+            return node
+        if name == "int" and kind == _INT:
+            number = int(token)
+            if not INT_MIN <= number <= INT_MAX:
+                raise _GIVE_UP
+            key = ("int", id(expected), number)
+            node = self.shared.get(key)
+            if node is None:
+                made = ir.IntValue.trusted(type=expected, value=number)
+                node = self._keep(key, made)
+            return node
+        if name == "bool" and (token == "true" or token == "false"):
+            truth = token == "true"
+            key = ("bool", id(expected), truth)
+            node = self.shared.get(key)
+            if node is None:
+                made = ir.BoolValue.trusted(type=expected, value=truth)
+                node = self._keep(key, made)
+            return node
+        if name == "float" and (kind == _INT or kind == _FLOAT):
+            real = float(int(token)) if kind == _INT else float(token)
+            if math.isinf(real):
+                raise _GIVE_UP
+            key = ("float", id(expected), token)
+            node = self.shared.get(key)
+            if node is None:
+                made = ir.FloatValue.trusted(type=expected, value=real, text=token)
+                node = self._keep(key, made)
+            return node
+        raise _GIVE_UP  # bytes, or a value of another kind
+
+    def _list(self, expected: ir.TypeRef, depth: int) -> ir.Value:
+        """Read a list's items after its `[`, and its `]`."""
+        s = self.line
+        item_type = expected.args[0]
+        items: list[ir.Value] = []
+        while True:
+            m = _VALUE.match(s, self.pos)
+            if m is None:
+                raise _GIVE_UP
+            kind = m.lastindex
+            self.pos = m.end()
+            if kind == _CLOSE:
+                if m.group(kind) != "]":
+                    raise _GIVE_UP
+                break
+            items.append(self.typed(item_type, kind, m.group(kind), depth + 1))  # type: ignore[arg-type]
+            pos = self.pos
+            if s[pos] == ",":
+                self.pos = pos + 1
+                continue
+            if s[pos] != "]":
+                raise _GIVE_UP
+            self.pos = self._after(pos)
+            break
+        one = self.one
+        for item in items:
+            if id(item) not in one:
+                return ir.ListValue.trusted(type=expected, items=items)
+        key = ("list", id(expected), *map(id, items))
+        node = self.shared.get(key)
+        if node is None:
+            node = self._keep(key, ir.ListValue.trusted(type=expected, items=items))
+        return node
+
+    def _variant(
+        self, expected: ir.TypeRef, decl: DeclDraft, token: str, depth: int
+    ) -> ir.Value:
+        tags = self._tags.get(id(decl))
+        if tags is None:
+            self._tags[id(decl)] = tags = (decl, {t.name: t for t in decl.tags})
+        tag = tags[1].get(token)
+        if tag is None:
+            raise _GIVE_UP
+        drafts = tag.fields
+        fields = self._fields_of(tag, drafts)
+        if self.line[self.pos] == "{":
+            self.pos += 1
+            values = self._braces(drafts, fields, depth)
+        else:
+            values = self._complete(drafts, {})
+        return ir.VariantValue.trusted(
+            type=expected, variant=decl.name, tag=tag.name, fields=values
+        )
+
+    def _fields_of(
+        self, owner: object, drafts: list[FieldDraft]
+    ) -> dict[str, FieldDraft]:
+        found = self._fields.get(id(owner))
+        if found is None:
+            self._fields[id(owner)] = found = (owner, {f.name: f for f in drafts})
+        return found[1]
+
+    def _braces(
+        self, drafts: list[FieldDraft], by_name: dict[str, FieldDraft], depth: int
+    ) -> list[ir.FieldValue]:
+        """Read `field: v, …}` after a `{` and fill in the defaults."""
+        s = self.line
+        given: dict[str, ir.FieldValue] = {}
+        resolve, one, shared = self.resolve, self.one, self.shared
+        while True:
+            m = _KEY.match(s, self.pos)
+            if m is None:
+                raise _GIVE_UP
+            name = m.group(1)
+            if name is None:  # the `}` after a trailing comma, or of `{}`
+                self.pos = self._after(m.end() - 1)
+                break
+            draft = by_name.get(name)
+            if draft is None or name in given or name in _WORDS:
+                raise _GIVE_UP
+            expected = resolve(draft.type)
+            if expected is None:
+                raise _GIVE_UP
+            self.pos = m.end()
+            value = self.read(expected, depth + 1)
+            # `ValueChecker.field_value` for a value given: the field's own text.
+            name = draft.name
+            if id(value) not in one:
+                given[name] = ir.FieldValue.trusted(name=name, value=value)
+            else:
+                key = ("field", name, id(value), True)
+                field = shared.get(key)
+                if field is None:
+                    field = ir.FieldValue.trusted(name=name, value=value, explicit=True)
+                    shared[key] = field
+                    one.add(id(field))
+                given[name] = field
+            pos = self.pos
+            if s[pos] == ",":
+                self.pos = pos + 1
+                continue
+            if s[pos] != "}":
+                raise _GIVE_UP
+            self.pos = self._after(pos)
+            break
+        if len(given) == len(drafts):
+            return [given[d.name] for d in drafts]
+        return self._complete(drafts, given)
+
+    def _complete(
+        self, drafts: list[FieldDraft], given: dict[str, ir.FieldValue]
+    ) -> list[ir.FieldValue]:
+        """Return the fields in declaration order, defaults where none is given."""
+        out = []
+        checked = self.values.checked_defaults
+        for draft in drafts:
+            value = given.get(draft.name)
+            if value is not None:
+                out.append(value)
+                continue
+            default = checked.get(id(draft), _NOT_CHECKED)
+            if default is _NOT_CHECKED and draft.imported:
+                default = self.values.default(draft)  # reports nothing
+            if not isinstance(default, ir.ValueBase):
+                raise _GIVE_UP  # required, wrong, or not checked yet
+            out.append(
+                self.values.field_value(draft.name, cast(ir.Value, default), False)
+            )
+        return out
