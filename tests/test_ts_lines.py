@@ -1,0 +1,188 @@
+"""The TypeScript target's shortcuts give what the long way gives.
+
+`TsValues` dispatches each value to its `render_<kind>` without the shared
+renderer's wrappers, and `specc.emitters.ts.lines` makes in one call what the
+templates spelt as a Jinja loop or several expressions: each is compared here
+with the way it replaced (the wrappers; the old template spelling, rendered by
+Jinja), on the example specs, the multi-spec project and the hostile specs.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, EXAMPLES, ROOT
+from specc import ir
+from specc.emitters import code
+from specc.emitters.ts.emitter import (
+    TsTypes,
+    TsValues,
+    optional_types,
+    ts_access,
+    ts_name,
+    ts_property,
+)
+from specc.emitters.ts.lines import Lines
+
+PROJECT = ROOT / "examples" / "project"
+
+
+def _specs(paths: Iterable[Path], out: Path) -> list[ir.Spec]:
+    from specc.build.driver import build
+
+    result = build([str(p) for p in paths], ["ts"], out, check=True)
+    assert result.specs, [d.message for d in result.diagnostics]
+    return result.specs
+
+
+@pytest.fixture(scope="module")
+def specs(tmp_path_factory: pytest.TempPathFactory) -> list[ir.Spec]:
+    """Every spec of the examples, the project (specs that use others) and hostile/."""
+    out = tmp_path_factory.mktemp("out")
+    found = _specs([PROJECT], out / "project")
+    for path in [*EXAMPLES.glob("*.spec.md"), *(DATA / "hostile").glob("*.spec.md")]:
+        found += _specs([path], out / path.stem)
+    return found
+
+
+class _Wrapped(TsValues):
+    """`TsValues` the long way: every value, nested ones too, through the shared
+    renderer's `remembered` wrapper, `plain` and a `getattr` of its method."""
+
+    __call__ = code.ValueRenderer.__call__  # type: ignore[assignment]
+
+
+def _renderers(spec: ir.Spec, kind: type[TsValues], int_type: str) -> TsValues:
+    tags: dict[str | None, str] = {i.id: code.tag_field(i) for i in spec.interfaces}
+    return kind(TsTypes(spec, ts_name, int_type), {**tags, None: code.tag_field(spec)})
+
+
+def _example_values(spec: ir.Spec) -> list[ir.Value]:
+    values: list[ir.Value] = []
+    for example in spec.examples():
+        values += example.args
+        values += [example.result] if example.result is not None else []
+        values += [f.value for f in example.raises.fields] if example.raises else []
+    return values
+
+
+def _defaults(spec: ir.Spec) -> list[ir.Value]:
+    return [f.default for f in _fields(spec) if f.default is not None]
+
+
+@pytest.mark.parametrize("int_type", ["number", "bigint"])
+def test_ts_values_dispatch_as_the_shared_renderer_does(
+    specs: list[ir.Spec], int_type: str
+) -> None:
+    """One renderer for every value writes each as the wrapped way does; scalars are
+    remembered by node, so values made afresh (whose ids a freed node's may take)
+    are written as a fresh renderer writes them."""
+    kinds = set()
+    for spec in specs:
+        shared = _renderers(spec, TsValues, int_type)
+        values = _example_values(spec) + _defaults(spec)
+        for value in values:
+            assert shared(value) == _renderers(spec, _Wrapped, int_type)(value)
+            kinds.add(value.kind)
+        for _ in range(2):
+            copies = [v.model_copy(deep=True) for v in values]
+            for value in copies:
+                assert shared(value) == _renderers(spec, _Wrapped, int_type)(value)
+            del copies
+            gc.collect()
+    assert kinds >= {"int", "string", "list", "record", "variant", "enum", "none"}
+
+
+def _field_owners(spec: ir.Spec) -> list[ir.Record | ir.VariantTag | ir.Error]:
+    owners: list[ir.Record | ir.VariantTag | ir.Error] = []
+    for decl in spec.types:
+        if isinstance(decl, (ir.Record, ir.Error)):
+            owners.append(decl)
+        elif isinstance(decl, ir.Variant):
+            owners.extend(decl.tags)
+    return owners
+
+
+def _fields(spec: ir.Spec) -> list[ir.Field]:
+    return [f for owner in _field_owners(spec) for f in owner.fields]
+
+
+#: Each helper's call, and what the templates wrote in its place before it.
+SPELLED = {
+    "member": (
+        "{{ member(f) }}",
+        '{{ prop(f.name) }}{{ "?" if optional(f.type) }}: {{ type(f.type.args[0]) '
+        'if f.type.kind == "optional" else type(f.type) }}',
+    ),
+    "filled": (
+        "{{ filled(f) }}",
+        '{% if f.default is not none and f.default.kind != "none" %}'
+        "{{ prop(f.name) }}: fields{{ access(prop(f.name)) }} ?? {{ value(f.default) }}"
+        "{% else %}{{ prop(f.name) }}: fields{{ access(prop(f.name)) }}{% endif %}",
+    ),
+    "make_params": (
+        "{{ make_params(fields) }}",
+        '{% for f in fields %}{{ prop(f.name) }}{{ "?" if not f.required or '
+        'optional(f.type) }}: {{ type(f.type) }}{{ "; " if not loop.last }}{% endfor %}',
+    ),
+    "enum": (
+        '{{ literals(t.members, " | ") }}|{{ literals(t.members, ", ") }}',
+        '{% for m in t.members %}{{ literal(m.name) }}{{ " | " if not loop.last }}'
+        "{% endfor %}|"
+        '{% for m in t.members %}{{ literal(m.name) }}{{ ", " if not loop.last }}'
+        "{% endfor %}",
+    ),
+    "values": (
+        "{{ values(e.args) }}",
+        '{% for a in e.args %}{{ value(a) }}{{ ", " if not loop.last }}{% endfor %}',
+    ),
+}
+
+
+def test_ts_lines_render_what_the_template_spelt_out(specs: list[ir.Spec]) -> None:
+    """Each helper of `Lines` makes what the template's own loops and expressions
+    made, for every field, record, enum and example (the tests file's arguments)."""
+    from specc.templating import environment
+
+    env = environment()
+    pairs = {
+        name: (env.from_string(short), env.from_string(long))
+        for name, (short, long) in SPELLED.items()
+    }
+    seen: dict[str, int] = dict.fromkeys(SPELLED, 0)
+
+    def same(name: str, context: dict[str, object], **given: object) -> None:
+        short, long = pairs[name]
+        assert short.render(**context, **given) == long.render(**context, **given)
+        seen[name] += 1
+
+    for spec in specs:
+        types, optional = TsTypes(spec, ts_name), optional_types(spec)
+        values = _renderers(spec, TsValues, "number")
+        lines = Lines(
+            types, values, optional, ts_property, ts_access, code.string_literal
+        )
+        context: dict[str, object] = dict(
+            prop=ts_property,
+            optional=optional,
+            type=types,
+            access=ts_access,
+            value=values,
+            literal=code.string_literal,
+            **lines.helpers(),
+        )
+        for owner in _field_owners(spec):
+            same("make_params", context, fields=owner.fields)
+            for field in owner.fields:
+                same("member", context, f=field)
+                same("filled", context, f=field)
+        for decl in spec.types:
+            if isinstance(decl, ir.Enum):
+                same("enum", context, t=decl)
+        for example in spec.examples():
+            same("values", context, e=example)
+    assert all(seen.values()), seen
