@@ -185,6 +185,31 @@ def test_python_values_dispatch_each_kind_to_its_render_method(
     assert kinds >= {"int", "string", "list", "record", "variant", "enum", "none"}
 
 
+def test_python_types_remembered_by_node_as_made_afresh(specs: list[ir.Spec]) -> None:
+    """Annotations remembered by type node are what a fresh mapper makes of each
+    node, copies made afresh too (whose ids a freed node's may take), and name
+    the same other specs' classes (checkout's billing)."""
+    from specc.emitters.python.model import Names, PyTypes
+
+    foreign = set()
+    for spec in specs:
+        names = Names(spec)
+        refs = [f.type for f in _fields(spec)] + list(code.signature_types(spec))
+        remembering = PyTypes(spec, names.types.__getitem__, names)
+        imported: set[tuple[str, str]] = set()
+        for _ in range(3):
+            copies = [r.model_copy(deep=True) for r in [*refs, *refs]]
+            for ref in copies:
+                fresh = PyTypes(spec, names.types.__getitem__, names)
+                assert remembering(ref) == fresh(ref)
+                imported |= fresh.imported
+            del copies
+            gc.collect()
+        assert remembering.imported == imported, spec.id
+        foreign |= {s for s, _ in imported}
+    assert "billing" in foreign
+
+
 def test_python_mutability_remembered_by_type_node(specs: list[ir.Spec]) -> None:
     """Whether an argument can change, remembered per type node, is what the same
     questions asked in the same order without the memo answer."""

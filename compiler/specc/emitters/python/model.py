@@ -231,8 +231,15 @@ class PyTypes(code.TypeMapper):
         self.names = names
         self.imported: set[tuple[str, str]] = set()
         """(spec ID, class) of the other specs' classes it named."""
+        self._known: dict[int, tuple[ir.TypeRef, str]] = {}  # by node, as `TsTypes`
 
     def __call__(self, ref: ir.TypeRef) -> str:
+        known = self._known.get(id(ref))
+        if known is None or known[0] is not ref:
+            known = self._known[id(ref)] = (ref, self._made(ref))
+        return known[1]
+
+    def _made(self, ref: ir.TypeRef) -> str:
         other = code.foreign(self.spec, ref) if ref.kind == "named" else None
         if other is None:
             return super().__call__(ref)
@@ -272,18 +279,14 @@ class PyValues(code.ValueRenderer):
         self._scalars: dict[int, tuple[ir.Value, layout.Expr]] = {}
         self._shapes: dict[tuple[str | None, str, str], tuple[str, dict[str, str]]] = {}
         """`_shape` by the spec the type names (None: this one), its name and tag."""
+        self._members: dict[tuple[str | None, str, str], layout.Expr] = {}
 
     def __call__(self, value: ir.Value) -> str:
         return str(self.expr(value))
 
     def expr(self, value: ir.Value) -> layout.Expr:
-        """Return a value as a tree the layout can split the way black does.
-
-        What it makes of each scalar node is remembered, as `code.remembered`
-        does (scalar nodes are shared); written out here, since a test file's
-        values are about 67 000 nodes at N = 1000 (full) and each wrapper call
-        counts.
-        """
+        """Return a value as a tree the layout can split the way black does (each
+        scalar node's remembered as by `code.remembered`, written out)."""
         kind = value.kind
         if kind not in code.SCALAR_KINDS:
             return _RENDERS[kind](self, value)
@@ -322,6 +325,15 @@ class PyValues(code.ValueRenderer):
         )
 
     def render_enum(self, v: ir.EnumValue) -> layout.Expr:
+        """Return a member as its class's attribute, made once per member (as `_shape`)."""
+        named = v.type.args[0] if v.type.kind == "optional" else v.type
+        key = (named.spec, v.enum, v.member)
+        known = self._members.get(key)
+        if known is None:
+            known = self._members[key] = self._member(v)
+        return known
+
+    def _member(self, v: ir.EnumValue) -> layout.Expr:
         other, decl = self._declaration(v)
         key = (other, v.enum, "")
         if key not in self.attributes:
@@ -384,9 +396,9 @@ class PyValues(code.ValueRenderer):
     ) -> tuple[layout.Item, ...]:
         """Return the fields the example wrote as keyword arguments (defaults are
         implied), ``keywords`` giving each field's `name=`."""
-        expr = self.expr
+        expr, item = self.expr, layout.Item
         return tuple(
-            [layout.Item(keywords[f.name], expr(f.value)) for f in fields if f.explicit]
+            [item(keywords[f.name], expr(f.value)) for f in fields if f.explicit]
         )
 
     def _use(self, name: str) -> str:
