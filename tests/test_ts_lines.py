@@ -51,9 +51,13 @@ def specs(tmp_path_factory: pytest.TempPathFactory) -> list[ir.Spec]:
 
 class _Wrapped(TsValues):
     """`TsValues` the long way: every value, nested ones too, through the shared
-    renderer's `remembered` wrapper, `plain` and a `getattr` of its method."""
+    renderer's `remembered` wrapper, `plain` and a `getattr` of its method; enum
+    members each made afresh."""
 
     __call__ = code.ValueRenderer.__call__  # type: ignore[assignment]
+
+    def render_enum(self, v: ir.EnumValue) -> str:
+        return code.string_literal(v.member)  # not remembered by member
 
 
 def _renderers(spec: ir.Spec, kind: type[TsValues], int_type: str) -> TsValues:
