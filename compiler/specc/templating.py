@@ -155,8 +155,13 @@ def calling_context() -> type[jinja2.runtime.Context]:
             __self,  # noqa: N805 (Jinja's spelling: keyword arguments are the callee's)
             __obj: Callable[..., Any],
             *args: Any,
+            _loop_vars: Any = None,
+            _block_vars: Any = None,
             **kwargs: Any,
         ) -> Any:
+            # Jinja passes the loop's and block's variables by keyword at every
+            # call, for a `pass_context` callee; taken here as parameters, not
+            # popped from a dict each call, and handed on to Jinja's call only
             kind = type(__obj)
             if kind in own_dict:
                 plain = marked not in __obj.__dict__
@@ -169,12 +174,16 @@ def calling_context() -> type[jinja2.runtime.Context]:
             else:
                 plain = False
             if not plain:
-                return Context.call(__self, __obj, *args, **kwargs)
-            if kwargs:
-                kwargs.pop("_block_vars", None)
-                kwargs.pop("_loop_vars", None)
+                return Context.call(
+                    __self,
+                    __obj,
+                    *args,
+                    _loop_vars=_loop_vars,
+                    _block_vars=_block_vars,
+                    **kwargs,
+                )
             try:
-                return __obj(*args, **kwargs)
+                return __obj(*args, **kwargs) if kwargs else __obj(*args)
             except StopIteration:
                 return __self.environment.undefined(
                     "value was undefined because a callable raised a"
