@@ -190,3 +190,60 @@ def test_ts_lines_render_what_the_template_spelt_out(specs: list[ir.Spec]) -> No
         for example in spec.examples():
             same("values", context, e=example)
     assert all(seen.values()), seen
+
+
+def _unsafe_integers_walked(spec: ir.Spec) -> list[tuple[str, str, object]]:
+    """`unsafe_integers` the long way: every declaration's fields and tags got by
+    `getattr`, every example's text searched on its own."""
+    from specc.emitters.ts.emitter import (
+        _LONG_NUMBER,
+        _big_ints,
+        _declaration_lines,
+        _literal_span,
+    )
+
+    found = []
+    places: list[tuple[object, str | None, list[ir.Value]]] = []
+    for decl in spec.types:
+        fields = [f for t in getattr(decl, "tags", []) for f in t.fields]
+        for field in [*getattr(decl, "fields", []), *fields]:
+            if field.default:
+                places.append((field.span, None, [field.default]))
+    for example in spec.examples():
+        if not _LONG_NUMBER.search(example.text):
+            continue
+        wrote = [*example.args, *([example.result] if example.result else [])]
+        if example.raises:
+            wrote += [f.value for f in example.raises.fields]
+        places.append((example.span, example.text, wrote))
+    lines: dict[int, str] | None = None
+    for span, text, values in places:
+        for number in dict.fromkeys(n for v in values for n in _big_ints(v)):
+            if text is None:
+                lines = _declaration_lines(spec) if lines is None else lines
+                text = lines.get(span.line, "")[span.col - 1 :]  # type: ignore[attr-defined]
+            where = _literal_span(span, text, number)  # type: ignore[arg-type]
+            found.append(("E084", str(number), where))
+    return found
+
+
+def test_ts_unsafe_integers_found_as_the_walk_finds_them(
+    specs: list[ir.Spec], tmp_path: Path
+) -> None:
+    """E084 where the long way finds it: at each example literal and field default
+    beyond 2^53 (the ts test impl's bigids spec, with one more), none elsewhere."""
+    from specc.emitters.ts.emitter import unsafe_integers
+
+    bigids = tmp_path / "ids.spec.md"
+    bigids.write_text(
+        (ROOT / "tests" / "impls" / "ts" / "bigids.spec.md")
+        .read_text()
+        .replace("  next_id(-1) == 0", "  next_id(-1) == -9007199254740995")
+    )
+    with_big = _specs([bigids], tmp_path / "out")
+    found = 0
+    for spec in [*specs, *with_big]:
+        made = [(d.code, d.message.split()[0], d.span) for d in unsafe_integers(spec)]
+        assert made == _unsafe_integers_walked(spec), spec.id
+        found += len(made)
+    assert found >= 4
