@@ -227,7 +227,12 @@ def statement(head: str, expr: Expr, tail: str, depth: int) -> Lines:
 
 def _split(first: str, expr: Brackets, last: str, depth: int) -> Lines:
     """Return the right-hand split at ``expr``'s brackets: head, body, tail."""
-    if not fits(first, depth) or not fits(last, depth):
+    room = LINE_LENGTH - 4 * depth  # `fits` of each end, written out
+    if not first.isascii() or len(first) > room:
+        raise Unsure(first)
+    if not last.isascii():
+        raise Unsure(last)
+    if len(last) > room:
         raise Unsure(first)
     return [(depth, first)] + _body(expr, depth + 1) + [(depth, last)]
 
@@ -235,9 +240,11 @@ def _split(first: str, expr: Brackets, last: str, depth: int) -> Lines:
 def _body(expr: Brackets, depth: int) -> Lines:
     """Return the lines of what is inside brackets, exploded at commas if need be."""
     text = expr.inner
-    forced = expr.literal and len(expr.items) > 1
-    if not forced and fits(text, depth):
-        return [(depth, text)]
+    if not (expr.literal and len(expr.items) > 1):  # not forced to explode
+        if not text.isascii():  # `fits`, written out
+            raise Unsure(text)
+        if 4 * depth + len(text) <= LINE_LENGTH:
+            return [(depth, text)]
     if len(expr.items) == 1:
         return _element(expr.items[0], "", depth)
     lines: Lines = []
