@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
+
+import lexer_reference as reference
 import pytest
 
-from specc.frontend.lexer import LexError, TokenStream, tokenize
+from specc.frontend.lexer import LexError, Token, TokenStream, tokenize
 
 
 def test_each_kind_of_token_with_its_value_and_place() -> None:
@@ -67,3 +71,48 @@ def test_at_matches_words_and_punctuation_only() -> None:
     assert stream.at("(") and stream.accept("(") is not None
     with pytest.raises(LexError, match=r"^expected 'x', found end of block$"):
         raise stream.error("expected 'x'")
+
+
+def _outcome(
+    tokenizer: Callable[..., list[Token]], text: str, hash_comments: bool
+) -> object:
+    try:
+        return [tuple(t) for t in tokenizer(text, 3, 5, hash_comments)]
+    except LexError as error:
+        return ("error", error.message, error.line, error.col, error.code)
+
+
+SAMPLES = [
+    "record Rec0 {\n  id: int\n  tags: list<string>\n  note: bool? = none\n}\n",
+    "/// doc\nenum Kind { alpha, beta }\nfn f(a: int, b: map<string, Rec>) -> X? raises E\n",
+    'x = {a: 1.5e3, b: "s\\"t\\u00e9", c: [1, -2, 3.25], d: none} // tail\n',
+    "  \t\r\n\n  a\t \r\n  # hash\n  b  ",
+    'f("unterminated\n  g(1) == 2  \n',
+    "a $ b",
+    "",
+    "   ",
+    "\n",
+]
+
+
+@pytest.mark.parametrize("hash_comments", [False, True])
+def test_tokens_are_the_reference_tokenizers_on_mutated_text(
+    hash_comments: bool,
+) -> None:
+    """Taking the blanks with each token changes no token, position or error."""
+    rng = random.Random(7)
+    alphabet = ' \t\r\n{}[]()<>,:=?.-~"\\/#$éa1_e+'
+    texts = list(SAMPLES)
+    for _ in range(3000):
+        chars = list(rng.choice(SAMPLES))
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.4 and at < len(chars):
+                del chars[at]
+            else:
+                chars.insert(at, rng.choice(alphabet))
+        texts.append("".join(chars))
+    for text in texts:
+        assert _outcome(tokenize, text, hash_comments) == _outcome(
+            reference.tokenize, text, hash_comments
+        ), text

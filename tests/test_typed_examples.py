@@ -41,6 +41,7 @@ fn f(o: Outer, n: int) -> list<string>
 fn g(s: Shape, k: Kind) -> Name?
 fn h(x: float) -> float raises Oops
 fn b(x: bytes) -> map<string, int>
+fn l(x: list<list<int>>) -> list<Kind>
 ```
 
 ```examples
@@ -56,6 +57,7 @@ GOOD = [
     'g(square{}, alpha) == "\\u00e9\\n"',
     'g(square{side: 4,}, beta) == "tab"\t\r',
     "h(1) == 2.50",
+    "l([[1], [2, 3], [], [1]]) == [alpha, beta, alpha]",
     'f({id: 9223372036854775807, f: 0, ok: true, tags: ["\\"q\\""], inner: none, parts: []}, -9223372036854775808) == []',
 ]
 BAD = [
@@ -99,17 +101,21 @@ BAD = [
 ]
 
 
-def _compile(lines: list[str], walk: bool, monkeypatch: pytest.MonkeyPatch) -> Compiled:
-    text = HEAD + "\n".join(lines) + "\n```\n"
+def _compile(
+    lines: list[str], walk: bool, monkeypatch: pytest.MonkeyPatch, head: str = HEAD
+) -> Compiled:
+    text = head + "\n".join(lines) + "\n```\n"
     with monkeypatch.context() as patch:
         if not walk:
             patch.setattr(Lowerer, "examples_typed_as_read", False)
         return compile_source("t.spec.md", text.encode())
 
 
-def _same(lines: list[str], monkeypatch: pytest.MonkeyPatch) -> Compiled:
-    fast = _compile(lines, True, monkeypatch)
-    slow = _compile(lines, False, monkeypatch)
+def _same(
+    lines: list[str], monkeypatch: pytest.MonkeyPatch, head: str = HEAD
+) -> Compiled:
+    fast = _compile(lines, True, monkeypatch, head)
+    slow = _compile(lines, False, monkeypatch, head)
     assert [(d.code, d.span, d.message, d.hint) for d in fast.diagnostics] == [
         (d.code, d.span, d.message, d.hint) for d in slow.diagnostics
     ]
@@ -160,3 +166,55 @@ def test_the_walk_takes_the_lines_it_is_meant_for(
     assert taken[: len(GOOD)] == [True] * len(GOOD)
     assert [i for i, t in enumerate(taken[len(GOOD) :]) if t] == []
     assert compiled.spec is not None
+
+
+def test_tokens_kept_from_earlier_lines_give_what_reading_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A field's or list's one-token values are kept by token (`_braces`, `_list`):
+    a later line with the same tokens in other places reads as it would anew."""
+    first = GOOD[1]
+    hostile = [
+        first.replace("k: beta", "k: beta{}"),
+        first.replace("k: beta", "k: beta {n: 1}"),
+        first.replace("ok: false", "ok: false{}"),
+        first.replace("inner: {n: 3}", "inner: none{}"),
+        first.replace('s: "y"', 's: "y"{'),
+        first.replace('s: "y"', 's: "y"]'),
+        first.replace('["x"]', '["x"{]'),
+        first.replace('["x"]', '["x" "x"]'),
+        first.replace("id: -1", "id: -1.0"),
+        first.replace("f: 2.5e3", "f: 2.5e3e3"),
+        first.replace("n: 3", "n: 3 3"),
+        first.replace("k: beta", "s: beta"),
+        first.replace("k: beta", "k: 3"),
+        first.replace("n: 1", "k: 1"),
+    ]
+    _same([first, *hostile, first, *GOOD, *hostile], monkeypatch)
+
+
+DEEP = """# Spec
+
+## Rule {#r1}
+
+```specc
+record Node { n: int, tags: list<string>, next: Node? }
+fn d(x: Node) -> int
+```
+
+```examples
+"""
+
+
+@pytest.mark.parametrize("levels", [30, 31, 32, 33, 34])
+def test_tokens_kept_are_not_taken_past_the_nesting_limit(
+    levels: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tokens kept at a shallow depth still give up where the value nests too deep."""
+    shallow = 'd({n: 1, tags: ["a"], next: none}) == 1'
+    value = "none"
+    for _ in range(levels):
+        value = '{n: 1, tags: ["a"], next: ' + value + "}"
+    deep = f"d({value}) == 1"
+    _same([shallow, deep, shallow], monkeypatch, DEEP)
+    _same([deep, shallow, deep], monkeypatch, DEEP)

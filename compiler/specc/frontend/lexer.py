@@ -55,6 +55,29 @@ _PLAIN: frozenset[TokenKind] = frozenset({"name", "punct"})
 _LITERALS: frozenset[TokenKind] = frozenset({"int", "float", "string", "doc"})
 
 
+#: `_TOKEN` with the blanks before a token taken with it, one match a token (what
+#: `ws` took is skipped). No alternative starts with a blank, so blanks at the
+#: end of the text match nothing, as they make no token.
+_BLANKS_AND_TOKEN = re.compile(
+    r"""
+    [ \t\r]*
+    (?:
+        (?P<nl>\n)
+      | (?P<doc>///[^\n]*)
+      | (?P<comment>//[^\n]*|\#[^\n]*)
+      | (?P<float>-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+))
+      | (?P<int>-?\d+)
+      | (?P<string>"(?:[^"\\\n]|\\.)*")
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<punct>->|~=|==|[{}()<>\[\],:=?.])
+      | (?P<bad>[^ \t\r\n])
+    )
+    """,
+    re.X,
+)
+_new_token = tuple.__new__
+
+
 def tokenize(
     text: str, line: int = 1, col: int = 1, hash_comments: bool = False
 ) -> list[Token]:
@@ -62,18 +85,16 @@ def tokenize(
     tokens: list[Token] = []
     append = tokens.append
     cur_line, line_start = line, 0
-    for match in _TOKEN.finditer(text):
+    for match in _BLANKS_AND_TOKEN.finditer(text):
         kind = match.lastgroup
-        if kind == "ws":
-            continue
         if kind == "nl":
             cur_line += 1
             line_start = match.end()
             continue
-        chunk = match.group()
-        column = col + match.start() - line_start
-        if kind in _PLAIN:
-            append(Token(kind, chunk, chunk, cur_line, column))
+        chunk = match.group(kind)  # type: ignore[arg-type]
+        column = col + match.end() - len(chunk) - line_start
+        if kind == "name" or kind == "punct":
+            append(_new_token(Token, (kind, chunk, chunk, cur_line, column)))
         elif kind in _LITERALS:
             append(_token(kind, chunk, cur_line, column))
         elif kind == "bad":
@@ -127,23 +148,31 @@ class TokenStream:
 
     def at(self, text: str) -> bool:
         """Return whether the current token is punctuation or a word ``text``."""
-        token = self.current
-        return token.text == text and token.kind in ("punct", "name")
+        token = self.tokens[self.pos]
+        return token.text == text and (token.kind == "punct" or token.kind == "name")
 
     def accept(self, text: str) -> Token | None:
         """Consume and return the current token if it is ``text``."""
-        return self.next() if self.at(text) else None
+        token = self.tokens[self.pos]
+        if token.text == text and (token.kind == "punct" or token.kind == "name"):
+            self.pos += 1  # not the end: its text is empty
+            return token
+        return None
 
     def expect(self, text: str, what: str | None = None) -> Token:
         """Consume ``text`` or raise a parse error naming what was expected."""
-        if self.at(text):
-            return self.next()
+        token = self.tokens[self.pos]
+        if token.text == text and (token.kind == "punct" or token.kind == "name"):
+            self.pos += 1
+            return token
         raise self.error(f"expected {what or repr(text)}")
 
     def expect_name(self, what: str) -> Token:
         """Consume an identifier or raise a parse error."""
-        if self.current.kind == "name":
-            return self.next()
+        token = self.tokens[self.pos]
+        if token.kind == "name":
+            self.pos += 1
+            return token
         raise self.error(f"expected {what}")
 
     def error(self, message: str) -> LexError:

@@ -51,8 +51,14 @@ _VALUE = re.compile(
     re.X,
 )
 _FLOAT, _INT, _STRING, _NAME, _OPEN, _CLOSE = range(1, 7)
-#: A field's name and its `:` (group 1), or the `}` closing the braces (group 2).
-_KEY = re.compile(r"[ \t\r]*(?:([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*:|(\}))")
+#: A field's name and its `:` (group 1) with the first token of its value and
+#: the blanks after it (groups 2 to 7: `_VALUE`'s 1 to 6, one more), or the `}`
+#: closing the braces (group 8).
+_FIELD = re.compile(
+    r"[ \t\r]*(?:([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*:" + _VALUE.pattern + r"|(\}))",
+    re.X,
+)
+_BRACE = 8
 _CALL = re.compile(r"[ \t\r]*([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*\(")
 _EQUALS = re.compile(r"[ \t\r]*==")
 _BLANKS = re.compile(r"[ \t\r]*")
@@ -85,6 +91,12 @@ class TypedExample(NamedTuple):
         )
 
 
+_Fields = dict[str, tuple[FieldDraft, "ir.TypeRef | None", dict[str, ir.FieldValue]]]
+"""A record's or tag's fields by name: each with its type resolved and the
+fields of its name and type given one-token values so far, by token
+(`TypedReader._memo`)."""
+
+
 class _GiveUp(Exception):
     """The line is not one the typed walk takes; it is read the usual way."""
 
@@ -107,8 +119,14 @@ class TypedReader:
         """The line being read, with a newline after it (no pattern takes one)."""
         self.pos = 0
         """Where the next token starts in ``line`` (blanks before it taken)."""
-        self._fields: dict[int, tuple[object, dict[str, FieldDraft]]] = {}
+        self._fields: dict[int, tuple[object, _Fields]] = {}
         """Each record's (or tag's) fields by name, by the owner's identity."""
+        self._memos: dict[
+            tuple[str, int], tuple[ir.TypeRef, dict[str, ir.FieldValue]]
+        ] = {}
+        """The fields of each name and type made so far, by token (`_memo`)."""
+        self._items: dict[int, tuple[ir.TypeRef, dict[str, ir.Value]]] = {}
+        """Each list type's items of one token made so far, by token (`_list`)."""
         self._members: dict[int, tuple[DeclDraft, frozenset[str]]] = {}
         """Each enum's member names, by the declaration's identity."""
         self._tags: dict[int, tuple[DeclDraft, dict[str, TagDraft]]] = {}
@@ -310,21 +328,38 @@ class TypedReader:
         raise _GIVE_UP  # bytes, or a value of another kind
 
     def _list(self, expected: ir.TypeRef, depth: int) -> ir.Value:
-        """Read a list's items after its `[`, and its `]`."""
+        """Read a list's items after its `[`, and its `]`.
+
+        Items of one token that gave shared nodes are kept by token, for every
+        list of the type, as `_braces` keeps fields.
+        """
         s = self.line
         item_type = expected.args[0]
+        kept = self._items.get(id(expected))
+        if kept is None:
+            self._items[id(expected)] = kept = (expected, {})
+        memo = kept[1]
         items: list[ir.Value] = []
+        one, typed = self.one, self.typed
+        depth += 1
+        shallow = depth <= MAX_NESTING
         while True:
             m = _VALUE.match(s, self.pos)
             if m is None:
                 raise _GIVE_UP
-            kind = m.lastindex
+            kind: int = m.lastindex  # type: ignore[assignment]
             self.pos = m.end()
+            token = m.group(kind)
             if kind == _CLOSE:
-                if m.group(kind) != "]":
+                if token != "]":
                     raise _GIVE_UP
                 break
-            items.append(self.typed(item_type, kind, m.group(kind), depth + 1))  # type: ignore[arg-type]
+            item = memo.get(token)
+            if item is None or not shallow:
+                item = typed(item_type, kind, token, depth)
+                if kind < _OPEN and id(item) in one:
+                    memo[token] = item
+            items.append(item)
             pos = self.pos
             if s[pos] == ",":
                 self.pos = pos + 1
@@ -333,7 +368,6 @@ class TypedReader:
                 raise _GIVE_UP
             self.pos = self._after(pos)
             break
-        one = self.one
         for item in items:
             if id(item) not in one:
                 return ir.ListValue.trusted(type=expected, items=items)
@@ -363,54 +397,85 @@ class TypedReader:
             type=expected, variant=decl.name, tag=tag.name, fields=values
         )
 
-    def _fields_of(
-        self, owner: object, drafts: list[FieldDraft]
-    ) -> dict[str, FieldDraft]:
+    def _fields_of(self, owner: object, drafts: list[FieldDraft]) -> _Fields:
+        """Return each field of ``owner`` by name (fields named like literals left
+        out), with its type resolved (None if it does not resolve) and its memo."""
         found = self._fields.get(id(owner))
         if found is None:
-            self._fields[id(owner)] = found = (owner, {f.name: f for f in drafts})
+            by_name: _Fields = {}
+            for f in drafts:
+                if f.name not in _WORDS:
+                    expected = self.resolve(f.type)
+                    by_name[f.name] = (f, expected, self._memo(f.name, expected))
+            self._fields[id(owner)] = found = (owner, by_name)
         return found[1]
 
+    def _memo(self, name: str, expected: ir.TypeRef | None) -> dict[str, ir.FieldValue]:
+        """Return the fields named ``name`` of type ``expected`` made so far, by
+        token: every record's or tag's field of that name and type shares them."""
+        if expected is None:
+            return {}
+        kept = self._memos.get((name, id(expected)))
+        if kept is None:
+            self._memos[(name, id(expected))] = kept = (expected, {})
+        return kept[1]
+
     def _braces(
-        self, drafts: list[FieldDraft], by_name: dict[str, FieldDraft], depth: int
+        self, drafts: list[FieldDraft], by_name: _Fields, depth: int
     ) -> list[ir.FieldValue]:
-        """Read `field: v, …}` after a `{` and fill in the defaults."""
+        """Read `field: v, …}` after a `{` and fill in the defaults.
+
+        A field given a one-token value that gave a shared node (`_keep`) gives
+        the same node for the same token every time, in any record with a field
+        of its name and type: it is kept (`_memo`), and the token is not typed
+        again (if it is not too deep to read).
+        """
         s = self.line
         given: dict[str, ir.FieldValue] = {}
-        resolve, one, shared = self.resolve, self.one, self.shared
+        one, shared, typed = self.one, self.shared, self.typed
+        depth += 1
+        shallow = depth <= MAX_NESTING
         while True:
-            m = _KEY.match(s, self.pos)
+            m = _FIELD.match(s, self.pos)
             if m is None:
                 raise _GIVE_UP
-            name = m.group(1)
-            if name is None:  # the `}` after a trailing comma, or of `{}`
+            kind: int = m.lastindex  # type: ignore[assignment]
+            if kind == _BRACE:  # the `}` after a trailing comma, or of `{}`
                 self.pos = self._after(m.end() - 1)
                 break
-            draft = by_name.get(name)
-            if draft is None or name in given or name in _WORDS:
+            name = m.group(1)
+            entry = by_name.get(name)
+            if entry is None or name in given:
                 raise _GIVE_UP
-            expected = resolve(draft.type)
-            if expected is None:
-                raise _GIVE_UP
+            token = m.group(kind)
+            field = entry[2].get(token)
             self.pos = m.end()
-            value = self.read(expected, depth + 1)
-            # `ValueChecker.field_value` for a value given: the field's own text.
-            name = draft.name
-            if id(value) not in one:
-                given[name] = ir.FieldValue.trusted(name=name, value=value)
-            else:
-                key = ("field", name, id(value), True)
-                field = shared.get(key)
-                if field is None:
-                    field = ir.FieldValue.trusted(name=name, value=value, explicit=True)
-                    shared[key] = field
-                    one.add(id(field))
-                given[name] = field
+            if field is None or not shallow:
+                expected = entry[1]
+                if expected is None:
+                    raise _GIVE_UP
+                value = typed(expected, kind - 1, token, depth)
+                # `ValueChecker.field_value` for a value given: the field's own text.
+                if id(value) not in one:
+                    field = ir.FieldValue.trusted(name=name, value=value)
+                else:
+                    key = ("field", name, id(value), True)
+                    field = shared.get(key)
+                    if field is None:
+                        field = ir.FieldValue.trusted(
+                            name=name, value=value, explicit=True
+                        )
+                        shared[key] = field
+                        one.add(id(field))
+                    if kind - 1 < _OPEN:
+                        entry[2][token] = field
+            given[name] = field
             pos = self.pos
-            if s[pos] == ",":
+            c = s[pos]
+            if c == ",":
                 self.pos = pos + 1
                 continue
-            if s[pos] != "}":
+            if c != "}":
                 raise _GIVE_UP
             self.pos = self._after(pos)
             break
