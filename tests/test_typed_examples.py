@@ -218,3 +218,11 @@ def test_tokens_kept_are_not_taken_past_the_nesting_limit(
     deep = f"d({value}) == 1"
     _same([shallow, deep, shallow], monkeypatch, DEEP)
     _same([deep, shallow, deep], monkeypatch, DEEP)
+
+
+def test_giving_up_keeps_nothing_alive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk gives up by raising one exception instance: raised again and again,
+    its traceback would grow with every line, keeping each compile's frames (and
+    its reader, scope and declarations) alive for the life of the process."""
+    _compile(GOOD + BAD + BAD, True, monkeypatch)
+    assert typed._GIVE_UP.__traceback__ is None

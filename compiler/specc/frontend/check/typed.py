@@ -140,8 +140,13 @@ class TypedReader:
         self.line = text[start:end] + "\n"
         try:
             return self._example(line, col)
-        except (_GiveUp, ValueError, OverflowError):
-            return None  # the usual reading says what is wrong, or fails the same way
+        except _GiveUp:
+            # Raising the one instance again would add to its traceback, and keep
+            # every frame it went through alive (with this reader, its scope, …).
+            _GIVE_UP.__traceback__ = None
+            return None  # the usual reading says what is wrong
+        except (ValueError, OverflowError):
+            return None  # the usual reading fails the same way
 
     def _example(self, number: int, col: int) -> TypedExample:
         s = self.line
