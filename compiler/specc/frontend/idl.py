@@ -123,9 +123,13 @@ class _Parser:
         )
 
     def docs(self) -> str:
+        stream = self.stream
+        tokens = stream.tokens
+        if tokens[stream.pos].kind != "doc":
+            return ""  # most fields have none
         lines = []
-        while self.stream.current.kind == "doc":
-            lines.append(str(self.stream.next().value))
+        while tokens[stream.pos].kind == "doc":
+            lines.append(str(stream.next().value))
         return "\n".join(lines)
 
     def declarations(self, decls: list[DeclDraft]) -> None:

@@ -19,6 +19,9 @@ class DeclarationChecker:
     def __init__(self, scope: Scope, resolver: Resolver) -> None:
         self.scope = scope
         self.resolver = resolver
+        self._deep: dict[int, tuple[ir.TypeRef, bool]] = {}
+        """`_ref_too_deep` of each type as written, by identity (kept alive here):
+        a spec writes each type once (`idl.TypeRefs`) and uses it in many fields."""
 
     def declare(self, decls: list[DeclDraft]) -> None:
         """Enter every declaration in the symbol tables, reporting duplicates."""
@@ -107,10 +110,15 @@ class DeclarationChecker:
     def _ref_too_deep(self, ref: ir.TypeRef) -> bool:
         """Return whether a field's or result's type nests past the limit through
         aliases, none of which is past it alone (that one is reported instead)."""
+        known = self._deep.get(id(ref))
+        if known is not None and known[0] is ref:
+            return known[1]
         resolver = self.resolver
-        return resolver.ref_past_limit(ref) and not any(
+        deep = resolver.ref_past_limit(ref) and not any(
             resolver.past_limit(n) for n in names(ref)
         )
+        self._deep[id(ref)] = (ref, deep)
+        return deep
 
     def _unique(self, members: list[tuple[str, Span]], owner: str) -> None:
         """Report every member name that repeats an earlier one of ``owner``."""

@@ -348,28 +348,33 @@ class TypedReader:
         one, typed = self.one, self.typed
         depth += 1
         shallow = depth <= MAX_NESTING
+        pos = self.pos
         while True:
-            m = _VALUE.match(s, self.pos)
+            m = _VALUE.match(s, pos)
             if m is None:
                 raise _GIVE_UP
             kind: int = m.lastindex  # type: ignore[assignment]
-            self.pos = m.end()
             token = m.group(kind)
             if kind == _CLOSE:
                 if token != "]":
                     raise _GIVE_UP
+                self.pos = m.end()
                 break
             item = memo.get(token)
-            if item is None or not shallow:
+            if item is not None and shallow:
+                pos = m.end()
+            else:
+                self.pos = m.end()
                 item = typed(item_type, kind, token, depth)
+                pos = self.pos
                 if kind < _OPEN and id(item) in one:
                     memo[token] = item
             items.append(item)
-            pos = self.pos
-            if s[pos] == ",":
-                self.pos = pos + 1
+            c = s[pos]
+            if c == ",":
+                pos += 1
                 continue
-            if s[pos] != "]":
+            if c != "]":
                 raise _GIVE_UP
             self.pos = self._after(pos)
             break
@@ -440,8 +445,9 @@ class TypedReader:
         one, shared, typed = self.one, self.shared, self.typed
         depth += 1
         shallow = depth <= MAX_NESTING
+        pos = self.pos
         while True:
-            m = _FIELD.match(s, self.pos)
+            m = _FIELD.match(s, pos)
             if m is None:
                 raise _GIVE_UP
             kind: int = m.lastindex  # type: ignore[assignment]
@@ -454,12 +460,15 @@ class TypedReader:
                 raise _GIVE_UP
             token = m.group(kind)
             field = entry[2].get(token)
-            self.pos = m.end()
-            if field is None or not shallow:
+            if field is not None and shallow:
+                pos = m.end()
+            else:
                 expected = entry[1]
                 if expected is None:
                     raise _GIVE_UP
+                self.pos = m.end()
                 value = typed(expected, kind - 1, token, depth)
+                pos = self.pos
                 # `ValueChecker.field_value` for a value given: the field's own text.
                 if id(value) not in one:
                     field = ir.FieldValue.trusted(name=name, value=value)
@@ -475,10 +484,9 @@ class TypedReader:
                     if kind - 1 < _OPEN:
                         entry[2][token] = field
             given[name] = field
-            pos = self.pos
             c = s[pos]
             if c == ",":
-                self.pos = pos + 1
+                pos += 1
                 continue
             if c != "}":
                 raise _GIVE_UP
