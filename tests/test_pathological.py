@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
 import pytest
 
 from specc.build.driver import build
-from specc.frontend.compile import MAX_LINE_CHARS, MAX_SPEC_BYTES, compile_source
+from specc.frontend.compile import (
+    MAX_LINE_CHARS,
+    MAX_SPEC_BYTES,
+    _long_line,
+    compile_source,
+)
 from specc.frontend.lower.blocks import MAX_EXAMPLES
+from specc.source import SourceFile
 from specc.targets import BUILTIN
 
 HEAD = (
@@ -171,3 +178,42 @@ def test_a_function_of_300_parameters_takes_300_arguments() -> None:
         "`f` takes 300 arguments, this call gives 301"
     ]
     assert [len(e.args) for e in result.spec.examples()] == [300]
+
+
+def _long_line_by_finding(text: str) -> tuple[int, int] | None:
+    """`compile._long_line` as it was: a line at a time, by `str.find`."""
+    if len(text) <= MAX_LINE_CHARS:
+        return None
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        stop = len(text) if end == -1 else end
+        if stop - start > MAX_LINE_CHARS:
+            return number, stop - start
+        if end == -1:
+            return None
+        start, number = end + 1, number + 1
+
+
+def _starts_by_finding(text: str) -> list[int]:
+    """`SourceFile`'s line starts as they were found: a line at a time."""
+    starts = [0]
+    i = text.find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
+
+
+def test_line_lengths_and_starts_summed_in_c_are_those_found_a_line_at_a_time() -> None:
+    """`_long_line` and `SourceFile` split the text and sum lengths in C."""
+    rng = random.Random(5)
+    limit = MAX_LINE_CHARS
+    texts = ["", "\n", "a", "a\n", "\n\n", "ab\ncd", "x" * (limit + 1)]
+    texts += ["\n".join(["y" * limit] * 3), "\n".join(["z" * (limit + 1)] * 2)]
+    for _ in range(300):
+        lengths = [rng.choice([0, 1, 7, limit - 1, limit, limit + 1]) for _ in range(4)]
+        texts.append("\n".join("w" * n for n in lengths) + rng.choice(["", "\n"]))
+    for text in texts:
+        assert _long_line(text) == _long_line_by_finding(text)
+        assert SourceFile("t", text)._starts == _starts_by_finding(text)

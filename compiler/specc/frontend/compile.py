@@ -103,15 +103,13 @@ def _long_line(text: str) -> tuple[int, int] | None:
     """Return (line, length) of the first line over `MAX_LINE_CHARS`, or None."""
     if len(text) <= MAX_LINE_CHARS:
         return None
-    start, number = 0, 1
-    while True:
-        end = text.find("\n", start)
-        stop = len(text) if end == -1 else end
-        if stop - start > MAX_LINE_CHARS:
-            return number, stop - start
-        if end == -1:
-            return None
-        start, number = end + 1, number + 1
+    lines = text.split("\n")
+    if max(map(len, lines)) <= MAX_LINE_CHARS:  # in C: lines are looked at one by
+        return None  # one only when one is too long
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE_CHARS:
+            return number, len(line)
+    return None  # not reached: the longest is one of them
 
 
 def compile_source(path: str, data: bytes, imports: Imports | None = None) -> Compiled:
