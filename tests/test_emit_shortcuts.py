@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -476,3 +477,186 @@ def test_python_statements_that_fit_are_laid_out_as_the_long_way_lays_them() -> 
         except layout.Unsure:
             slow.unsure, expected = True, head + expr.text + tail
         assert (made, fast.unsure) == (expected, slow.unsure)
+
+
+# --- rust -----------------------------------------------------------------------
+
+_RUST_TREES = """\
+---
+spec: trees
+title: Trees
+version: 1.0.0
+---
+
+# Trees {#trees}
+
+```specc
+enum Colour { red, green }
+record Tree { label: string, left: Tree?, right: Tree?, kids: list<Tree> = [] }
+record Pair { a: int = 0, b: string?, c: Colour = red }
+record Mixed { id: int, name: string = "x", note: string?, pair: Pair?, tree: Tree? }
+variant Expr { lit { value: int }, add { left: Expr, right: Expr }, neg { inner: Expr? } }
+```
+
+## Walk {#walk}
+
+`walk` MUST return its input.
+
+```specc
+fn walk(tree: Tree, mixed: Mixed, pair: Pair, expr: Expr) -> map<string, Pair?>
+```
+
+```examples
+walk({label: "a", left: {label: "b"}, kids: [{label: "c", right: {label: "d"}}]}, {id: 1}, {}, lit{value: 1}) == {}
+walk({label: "a", left: none}, {id: 1, name: "y", pair: {b: "q"}}, {a: 2, c: green}, add{left: lit{value: 1}, right: neg{inner: lit{value: 2}}}) == {"k": {a: 1}, "n": none}
+walk({label: "a"}, {id: 2, note: "n", tree: {label: "t", kids: []}}, {b: none}, neg{inner: none}) == {"k": {}}
+```
+"""
+
+
+class _OldRsValues:
+    """The Rust value renderer before its shortcuts (issue 23): each kind found by
+    name, each field through `RsValues.field`'s rules, its declaration looked up
+    anew, every node rendered afresh."""
+
+    def __init__(self, values: Any) -> None:
+        self.new, self.spec, self.names = values, values.spec, values.names
+        self.facts, self.prefix = values.facts, values.prefix
+
+    def __call__(self, value: ir.Value) -> Any:
+        from specc.emitters.rust import layout
+
+        if value.type.kind == "optional" and value.kind != "none":
+            return layout.Call("Some", (self.plain(value),))
+        return self.plain(value)
+
+    def plain(self, value: ir.Value) -> Any:
+        from specc.emitters.rust import layout
+
+        if value.kind in ("enum", "record", "variant"):
+            named = value.type.args[0] if value.type.kind == "optional" else value.type
+            other = code.foreign(self.spec, named)
+            if other is not None:
+                return _OldRsValues(self.new.of(other)).plain(value)
+        if isinstance(value, ir.ListValue):
+            return layout.Array(tuple(self(i) for i in value.items), "vec!")
+        if isinstance(value, ir.MapValue) and value.entries:
+            pairs = [layout.Tuple((self(e.key), self(e.value))) for e in value.entries]
+            return layout.Call("BTreeMap::from", (layout.Array(tuple(pairs)),))
+        if isinstance(value, ir.EnumValue):
+            member = self.names.members[value.enum][value.member]
+            path = f"{self.prefix}{self.names.types[value.enum]}::{member}"
+            return layout.Atom(path, simple=False)
+        if isinstance(value, ir.RecordValue):
+            return self.record(value)
+        if isinstance(value, ir.VariantValue):
+            decl = self.spec.type(value.variant)
+            assert isinstance(decl, ir.Variant)
+            tag = next(t for t in decl.tags if t.name == value.tag)
+            variant = self.prefix + self.names.types[value.variant]
+            path = f"{variant}::{self.names.tags[value.variant][value.tag]}"
+            if not tag.fields:
+                return layout.Atom(path, simple=False)
+            names = self.names.tag_fields[(value.variant, value.tag)]
+            by_name = {f.name: f for f in tag.fields}
+            return layout.Struct(
+                path,
+                tuple(
+                    (
+                        names[f.name],
+                        self.field(value.variant, by_name[f.name], f.value, value.tag),
+                    )
+                    for f in value.fields
+                ),
+            )
+        return getattr(self.new, f"render_{value.kind}")(value)  # scalars
+
+    def field(self, owner: str, f: ir.Field, value: ir.Value, tag: str = "") -> Any:
+        from specc.emitters.rust import layout
+
+        if not self.facts.boxed(owner, f, tag):
+            return self(value)
+        if f.type.kind == "optional":
+            if value.kind == "none":
+                return layout.Atom("None")
+            return layout.Call("Some", (layout.Call("Box::new", (self.plain(value),)),))
+        return layout.Call("Box::new", (self(value),))
+
+    def record(self, v: ir.RecordValue) -> Any:
+        from specc.emitters.rust import layout
+
+        decl = self.spec.type(v.record)
+        assert isinstance(decl, ir.Record)
+        by_name = {f.name: f for f in decl.fields}
+        required = [f for f in decl.fields if self.facts.required(f)]
+        name, names = (
+            self.prefix + self.names.types[v.record],
+            self.names.fields[v.record],
+        )
+
+        def pairs(keep: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple(
+                (names[f.name], self.field(v.record, by_name[f.name], f.value))
+                for f in v.fields
+                if keep(f)
+            )
+
+        if len(required) == len(decl.fields) or all(f.explicit for f in v.fields):
+            return layout.Struct(name, pairs(lambda f: True))
+        if not required:
+            if not any(f.explicit for f in v.fields):
+                return layout.Atom(f"{name}::default()", simple=False)
+            base = layout.Atom("Default::default()", simple=False)
+            return layout.Struct(name, pairs(lambda f: f.explicit), base)
+        given = {f.name: f for f in v.fields}
+        new = layout.Call(
+            f"{name}::new",
+            tuple(self.field(v.record, f, given[f.name].value) for f in required),
+        )
+        others = pairs(
+            lambda f: f.explicit and self.facts.required(by_name[f.name]) is False
+        )
+        return layout.Struct(name, others, new) if others else new
+
+
+def test_rust_values_are_what_the_plain_renderer_made(
+    specs: list[ir.Spec], tmp_path: Path
+) -> None:
+    """`RsValues` (its kinds dispatched by a table, scalars remembered inline, each
+    record's names, required and boxed fields found once, enum paths made once)
+    makes the same expression of every value, nested ones too, as the plain
+    renderer it replaced: boxed fields, `Rec::new` with fields set after it,
+    `Default::default()`, another spec's types (the project's checkout)."""
+    from specc.emitters.rust.model import Names, TypeFacts
+    from specc.emitters.rust.values import RsValues
+
+    path = tmp_path / "trees.spec.md"
+    path.write_text(_RUST_TREES)
+    made: set[str] = set()
+    for spec in [*specs, *_specs([path], tmp_path / "out")]:
+        names = Names(spec)
+        values = RsValues(spec, names, TypeFacts(spec, names), [])
+        old = _OldRsValues(values)
+        stack = _example_values(spec)
+        while stack:
+            value = stack.pop()
+            assert values(value) == old(value), spec.id
+            assert values(value) == old(value), spec.id  # remembered, not changed
+            made.add(layout_flat(values(value)))
+            stack += getattr(value, "items", [])
+            stack += [f.value for f in getattr(value, "fields", [])]
+            stack += [
+                x for e in getattr(value, "entries", []) for x in (e.key, e.value)
+            ]
+    assert any("Box::new(" in m for m in made)
+    assert any("Some(Box::new(" in m for m in made)
+    assert any("::new(" in m and ".." in m for m in made)
+    assert any("..Default::default()" in m for m in made)
+    assert any(m.endswith("::default()") for m in made)
+    assert any(m.startswith("billing::") for m in made)
+
+
+def layout_flat(expr: Any) -> str:
+    from specc.emitters.rust import layout
+
+    return layout.flat(expr)

@@ -245,6 +245,7 @@ def test_each_used_spec_is_modelled_once_per_build_in_a_chain_of_specs(
     from specc.emitters import jsonschema
     from specc.emitters.python import model as python_model
     from specc.emitters.rust import model as rust_model
+    from specc.emitters.rust import values as rust_values
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from synth import generate
@@ -254,7 +255,7 @@ def test_each_used_spec_is_modelled_once_per_build_in_a_chain_of_specs(
     for name, owner in (
         ("TypeFacts", rust_model),
         ("Names", rust_model),
-        ("RsValues", rust_model),
+        ("RsValues", rust_values),
         ("Names", python_model),
         ("SchemaMaker", jsonschema),
     ):

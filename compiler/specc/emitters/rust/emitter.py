@@ -7,8 +7,8 @@ an argument in place does not compile. `ownership` holds the rule and why.
 
 The emitter only gathers the crate's parts: `crate` (the files, the manifest),
 `types_file` (types.rs), `trait` (api.rs and the scaffold), `tests_file`
-(tests/conformance.rs); `model` names and types things, `layout` prints
-expressions as rustfmt would.
+(tests/conformance.rs); `model` names and types things, `values` makes
+values into expressions, `layout` prints them as rustfmt would.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from specc.emitters.rust.crate import (
 from specc.emitters.rust.model import (
     Names,
     RsTypes,
-    RsValues,
     TypeFacts,
     rust_string,
 )
@@ -42,6 +41,7 @@ from specc.emitters.rust.surrogates import surrogate_problems
 from specc.emitters.rust.tests_file import TestsFile
 from specc.emitters.rust.trait import methods
 from specc.emitters.rust.types_file import TypesFile
+from specc.emitters.rust.values import RsValues
 
 _CRATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

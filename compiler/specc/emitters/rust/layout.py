@@ -24,9 +24,12 @@ SHORT_ARRAY_ITEM = 10
 
 
 # --- The model ---------------------------------------------------------------------
+# Never changed once made, yet not frozen: the renderer makes them by the hundred
+# thousand, and a frozen dataclass's `__init__` sets each field through
+# `object.__setattr__`, several times slower. Equal and hashed by value as before.
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Atom:
     """A literal or path, printed as is (`3`, `None`, `Priority::High`)."""
 
@@ -35,7 +38,7 @@ class Atom:
     """rustfmt's `is_simple_expr`: literals and one-segment paths."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Call:
     """`callee(args)`, or a macro called with parentheses (`check!(…)`)."""
 
@@ -44,7 +47,7 @@ class Call:
     macro: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Array:
     """`[items]`, or `vec![items]` when ``name`` is `vec!`."""
 
@@ -52,14 +55,14 @@ class Array:
     name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Tuple:
     """`(a, b)` with two or more items."""
 
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Struct:
     """`Path { field: value, ..base }`; a field without value is shorthand."""
 

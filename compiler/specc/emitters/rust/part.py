@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from specc import ir
-from specc.emitters.rust.model import Names, RsTypes, RsValues, TypeFacts
+from specc.emitters.rust.model import Names, RsTypes, TypeFacts
+from specc.emitters.rust.values import RsValues
 
 
 class CratePart:
