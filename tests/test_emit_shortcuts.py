@@ -510,8 +510,22 @@ fn walk(tree: Tree, mixed: Mixed, pair: Pair, expr: Expr) -> map<string, Pair?>
 walk({label: "a", left: {label: "b"}, kids: [{label: "c", right: {label: "d"}}]}, {id: 1}, {}, lit{value: 1}) == {}
 walk({label: "a", left: none}, {id: 1, name: "y", pair: {b: "q"}}, {a: 2, c: green}, add{left: lit{value: 1}, right: neg{inner: lit{value: 2}}}) == {"k": {a: 1}, "n": none}
 walk({label: "a"}, {id: 2, note: "n", tree: {label: "t", kids: []}}, {b: none}, neg{inner: none}) == {"k": {}}
+walk({label: "a", kids: [{label: "b", left: {label: "\\ud800"}}]}, {id: 3}, {}, lit{value: 0}) == {}
+walk({label: "a"}, {id: 4}, {}, lit{value: 0}) == {"j": {b: "\\udc00"}, "k": {b: "\\ud83d\\ude00"}}
+walk({label: "a"}, {id: 5, pair: {b: "\\udfff"}}, {}, lit{value: 0}) == {"k": {b: "é\\ud801é"}}
 ```
 """
+
+
+def _trees(tmp_path: Path) -> ir.Spec:
+    """The spec above, compiled (its lone surrogates are its own E084 to report)."""
+    from specc.frontend.compile import compile_file
+
+    path = tmp_path / "trees.spec.md"
+    path.write_text(_RUST_TREES, encoding="utf-8")
+    compiled = compile_file(path)
+    assert compiled.spec is not None, [d.message for d in compiled.diagnostics]
+    return compiled.spec
 
 
 class _OldRsValues:
@@ -630,10 +644,8 @@ def test_rust_values_are_what_the_plain_renderer_made(
     from specc.emitters.rust.model import Names, TypeFacts
     from specc.emitters.rust.values import RsValues
 
-    path = tmp_path / "trees.spec.md"
-    path.write_text(_RUST_TREES)
     made: set[str] = set()
-    for spec in [*specs, *_specs([path], tmp_path / "out")]:
+    for spec in [*specs, _trees(tmp_path)]:
         names = Names(spec)
         values = RsValues(spec, names, TypeFacts(spec, names), [])
         old = _OldRsValues(values)
@@ -660,3 +672,42 @@ def layout_flat(expr: Any) -> str:
     from specc.emitters.rust import layout
 
     return layout.flat(expr)
+
+
+def _old_surrogates(value: ir.Value) -> bool:
+    """Whether a value holds a lone surrogate: each code point looked at, recursively."""
+    if isinstance(value, ir.StringValue):
+        return any(0xD800 <= ord(c) <= 0xDFFF for c in value.value)
+    if isinstance(value, ir.ListValue):
+        return any(_old_surrogates(v) for v in value.items)
+    if isinstance(value, ir.MapValue):
+        return any(
+            _old_surrogates(e.key) or _old_surrogates(e.value) for e in value.entries
+        )
+    if isinstance(value, (ir.RecordValue, ir.VariantValue)):
+        return any(_old_surrogates(f.value) for f in value.fields)
+    return False
+
+
+def test_rust_surrogates_walk_finds_what_the_recursive_walk_finds(
+    specs: list[ir.Spec], tmp_path: Path
+) -> None:
+    """`_surrogates` (a loop over each node's kind) answers as the plain recursive
+    walk does for every example value and every value inside it: lone surrogates
+    in nested records, list items and map values; paired ones are none."""
+    from specc.emitters.rust.surrogates import _surrogates
+
+    found = {True: 0, False: 0}
+    for spec in [*specs, _trees(tmp_path)]:
+        stack = _example_values(spec)
+        while stack:
+            value = stack.pop()
+            expected = _old_surrogates(value)
+            assert _surrogates(value) == expected, spec.id
+            found[expected] += 1
+            stack += getattr(value, "items", [])
+            stack += [f.value for f in getattr(value, "fields", [])]
+            stack += [
+                x for e in getattr(value, "entries", []) for x in (e.key, e.value)
+            ]
+    assert found[True] >= 10 and found[False] > 500, found

@@ -128,6 +128,21 @@ def indented(indent: int) -> Shape:
     return Shape(max(0, MAX_WIDTH - indent), indent)
 
 
+_new: Any = tuple.__new__
+"""`_new(Shape, (width, indent, offset))` is `Shape(width, indent, offset)` without
+the named tuple's `__new__`, a Python function (shapes are made by the 100 000)."""
+
+_LINES: dict[int, Shape] = {}
+
+
+def _nested_line(indent: int) -> Shape:
+    """Return `indented(indent)`, made once per indent."""
+    shape = _LINES.get(indent)
+    if shape is None:
+        shape = _LINES[indent] = indented(indent)
+    return shape
+
+
 def width(text: str) -> int:
     """Return the display width of one line (wide characters count twice)."""
     if text.isascii():
@@ -390,42 +405,41 @@ def _list(
 # --- Struct literals ----------------------------------------------------------------
 
 
-def _field(name: str, value: Expr | None, shape: Shape, ctx: _Context) -> str | None:
-    """Return `name: value`, the value on the next line when it fits only there."""
-    if value is None:
-        return name
-    value_shape = shape.offset_left(len(name) + 2)
-    if value_shape is None:
-        return None
-    text = rewrite(value, value_shape, ctx)
-    if text is not None:
-        return f"{name}: {text}"
-    deeper = shape.indent + TAB
-    text = rewrite(value, indented(deeper), ctx)
-    return None if text is None else f"{name}:\n{' ' * deeper}{text}"
-
-
 def _struct(expr: Struct, shape: Shape, ctx: _Context) -> str | None:
-    path = expr.path
-    if shape.width < 2 or width(path) > shape.width - 2:
+    """A struct literal: each field `name: value`, the value on the next line when
+    it fits only there (rustfmt's field rewrite), then the fields as a list."""
+    path, width_, indent = expr.path, shape[0], shape[1]
+    if width_ < 2 or width(path) > width_ - 2:
         return None
     if not expr.fields and expr.base is None:
         return f"{path} {{}}"
-    v_shape = indented(shape.indent + TAB)
-    room = shape.width - (len(path) + 3 + 2)
+    deeper = indent + TAB
+    v_shape = _nested_line(deeper)
+    room = width_ - (len(path) + 3 + 2)
     h_width = min(room, STRUCT_LIT_WIDTH) if room >= 0 else None
-    field_shape = v_shape.sub_width(1)
-    if field_shape is None:
+    field_width = v_shape[0] - 1  # a comma kept free
+    if field_width < 0:
         return None  # no field fits, nor the base (which needs 2 columns)
     items: list[str | None] = []
     for name, value in expr.fields:
-        text = _field(name, value, field_shape, ctx)
-        if text is None:
+        if value is None:
+            items.append(name)
+            continue
+        lead = len(name) + 2
+        if field_width < lead:
             return None  # `write_list` would refuse the list
-        items.append(text)
+        text = rewrite(value, _new(Shape, (field_width - lead, deeper, lead)), ctx)
+        if text is not None:
+            items.append(f"{name}: {text}")
+            continue
+        text = rewrite(value, _nested_line(deeper + TAB), ctx)
+        if text is None:
+            return None
+        items.append(f"{name}:\n{' ' * (deeper + TAB)}{text}")
     if expr.base is not None:
-        base_shape = v_shape.offset_left(2)
-        base = rewrite(expr.base, base_shape, ctx) if base_shape else None
+        base = None
+        if v_shape[0] >= 2:
+            base = rewrite(expr.base, _new(Shape, (v_shape[0] - 2, deeper, 2)), ctx)
         if base is None:
             return None
         items.append(".." + base)

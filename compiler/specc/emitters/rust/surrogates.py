@@ -42,18 +42,23 @@ def surrogate_problems(spec: ir.Spec) -> list[Diagnostic]:
 
 def _surrogates(value: ir.Value) -> bool:
     """Return whether a value holds a string with a lone surrogate (a loop, not
-    recursion: 70 000 values at N = 1000 full)."""
+    recursion: 70 000 values at N = 1000 full; each found by its kind, a string
+    compare, rather than by up to four `isinstance` tests)."""
     stack = [value]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        value = stack.pop()
-        if isinstance(value, ir.StringValue):
-            if has_surrogate(value.value):
+        value = pop()
+        kind = value.kind
+        if kind == "string":
+            if has_surrogate(value.value):  # type: ignore[union-attr, arg-type]
                 return True
-        elif isinstance(value, ir.ListValue):
-            stack += value.items
-        elif isinstance(value, ir.MapValue):
-            for e in value.entries:
-                stack += (e.key, e.value)
-        elif isinstance(value, (ir.RecordValue, ir.VariantValue)):
-            stack += [f.value for f in value.fields]
+        elif kind == "record" or kind == "variant":
+            for f in value.fields:  # type: ignore[union-attr]
+                push(f.value)
+        elif kind == "list":
+            extend(value.items)  # type: ignore[union-attr]
+        elif kind == "map":
+            for e in value.entries:  # type: ignore[union-attr]
+                push(e.key)
+                push(e.value)
     return False

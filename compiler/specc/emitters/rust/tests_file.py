@@ -55,7 +55,8 @@ class TestsFile(CratePart):
         e = case.example
         fn = self.spec.function(e.function)
         assert fn is not None
-        title = layout.Atom(rust_string(case.title))
+        case_title = case.title  # a property: made anew on each use
+        title = layout.Atom(rust_string(case_title))
         call = layout.Call(
             self.names.wrappers[fn.name], tuple(self.value(a) for a in e.args)
         )
@@ -78,9 +79,9 @@ class TestsFile(CratePart):
                 helper = "expect_ok" if fn.raises else "expect_eq"
                 check = layout.Call(helper, (got, want, title))
         lines.append(layout.statement(check, 4))
-        name = self.names.tests[case.title]
+        name = self.names.tests[case_title]
         text = (
-            f"// {comment_text(case.title)}\n#[test]\nfn {name}() {{\n"
+            f"// {comment_text(case_title)}\n#[test]\nfn {name}() {{\n"
             + "\n".join(lines)
             + "\n}\n"
         )
