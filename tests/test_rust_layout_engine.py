@@ -120,3 +120,35 @@ def test_the_same_node_in_many_places_is_laid_out_as_the_plain_port_does() -> No
         for indent in (0, 4, 8, 60):
             got = layout.assign("let want =", whole, indent)
             assert got == reference.assign("let want =", whole, indent)
+
+
+def test_lists_of_atoms_are_on_one_line_exactly_where_the_plain_port_says() -> None:
+    """A list of atoms keeps the shapes that surely lay it out on one line
+    (`layout._fit`, found at its first layout and reused in every later shape):
+    at every width and indent around those bounds (the nested shape's width
+    against the widest item, the items against the 60-column limit, `ident(` and
+    `)` against the line), empty lists, non-ASCII idents and items, and macros,
+    it gives what the plain port gives."""
+    rng = random.Random(23)
+    for _ in range(400):
+        count = rng.choice([0, 1, 1, 2, 3, 5, 9])
+        items = tuple(_atom(rng) for _ in range(count))
+        pick = rng.random()
+        if pick < 0.5:
+            ident = rng.choice(_NAMES + ("check!", "x" * rng.randint(20, 70)))
+            expr: layout.Expr = layout.Call(ident, items, rng.random() < 0.2)
+        elif pick < 0.8:
+            expr = layout.Array(items, rng.choice(["", "vec!"]))
+        else:
+            expr = layout.Tuple(items)
+        one_line = layout.width(layout.flat(expr))
+        widest = max((layout.width(i.text) for i in items), default=0)
+        widths = {w for d in range(-3, 4) for w in (one_line + d, 60 + d, d + 2)}
+        indents = {i for d in range(-3, 4) for i in (95 - widest + d, 4 + d, 91 + d)}
+        for indent in sorted(i for i in indents if i >= 0):
+            for size in sorted(w for w in widths if w >= 0):
+                macro = rng.random() < 0.3
+                shape = layout.Shape(size, indent, rng.choice([0, 10]))
+                got = layout.rewrite(expr, shape, layout._Context(macro))
+                want = reference.rewrite(expr, shape, reference._Context(macro))
+                assert got == want, (expr, shape, macro)

@@ -24,9 +24,28 @@ SHORT_ARRAY_ITEM = 10
 
 
 # --- The model ---------------------------------------------------------------------
-# Never changed once made, yet not frozen: the renderer makes them by the hundred
-# thousand, and a frozen dataclass's `__init__` sets each field through
-# `object.__setattr__`, several times slower. Equal and hashed by value as before.
+
+_NEVER = 1 << 30
+"""A width no shape has, an indent every shape has: "never surely on one line"."""
+
+Fit = tuple[int, int, str]
+"""(least width, greatest indent, text): `rewrite` lays a list out as ``text``, on
+one line, in any shape at least that wide and at most that deep (`_fit`)."""
+
+_NO: Fit = (_NEVER, -1, "")
+
+
+def _kept(default: Fit | None) -> Any:
+    """Return the field a list keeps its `_fit` in, found when first laid out:
+    shared nodes (the value renderer's scalars, such as `String::from("…")`)
+    find it once for all statements. Not compared, hashed or shown."""
+    return field(default=default, init=False, repr=False, compare=False)
+
+
+# Never changed once made (but for `fit`, found once), yet not frozen: the renderer
+# makes them by the hundred thousand, and a frozen dataclass's `__init__` sets each
+# field through `object.__setattr__`, several times slower. Equal and hashed by
+# value as before.
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -45,6 +64,7 @@ class Call:
     callee: str
     args: tuple[Expr, ...] = ()
     macro: bool = False
+    fit: Fit | None = _kept(None)
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -53,6 +73,7 @@ class Array:
 
     items: tuple[Expr, ...] = ()
     name: str = ""
+    fit: Fit | None = _kept(None)
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -60,6 +81,7 @@ class Tuple:
     """`(a, b)` with two or more items."""
 
     items: tuple[Expr, ...]
+    fit: Fit | None = _kept(None)
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -69,6 +91,7 @@ class Struct:
     path: str
     fields: tuple[tuple[str, Expr | None], ...] = ()
     base: Expr | None = None
+    fit: Fit | None = _kept(_NO)  # never on one line by `_fit`
 
 
 Expr = Atom | Call | Array | Tuple | Struct
@@ -213,6 +236,11 @@ def rewrite(expr: Expr, shape: Shape, ctx: _Context | None = None) -> str | None
         text = expr.text
         size = len(text) if text.isascii() else width(text)
         return text if size <= shape[0] else None
+    fit = expr.fit  # type: ignore[union-attr]
+    if fit is None:
+        fit = expr.fit = _fit(expr)  # type: ignore[arg-type, union-attr]
+    if shape[0] >= fit[0] and shape[1] <= fit[1]:
+        return fit[2]
     if ctx is None:
         ctx = _Context()
     key = (id(expr), shape, ctx.inside_macro)
@@ -223,49 +251,56 @@ def rewrite(expr: Expr, shape: Shape, ctx: _Context | None = None) -> str | None
     return found
 
 
+def _fit(expr: Call | Array | Tuple) -> Fit:
+    """Return the shapes in which a list of atoms is surely laid out on one line.
+
+    Exact by the rules `_list` follows: when every item fits the nested shape
+    (95 - indent wide), the items side by side fit both the one-line width and
+    the list's item width, and `ident(` + them + `)` fits the line, every tactic
+    `_list` tries ends horizontal and on one line; an empty list is on one line
+    when `ident()` fits. A list holding any other expression gets no such shapes.
+    """
+    if expr.__class__ is Call:
+        ident, items, limit, brackets = expr.callee, expr.args, FN_CALL_WIDTH, "()"
+    elif expr.__class__ is Tuple:
+        ident, items, limit, brackets = "", expr.items, FN_CALL_WIDTH, "()"
+    else:
+        ident, items, limit, brackets = expr.name, expr.items, ARRAY_WIDTH, "[]"  # type: ignore[union-attr]
+    if not items:
+        return (width(_last(ident)) + 2, _NEVER, ident + brackets)
+    total, widest = 2 * (len(items) - 1), 0
+    for item in items:
+        if item.__class__ is not Atom:
+            return _NO
+        text = item.text
+        size = len(text) if text.isascii() else width(text)
+        total += size
+        widest = max(widest, size)
+    if total > limit:
+        return _NO
+    body = ", ".join([i.text for i in items])  # type: ignore[union-attr]
+    least = max(total + len(ident) + 2, total + 1 + width(ident))
+    return (
+        least,
+        MAX_WIDTH - TAB - 1 - widest,
+        f"{ident}{brackets[0]}{body}{brackets[1]}",
+    )
+
+
 def _rewrite(
     expr: Call | Array | Tuple | Struct, shape: Shape, ctx: _Context
 ) -> str | None:
-    """Lay out a compound expression (the uncached part of `rewrite`).
-
-    A list of atoms that `_list` would surely keep on one line is returned at
-    once, exact by the rules `_list` follows: when every item fits the nested
-    shape, the items side by side fit both the one-line width and the list's
-    item width, and `ident(` + them + `)` fits the line, every tactic `_list`
-    tries ends horizontal and on one line. Otherwise `_list` decides.
-    """
+    """Lay out a compound expression (the uncached part of `rewrite`)."""
     kind = expr.__class__
     if kind is Struct:
         return _struct(expr, shape, ctx)  # type: ignore[arg-type]
     if kind is Call:
-        ident, items, limit, close = expr.callee, expr.args, FN_CALL_WIDTH, ")"  # type: ignore[union-attr]
         if expr.macro and not ctx.inside_macro:  # type: ignore[union-attr]
             ctx = _Context(True, ctx.memo)
-    elif kind is Tuple:
-        ident, items, limit, close = "", expr.items, FN_CALL_WIDTH, ")"  # type: ignore[union-attr]
-    else:
-        ident, items, limit, close = expr.name, expr.items, ARRAY_WIDTH, "]"  # type: ignore[union-attr]
-    open_ = "(" if close == ")" else "["
-    if items:
-        room = MAX_WIDTH - shape[1] - TAB - 1  # the nested shape's width
-        total = 2 * (len(items) - 1)
-        for item in items:
-            if item.__class__ is not Atom:
-                break
-            text = item.text
-            size = len(text) if text.isascii() else width(text)
-            if size > room:
-                break
-            total += size
-        else:
-            if (
-                total <= shape[0] - len(ident) - 2
-                and total <= limit
-                and total + 1 <= shape[0] - width(ident)
-            ):
-                body = ", ".join([i.text for i in items])  # type: ignore[union-attr]
-                return f"{ident}{open_}{body}{close}"
-    return _list(ident, items, shape, ctx, limit, open_, close)
+        return _list(expr.callee, expr.args, shape, ctx, FN_CALL_WIDTH, "(", ")")  # type: ignore[union-attr]
+    if kind is Tuple:
+        return _list("", expr.items, shape, ctx, FN_CALL_WIDTH, "(", ")")  # type: ignore[union-attr]
+    return _list(expr.name, expr.items, shape, ctx, ARRAY_WIDTH, "[", "]")  # type: ignore[union-attr]
 
 
 def _is_nested_call(expr: Expr) -> bool:
