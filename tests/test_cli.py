@@ -88,6 +88,51 @@ def test_ir_of_a_spec_with_errors_exits_1_with_diagnostics_on_stderr(cli, tmp_pa
     assert "Traceback" not in result.output
 
 
+LONE_SURROGATES = """\
+---
+spec: lone
+title: Lone
+version: 1.0.0
+---
+
+# Lone {#lone}
+
+## Count {#count}
+
+`count` MUST count a map's keys.
+
+```specc
+fn count(m: map<string, int>) -> int
+```
+
+```examples
+count({"\\udc00": 1}) == 1
+count({"\\ud800": 1, "\\ud800": 2}) == 2
+```
+"""
+
+
+def test_a_lone_surrogate_is_checked_as_a_key_and_refused_by_ir_without_traceback(
+    cli, tmp_path
+):
+    """A map key holding a lone surrogate: a repeated one is E062 (the check once
+    crashed turning keys into JSON); `specc ir` says why it cannot write JSON."""
+    spec = tmp_path / "lone.spec.md"
+    spec.write_text(LONE_SURROGATES)
+    checked = cli("check", str(spec))
+    assert "Traceback" not in checked.output
+    assert f"{spec}:19:21: error[E062]: this key appears twice" in checked.output
+    spec.write_text(LONE_SURROGATES.replace('"\\ud800": 2', '"\\ud801": 2'))
+    assert cli("check", str(spec)).exit_code == 0
+    result = cli("ir", str(spec))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+    assert f"{spec}: error: a string in an example or default holds a lone" in (
+        result.stderr
+    )
+
+
 def test_a_missing_spec_is_e001_without_traceback(cli, tmp_path):
     missing = tmp_path / "nope.spec.md"
     for args in (("check",), ("check", "--format", "json"), ("ir",)):

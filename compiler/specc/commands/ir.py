@@ -32,4 +32,16 @@ def ir(spec: str | None, schema: bool) -> None:
     print_diagnostics([result], [], False)
     if not result.ok or result.spec is None:
         sys.exit(EXIT_ERRORS)
-    click.echo(result.spec.model_dump_json(indent=2))
+    from pydantic_core import PydanticSerializationError
+
+    try:
+        text = result.spec.model_dump_json(indent=2)
+    except PydanticSerializationError:  # the one string JSON in UTF-8 cannot carry
+        click.echo(
+            f"{spec}: error: a string in an example or default holds a lone"
+            " surrogate, which JSON text in UTF-8 cannot carry; write the"
+            " character itself, or a valid surrogate pair",
+            err=True,
+        )
+        sys.exit(EXIT_ERRORS)
+    click.echo(text)

@@ -116,7 +116,7 @@ class ValueChecker:
             if key is None or value is None:
                 ok = False
                 continue
-            marker = key.model_dump_json()
+            marker = repr(key)  # not JSON: a key may hold a lone surrogate
             if marker in seen:
                 self.scope.error(
                     "E062",
