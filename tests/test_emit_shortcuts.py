@@ -16,30 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from spec_sets import every_spec
 
-from conftest import DATA, EXAMPLES, ROOT
 from specc import ir
 from specc.emitters import code
-
-PROJECT = ROOT / "examples" / "project"
-
-
-def _specs(paths: Iterable[Path], out: Path) -> list[ir.Spec]:
-    from specc.build.driver import build
-
-    result = build([str(p) for p in paths], ["ts"], out, check=True)
-    assert result.specs, [d.message for d in result.diagnostics]
-    return result.specs
 
 
 @pytest.fixture(scope="module")
 def specs(tmp_path_factory: pytest.TempPathFactory) -> list[ir.Spec]:
     """Every spec of the examples, the project (specs that use others) and hostile/."""
-    out = tmp_path_factory.mktemp("out")
-    found = _specs([PROJECT], out / "project")
-    for path in [*EXAMPLES.glob("*.spec.md"), *(DATA / "hostile").glob("*.spec.md")]:
-        found += _specs([path], out / path.stem)
-    return found
+    return every_spec(tmp_path_factory.mktemp("out"))
 
 
 # --- ts -------------------------------------------------------------------------

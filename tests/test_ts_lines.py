@@ -10,12 +10,12 @@ Jinja), on the example specs, the multi-spec project and the hostile specs.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from spec_sets import compiled, every_spec
 
-from conftest import DATA, EXAMPLES, ROOT
+from conftest import ROOT
 from specc import ir
 from specc.emitters import code
 from specc.emitters.ts.emitter import (
@@ -28,25 +28,11 @@ from specc.emitters.ts.emitter import (
 )
 from specc.emitters.ts.lines import Lines
 
-PROJECT = ROOT / "examples" / "project"
-
-
-def _specs(paths: Iterable[Path], out: Path) -> list[ir.Spec]:
-    from specc.build.driver import build
-
-    result = build([str(p) for p in paths], ["ts"], out, check=True)
-    assert result.specs, [d.message for d in result.diagnostics]
-    return result.specs
-
 
 @pytest.fixture(scope="module")
 def specs(tmp_path_factory: pytest.TempPathFactory) -> list[ir.Spec]:
     """Every spec of the examples, the project (specs that use others) and hostile/."""
-    out = tmp_path_factory.mktemp("out")
-    found = _specs([PROJECT], out / "project")
-    for path in [*EXAMPLES.glob("*.spec.md"), *(DATA / "hostile").glob("*.spec.md")]:
-        found += _specs([path], out / path.stem)
-    return found
+    return every_spec(tmp_path_factory.mktemp("out"))
 
 
 class _Wrapped(TsValues):
@@ -240,7 +226,7 @@ def test_ts_unsafe_integers_found_as_the_walk_finds_them(
         .read_text()
         .replace("  next_id(-1) == 0", "  next_id(-1) == -9007199254740995")
     )
-    with_big = _specs([bigids], tmp_path / "out")
+    with_big = compiled([bigids], tmp_path / "out")
     found = 0
     for spec in [*specs, *with_big]:
         made = [(d.code, d.message.split()[0], d.span) for d in unsafe_integers(spec)]

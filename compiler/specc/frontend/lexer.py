@@ -8,23 +8,6 @@ from typing import Literal, NamedTuple
 
 TokenKind = Literal["name", "int", "float", "string", "punct", "doc", "eof"]
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>[ \t\r]+)
-  | (?P<nl>\n)
-  | (?P<doc>///[^\n]*)
-  | (?P<comment>//[^\n]*|\#[^\n]*)
-  | (?P<float>-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+))
-  | (?P<int>-?\d+)
-  | (?P<string>"(?:[^"\\\n]|\\.)*")
-  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<punct>->|~=|==|[{}()<>\[\],:=?.])
-  | (?P<bad>.)
-    """,
-    re.X,
-)
-
-
 MAX_NESTING = 32
 """How deep types (`list<list<…>>`) and values (`[[…]]`, `{a: {a: …}}`) may
 nest: far beyond any real spec, and well within what every stage and target
@@ -55,8 +38,8 @@ _PLAIN: frozenset[TokenKind] = frozenset({"name", "punct"})
 _LITERALS: frozenset[TokenKind] = frozenset({"int", "float", "string", "doc"})
 
 
-#: `_TOKEN` with the blanks before a token taken with it, one match a token (what
-#: `ws` took is skipped). No alternative starts with a blank, so blanks at the
+#: A declaration token with the blanks before it, one match a token (the blanks
+#: are skipped). No alternative starts with a blank, so blanks at the
 #: end of the text match nothing, as they make no token.
 _BLANKS_AND_TOKEN = re.compile(
     r"""

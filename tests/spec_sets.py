@@ -1,0 +1,29 @@
+"""Specs the emitter-shortcut tests run over: the examples, the project and hostile/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from conftest import DATA, EXAMPLES, ROOT
+from specc import ir
+
+PROJECT = ROOT / "examples" / "project"
+
+
+def compiled(paths: Iterable[Path], out: Path) -> list[ir.Spec]:
+    """Return the specs of one build of ``paths`` (the ts target checked) into ``out``."""
+    from specc.build.driver import build
+
+    result = build([str(p) for p in paths], ["ts"], out, check=True)
+    assert result.specs, [d.message for d in result.diagnostics]
+    return result.specs
+
+
+def every_spec(out: Path) -> list[ir.Spec]:
+    """Every spec of the examples, the project (specs that use others) and hostile/,
+    compiled (with the ts target checked) under ``out``."""
+    found = compiled([PROJECT], out / "project")
+    for path in [*EXAMPLES.glob("*.spec.md"), *(DATA / "hostile").glob("*.spec.md")]:
+        found += compiled([path], out / path.stem)
+    return found
