@@ -60,3 +60,19 @@ def path_segment(name: str) -> str:
     """Return ``name`` as a single safe file or folder name (never `.`, `..` or empty)."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._-")
     return safe or "spec"
+
+
+#: A lone surrogate: a code point UTF-8 cannot encode (a spec writes one as `\udc00`).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """Return ``text`` with each lone surrogate written as its `\\uXXXX` escape.
+
+    For JSON text (a raw surrogate can only stand inside a JSON string, where
+    the escape means the same code point) and for a value shown as a spec
+    literal; text without one, nearly all of it, comes back as it is.
+    """
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specc.naming import escape_surrogates
+
 if TYPE_CHECKING:
     import jinja2
     import jinja2.runtime
@@ -105,6 +107,8 @@ def _environment(user_dirs: Sequence[str | Path], cache: bool) -> jinja2.Environ
         bytecode_cache=_bytecode_cache() if cache else None,
     )
     env.context_class = calling_context()
+    # A lone surrogate (a spec's `"\\udc00"`) as the spec wrote it: no file holds one.
+    env.filters["escape_surrogates"] = escape_surrogates
     return env
 
 

@@ -23,7 +23,7 @@ from specc.emitters.code import (
     resolve_alias,
     tag_field,
 )
-from specc.naming import path_segment
+from specc.naming import escape_surrogates, path_segment
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NOTE = re.compile(r"^JSON Schema: (\{.*\})\s*$")
@@ -56,7 +56,8 @@ class JsonSchemaEmitter(CodeEmitter):
     ) -> tuple[list[OutputFile], None]:
         if not has_code(spec):
             return [], None
-        text = json.dumps(spec_schema(spec), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(spec_schema(spec), indent=2, ensure_ascii=False)
+        text = escape_surrogates(text) + "\n"
         return list(owned_by(spec, [OutputFile(schema_file(spec), text)])), None
 
 

@@ -27,7 +27,7 @@ from specc.emitters.docs.markdown import (
 )
 from specc.emitters.docs.properties import called, property_cells
 from specc.frontend.example_text import split_example as split_text
-from specc.naming import path_segment
+from specc.naming import escape_surrogates, path_segment
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -427,7 +427,7 @@ class SpecValues(code.ValueRenderer):
         return v.text
 
     def render_string(self, v: ir.StringValue) -> str:
-        return json.dumps(v.value, ensure_ascii=False)
+        return escape_surrogates(json.dumps(v.value, ensure_ascii=False))
 
     def render_bytes(self, v: ir.BytesValue) -> str:
         return "[" + ", ".join(map(str, v.value)) + "]"

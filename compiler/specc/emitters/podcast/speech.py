@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from specc import ir
-from specc.naming import words
+from specc.naming import escape_surrogates, words
 
 _FENCE = re.compile(r"(```|~~~)[^\n]*\n.*?(\1|\Z)", re.S)
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
@@ -136,8 +136,9 @@ def join_words(
 
 
 def quote(text: str) -> str:
-    """Return a string value in typographic quotes, as it is read out."""
-    return f"“{text}”"
+    """Return a string value in typographic quotes, as it is read out (a lone
+    surrogate, which no script file could hold, as the spec wrote it: `\\udc00`)."""
+    return f"“{escape_surrogates(text)}”"
 
 
 class ValueSpeaker:
@@ -320,7 +321,7 @@ def _error_phrase(spec: ir.Spec, raised: ir.ExpectedError, say: ValueSpeaker) ->
         phrase += ", with " + join_words(details)
     decl = spec.type(raised.error)
     if isinstance(decl, ir.Error) and decl.message:
-        phrase += f": {decl.message}"
+        phrase += f": {escape_surrogates(decl.message)}"
     return phrase
 
 
