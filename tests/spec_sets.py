@@ -27,3 +27,19 @@ def every_spec(out: Path) -> list[ir.Spec]:
     for path in [*EXAMPLES.glob("*.spec.md"), *(DATA / "hostile").glob("*.spec.md")]:
         found += compiled([path], out / path.stem)
     return found
+
+
+def field_owners(spec: ir.Spec) -> list[ir.Record | ir.VariantTag | ir.Error]:
+    """Return every declaration of ``spec`` that has fields: records, errors, tags."""
+    owners: list[ir.Record | ir.VariantTag | ir.Error] = []
+    for decl in spec.types:
+        if isinstance(decl, (ir.Record, ir.Error)):
+            owners.append(decl)
+        elif isinstance(decl, ir.Variant):
+            owners.extend(decl.tags)
+    return owners
+
+
+def fields_of(spec: ir.Spec) -> list[ir.Field]:
+    """Return every field of ``spec``'s records, errors and variant tags."""
+    return [f for owner in field_owners(spec) for f in owner.fields]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from spec_sets import every_spec
+from spec_sets import every_spec, field_owners, fields_of
 
 from specc import ir
 from specc.emitters import code
@@ -71,7 +71,7 @@ def test_ts_types_and_optionals_are_remembered_by_node_not_by_id(
     from specc.emitters.ts.emitter import TsTypes, optional_types, ts_name
 
     for spec in specs:
-        refs = [f.type for f in _fields(spec)] + list(code.signature_types(spec))
+        refs = [f.type for f in fields_of(spec)] + list(code.signature_types(spec))
         remembering, optional = TsTypes(spec, ts_name), optional_types(spec)
         for _ in range(3):
             copies = [r.model_copy(deep=True) for r in refs]
@@ -92,25 +92,11 @@ def test_ts_defaults_test_is_jinjas_selectattr(specs: list[ir.Spec]) -> None:
     )
     seen = set()
     for spec in specs:
-        for owner in _field_owners(spec):
+        for owner in field_owners(spec):
             jinja = filtered.render(fields=owner.fields) == "yes"
             assert has_defaults(owner.fields) is jinja
             seen.add(jinja)
     assert seen == {True, False}
-
-
-def _field_owners(spec: ir.Spec) -> list[ir.Record | ir.VariantTag | ir.Error]:
-    owners: list[ir.Record | ir.VariantTag | ir.Error] = []
-    for decl in spec.types:
-        if isinstance(decl, (ir.Record, ir.Error)):
-            owners.append(decl)
-        elif isinstance(decl, ir.Variant):
-            owners.extend(decl.tags)
-    return owners
-
-
-def _fields(spec: ir.Spec) -> list[ir.Field]:
-    return [f for owner in _field_owners(spec) for f in owner.fields]
 
 
 # --- python ---------------------------------------------------------------------
@@ -181,7 +167,7 @@ def test_python_types_remembered_by_node_as_made_afresh(specs: list[ir.Spec]) ->
     foreign = set()
     for spec in specs:
         names = Names(spec)
-        refs = [f.type for f in _fields(spec)] + list(code.signature_types(spec))
+        refs = [f.type for f in fields_of(spec)] + list(code.signature_types(spec))
         remembering = PyTypes(spec, names.types.__getitem__, names)
         imported: set[tuple[str, str]] = set()
         for _ in range(3):
@@ -279,7 +265,7 @@ def test_docs_documented_fields_are_jinjas_selectattr(specs: list[ir.Spec]) -> N
     )
     seen = set()
     for spec in specs:
-        for owner in _field_owners(spec):
+        for owner in field_owners(spec):
             names = ",".join(f.name for f in documented(owner.fields))
             assert names == filtered.render(fields=owner.fields)
             seen.add(bool(names))

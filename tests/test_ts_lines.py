@@ -13,7 +13,7 @@ import gc
 from pathlib import Path
 
 import pytest
-from spec_sets import compiled, every_spec
+from spec_sets import compiled, every_spec, field_owners, fields_of
 
 from conftest import ROOT
 from specc import ir
@@ -61,7 +61,7 @@ def _example_values(spec: ir.Spec) -> list[ir.Value]:
 
 
 def _defaults(spec: ir.Spec) -> list[ir.Value]:
-    return [f.default for f in _fields(spec) if f.default is not None]
+    return [f.default for f in fields_of(spec) if f.default is not None]
 
 
 @pytest.mark.parametrize("int_type", ["number", "bigint"])
@@ -85,20 +85,6 @@ def test_ts_values_dispatch_as_the_shared_renderer_does(
             del copies
             gc.collect()
     assert kinds >= {"int", "string", "list", "record", "variant", "enum", "none"}
-
-
-def _field_owners(spec: ir.Spec) -> list[ir.Record | ir.VariantTag | ir.Error]:
-    owners: list[ir.Record | ir.VariantTag | ir.Error] = []
-    for decl in spec.types:
-        if isinstance(decl, (ir.Record, ir.Error)):
-            owners.append(decl)
-        elif isinstance(decl, ir.Variant):
-            owners.extend(decl.tags)
-    return owners
-
-
-def _fields(spec: ir.Spec) -> list[ir.Field]:
-    return [f for owner in _field_owners(spec) for f in owner.fields]
 
 
 #: Each helper's call, and what the templates wrote in its place before it.
@@ -165,7 +151,7 @@ def test_ts_lines_render_what_the_template_spelt_out(specs: list[ir.Spec]) -> No
             literal=code.string_literal,
             **lines.helpers(),
         )
-        for owner in _field_owners(spec):
+        for owner in field_owners(spec):
             same("make_params", context, fields=owner.fields)
             for field in owner.fields:
                 same("member", context, f=field)
