@@ -240,3 +240,24 @@ def test_a_broken_lock_is_a_diagnostic(cli, llm_server, project):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "error[E134]: cannot read the lock" in result.output
     assert llm_server.log == []
+
+
+@pytest.mark.parametrize("raw", [False, True], ids=["escaped", "raw"])
+def test_a_lone_surrogate_in_an_explanation_is_kept_as_its_escape(
+    cli, llm_server, project, raw
+):
+    """An explanation holding "\\udc00" (escaped in the answer's JSON, or raw in
+    the content) is written with its escape as text, and the lock with it."""
+
+    def answer(body: dict) -> str:  # type: ignore[type-arg]
+        data = json.loads(explain(body))
+        data["explanation"] += " Odd \udc00 end."
+        return json.dumps(data, ensure_ascii=not raw)
+
+    llm_server.reply_with(answer)
+    result = _build(cli, project, "--llm")
+    assert result.exit_code == 0, result.output
+    page = (project / "out/docs/semver.html").read_text("utf-8")
+    assert "Odd \\udc00 end." in page
+    lock = json.loads((project / "specs/specc.lock").read_text("utf-8"))
+    assert all("\udc00" not in e["answer"] for e in lock["answers"].values())

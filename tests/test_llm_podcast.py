@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,35 @@ def test_invented_ids_and_wrong_turns_are_caught(project):
     )
     assert "outside 1 to 50" in check(job, said(("Alex", "x " * 60, ["red"])))[1]
     assert "not the JSON object" in check(job, "Sure! Here it is.")[1]
+
+
+@pytest.mark.parametrize("raw", [False, True], ids=["escaped", "raw"])
+def test_a_lone_surrogate_in_an_answer_is_kept_as_its_escape(
+    cli, llm_server, project, raw
+):
+    """A model's dialogue holding "\\udc00" (escaped in its JSON, or raw in the
+    content) is no text a file can hold: the build keeps its escape, as text."""
+
+    def answer(body: dict) -> str:  # type: ignore[type-arg]
+        data = json.loads(dialogue(body))
+        data["turns"][0]["text"] += " odd \udc00 end"
+        return json.dumps(data, ensure_ascii=not raw)
+
+    llm_server.reply_with(answer)
+    result = _build(cli, project, "--llm")
+    assert result.exit_code == 0, result.output
+    script = (project / "out/podcast/lights/script.json").read_text("utf-8")
+    texts = [
+        t["text"]
+        for e in json.loads(script)["episodes"]
+        for s in e["segments"]
+        for t in s["turns"]
+    ]
+    assert any("odd \\udc00 end" in t for t in texts)
+    assert "odd \\udc00 end" in (project / "out/podcast/lights/script.md").read_text()
+    lock = (project / "specs/specc.lock").read_bytes()
+    shutil.rmtree(project / "out")
+    again = _build(cli, project, "--llm", "--frozen")
+    assert again.exit_code == 0, again.output
+    assert (project / "out/podcast/lights/script.json").read_text("utf-8") == script
+    assert (project / "specs/specc.lock").read_bytes() == lock

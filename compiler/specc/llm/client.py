@@ -26,7 +26,6 @@ or `BudgetExceeded` (before sending more than `max_requests`).
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from specc.config import DEFAULT_MODEL
 from specc.llm.lock import Entry, Lock, request_key
+from specc.llm.prompts import answer_json
 from specc.naming import plural
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class Answer:
 
     def json(self) -> Any:
         """Return the answer parsed as JSON (raise `ValueError` if it is not)."""
-        return json.loads(self.text)
+        return answer_json(self.text)
 
 
 @dataclass

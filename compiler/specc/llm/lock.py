@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from specc.naming import escape_surrogates
+
 LOCK_NAME = "specc.lock"
 LOCK_VERSION = 1
 
@@ -37,7 +39,7 @@ def request_key(
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ class Entry:
     answer: str
     tokens_in: int = 0
     tokens_out: int = 0
+
+    def __post_init__(self) -> None:
+        # A model may answer with a lone surrogate ("\udc00" in its JSON), which
+        # no file can hold: keep its escape instead, as text.
+        object.__setattr__(self, "answer", escape_surrogates(self.answer))
 
     def to_json(self) -> dict[str, Any]:
         """Return the entry as a JSON-ready mapping."""

@@ -6,8 +6,11 @@ A prompt template renders plain text in which a line `--- system ---`,
 
 from __future__ import annotations
 
+import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from specc.naming import escape_surrogates
 
 if TYPE_CHECKING:
     import jinja2
@@ -40,3 +43,22 @@ def last_fenced_block(text: str) -> str | None:
         r"^[ \t]*(`{3,}|~{3,})[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", text, re.M | re.S
     )
     return blocks[-1][1] if blocks else None
+
+
+def answer_json(text: str) -> Any:
+    """Return a model's answer parsed as JSON (raise `ValueError` if it is not).
+
+    A string escaping a lone surrogate (`"\\udc00"`), which is no text a file
+    can hold, keeps the escape as text.
+    """
+    return _without_surrogates(json.loads(text))
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape_surrogates(value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {escape_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value

@@ -10,7 +10,6 @@ the template's version with a warning.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,7 @@ from specc.emitters.podcast.script import (
     Turn,
     word_count,
 )
-from specc.llm.prompts import messages
+from specc.llm.prompts import answer_json, messages
 
 if TYPE_CHECKING:
     from specc import ir
@@ -166,7 +165,7 @@ def _request(spec: ir.Spec, job: Job, prompt: list[dict[str, str]]) -> Request:
 def check(job: Job, answer: str) -> tuple[list[Turn] | None, str]:
     """Return the answer's turns if they fit the plan, else None and what is wrong."""
     try:
-        data = json.loads(answer)
+        data = answer_json(answer)
         raw = data["turns"]
         turns = [
             Turn(
