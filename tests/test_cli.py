@@ -7,7 +7,9 @@ import subprocess
 import sys
 from importlib.metadata import version
 
-from conftest import EXAMPLES
+import pytest
+
+from conftest import EXAMPLES, ROOT
 
 HEAVY = ("openai", "black", "jinja2", "markdown_it")
 
@@ -209,3 +211,13 @@ def test_each_command_is_imported_when_used_under_its_own_name():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["['specc.commands.main']", "ok 16"]
+
+
+@pytest.mark.parametrize("value", ["", " , "])
+def test_a_target_option_naming_no_target_is_a_usage_error(cli, tmp_path, value):
+    """`--target ""` (an empty shell variable) builds nothing rather than everything."""
+    spec = ROOT / "specs" / "semver.spec.md"
+    result = cli("build", str(spec), "--target", value, "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2, result.output
+    assert "names no target" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()

@@ -281,6 +281,11 @@ def target_names(
     from specc.targets import BUILTIN
 
     names = [t.strip() for t in (value or "").split(",") if t.strip()]
+    if value is not None and not names:  # `--target ""`, from an empty variable
+        raise click.BadParameter(
+            f"{value!r} names no target: give NAME[,NAME…] or `all`",
+            param_hint="'--target'",
+        )
     if not names and config is not None:
         names = list(config.project.targets)
     if not names and default is not None:
