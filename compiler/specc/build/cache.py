@@ -349,9 +349,7 @@ class Cache:
             parts = _parts(item["path"])
             if parts is None:
                 return None  # the writer checks every path again before writing
-            with open(os.path.join(self.out_dir, target, *parts), "rb") as handle:
-                stat = stat_of(os.fstat(handle.fileno()))  # before reading: see OnDisk
-                data = handle.read()
+            data, stat = _read(os.path.join(self.out_dir, target, *parts))
             if _sha(data) != item["sha256"]:
                 return None
             return OnDisk(
@@ -387,6 +385,23 @@ class Cache:
         if interface is not None:
             entry["interface"] = interface.model_dump(mode="json")
         self.entries[key] = entry
+
+
+def _read(path: str) -> tuple[bytes, tuple[int, int, int]]:
+    """Return a file's bytes and its `stat_of`, taken before reading (see `OnDisk`):
+    one read for a file whose size stays as it was, more if it grows meanwhile."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(fd)
+        data = os.read(fd, status.st_size + 1)
+        if len(data) != status.st_size:  # it changed, or a read stopped short
+            chunks = [data]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    return data, stat_of(status)
 
 
 def _parts(relative: object) -> list[str] | None:

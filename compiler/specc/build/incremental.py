@@ -103,6 +103,10 @@ class Session:
         self.loaded: list[tuple[str, Any, Any]] = []
         self.sink: Sink = as_made
         """Takes each spec's files of a target as `emit` has them (see `Sink`)."""
+        self.keys: dict[str, str] = {}
+        """Spec path -> its key in the cache (`key`)."""
+        self.option_digests: dict[str, str] = {}
+        """Target -> `options_digest` of its options (`_options`)."""
 
     def compile(self, project: Project, files: list[str], step: Step) -> list[Compiled]:
         """Compile the specs that changed; return every spec's outcome, in order.
@@ -156,7 +160,7 @@ class Session:
     def header(self, path: str, data: bytes) -> Header:
         """Return a spec's header (`Project` asks): as the cache has it when the
         file's bytes and specc are as they were, else read from the bytes."""
-        key = str(Path(path).resolve())
+        key = self.key(path)
         digest = input_digest(self.fingerprint, path, data)
         header = self.cache.header(key, digest, path)
         if header is None:
@@ -170,7 +174,7 @@ class Session:
         data = self.project.data.get(path)
         if data is None:
             return SpecState(path, path, None, compile_file(path))
-        key = str(Path(path).resolve())
+        key = self.key(path)
         imports = self.project.imports_from(path, self._interface)
         digest = input_digest(self.fingerprint, path, data, imports_digest(imports, self.digests))
         units = {}
@@ -200,8 +204,21 @@ class Session:
                 return state.interface
         return None
 
+    def key(self, path: str) -> str:
+        """Return a spec's key in the cache: its path resolved (once per build)."""
+        key = self.keys.get(path)
+        if key is None:
+            key = self.keys[path] = str(Path(path).resolve())
+        return key
+
     def _options(self, name: str) -> str:
-        return options_digest(self.options.get(name, {}))
+        """Return the digest of a target's options (once per build: a spec of 20
+        asks it of each target, and so does remembering it)."""
+        digest = self.option_digests.get(name)
+        if digest is None:
+            digest = options_digest(self.options.get(name, {}))
+            self.option_digests[name] = digest
+        return digest
 
     def emit(
         self, step: Step, kept: KeptSpecs | None = None

@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from specc import ir
-from specc.build.writer import read_manifest, spec_key
+from specc.build.writer import SpecKeys, read_manifest
 from specc.emitters.base import EmitContext, Emitter
 
 
 def kept_paths(out_dir: Path, target: str, built: Iterable[str]) -> list[str]:
     """Return the specs whose files of ``target`` ``out_dir`` keeps though the build
     (of the specs ``built``) does not make them, and whose source is still there."""
-    made = {spec_key(out_dir, path) for path in built}
+    keys = SpecKeys(out_dir)
+    made = {keys(path) for path in built}
     found: list[str] = []
     for entry in read_manifest(out_dir).values():
         spec = entry.get("spec")

@@ -123,7 +123,7 @@ class Staging:
         if isinstance(output, Staged) or self.failure is not None:
             return output
         try:
-            path = self.checked(relative)
+            path = self.checked.location(relative)
         except writer.UnsafePath:
             self.unsafe.append(relative)
             return output
@@ -187,7 +187,7 @@ class Staging:
         return Staged(content=content, sha256=sha256, **values)
 
     @staticmethod
-    def _still(path: Path, output: OnDisk) -> bool:
+    def _still(path: str, output: OnDisk) -> bool:
         """Return whether the disk still holds the file the cache read (its size,
         mtime and inode are as they were then)."""
         try:

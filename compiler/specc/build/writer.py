@@ -33,7 +33,7 @@ import errno
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -77,12 +77,15 @@ class Plan:
     of `write` not staged is written from its content."""
     keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     """Spec path -> `spec_key`, worked out once per spec (a spec makes many files)."""
+    spec_keys: SpecKeys | None = field(default=None, repr=False, compare=False)
 
     def entry(self, relative: str, wanted: OutputFile, digest: str) -> Entry:
         """Return the manifest entry of one wanted file whose bytes have ``digest``."""
         spec = wanted.spec
         if spec is not None and spec not in self.keys:
-            self.keys[spec] = spec_key(self.out_dir, spec)
+            if self.spec_keys is None:
+                self.spec_keys = SpecKeys(self.out_dir)
+            self.keys[spec] = self.spec_keys(spec)
         return {
             "kind": wanted.kind,
             "sha256": digest,
@@ -112,8 +115,9 @@ class Scope:
     @classmethod
     def of(cls, out_dir: Path, specs: list[str], folders: list[str]) -> Scope:
         """Return the scope of a build of ``specs``, found in ``folders``."""
+        keys = SpecKeys(out_dir)
         return cls(
-            frozenset(spec_key(out_dir, s) for s in specs),
+            frozenset(keys(s) for s in specs),
             tuple(Path(f).resolve() for f in folders),
         )
 
@@ -130,8 +134,37 @@ class Scope:
 
 def spec_key(out_dir: Path, spec_path: str) -> str:
     """Return a spec's path relative to the output folder, as the manifest records it."""
-    relative = os.path.relpath(Path(spec_path).resolve(), out_dir.resolve())
-    return PurePosixPath(Path(relative)).as_posix()
+    return SpecKeys(out_dir)(spec_path)
+
+
+class SpecKeys:
+    """`spec_key` for many specs into one output folder: the folder is resolved
+    once, and each spec's folder once (then only the spec's own name is looked
+    at: is it a link?). Make one per build, not one for a session."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.base: str | None = None
+        self.folders: dict[str, str] = {}
+        """A spec's folder, as given -> where it resolves to."""
+
+    def __call__(self, spec_path: str) -> str:
+        """Return ``spec_path`` relative to the output folder, as a POSIX path."""
+        if self.base is None:
+            self.base = _resolved(os.fspath(self.out_dir))
+        relative = os.path.relpath(self.resolve(os.fspath(spec_path)), self.base)
+        return relative if os.sep == "/" else PurePosixPath(Path(relative)).as_posix()
+
+    def resolve(self, path: str) -> str:
+        """Return ``path`` resolved as `Path.resolve` does (RuntimeError for a loop)."""
+        folder, name = os.path.split(path)
+        if name in ("", ".", ".."):
+            return _resolved(path)
+        real = self.folders.get(folder)
+        if real is None:
+            real = self.folders[folder] = _resolved(folder or os.curdir)
+        real = os.path.join(real, name)
+        return _resolved(real) if os.path.islink(real) else real
 
 
 def check_path(out_dir: Path, relative: str) -> Path:
@@ -153,7 +186,8 @@ def _check_name(relative: str) -> None:
 
 class Checker:
     """`check_path` for many paths under one folder: each folder on the way is
-    resolved once, each file's own name looked at (is it a link?) every time.
+    resolved once, from its parent's real path and its own name (is it a
+    link?), and each file's own name looked at (is it a link?) every time.
 
     What it decides is what resolving each path whole decides (a test compares
     them on planted links and loops); it remembers folders, so make one per
@@ -169,15 +203,15 @@ class Checker:
 
     def __call__(self, relative: str) -> Path:
         """Return the absolute path of ``relative``, or raise `UnsafePath`."""
+        return Path(self.location(relative))
+
+    def location(self, relative: str) -> str:
+        """Return the path of ``relative`` under the folder as a string (the
+        folder joined with it, unresolved), or raise `UnsafePath`."""
         _check_name(relative)
         try:
-            if self.root is None:
-                self.root = _resolved(self.base)
             folder, _, name = relative.rpartition("/")
-            real = self.folders.get(folder)
-            if real is None:
-                here = os.path.join(self.base, folder) if folder else self.base
-                real = self.folders[folder] = _resolved(here)
+            real = self._folder(folder)
             path = os.path.join(self.base, relative)
             if os.path.islink(path):
                 real = _resolved(path)
@@ -186,9 +220,26 @@ class Checker:
         except (OSError, RuntimeError) as error:  # a symlink loop
             raise UnsafePath(relative) from error
         root = self.root
+        assert root is not None
         if not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
             raise UnsafePath(relative)
-        return Path(path)
+        return path
+
+    def _folder(self, folder: str) -> str:
+        """Return where the relative ``folder`` resolves to: its parent's real path
+        joined with its name, resolved further only when that is a link (what
+        `os.path.realpath` does a name at a time). RuntimeError for a loop."""
+        real = self.folders.get(folder)
+        if real is None:
+            if not folder:
+                real = self.root = _resolved(self.base)
+            else:
+                parent, _, name = folder.rpartition("/")
+                real = os.path.join(self._folder(parent), name)
+                if os.path.islink(real):
+                    real = _resolved(real)
+            self.folders[folder] = real
+        return real
 
 
 def _resolved(path: str) -> str:
@@ -415,22 +466,36 @@ TEMPORARY = ".specc-tmp-"
 
 def _sweep_temporaries(out_dir: Path, paths: set[str]) -> None:
     """Remove temporaries a killed build left beside the files specc owns."""
-    folders = {out_dir}
-    checked = Checker(out_dir)
-    for relative in paths:
+    for folder in _folders(out_dir, paths):
         try:
-            folders.add(checked(relative).parent)
-        except UnsafePath:
-            continue  # never look outside the folder
-    for folder in folders:
-        try:
-            entries = list(os.scandir(folder))
+            names = os.listdir(folder)
         except OSError:
             continue
-        for entry in entries:
-            if entry.name.startswith(".") and TEMPORARY in entry.name:
+        for name in names:
+            if name.startswith(".") and TEMPORARY in name:
                 with contextlib.suppress(OSError):
-                    os.unlink(entry.path)  # a planted link is removed, not followed
+                    os.unlink(os.path.join(folder, name))  # a link goes, unfollowed
+
+
+def _folders(out_dir: Path, paths: Iterable[str]) -> list[str]:
+    """Return the output folder and the folder of each of ``paths`` that passes
+    `check_path` (never one outside it), each once: a folder's files are
+    checked until one passes, not all of them."""
+    base = os.fspath(out_dir)
+    found = {base: True}
+    by_folder: dict[str, list[str]] = {}
+    for relative in paths:
+        by_folder.setdefault(relative.rpartition("/")[0], []).append(relative)
+    checked = Checker(out_dir)
+    for folder, files in by_folder.items():
+        for relative in files:
+            try:
+                checked.location(relative)
+            except UnsafePath:
+                continue  # never look outside the folder
+            found[os.path.join(base, folder) if folder else base] = True
+            break
+    return list(found)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -270,15 +270,26 @@ def project_files(paths: Sequence[str], sources: Sequence[str] = ()) -> list[str
     """
     from specc.frontend.compile import find_specs
 
-    roots = []
+    roots: dict[str, None] = {}  # each once: a root found again finds nothing new
+    beside: dict[Path, list[str]] = {}
     for name in paths:
+        roots[name] = None
         path = Path(name)
-        roots.append(name)
-        if not path.is_dir() and path.parent.is_dir():
-            roots += sorted(str(p) for p in path.parent.glob("*.spec.md"))
-    roots += sources
+        if not path.is_dir():
+            if path.parent not in beside:
+                beside[path.parent] = _specs_in(path.parent)
+            roots.update(dict.fromkeys(beside[path.parent]))
+    roots.update(dict.fromkeys(sources))
     existing = [r for r in roots if Path(r).exists()]
     spellings: dict[Path, str] = {}
     for found in find_specs(existing)[0]:
         spellings.setdefault(Path(found).resolve(), found)
     return list(spellings.values())
+
+
+def _specs_in(folder: Path) -> list[str]:
+    """Return the spec files in ``folder`` (not below it), sorted; none if it is
+    not a folder."""
+    if not folder.is_dir():
+        return []
+    return sorted(str(p) for p in folder.glob("*.spec.md"))
