@@ -167,9 +167,10 @@ def _slow_key(out_dir: Path, spec: str) -> str:
 def test_spec_keys_are_what_resolving_each_path_whole_gives(
     linked: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`SpecKeys` resolves the output folder and each spec's folder once; the keys
-    are those of resolving each path whole (a loop raises RuntimeError in both)."""
-    from specc.build.writer import SpecKeys, spec_key
+    """`Resolver` resolves each folder once, `SpecKeys` the output folder once too:
+    the paths and keys are those of resolving each path whole (a loop raises
+    RuntimeError in both)."""
+    from specc.build.writer import Resolver, SpecKeys, spec_key
 
     monkeypatch.chdir(linked / "a")
     specs = [
@@ -193,6 +194,17 @@ def test_spec_keys_are_what_resolving_each_path_whole_gives(
         "b/self",
         "b/c/out2/victim.txt",
     ]
+    resolve = Resolver()
+    for spec in specs + specs[::-1]:
+        try:
+            whole: str | None = str(Path(spec).resolve())
+        except RuntimeError:
+            whole = None
+        if whole is None:
+            with pytest.raises(RuntimeError):
+                resolve(spec)
+        else:
+            assert resolve(spec) == whole, spec
     for out in (linked, linked / "top" / "c", Path("b/c/d")):
         keys = SpecKeys(out)
         for spec in specs + specs[::-1]:
@@ -290,3 +302,43 @@ def test_the_cache_reads_a_file_whole_whatever_its_status_said(
         cache._read(str(tmp_path))
     with pytest.raises(OSError):
         cache._read(str(tmp_path / "missing"))
+
+
+def test_the_checks_status_of_a_file_is_what_stat_gives(linked: Path) -> None:
+    """`Checker.status` gives a file's own status when it is no link (what `os.stat`
+    gives then, so staging asks no more), and none for a link or a missing file."""
+    from specc.build.staging import stat_of
+    from specc.build.writer import Checker, UnsafePath
+
+    checked = Checker(linked)
+    seen = []
+    for relative in _relatives():
+        try:
+            path, status = checked.status(relative)
+        except UnsafePath:
+            continue
+        assert path == checked.location(relative)
+        if os.path.islink(path) or not os.path.lexists(path):
+            assert status is None, relative
+        else:
+            assert status is not None and stat_of(status) == stat_of(os.stat(path))
+            seen.append(relative)
+    assert "a/b/c/d/file.ts" in seen and "a/hop/d/file.ts" in seen
+
+
+def test_a_sessions_option_digests_and_keys_are_the_slow_ones(tmp_path: Path) -> None:
+    """A session digests each target's options and resolves each spec's key once:
+    what it gives is what digesting and resolving each time gives."""
+    from specc.build.cache import options_digest
+    from specc.build.incremental import Session
+
+    options: dict[str, dict[str, object]] = {"ts": {"b": [1, 2], "a": "x"}, "docs": {}}
+    session = Session(tmp_path / "out", ["ts", "docs", "rust"], [], options, {})
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "link.spec.md").symlink_to(tmp_path / "specs" / "x.spec.md")
+    for _ in range(2):
+        for name in ("ts", "docs", "rust"):
+            assert session._options(name) == options_digest(options.get(name, {}))
+        for spec in ("specs/x.spec.md", str(tmp_path / "link.spec.md"), "y.spec.md"):
+            assert session.key(spec) == str(Path(spec).resolve())
+    assert session._options("ts") != session._options("docs")

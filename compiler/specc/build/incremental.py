@@ -32,6 +32,7 @@ from specc.build.emit import (
     guarded,
     load_emitters,
 )
+from specc.build.writer import Resolver
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, OutputFile
 from specc.frontend.compile import Compiled
@@ -105,6 +106,7 @@ class Session:
         """Takes each spec's files of a target as `emit` has them (see `Sink`)."""
         self.keys: dict[str, str] = {}
         """Spec path -> its key in the cache (`key`)."""
+        self.resolve = Resolver()
         self.option_digests: dict[str, str] = {}
         """Target -> `options_digest` of its options (`_options`)."""
 
@@ -205,10 +207,11 @@ class Session:
         return None
 
     def key(self, path: str) -> str:
-        """Return a spec's key in the cache: its path resolved (once per build)."""
+        """Return a spec's key in the cache: its path resolved (once per build,
+        each folder once)."""
         key = self.keys.get(path)
         if key is None:
-            key = self.keys[path] = str(Path(path).resolve())
+            key = self.keys[path] = self.resolve(path)
         return key
 
     def _options(self, name: str) -> str:

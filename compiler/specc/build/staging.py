@@ -123,7 +123,7 @@ class Staging:
         if isinstance(output, Staged) or self.failure is not None:
             return output
         try:
-            path = self.checked.location(relative)
+            path, found = self.checked.status(relative)
         except writer.UnsafePath:
             self.unsafe.append(relative)
             return output
@@ -134,7 +134,7 @@ class Staging:
         if (
             isinstance(output, OnDisk)
             and output.kind != "scaffold"  # a scaffold on disk is kept, not unchanged
-            and self._still(path, output)
+            and self._still(path, found, output)
         ):
             self.plan.manifest[relative] = self.plan.entry(
                 relative, output, output.sha256
@@ -187,11 +187,12 @@ class Staging:
         return Staged(content=content, sha256=sha256, **values)
 
     @staticmethod
-    def _still(path: str, output: OnDisk) -> bool:
+    def _still(path: str, status: os.stat_result | None, output: OnDisk) -> bool:
         """Return whether the disk still holds the file the cache read (its size,
-        mtime and inode are as they were then)."""
+        mtime and inode are as they were then): ``status`` is the file's own when
+        it is no link (`writer.Checker.status`), else the disk is asked."""
         try:
-            return stat_of(os.stat(path)) == output.stat
+            return stat_of(os.stat(path) if status is None else status) == output.stat
         except OSError:
             return False
 

@@ -33,6 +33,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -137,26 +138,17 @@ def spec_key(out_dir: Path, spec_path: str) -> str:
     return SpecKeys(out_dir)(spec_path)
 
 
-class SpecKeys:
-    """`spec_key` for many specs into one output folder: the folder is resolved
-    once, and each spec's folder once (then only the spec's own name is looked
-    at: is it a link?). Make one per build, not one for a session."""
+class Resolver:
+    """Resolves paths as `Path.resolve` does (RuntimeError for a loop), each
+    folder once: then only a path's own name is looked at (is it a link?).
+    Make one per build, not one for a session."""
 
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-        self.base: str | None = None
+    def __init__(self) -> None:
         self.folders: dict[str, str] = {}
-        """A spec's folder, as given -> where it resolves to."""
+        """A folder, as given -> where it resolves to."""
 
-    def __call__(self, spec_path: str) -> str:
-        """Return ``spec_path`` relative to the output folder, as a POSIX path."""
-        if self.base is None:
-            self.base = _resolved(os.fspath(self.out_dir))
-        relative = os.path.relpath(self.resolve(os.fspath(spec_path)), self.base)
-        return relative if os.sep == "/" else PurePosixPath(Path(relative)).as_posix()
-
-    def resolve(self, path: str) -> str:
-        """Return ``path`` resolved as `Path.resolve` does (RuntimeError for a loop)."""
+    def __call__(self, path: str) -> str:
+        """Return ``path`` resolved, as a string."""
         folder, name = os.path.split(path)
         if name in ("", ".", ".."):
             return _resolved(path)
@@ -165,6 +157,23 @@ class SpecKeys:
             real = self.folders[folder] = _resolved(folder or os.curdir)
         real = os.path.join(real, name)
         return _resolved(real) if os.path.islink(real) else real
+
+
+class SpecKeys:
+    """`spec_key` for many specs into one output folder: the folder is resolved
+    once, and each spec's folder once (`Resolver`). Make one per build."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.base: str | None = None
+        self.resolve = Resolver()
+
+    def __call__(self, spec_path: str) -> str:
+        """Return ``spec_path`` relative to the output folder, as a POSIX path."""
+        if self.base is None:
+            self.base = _resolved(os.fspath(self.out_dir))
+        relative = os.path.relpath(self.resolve(os.fspath(spec_path)), self.base)
+        return relative if os.sep == "/" else PurePosixPath(Path(relative)).as_posix()
 
 
 def check_path(out_dir: Path, relative: str) -> Path:
@@ -208,13 +217,22 @@ class Checker:
     def location(self, relative: str) -> str:
         """Return the path of ``relative`` under the folder as a string (the
         folder joined with it, unresolved), or raise `UnsafePath`."""
+        return self.status(relative)[0]
+
+    def status(self, relative: str) -> tuple[str, os.stat_result | None]:
+        """Return `location` and, when the file is there and no link, its status
+        as `os.lstat` gives it (then what `os.stat` gives too); raise `UnsafePath`."""
         _check_name(relative)
         try:
             folder, _, name = relative.rpartition("/")
             real = self._folder(folder)
             path = os.path.join(self.base, relative)
-            if os.path.islink(path):
-                real = _resolved(path)
+            try:
+                found: os.stat_result | None = os.lstat(path)
+            except (OSError, ValueError):
+                found = None  # as `os.path.islink` has it: no link
+            if found is not None and stat.S_ISLNK(found.st_mode):
+                real, found = _resolved(path), None
             else:
                 real = os.path.join(real, name)
         except (OSError, RuntimeError) as error:  # a symlink loop
@@ -223,7 +241,7 @@ class Checker:
         assert root is not None
         if not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)):
             raise UnsafePath(relative)
-        return path
+        return path, found
 
     def _folder(self, folder: str) -> str:
         """Return where the relative ``folder`` resolves to: its parent's real path
