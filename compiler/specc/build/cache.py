@@ -8,7 +8,8 @@ target's site-wide files need. A spec counts as unchanged for a target when its
 digest, the target's options and every generated file on disk still match;
 then the build neither compiles nor emits it, and hands the writer the files as
 they are on disk. Anything unreadable or odd in the cache is ignored, so the
-worst a bad cache can do is a full build.
+worst a bad cache can do is a full build. A build whose entries equal those it
+read (nothing changed) leaves the file as it is, without encoding it again.
 """
 
 from __future__ import annotations
@@ -213,6 +214,10 @@ class Cache:
     out_dir: Path
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Spec key (resolved path) -> {input, diagnostics, spans, units}."""
+    read: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    """The entries `load` read, when the file held just them, in the order
+    `save` writes them: `save` writes nothing while ``entries`` equal them.
+    Entries are replaced (`record`, `record_header`), never changed in place."""
 
     @classmethod
     def load(cls, out_dir: Path) -> Cache:
@@ -227,9 +232,15 @@ class Cache:
             and data.get("version") == CACHE_VERSION
             and isinstance(data.get("specs"), dict)
         ):
-            cache.entries = {
-                k: v for k, v in data["specs"].items() if isinstance(v, dict)
-            }
+            specs = data["specs"]
+            cache.entries = {k: v for k, v in specs.items() if isinstance(v, dict)}
+            if (
+                list(data) == ["version", "specs"]
+                and type(data["version"]) is int
+                and len(cache.entries) == len(specs)
+                and list(specs) == sorted(specs)
+            ):
+                cache.read = dict(cache.entries)
         return cache
 
     def save(self) -> None:
@@ -239,6 +250,8 @@ class Cache:
         ignore = folder / ".gitignore"
         if not ignore.exists():
             atomic_write(ignore, b"# specc's build cache; safe to delete.\n*\n")
+        if self.read is not None and self.entries == self.read:
+            return  # the file holds what would be written (see `read`)
         data = {"version": CACHE_VERSION, "specs": dict(sorted(self.entries.items()))}
         text = json.dumps(data).encode("utf-8")
         try:
@@ -298,12 +311,13 @@ class Cache:
     def record_header(self, key: str, digest: str, header: Header) -> None:
         """Remember a spec's header, read from bytes of ``digest`` (`header`)."""
         uses = [[r.spec, r.range, r.line, r.col, r.length] for r in header.uses]
-        self.entries.setdefault(key, {})["header"] = {
+        header_entry = {
             "digest": digest,
             "id": header.id,
             "version": header.version,
             "uses": uses,
         }
+        self.entries[key] = {**self.entries.get(key, {}), "header": header_entry}
 
     def spans(self, key: str) -> dict[str, Span]:
         """Return the cached spans of a spec's functions, by name."""
