@@ -99,7 +99,7 @@ class Staging:
 
     def __init__(self, out_dir: Path, targets: list[str], check: bool, hold: bool):
         self.plan = writer.Plan(out_dir, targets)
-        self.plan.previous = writer.read_manifest(out_dir)
+        self.plan.previous, self.plan.as_written = writer.read_manifest_file(out_dir)
         self.check, self.hold = check, hold
         self.folder = out_dir / f"{STAGING}{os.getpid()}"
         self.checked = writer.Checker(out_dir)

@@ -70,6 +70,9 @@ class Plan:
     """The manifest this build writes."""
     previous: dict[str, Entry] = field(default_factory=dict)
     """The manifest of the build before (what `read_manifest` found)."""
+    as_written: bool = False
+    """Whether the manifest file holds just ``previous`` as `apply` writes it:
+    then a manifest equal to it is not written (nor encoded) again."""
     edited: dict[str, Loss] = field(default_factory=dict)
     """Package manifests edited by hand since specc wrote them, that a rewrite
     would lose something of (see `specc.build.manifests`): the build stops."""
@@ -278,18 +281,31 @@ def sha256(data: bytes) -> str:
 
 def read_manifest(out_dir: Path) -> dict[str, Entry]:
     """Return the manifest's files, empty when there is none or it is unreadable."""
+    return read_manifest_file(out_dir)[0]
+
+
+def read_manifest_file(out_dir: Path) -> tuple[dict[str, Entry], bool]:
+    """Return the manifest's files (`read_manifest`), and whether the file holds
+    just them as `_write_manifest` writes them (version 2, in order)."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, False
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
-        return {}
+        return {}, False
     entries = {k: v for k, v in files.items() if isinstance(v, dict)}
     if data.get("version") == 1:
         for entry in entries.values():
             entry.pop("spec", None)  # version 1 never said who made a file
-    return entries
+    written = (
+        list(data) == ["version", "files"]
+        and type(data["version"]) is int
+        and data["version"] == MANIFEST_VERSION
+        and len(entries) == len(files)
+        and list(files) == sorted(files)
+    )
+    return entries, written
 
 
 def plan(
@@ -300,7 +316,7 @@ def plan(
 ) -> Plan:
     """Compare wanted files with the disk; raise `UnsafePath` for a bad path."""
     result = Plan(out_dir, targets)
-    result.previous = read_manifest(out_dir)
+    result.previous, result.as_written = read_manifest_file(out_dir)
     checked = Checker(out_dir)
     for relative, wanted in sorted(files.items()):
         checked(relative)
@@ -443,7 +459,8 @@ def apply(plan: Plan) -> None:
     Every file is replaced atomically (old bytes or new, never half). Before
     the first new path is written, the manifest already lists it (with the
     old entries), so a rebuild can still remove it after a kill; the final
-    manifest is written last. Leftover temporaries of a killed build go.
+    manifest is written last (unless it is the one the file holds, as written:
+    `Plan.as_written`). Leftover temporaries of a killed build go.
     """
     old = plan.previous
     _sweep_temporaries(plan.out_dir, set(plan.manifest) | set(old))
@@ -462,7 +479,8 @@ def apply(plan: Plan) -> None:
         path = check_path(plan.out_dir, relative)
         path.unlink(missing_ok=True)
         _prune_empty(path.parent, plan.out_dir)
-    _write_manifest(plan.out_dir, plan.manifest)
+    if fresh or not plan.as_written or plan.manifest != old:
+        _write_manifest(plan.out_dir, plan.manifest)
 
 
 def _write_manifest(out_dir: Path, files: dict[str, Entry]) -> None:

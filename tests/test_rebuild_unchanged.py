@@ -1,5 +1,5 @@
-"""A rebuild whose cache entries equal those it read writes nothing to the cache
-(nor encodes it to compare): the cache holds, byte for byte, what encoding and
+"""A rebuild whose cache entries, or manifest, equal those it read writes neither
+file (nor encodes it to compare): each holds, byte for byte, what encoding and
 comparing it every time (the slow way) leaves."""
 
 from __future__ import annotations
@@ -13,13 +13,22 @@ import pytest
 from conftest import ROOT
 from specc.build.cache import CACHE_DIR, CACHE_FILE, Cache
 from specc.build.driver import build
+from specc.build.writer import MANIFEST
 
 TARGETS = ["ts", "docs"]
 
 
 def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make every build write the cache it remembers (compared byte for byte)."""
+    """Make every build encode the cache and the manifest (and compare bytes)."""
+    from specc.build import writer
+
     load = Cache.load.__func__  # type: ignore[attr-defined]
+    read_manifest_file = writer.read_manifest_file
+
+    def manifest(out_dir: Path) -> tuple[dict[str, writer.Entry], bool]:
+        return read_manifest_file(out_dir)[0], False
+
+    monkeypatch.setattr(writer, "read_manifest_file", manifest)
 
     def loaded(cls: type[Cache], out_dir: Path) -> Cache:
         cache = load(cls, out_dir)
@@ -47,14 +56,16 @@ def test_the_cache_holds_what_remembering_every_spec_anew_writes(
             assert build(given, TARGETS, slow, incremental=True).ok
         written = (fast / CACHE_DIR / CACHE_FILE).read_bytes()
         assert written == (slow / CACHE_DIR / CACHE_FILE).read_bytes()
+        assert (fast / MANIFEST).read_bytes() == (slow / MANIFEST).read_bytes()
         return written
 
     def unchanged(*paths: Path) -> None:
-        """A rebuild of ``paths`` with nothing changed leaves the cache file alone."""
-        cache = fast / CACHE_DIR / CACHE_FILE
-        before = cache.stat().st_mtime_ns, cache.stat().st_ino
+        """A rebuild of ``paths`` with nothing changed leaves the cache file and
+        the manifest alone."""
+        files = (fast / CACHE_DIR / CACHE_FILE, fast / MANIFEST)
+        before = [(f.stat().st_mtime_ns, f.stat().st_ino) for f in files]
         both(*paths)
-        assert (cache.stat().st_mtime_ns, cache.stat().st_ino) == before
+        assert [(f.stat().st_mtime_ns, f.stat().st_ino) for f in files] == before
 
     both(specs)
     unchanged(specs)
@@ -141,3 +152,31 @@ def test_a_cache_is_left_as_read_until_an_entry_differs(tmp_path: Path) -> None:
     del cache.entries["b"]
     cache.save()
     assert list(json.loads((folder / CACHE_FILE).read_bytes())["specs"]) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ('{"version":2,"files":{"ts/a":{"kind":"generated"},"ts/b":{}}}', False),
+        ('{"files": {"ts/a": {"kind": "generated"}}, "version": 2}', True),
+        ('{"version": 2, "files": {"ts/b": {}, "ts/a": {}}}', True),
+        ('{"version": 2, "files": {"ts/a": {}, "ts/b": 3}}', True),
+        ('{"version": 2, "files": {"ts/a": {}}, "more": 1}', True),
+        ('{"version": 1, "files": {"ts/a": {"kind": "generated"}}}', True),
+        ('{"version": 2.0, "files": {"ts/a": {}}}', True),
+    ],
+)
+def test_a_manifest_is_written_again_unless_it_holds_the_plans_as_written(
+    tmp_path: Path, text: str, written: bool
+) -> None:
+    """A plan that keeps every entry of a manifest as `apply` writes it (its
+    spacing aside) leaves the file alone; any other manifest is written again."""
+    from specc.build.writer import apply, plan
+
+    (tmp_path / MANIFEST).write_text(text)
+    planned = plan(tmp_path, ["ts"], {})
+    assert planned.manifest == planned.previous
+    apply(planned)
+    assert ((tmp_path / MANIFEST).read_text() != text) == written
+    if written:
+        assert json.loads((tmp_path / MANIFEST).read_text())["version"] == 2
