@@ -47,10 +47,23 @@ def test_the_cache_holds_what_remembering_every_spec_anew_writes(
         shutil.copy(path, specs)
     fast, slow = tmp_path / "fast", tmp_path / "slow"
 
+    kept: list[bool] = []
+    save = Cache.save
+
+    def saved(self: Cache) -> None:
+        kept.append(self.read is not None and self.entries == self.read)
+        save(self)
+
     def both(*paths: Path) -> bytes:
         """Build ``paths`` both ways; return the cache the fast way wrote."""
         given = [str(p) for p in paths]
-        assert build(given, TARGETS, fast, incremental=True).ok
+        kept.clear()
+        with monkeypatch.context() as spied:
+            spied.setattr(Cache, "save", saved)
+            result = build(given, TARGETS, fast, incremental=True)
+        assert result.ok
+        plan = result.plan
+        kept.append(plan.as_written and plan.manifest == plan.previous)
         with monkeypatch.context() as patched:
             _slow(patched)
             assert build(given, TARGETS, slow, incremental=True).ok
@@ -66,6 +79,7 @@ def test_the_cache_holds_what_remembering_every_spec_anew_writes(
         before = [(f.stat().st_mtime_ns, f.stat().st_ino) for f in files]
         both(*paths)
         assert [(f.stat().st_mtime_ns, f.stat().st_ino) for f in files] == before
+        assert kept == [True, True]  # neither was encoded again
 
     both(specs)
     unchanged(specs)

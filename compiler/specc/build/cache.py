@@ -430,6 +430,7 @@ def _parts(relative: object) -> list[str] | None:
 def _file_entry(output: OutputFile) -> dict[str, object]:
     """Return how the cache records one file (a scaffold keeps its text)."""
     entry: dict[str, object] = {name: getattr(output, name) for name in _OUTPUT_FIELDS}
+    entry["symbols"] = [list(s) for s in output.symbols]  # as JSON reads it back
     entry["sha256"] = digest(output)
     if output.kind == "scaffold":
         entry["content"] = output.content
