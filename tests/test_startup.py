@@ -74,3 +74,89 @@ def test_a_build_builds_no_validator_and_reads_no_package_metadata(
     assert "0 written" in said[2] and "0 compiled" in said[2]
     cache = json.loads((out / CACHE_DIR / CACHE_FILE).read_text("utf-8"))
     assert all(entry["spans"] for entry in cache["specs"].values())
+
+
+_LAZY_PROBE = """
+import sys
+from specc.commands.main import main
+from specc.frontend import values
+from specc.frontend.check import typed
+
+try:
+    main(["build", *sys.argv[1:], "--target", "ts,rust,python,docs"])
+except SystemExit as stop:
+    assert not stop.code, stop.code
+lazy = (
+    "specc.drift",
+    "specc.emitters.docs.reports",
+    "specc.frontend.conversations",
+    "subprocess",
+)
+print("imported:", *[m for m in lazy if m in sys.modules])
+print("compiled:", *[m.__name__ for m in (values, typed) if m._compiled])
+"""
+
+
+def test_a_build_of_specs_without_examples_leaves_their_readers_alone(
+    tmp_path: Path,
+) -> None:
+    """A build of specs with no examples, conversations or verification reports
+    imports none of what reads them (`specc.drift`, the docs' report models, the
+    conversation parser; `subprocess`, for no toolchain runs) and compiles none
+    of the example readers' patterns: each is imported, or compiled, when a spec
+    first needs it (`test_a_fresh_process_reads_what_it_imports_lazily`)."""
+    specs = generate(20, tmp_path / "specs", split=True)
+    args = [sys.executable, "-c", _LAZY_PROBE, *map(str, specs)]
+    for edit in ("", "(edited) MUST"):
+        if edit:
+            text = specs[0].read_text("utf-8")
+            specs[0].write_text(text.replace("MUST", edit, 1), "utf-8")
+        done = subprocess.run(
+            [*args, "--out", str(tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-2:] == ["imported:", "compiled:"]
+
+
+_FRESH_COMPILE = """
+import sys
+from specc.frontend.compile import compile_file
+
+for path in sys.argv[1:]:
+    compiled = compile_file(path)
+    print(compiled.spec.model_dump_json() if compiled.spec else None)
+    print([str(d) for d in compiled.diagnostics])
+"""
+
+_NEEDING_LAZY = [
+    ROOT / "tests/data/golden/05_conversations.spec.md",
+    ROOT / "examples/specs/todo.spec.md",
+    ROOT / "examples/specs/geometry.spec.md",
+    ROOT / "specs/semver.spec.md",
+    ROOT / "specs/release_assistant.spec.md",
+]
+
+
+def test_a_fresh_process_reads_what_it_imports_lazily() -> None:
+    """Specs with examples, properties, defaults and conversations compile in a
+    fresh process, where the example readers' patterns and the conversation
+    parser are not there yet, to the same IR and diagnostics as in this one."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH_COMPILE, *map(str, _NEEDING_LAZY)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    from specc.frontend.compile import compile_file
+
+    expected = []
+    for path in _NEEDING_LAZY:
+        compiled = compile_file(path)
+        assert compiled.spec is not None
+        expected.append(compiled.spec.model_dump_json())
+        expected.append(str([str(d) for d in compiled.diagnostics]))
+    assert done.stdout.splitlines() == expected

@@ -109,7 +109,7 @@ class ProjectConfig(Section):
 SECTIONS: dict[str, type[Section]] = {"llm": LlmConfig}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Config:
     """A loaded project configuration: the validated model, and where it came from."""
 

@@ -154,7 +154,7 @@ def passed_digest(passes: Any, spec: str, rule: str, target: str) -> str | None:
 # --- Status ------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TargetStatus:
     """What `specc status` says of one target: rules by how they stand."""
 

@@ -63,7 +63,7 @@ def path_segment(name: str) -> str:
 
 
 #: A lone surrogate: a code point UTF-8 cannot encode (a spec writes one as `\udc00`).
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def escape_surrogates(text: str) -> str:
@@ -75,4 +75,4 @@ def escape_surrogates(text: str) -> str:
     """
     if text.isascii():
         return text
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -32,7 +32,7 @@ class Span(Trusted, BaseModel):
 _PLUS_ONE = (1).__add__
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SourceFile:
     """A decoded source file with fast line look-up."""
 

@@ -12,7 +12,7 @@ from typing import Literal
 Kind = Literal["code", "docs", "prose", "evals", "schema"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Target:
     """A built-in target."""
 

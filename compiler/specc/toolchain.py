@@ -13,11 +13,13 @@ import contextlib
 import os
 import shutil
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 class Terminated(BaseException):
@@ -28,6 +30,8 @@ def start(
     args: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None
 ) -> subprocess.Popen[str]:
     """Start a toolchain in its own session, capturing stdout and stderr as text."""
+    import subprocess  # not at start-up: a build that runs no toolchain needs none
+
     return subprocess.Popen(
         list(args),
         cwd=cwd,
@@ -72,6 +76,8 @@ def run_group(
     env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a toolchain to its end; raise `subprocess.TimeoutExpired` (with its output)."""
+    import subprocess
+
     with spawned(args, cwd, env) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
@@ -136,6 +142,8 @@ def execute(
     On timeout, interrupt (SIGINT) or `Terminated` (SIGTERM) the whole group is
     killed before the exception goes on; a timeout raises `TimedOut`.
     """
+    import subprocess
+
     try:
         return run_group(args, cwd, timeout, env)
     except subprocess.TimeoutExpired as error:

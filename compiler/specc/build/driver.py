@@ -24,7 +24,7 @@ from specc.reports import read_reports
 from specc.source import Span
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class BuildResult:
     """What a build did, or would do with ``check``."""
 

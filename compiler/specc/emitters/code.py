@@ -143,7 +143,7 @@ def float_literal(value: float) -> str:
     return text if any(c in text for c in ".eEn") else text + ".0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Case:
     """One example as a conformance test: where it comes from and what it is called."""
 
@@ -171,7 +171,7 @@ class Case:
         return self.example.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PropertyCase:
     """One property as a conformance test, named and reported as examples are."""
 

@@ -49,7 +49,7 @@ DrawKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Draw:
     """How one value is drawn: a scalar with its bounds, a container, or a named type."""
 
@@ -63,7 +63,7 @@ class Draw:
     """Bounds of an `int` or `float`, or the most items of a container or text."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DrawField:
     """A field of a record or variant tag: its spec name and how it is drawn."""
 
@@ -71,7 +71,7 @@ class DrawField:
     draw: Draw
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DrawTag:
     """A variant's tag and its fields."""
 
@@ -79,7 +79,7 @@ class DrawTag:
     fields: tuple[DrawField, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DrawType:
     """A declared type as drawn: an enum's members, a record's fields or a variant's tags."""
 
@@ -94,7 +94,7 @@ class DrawType:
     """The spec that declares it, when it is another."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PropertyPlan:
     """How to draw a property's variables, and the declared types they reach."""
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from specc.frontend.interfaces import Imports
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Compiled:
     """The outcome of compiling one spec: its IR (check ``ok`` before emitting) and findings."""
 

@@ -23,7 +23,7 @@ _SEMVER = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Requirement:
     """An entry of front matter `uses`: a spec's ID and the versions it must have."""
 

@@ -15,7 +15,7 @@ KEYWORDS = frozenset({"type", "enum", "record", "variant", "error", "fn", "use"}
 DeclKind = Literal["alias", "enum", "record", "variant", "error", "function"]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TypeUse:
     """A named type as written, kept for resolution with its position."""
 
@@ -27,7 +27,7 @@ class TypeUse:
     """Where that spec's ID is written."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class UseDraft:
     """`use billing.{Money, Currency}`: names of another spec brought into scope."""
 
@@ -37,7 +37,7 @@ class UseDraft:
     names: list[TypeUse] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class FieldDraft:
     """A field before its default is type-checked."""
 
@@ -52,7 +52,7 @@ class FieldDraft:
     """An imported field's default, as its spec checked it."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TagDraft:
     """A variant case before its fields' defaults are checked."""
 
@@ -62,7 +62,7 @@ class TagDraft:
     fields: list[FieldDraft] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class DeclDraft:
     """A declaration as parsed, before names are resolved."""
 

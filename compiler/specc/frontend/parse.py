@@ -18,7 +18,7 @@ BlockKind = Literal["prose", "fence", "admonition"]
 _FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RawBlock:
     """A top-level block: prose tokens, a fenced/indented code block, or an admonition."""
 
@@ -39,7 +39,7 @@ class RawBlock:
     """Column where ``content`` starts on each line (fence indentation + 1)."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RawHeading:
     """A heading's level, inline text and position."""
 
@@ -50,7 +50,7 @@ class RawHeading:
     """Column where the heading text starts."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RawSection:
     """A heading with the blocks that follow it and its subsections."""
 
@@ -59,7 +59,7 @@ class RawSection:
     children: list[RawSection] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class FootnoteDef:
     """A `[^id]: text` definition."""
 
@@ -68,7 +68,7 @@ class FootnoteDef:
     line: int
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Document:
     """A parsed spec file: front matter, preamble, section tree and footnotes."""
 

@@ -68,7 +68,7 @@ class RawExample:
     error_fields: Sequence[tuple[str, RawValue, int, int]] = ()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RawType:
     """A type as a `forall` writes it: a name, its arguments, and `?`."""
 
@@ -79,7 +79,7 @@ class RawType:
     optional: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RawTerm:
     """A side of a property's check: a call, a bound variable or a value."""
 
@@ -92,7 +92,7 @@ class RawTerm:
     value: RawValue | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RawCheck:
     """`left == right` or `left != right` in a property."""
 
@@ -101,7 +101,7 @@ class RawCheck:
     right: RawTerm
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RawProperty:
     """One `forall` line of an `examples` block."""
 
@@ -210,8 +210,7 @@ def _braces(stream: TokenStream, depth: int = 1) -> RawValue:
 #: comment, 3 a float, 4 an int, 5 a string, 6 a name, 7 punctuation, 8 a
 #: character no token starts with; no group at the end of the line. The
 #: alternatives and their order are the lexer's (`specc.frontend.lexer`).
-_TOKEN = re.compile(
-    r"""[ \t\r]*(?:
+_TOKEN_PATTERN = r"""[ \t\r]*(?:
         (///[^\n]*)
       | (//[^\n]*|\#[^\n]*)
       | (-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+))
@@ -220,17 +219,31 @@ _TOKEN = re.compile(
       | ([A-Za-z_][A-Za-z0-9_]*)
       | (->|~=|==|!=|[{}()<>\[\],:=?])
       | ((?s:.))
-      | $)""",
-    re.X,
-)
+      | $)"""
 _DOC, _COMMENT, _FLOAT, _INT, _STRING, _NAME, _PUNCT, _BAD = range(1, 9)
 _EOF = 0
 _LITERAL_KINDS: dict[int, RawKind] = {_FLOAT: "float", _INT: "int", _STRING: "string"}
 _WORD_VALUES = frozenset({"true", "false", "none", "null"})
-_NEXT_IS_COLON = re.compile(r"[ \t\r]*:")
-_NEXT_IS_NAME = re.compile(r"[ \t\r]*[A-Za-z_]")
-_NEXT_IS_PAREN = re.compile(r"[ \t\r]*\(")
-_NEXT_IS_BRACE = re.compile(r"[ \t\r]*\{")
+_TOKEN: re.Pattern[str]
+_NEXT_IS_COLON: re.Pattern[str]
+_NEXT_IS_NAME: re.Pattern[str]
+_NEXT_IS_PAREN: re.Pattern[str]
+_NEXT_IS_BRACE: re.Pattern[str]
+_compiled = False
+"""Whether the patterns above are compiled (`_compile`, by the first
+`ExampleReader`: a spec without examples never needs them)."""
+
+
+def _compile() -> None:
+    """Compile the example reader's patterns, once."""
+    global _TOKEN, _NEXT_IS_COLON, _NEXT_IS_NAME, _NEXT_IS_PAREN, _NEXT_IS_BRACE
+    global _compiled
+    _TOKEN = re.compile(_TOKEN_PATTERN, re.X)
+    _NEXT_IS_COLON = re.compile(r"[ \t\r]*:")
+    _NEXT_IS_NAME = re.compile(r"[ \t\r]*[A-Za-z_]")
+    _NEXT_IS_PAREN = re.compile(r"[ \t\r]*\(")
+    _NEXT_IS_BRACE = re.compile(r"[ \t\r]*\{")
+    _compiled = True
 
 
 class _ParseError(Exception):
@@ -251,6 +264,8 @@ class ExampleReader:
     """
 
     def __init__(self, text: str, line: int, col: int) -> None:
+        if not _compiled:
+            _compile()
         self.text = text
         self.first_line = line
         self.col = col

@@ -26,7 +26,7 @@ LOCK_ONLY = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class LlmFlags:
     """What the command line asked of the LLM layer."""
 
@@ -38,7 +38,7 @@ class LlmFlags:
     max_requests: int | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Session:
     """The LLM client of one run (None when the template backends serve), and its problems."""
 

@@ -10,7 +10,7 @@ from specc.config import Config
 from specc.diagnostics import Diagnostic
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Inputs:
     """Specs, output folder, targets, templates and options for one command."""
 

@@ -19,7 +19,7 @@ GAP_X, GAP_Y, MARGIN = 36, 70, 12
 MAX_TITLE = 24
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Node:
     """One spec in the picture."""
 

@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 #: Link schemes a reader may follow; anything else (javascript:, data:, vbscript:,
 #: file:, …) is refused and the link shown as text.
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]+")
+#: Patterns of links (compiled by `re` when a page first has one).
+_SCHEME = r"^([a-z][a-z0-9+.-]*):"
+_INVISIBLE = r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]+"
 NORMATIVE = re.compile(r"\b(MUST\s+NOT|MUST|SHOULD\s+NOT|SHOULD|MAY)\b")
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class PageEnv:
     """What rendering one page's Markdown needs to know about the page."""
 
@@ -40,14 +41,14 @@ class PageEnv:
 
 def safe_link(url: str) -> bool:
     """Return whether a link destination is harmless to follow."""
-    squeezed = _INVISIBLE.sub("", url).lower()
-    match = _SCHEME.match(squeezed)
+    squeezed = re.sub(_INVISIBLE, "", url).lower()
+    match = re.match(_SCHEME, squeezed)
     return match is None or match.group(1) in SAFE_SCHEMES
 
 
 def is_external(url: str) -> bool:
     """Return whether a link leaves the site (has a scheme or is protocol-relative)."""
-    return url.startswith("//") or _SCHEME.match(url.lower()) is not None
+    return url.startswith("//") or re.match(_SCHEME, url.lower()) is not None
 
 
 def highlight(text: str) -> str:

@@ -76,7 +76,7 @@ def heading_level(section: ir.Section) -> int:
     return min(section.level + 1, 6)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Counts:
     """What a spec holds, for the index and the page's header."""
 

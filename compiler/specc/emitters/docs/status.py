@@ -8,76 +8,19 @@ Report files are read as untrusted input: a malformed one is ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from specc import ir
-from specc.drift import passed_digest, rule_digest
 from specc.naming import plural
 from specc.targets import CODE_TARGETS, MATRIX_TARGETS
+
+if TYPE_CHECKING:
+    from specc.emitters.docs.reports import Cell, EvalRate, EvalsReport, TestsReport
 
 COVERAGE_PAGE = "coverage.html"
 
 
-class _Lenient(BaseModel):
-    # Built when a report is first read, not on import: most builds read none.
-    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
-
-
-class Cell(_Lenient):
-    """One rule's outcome on one target, as `specc test` recorded it."""
-
-    status: str
-    passed: int = 0
-    failed: int = 0
-    not_implemented: int = 0
-    message: str | None = None
-    earlier: bool = False
-    """Whether the cell comes from an earlier run than the last one (not checked since)."""
-
-
-class RuleRow(_Lenient):
-    """One rule's cells."""
-
-    rule: str
-    targets: dict[str, Cell] = {}
-
-
-class SpecRows(_Lenient):
-    """One spec's rules."""
-
-    rules: list[RuleRow] = []
-
-
-class TestsReport(_Lenient):
-    """`tests.json`."""
-
-    specs: dict[str, SpecRows] = {}
-
-
-class EvalRate(_Lenient):
-    """One rule's line of `evals.json`."""
-
-    spec: str
-    rule: str
-    samples: int
-    passed: int
-    failed: int
-    errors: int
-    pass_rate: float | None
-    interval95: list[float] | None = None
-
-
-class EvalsReport(_Lenient):
-    """`evals.json`."""
-
-    model: str
-    judge: str
-    rules: list[EvalRate] = []
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Badge:
     """A status badge next to a rule."""
 
@@ -97,16 +40,7 @@ _WORDS = {
 }
 
 
-def _load(model: type[BaseModel], data: Any) -> Any:
-    if data is None:
-        return None
-    try:
-        return model.model_validate(data)
-    except ValidationError:
-        return None
-
-
-@dataclass
+@dataclass(eq=False, repr=False)
 class Status:
     """What the reports say, by spec and rule."""
 
@@ -122,8 +56,13 @@ class Status:
     @classmethod
     def from_reports(cls, reports: dict[str, Any]) -> Status:
         """Return the status found in the build's reports (empty when there are none)."""
-        found = cls(_load(TestsReport, reports.get("tests")), None)
-        found.evals = _load(EvalsReport, reports.get("evals"))
+        found = cls()
+        tests, evals = reports.get("tests"), reports.get("evals")
+        if tests is not None or evals is not None:  # most builds have no report
+            from specc.emitters.docs.reports import EvalsReport, TestsReport, load
+
+            found.tests = load(TestsReport, tests)
+            found.evals = load(EvalsReport, evals)
         found.passes = reports.get("passes")
         found.mutation = _mutation_report(reports.get("mutation"))
         if found.tests is not None:
@@ -178,6 +117,8 @@ class Status:
         section = spec.rule(rule)
         if section is None or not isinstance(self.passes, dict):
             return []
+        from specc.drift import passed_digest, rule_digest
+
         now = rule_digest(spec, section)
         cells = self.cells.get((spec.id, rule), {})
         found = []
@@ -267,7 +208,7 @@ def _eval_badge(rate: EvalRate, evals: EvalsReport) -> Badge:
     return Badge("eval", status, f"eval {rate.pass_rate:.0%}", title)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Gap:
     """A rule on the coverage page, and why it is there."""
 

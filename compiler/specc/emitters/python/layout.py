@@ -144,7 +144,7 @@ def fits(text: str, depth: int) -> bool:
     return 4 * depth + width(text) <= LINE_LENGTH
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Layout:
     """Lays out the statements of one file; `unsure` once black must format it."""
 

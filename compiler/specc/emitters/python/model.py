@@ -59,7 +59,7 @@ def distribution(module: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", module).strip("-").lower() or "spec"
 
 
-_PRE = re.compile(r"^(alpha|a|beta|b|rc|c|pre|preview)[.-]?(\d*)$")
+_PRE = r"^(alpha|a|beta|b|rc|c|pre|preview)[.-]?(\d*)$"
 _SEMVER = re.compile(r"^(\d+\.\d+\.\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$")
 
 
@@ -71,7 +71,7 @@ def pep440(version: str | None) -> str:
     core, pre, build = match.groups()
     local = [build] if build else []
     if pre:
-        known = _PRE.match(pre.lower())
+        known = re.match(_PRE, pre.lower())
         if known:
             tag = {"alpha": "a", "beta": "b", "c": "rc", "pre": "rc", "preview": "rc"}
             core += tag.get(known.group(1), known.group(1)) + (known.group(2) or "0")
@@ -460,7 +460,7 @@ def named_in(ref: ir.TypeRef) -> Iterable[str]:
 # --- The model of types.py ----------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PyField:
     """One attribute of a generated dataclass: `name: annotation = default`."""
 
@@ -471,7 +471,7 @@ class PyField:
     doc: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PyDecl:
     """One top-level definition of types.py."""
 

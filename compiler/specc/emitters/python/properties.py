@@ -19,7 +19,7 @@ from specc.emitters.python.model import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PyCheck:
     """One `==` or `!=` of a property, as Python expressions."""
 
@@ -28,7 +28,7 @@ class PyCheck:
     right: layout.Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PyProperty:
     """One property as a hypothesis test."""
 

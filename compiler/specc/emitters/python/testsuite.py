@@ -26,7 +26,7 @@ TEST_NAMES = RESERVED_MEMBERS | frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PyArgument:
     """One argument of a test's call, bound to a variable when the call could change it."""
 
@@ -36,7 +36,7 @@ class PyArgument:
     value: layout.Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PyTest:
     """One example as a pytest function."""
 

@@ -201,7 +201,7 @@ def _blen(text: str) -> int:
 Tactic = Literal["horizontal", "vertical", "mixed"]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Context:
     """What rustfmt's `RewriteContext` carries that matters here, and a memo."""
 
@@ -550,7 +550,7 @@ def statement(expr: Expr, indent: int, suffix: str = ";") -> str:
     return " " * indent + (flat(expr) if text is None else text) + suffix
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Signature:
     """A function signature: `fn name(params) -> returns` in rustfmt's layout."""
 

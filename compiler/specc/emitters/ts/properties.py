@@ -15,7 +15,7 @@ FAST_CHECK = "^4.3.0"
 """The fast-check a package with properties asks for (a dev dependency)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TsProperty:
     """One property as a node:test test checked by fast-check."""
 

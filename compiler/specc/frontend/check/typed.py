@@ -39,29 +39,44 @@ from specc.source import Span
 #: A value's first token and the blanks after it, by group: 1 a float, 2 an
 #: int, 3 a string, 4 a name, 5 an opening bracket, 6 a closing one (the end of
 #: a list, record or argument list that a trailing comma leaves empty).
-_VALUE = re.compile(
-    r"""[ \t\r]*(?:
+_VALUE_PATTERN = r"""[ \t\r]*(?:
         (-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+))
       | (-?\d+)
       | ("(?:[^"\\\n]|\\.)*")
       | ([A-Za-z_][A-Za-z0-9_]*)
       | ([\[{])
       | ([\]})])
-    )[ \t\r]*""",
-    re.X,
-)
+    )[ \t\r]*"""
 _FLOAT, _INT, _STRING, _NAME, _OPEN, _CLOSE = range(1, 7)
+_BRACE = 8
+"""`_FIELD`'s group of the `}` closing the braces."""
+_VALUE: re.Pattern[str]
 #: A field's name and its `:` (group 1) with the first token of its value and
 #: the blanks after it (groups 2 to 7: `_VALUE`'s 1 to 6, one more), or the `}`
 #: closing the braces (group 8).
-_FIELD = re.compile(
-    r"[ \t\r]*(?:([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*:" + _VALUE.pattern + r"|(\}))",
-    re.X,
-)
-_BRACE = 8
-_CALL = re.compile(r"[ \t\r]*([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*\(")
-_EQUALS = re.compile(r"[ \t\r]*==")
-_BLANKS = re.compile(r"[ \t\r]*")
+_FIELD: re.Pattern[str]
+_CALL: re.Pattern[str]
+_EQUALS: re.Pattern[str]
+_BLANKS: re.Pattern[str]
+_compiled = False
+"""Whether the patterns above are compiled (`_compile`, on the first example
+read: a spec without examples never needs them)."""
+
+
+def _compile() -> None:
+    """Compile the reader's patterns, once."""
+    global _VALUE, _FIELD, _CALL, _EQUALS, _BLANKS, _compiled
+    _VALUE = re.compile(_VALUE_PATTERN, re.X)
+    _FIELD = re.compile(
+        r"[ \t\r]*(?:([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*:" + _VALUE_PATTERN + r"|(\}))",
+        re.X,
+    )
+    _CALL = re.compile(r"[ \t\r]*([A-Za-z_][A-Za-z0-9_]*)[ \t\r]*\(")
+    _EQUALS = re.compile(r"[ \t\r]*==")
+    _BLANKS = re.compile(r"[ \t\r]*")
+    _compiled = True
+
+
 _WORDS = frozenset({"true", "false", "none", "null"})
 """Names the reader takes for literals, never for fields, members or tags."""
 
@@ -137,6 +152,8 @@ class TypedReader:
     ) -> TypedExample | None:
         """Return ``text[start:end]``, line ``line`` starting at column ``col``,
         typed; or None to read it the usual way."""
+        if not _compiled:
+            _compile()
         self.line = text[start:end] + "\n"
         try:
             return self._example(line, col)

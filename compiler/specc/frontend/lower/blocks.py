@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 
 from specc import ir
 from specc.frontend.check.typed import TypedExample
-from specc.frontend.conversations import looks_like_conversation, parse_conversation
 from specc.frontend.idl import DeclDraft, TypeRefs, UseDraft, parse_declarations
 from specc.frontend.lexer import LexError
 from specc.frontend.lower.context import SpecContext
@@ -102,9 +101,7 @@ class BlockLowerer:
                 items.append(declared or self._decl_block(block, rule))
             elif block.info == "examples":
                 items.append(self._examples_block(block, rule))
-            elif block.info.startswith("xml") and looks_like_conversation(
-                block.content
-            ):
+            elif block.info.startswith("xml") and _conversation_block(block):
                 title = pending_title[0] if pending_title else ""
                 pending_title = None
                 conversation = self._conversation(block, title, rule)
@@ -210,6 +207,8 @@ class BlockLowerer:
         self, block: RawBlock, title: str, rule: str | None
     ) -> ir.Conversation | None:
         """Parse a behavioural example."""
+        from specc.frontend.conversations import parse_conversation
+
         index = self.conversation_counts.get(rule, 0) + 1
         try:
             conversation = parse_conversation(
@@ -226,3 +225,11 @@ class BlockLowerer:
             return None
         self.conversation_counts[rule] = index
         return conversation
+
+
+def _conversation_block(block: RawBlock) -> bool:
+    """Return whether an `xml` block holds a conversation (its parser is imported
+    only then: most specs have none)."""
+    from specc.frontend.conversations import looks_like_conversation
+
+    return looks_like_conversation(block.content)

@@ -11,7 +11,7 @@ from specc.frontend.values import RawLine
 from specc.source import Span
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class PendingExamples:
     """An `examples` block read but not yet typed (declarations may follow it)."""
 
@@ -20,7 +20,7 @@ class PendingExamples:
     """Lines as read (none typed yet: declarations are not known)."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class PendingDecls:
     """A `specc` block whose declarations are checked once the spec is read."""
 
@@ -40,7 +40,7 @@ Item = (
 """A block of a section: final IR, or pending until the declarations are checked."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SectionDraft:
     """A section with its blocks lowered but its examples not yet typed."""
 

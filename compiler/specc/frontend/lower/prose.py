@@ -18,7 +18,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+(?=[A-Z0-9\"'`*\[(_])")
 _STRENGTH = re.compile(r"\b(MUST NOT|MUST|SHOULD NOT|SHOULD|MAY)\b")
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 #: `spec#rule`: a link that may name another spec's rule (when `spec` is one).
-_SPEC_LINK = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)#([A-Za-z0-9_][A-Za-z0-9_.:-]*)\Z")
+_SPEC_LINK = r"([A-Za-z_][A-Za-z0-9_]*)#([A-Za-z0-9_][A-Za-z0-9_.:-]*)\Z"
 _RANK: dict[ir.Strength, int] = {
     "MUST": 3,
     "MUST NOT": 3,
@@ -61,7 +61,7 @@ class ProseReader:
                     if child.type == "link_open"
                     else ""
                 )
-                if href.startswith("#") or (href and _SPEC_LINK.match(href)):
+                if href.startswith("#") or (href and re.match(_SPEC_LINK, href)):
                     text = _link_text(children, i + 1)
                     link, cursor = self._link(href, text, cursor, last_map[1])
                     links.append(link)
