@@ -313,8 +313,6 @@ def parse_options(
     pairs: tuple[str, ...], targets: list[str]
 ) -> dict[str, dict[str, object]]:
     """Turn `--option target.key=value` (or `key=value` for a single target) into a dict."""
-    import yaml
-
     options: dict[str, dict[str, object]] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
@@ -330,6 +328,8 @@ def parse_options(
                     param_hint="--option",
                 )
             target, name = targets[0], key
+        import yaml  # only for an option given: most builds have none
+
         try:
             value = yaml.safe_load(raw) if raw else ""
         except yaml.YAMLError:

@@ -49,18 +49,20 @@ def read_front_matter(
     if text is None:
         _report_displaced(doc, diag)
         return {}, []
-    import yaml
-
     first = doc.front_matter_line
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        line = first + (mark.line if mark else 0)
-        col = (mark.column + 1) if mark else 1
-        diag("E010", f"front matter is not valid YAML: {problem}", line, col)
-        return {}, []
+    data: Any = simple_front_matter(text)
+    if data is None:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            line = first + (mark.line if mark else 0)
+            col = (mark.column + 1) if mark else 1
+            diag("E010", f"front matter is not valid YAML: {problem}", line, col)
+            return {}, []
     if data is None:
         return {}, []
     if not isinstance(data, dict):
@@ -150,6 +152,42 @@ def read_uses(
             continue
         found.append(Requirement(spec, wanted or None, where[0], where[1], length))
     return found
+
+
+#: A front matter line that YAML reads as a string key and a string value,
+#: whatever PyYAML's resolvers make of plain scalars: a name, a colon and one
+#: blank, then words of letters, digits and `_.,;()/-` (the first one starting
+#: with a letter) or a version `1.2.3`. (PyYAML refuses a key of over 1024
+#: characters.)
+_PLAIN_LINE = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_-]{0,127}): "
+    r"([A-Za-z][\w.,;()/-]*(?: [A-Za-z0-9(][\w.,;()/-]*)*|\d+\.\d+\.\d+)",
+    re.ASCII,
+)
+#: Plain scalars PyYAML reads as booleans or null, in some case of letters.
+_NOT_STRINGS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+
+
+def simple_front_matter(text: str) -> dict[str, str] | None:
+    """Return front matter of `key: value` lines as `yaml.safe_load` would, or None.
+
+    Most front matter is a few such lines of names, words and versions; reading
+    them here spares a build importing PyYAML (about 10 ms) and its parse.
+    None means: anything else, for `yaml.safe_load` to read.
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    fields: dict[str, str] = {}
+    for line in lines:
+        match = _PLAIN_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.groups()
+        if key.lower() in _NOT_STRINGS or value.lower() in _NOT_STRINGS:
+            return None
+        fields[key] = value
+    return fields or None
 
 
 def valid_range(text: str) -> bool:
