@@ -6,9 +6,8 @@ import keyword
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from specc import ir
 from specc.emitters import code
@@ -460,8 +459,7 @@ def named_in(ref: ir.TypeRef) -> Iterable[str]:
 # --- The model of types.py ----------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class PyField:
+class PyField(NamedTuple):
     """One attribute of a generated dataclass: `name: annotation = default`."""
 
     name: str
@@ -471,8 +469,7 @@ class PyField:
     doc: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class PyDecl:
+class PyDecl(NamedTuple):
     """One top-level definition of types.py."""
 
     kind: Literal["enum", "record", "tag", "union", "error", "alias"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from specc import ir
 from specc.emitters import code
@@ -19,8 +19,7 @@ from specc.emitters.python.model import (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class PyCheck:
+class PyCheck(NamedTuple):
     """One `==` or `!=` of a property, as Python expressions."""
 
     op: str
@@ -28,8 +27,7 @@ class PyCheck:
     right: layout.Expr
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class PyProperty:
+class PyProperty(NamedTuple):
     """One property as a hypothesis test."""
 
     name: str

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from specc import ir
 from specc.emitters import code
@@ -26,8 +25,7 @@ TEST_NAMES = RESERVED_MEMBERS | frozenset(
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class PyArgument:
+class PyArgument(NamedTuple):
     """One argument of a test's call, bound to a variable when the call could change it."""
 
     name: str
@@ -36,8 +34,7 @@ class PyArgument:
     value: layout.Expr
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class PyTest:
+class PyTest(NamedTuple):
     """One example as a pytest function."""
 
     name: str
