@@ -91,6 +91,7 @@ lazy = (
     "specc.emitters.docs.reports",
     "specc.frontend.conversations",
     "subprocess",
+    "yaml",
 )
 print("imported:", *[m for m in lazy if m in sys.modules])
 print("compiled:", *[m.__name__ for m in (values, typed) if m._compiled])
@@ -102,7 +103,8 @@ def test_a_build_of_specs_without_examples_leaves_their_readers_alone(
 ) -> None:
     """A build of specs with no examples, conversations or verification reports
     imports none of what reads them (`specc.drift`, the docs' report models, the
-    conversation parser; `subprocess`, for no toolchain runs) and compiles none
+    conversation parser; `subprocess`, for no toolchain runs; PyYAML, for front
+    matter of plain `key: value` lines) and compiles none
     of the example readers' patterns: each is imported, or compiled, when a spec
     first needs it (`test_a_fresh_process_reads_what_it_imports_lazily`)."""
     specs = generate(20, tmp_path / "specs", split=True)

@@ -50,19 +50,14 @@ def read_front_matter(
         _report_displaced(doc, diag)
         return {}, []
     first = doc.front_matter_line
-    data: Any = simple_front_matter(text)
-    if data is None:
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-            line = first + (mark.line if mark else 0)
-            col = (mark.column + 1) if mark else 1
-            diag("E010", f"front matter is not valid YAML: {problem}", line, col)
-            return {}, []
+    data, error = load_front_matter(text)
+    if error is not None:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        line = first + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        diag("E010", f"front matter is not valid YAML: {problem}", line, col)
+        return {}, []
     if data is None:
         return {}, []
     if not isinstance(data, dict):
@@ -166,6 +161,21 @@ _PLAIN_LINE = re.compile(
 )
 #: Plain scalars PyYAML reads as booleans or null, in some case of letters.
 _NOT_STRINGS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+
+
+def load_front_matter(text: str) -> tuple[Any, Exception | None]:
+    """Return front matter as `yaml.safe_load` reads it, or None and the
+    `yaml.YAMLError` it raised; PyYAML is imported only for what
+    `simple_front_matter` does not read."""
+    data = simple_front_matter(text)
+    if data is not None:
+        return data, None
+    import yaml
+
+    try:
+        return yaml.safe_load(text), None
+    except yaml.YAMLError as error:
+        return None, error
 
 
 def simple_front_matter(text: str) -> dict[str, str] | None:

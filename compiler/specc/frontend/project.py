@@ -18,7 +18,12 @@ from typing import Any
 
 from specc import ir
 from specc.frontend.compile import Compiled, compile_source, decode
-from specc.frontend.frontmatter import Requirement, default_spec_id, read_uses
+from specc.frontend.frontmatter import (
+    Requirement,
+    default_spec_id,
+    load_front_matter,
+    read_uses,
+)
 from specc.frontend.interfaces import Imports, interface_of
 
 _MARKER = re.compile(r"-{3,}")
@@ -76,12 +81,7 @@ def read_header(path: str, data: bytes) -> Header:
     text = split_front_matter(source.text) if source is not None else None
     fields: dict[str, Any] = {}
     if text is not None:
-        import yaml
-
-        try:
-            loaded = yaml.safe_load(text)
-        except yaml.YAMLError:
-            loaded = None
+        loaded, _ = load_front_matter(text)
         fields = loaded if isinstance(loaded, dict) else {}
     spec = fields.get("spec")
     version = fields.get("version")
