@@ -54,6 +54,29 @@ def test_a_rebuild_reuses_every_spec_and_writes_nothing(
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 
+def test_a_killed_builds_cache_temporary_is_swept_and_a_link_is_not_followed(
+    specs: Path, tmp_path: Path
+) -> None:
+    """A build killed while saving its cache leaves `.build.json.specc-tmp-PID`
+    in the cache folder; the next build removes it (a link, not its target)."""
+    out = tmp_path / "out"
+    assert build([str(specs)], TARGETS, out, incremental=True).ok
+    folder = out / CACHE_DIR
+    saved = (folder / CACHE_FILE).read_bytes()
+    left = folder / f".{CACHE_FILE}.specc-tmp-99999"
+    left.write_text("half a cache")
+    outside = tmp_path / "keep.txt"
+    outside.write_text("not specc's")
+    planted = folder / f".{CACHE_FILE}.specc-tmp-99998"
+    planted.symlink_to(outside)
+    again = build([str(specs)], TARGETS, out, incremental=True)
+    assert again.ok and reused(again)
+    assert not left.exists() and not planted.is_symlink()
+    assert outside.read_text() == "not specc's"
+    assert (folder / CACHE_FILE).read_bytes() == saved
+    assert sorted(p.name for p in folder.iterdir()) == [".gitignore", CACHE_FILE]
+
+
 def test_after_an_edit_only_that_spec_is_compiled_and_the_output_matches_a_full_build(
     specs: Path, tmp_path: Path
 ) -> None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from specc import __version__, installed, ir
 from specc.build.staging import OnDisk, digest, stat_of
-from specc.build.writer import atomic_write
+from specc.build.writer import atomic_write, sweep_folder
 from specc.diagnostics import CODES, Diagnostic, Related
 from specc.emitters.base import OutputFile
 from specc.source import Span
@@ -250,6 +250,7 @@ class Cache:
         ignore = folder / ".gitignore"
         if not ignore.exists():
             atomic_write(ignore, b"# specc's build cache; safe to delete.\n*\n")
+        sweep_folder(os.fspath(folder))  # what a killed build's save left
         if self.read is not None and self.entries == self.read:
             return  # the file holds what would be written (see `read`)
         data = {"version": CACHE_VERSION, "specs": dict(sorted(self.entries.items()))}

@@ -503,14 +503,19 @@ TEMPORARY = ".specc-tmp-"
 def _sweep_temporaries(out_dir: Path, paths: set[str]) -> None:
     """Remove temporaries a killed build left beside the files specc owns."""
     for folder in _folders(out_dir, paths):
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith(".") and TEMPORARY in name:
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, name))  # a link goes, unfollowed
+        sweep_folder(folder)
+
+
+def sweep_folder(folder: str) -> None:
+    """Remove the temporaries `atomic_write` left in ``folder`` (a killed run's)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(".") and TEMPORARY in name:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))  # a link goes, unfollowed
 
 
 def _folders(out_dir: Path, paths: Iterable[str]) -> list[str]:
