@@ -594,6 +594,26 @@ def test_a_malformed_uses_entry_is_a_front_matter_error(project: Path, cli) -> N
     ]
 
 
+def test_a_used_id_with_a_hyphen_is_told_how_to_become_usable(
+    project: Path, cli
+) -> None:
+    """`specc new gift-cards` makes a spec others cannot use (`gift-cards.Card`
+    names nothing): the error says which ID would do."""
+    (project / "billing.spec.md").write_text(
+        spec("spec: billing\nuses:\n  - gift-cards >=1.0\n  - 3d", "")
+    )
+    found = check(cli, "billing.spec.md")
+    assert [(d["code"], d["line"], d["col"]) for d in found] == [
+        ("E012", 4, 5),
+        ("E012", 5, 5),
+    ]
+    assert "`spec: gift_cards` in its front matter" in found[0]["hint"]
+    assert (
+        found[1]["hint"]
+        == "write `uses:` as a list of entries such as `- billing >=1.2`"
+    )
+
+
 def test_check_of_one_file_finds_the_specs_it_uses_by_id_not_by_file_name(
     project: Path, cli
 ) -> None:

@@ -110,9 +110,14 @@ def read_uses(
 ) -> list[Requirement]:
     """Return the entries of `uses` (`- billing >=1.2`), reporting malformed ones."""
 
-    def wrong(message: str, line: int, col: int = 1, length: int | None = None) -> None:
+    def wrong(
+        message: str,
+        line: int,
+        col: int = 1,
+        length: int | None = None,
+        hint: str = "write `uses:` as a list of entries such as `- billing >=1.2`",
+    ) -> None:
         if diag is not None:
-            hint = "write `uses:` as a list of entries such as `- billing >=1.2`"
             diag("E012", message, line, col, hint, length)
 
     line = first + next(
@@ -139,6 +144,7 @@ def read_uses(
                 f"`{spec}` cannot be used: a used spec's ID is a name of letters, digits and `_`",
                 *where,
                 length,
+                _id_hint(spec),
             )
             continue
         wanted = wanted.strip()
@@ -147,6 +153,18 @@ def read_uses(
             continue
         found.append(Requirement(spec, wanted or None, where[0], where[1], length))
     return found
+
+
+def _id_hint(spec: str) -> str:
+    """Return how to use a spec whose ID is no name (`my-spec`): `ID.Type` names
+    a used spec's types, so the spec needs an ID that can stand there."""
+    name = re.sub(r"\W", "_", spec, flags=re.ASCII)
+    if not SPEC_ID.match(name):
+        return "write `uses:` as a list of entries such as `- billing >=1.2`"
+    return (
+        f"`{spec}.Type` could not name its types: give that spec an ID such as "
+        f"`{name}` (`spec: {name}` in its front matter) and use it by that ID"
+    )
 
 
 #: A front matter line that YAML reads as a string key and a string value,
