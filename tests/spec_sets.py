@@ -43,3 +43,14 @@ def field_owners(spec: ir.Spec) -> list[ir.Record | ir.VariantTag | ir.Error]:
 def fields_of(spec: ir.Spec) -> list[ir.Field]:
     """Return every field of ``spec``'s records, errors and variant tags."""
     return [f for owner in field_owners(spec) for f in owner.fields]
+
+
+def example_values(spec: ir.Spec) -> list[ir.Value]:
+    """Return every value the examples of ``spec`` write: arguments, results and
+    the fields of the errors they raise."""
+    values: list[ir.Value] = []
+    for example in spec.examples():
+        values += example.args
+        values += [example.result] if example.result is not None else []
+        values += [f.value for f in example.raises.fields] if example.raises else []
+    return values

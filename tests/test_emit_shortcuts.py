@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from spec_sets import every_spec, field_owners, fields_of
+from spec_sets import every_spec, example_values, field_owners, fields_of
 
 from specc import ir
 from specc.emitters import code
@@ -102,15 +102,6 @@ def test_ts_defaults_test_is_jinjas_selectattr(specs: list[ir.Spec]) -> None:
 # --- python ---------------------------------------------------------------------
 
 
-def _example_values(spec: ir.Spec) -> list[ir.Value]:
-    values: list[ir.Value] = []
-    for example in spec.examples():
-        values += example.args
-        values += [example.result] if example.result is not None else []
-        values += [f.value for f in example.raises.fields] if example.raises else []
-    return values
-
-
 def test_python_values_remember_each_types_class_as_made_afresh(
     specs: list[ir.Spec],
 ) -> None:
@@ -125,7 +116,7 @@ def test_python_values_remember_each_types_class_as_made_afresh(
         shared = PyValues(spec, names)
         used: set[str] = set()
         imported: set[tuple[str, str]] = set()
-        for value in _example_values(spec):
+        for value in example_values(spec):
             alone = PyValues(spec, names)
             assert str(shared.expr(value)) == str(alone.expr(value))
             used |= alone.used
@@ -144,7 +135,7 @@ def test_python_values_dispatch_each_kind_to_its_render_method(
     kinds = set()
     for spec in specs:
         names = Names(spec)
-        values, stack = PyValues(spec, names), _example_values(spec)
+        values, stack = PyValues(spec, names), example_values(spec)
         while stack:
             value = stack.pop()
             kinds.add(value.kind)
@@ -621,7 +612,7 @@ def test_rust_values_are_what_the_plain_renderer_made(
         names = Names(spec)
         values = RsValues(spec, names, TypeFacts(spec, names), [])
         old = _OldRsValues(values)
-        stack = _example_values(spec)
+        stack = example_values(spec)
         while stack:
             value = stack.pop()
             assert values(value) == old(value), spec.id
@@ -671,7 +662,7 @@ def test_rust_surrogates_walk_finds_what_the_recursive_walk_finds(
 
     found = {True: 0, False: 0}
     for spec in [*specs, _trees(tmp_path)]:
-        stack = _example_values(spec)
+        stack = example_values(spec)
         while stack:
             value = stack.pop()
             expected = _old_surrogates(value)

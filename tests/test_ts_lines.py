@@ -13,7 +13,7 @@ import gc
 from pathlib import Path
 
 import pytest
-from spec_sets import compiled, every_spec, field_owners, fields_of
+from spec_sets import compiled, every_spec, example_values, field_owners, fields_of
 
 from conftest import ROOT
 from specc import ir
@@ -51,15 +51,6 @@ def _renderers(spec: ir.Spec, kind: type[TsValues], int_type: str) -> TsValues:
     return kind(TsTypes(spec, ts_name, int_type), {**tags, None: code.tag_field(spec)})
 
 
-def _example_values(spec: ir.Spec) -> list[ir.Value]:
-    values: list[ir.Value] = []
-    for example in spec.examples():
-        values += example.args
-        values += [example.result] if example.result is not None else []
-        values += [f.value for f in example.raises.fields] if example.raises else []
-    return values
-
-
 def _defaults(spec: ir.Spec) -> list[ir.Value]:
     return [f.default for f in fields_of(spec) if f.default is not None]
 
@@ -74,7 +65,7 @@ def test_ts_values_dispatch_as_the_shared_renderer_does(
     kinds = set()
     for spec in specs:
         shared = _renderers(spec, TsValues, int_type)
-        values = _example_values(spec) + _defaults(spec)
+        values = example_values(spec) + _defaults(spec)
         for value in values:
             assert shared(value) == _renderers(spec, _Wrapped, int_type)(value)
             kinds.add(value.kind)
