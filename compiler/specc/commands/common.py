@@ -314,6 +314,10 @@ def parse_options(
 ) -> dict[str, dict[str, object]]:
     """Turn `--option target.key=value` (or `key=value` for a single target) into a dict."""
     options: dict[str, dict[str, object]] = {}
+    if not pairs:
+        return options
+    import yaml  # only for an option given: most builds have none
+
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key:
@@ -328,8 +332,6 @@ def parse_options(
                     param_hint="--option",
                 )
             target, name = targets[0], key
-        import yaml  # only for an option given: most builds have none
-
         try:
             value = yaml.safe_load(raw) if raw else ""
         except yaml.YAMLError:
