@@ -8,6 +8,7 @@ so that a remembered identity cannot answer for another node.
 
 from __future__ import annotations
 
+import copy
 import gc
 import random
 from collections.abc import Iterable
@@ -74,7 +75,7 @@ def test_ts_types_and_optionals_are_remembered_by_node_not_by_id(
         refs = [f.type for f in fields_of(spec)] + list(code.signature_types(spec))
         remembering, optional = TsTypes(spec, ts_name), optional_types(spec)
         for _ in range(3):
-            copies = [r.model_copy(deep=True) for r in refs]
+            copies = [copy.deepcopy(r) for r in refs]
             for ref in copies:
                 assert remembering(ref) == TsTypes(spec, ts_name)(ref)
                 assert optional(ref) == code.is_optional(spec, ref)
@@ -162,7 +163,7 @@ def test_python_types_remembered_by_node_as_made_afresh(specs: list[ir.Spec]) ->
         remembering = PyTypes(spec, names.types.__getitem__, names)
         imported: set[tuple[str, str]] = set()
         for _ in range(3):
-            copies = [r.model_copy(deep=True) for r in [*refs, *refs]]
+            copies = [copy.deepcopy(r) for r in [*refs, *refs]]
             for ref in copies:
                 fresh = PyTypes(spec, names.types.__getitem__, names)
                 assert remembering(ref) == fresh(ref)

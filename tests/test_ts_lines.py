@@ -9,6 +9,7 @@ Jinja), on the example specs, the multi-spec project and the hostile specs.
 
 from __future__ import annotations
 
+import copy
 import gc
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def test_ts_values_dispatch_as_the_shared_renderer_does(
             assert shared(value) == _renderers(spec, _Wrapped, int_type)(value)
             kinds.add(value.kind)
         for _ in range(2):
-            copies = [v.model_copy(deep=True) for v in values]
+            copies = [copy.deepcopy(v) for v in values]
             for value in copies:
                 assert shared(value) == _renderers(spec, _Wrapped, int_type)(value)
             del copies

@@ -6,14 +6,15 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import Any, ClassVar
 
 from specc.diagnostics import Diagnostic
+from specc.records import Record, field, fields, validator
+from specc.records.data import hints
 from specc.source import Span
 
 CONFIG_NAME = "specc.toml"
@@ -21,14 +22,14 @@ PYPROJECT = "pyproject.toml"
 SCHEMA_ID = "https://specc.dev/schema/specc-toml.json"
 
 
-class Section(BaseModel):
+class Section(Record):
     """Base of every config table: unknown keys are errors, values are frozen."""
 
     # The docstrings under fields are the JSON Schema's descriptions, read when
-    # the schema is made (`specc.project.schema`), not on every import. The
-    # validator is built when a file is first validated: a build without a
-    # specc.toml builds none (start-up, see `specc.build.emit.options_of`).
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # the schema is made (`specc.project.schema`), not on every import. A
+    # record: its pydantic model is made when a file is first validated, so a
+    # build without a specc.toml imports no pydantic.
+    record_config: ClassVar[dict[str, Any]] = {"extra": "forbid", "frozen": True}
 
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -48,16 +49,16 @@ class LlmConfig(Section):
     model: str = DEFAULT_MODEL
     """The model to ask, a name the endpoint serves (OpenAI's `gpt-4o-mini` unless
     set); `--model` wins."""
-    concurrency: int = Field(8, ge=1, le=256)
+    concurrency: int = field(default=8, ge=1, le=256)
     """Requests in flight at once; `--llm-concurrency` wins."""
-    temperature: float = Field(0.0, ge=0.0, le=2.0)
-    max_tokens: int | None = Field(None, ge=1)
+    temperature: float = field(default=0.0, ge=0.0, le=2.0)
+    max_tokens: int | None = field(default=None, ge=1)
     seed: int | None = None
-    timeout: float = Field(120.0, gt=0)
+    timeout: float = field(default=120.0, gt=0)
     """Seconds before one request counts as timed out (and is retried)."""
-    retries: int = Field(5, ge=0, le=20)
+    retries: int = field(default=5, ge=0, le=20)
     """Retries of one request after a 429, a 5xx or a timeout."""
-    backoff: float = Field(1.0, ge=0)
+    backoff: float = field(default=1.0, ge=0)
     """First back-off delay in seconds, doubled on every retry, unless the server
     says `Retry-After`."""
 
@@ -68,15 +69,14 @@ _TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 class ProjectConfig(Section):
     """A whole `specc.toml`: where the specs are, what to build, and the `[llm]` table."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        defer_build=True,
-        title="specc.toml",
-        json_schema_extra={"description": "Configuration of a specc project."},
-    )
+    record_config: ClassVar[dict[str, Any]] = {
+        "extra": "forbid",
+        "frozen": True,
+        "title": "specc.toml",
+        "json_schema_extra": {"description": "Configuration of a specc project."},
+    }
 
-    specs: list[str] = Field(["specs"], min_length=1)
+    specs: list[str] = field(default=["specs"], min_length=1)
     """Spec files or folders (searched for `*.spec.md`), relative to this file."""
     out: str = "out"
     """The output folder, relative to this file."""
@@ -86,18 +86,16 @@ class ProjectConfig(Section):
     """Targets `specc build` and `specc test` use without `--target`, each with its
     emitter options (`[targets.podcast]` then `minutes = 10`); empty means every
     built-in target for `build`."""
-    llm: LlmConfig = LlmConfig.model_construct()  # `LlmConfig()`, unvalidated
+    llm: LlmConfig = LlmConfig()
     """The LLM-assisted backends; `llm = true` is short for `[llm]` `enabled = true`."""
 
-    @field_validator("specs", "templates")
-    @classmethod
+    @validator("specs", "templates")
     def _no_empty_path(cls, value: list[str]) -> list[str]:
         if any(not item.strip() for item in value):
             raise ValueError("a path must not be empty")
         return value
 
-    @field_validator("targets")
-    @classmethod
+    @validator("targets")
     def _target_names(cls, value: dict[str, Any]) -> dict[str, Any]:
         for name in value:
             if not _TARGET_NAME.fullmatch(name):
@@ -115,11 +113,11 @@ class Config:
 
     path: Path | None = None
     """The `specc.toml` or `pyproject.toml` read, if any."""
-    project: ProjectConfig = field(default_factory=ProjectConfig.model_construct)
+    project: ProjectConfig = dataclass_field(default_factory=lambda: ProjectConfig())
     """The file's settings; without a file, the defaults (unvalidated: no field is
     required and defaults are not validated, so they are what `ProjectConfig()` makes)."""
-    sections: dict[str, Section] = field(default_factory=dict)
-    lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+    sections: dict[str, Section] = dataclass_field(default_factory=dict)
+    lines: dict[tuple[str, ...], int] = dataclass_field(default_factory=dict)
     """Line of each key path, such as ("targets", "ts"), for later diagnostics."""
 
     def section(self, name: str) -> Any:
@@ -251,8 +249,12 @@ def parse(
     if isinstance(data.get("llm"), bool):
         data["llm"] = {"enabled": data["llm"]}  # `llm = true` is short for [llm]
     locator = _Locator(text, root)
+    from pydantic import ValidationError
+
+    from specc.records.models import validate
+
     try:
-        project = ProjectConfig.model_validate(data)
+        project = validate(ProjectConfig, data)
     except ValidationError as error:
         problems = [_problem(path, locator, e) for e in error.errors()]
         return Config(path), sorted(problems, key=lambda d: (d.span.line, d.span.col))
@@ -268,7 +270,7 @@ def _problem(path: Path, locator: _Locator, e: Any) -> Diagnostic:
     line, col = locator.find(keys)
     if e["type"] == "extra_forbidden":
         model = _model_at(keys[:-1])
-        known = ", ".join(model.model_fields) if model else ""
+        known = ", ".join(fields(model)) if model else ""
         where = f"[{'.'.join(keys[:-1])}]" if keys[:-1] else "the top level"
         return Diagnostic(
             "E121",
@@ -280,13 +282,12 @@ def _problem(path: Path, locator: _Locator, e: Any) -> Diagnostic:
     return Diagnostic("E122", f"`{dotted}`: {message}", _at(path, line, col))
 
 
-def _model_at(keys: list[str]) -> type[BaseModel] | None:
-    """Return the model of the table at ``keys``, if it has one."""
-    model: type[BaseModel] = ProjectConfig
+def _model_at(keys: list[str]) -> type[Record] | None:
+    """Return the record class of the table at ``keys``, if it has one."""
+    model: type[Record] = ProjectConfig
     for key in keys:
-        inner = model.model_fields.get(key)
-        annotation = inner.annotation if inner is not None else None
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        annotation = hints(model).get(key)
+        if not (isinstance(annotation, type) and issubclass(annotation, Record)):
             return None
         model = annotation
     return model

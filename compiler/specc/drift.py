@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from specc import ir
+from specc.records.data import to_data
 from specc.targets import CODE_TARGETS
 
 PASSES_VERSION = 1
@@ -101,7 +102,7 @@ def _named(node: ir.Node) -> list[ir.TypeRef | str]:
 
 def _plain(node: ir.Node) -> Any:
     """Return a node as JSON data without its source positions."""
-    return _without_spans(node.model_dump(mode="json"))
+    return _without_spans(to_data(node))
 
 
 def _without_spans(data: Any) -> Any:

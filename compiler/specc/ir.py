@@ -1,17 +1,14 @@
-"""The intermediate representation: frozen pydantic models, data only."""
+"""The intermediate representation: frozen records, data only."""
 
-# size: module the whole IR is one document (one JSON Schema), a model per node
+# size: module the whole IR is one document (one JSON Schema), a record per node
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-import pydantic
-from pydantic import BaseModel, ConfigDict
-
+from specc import records
 from specc.source import Span
-from specc.trusted import Trusted
 
 #: Version of the IR's JSON form; bumped on any incompatible change.
 IR_VERSION = "1.0"
@@ -20,24 +17,19 @@ Strength = Literal["MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY"]
 Primitive = Literal["bool", "int", "float", "string", "bytes"]
 
 
-def _absent(value: object) -> bool:
-    """Return whether an optional field is unset, so its JSON leaves it out."""
-    return value is None or value == []
-
-
 def _only_with_uses(default: Any) -> Any:
     """Return a field only specs that use others set, left out of the JSON when unset.
 
     So the IR of a spec that stands alone reads as it did before specs could
     use each other.
     """
-    return pydantic.Field(default=default, exclude_if=_absent)
+    return records.field(default=default, omit_empty=True)
 
 
-class Node(Trusted, BaseModel):
+class Node(records.Record):
     """Base of every IR node: immutable, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    record_config: ClassVar[dict[str, Any]] = {"frozen": True, "extra": "forbid"}
 
 
 # --- Types ----------------------------------------------------------------
@@ -164,9 +156,7 @@ class Error(DeclBase):
     """Fields the error carries."""
 
 
-TypeDecl = Annotated[
-    Alias | Enum | Record | Variant | Error, pydantic.Field(discriminator="kind")
-]
+TypeDecl = Annotated[Alias | Enum | Record | Variant | Error, records.Tagged("kind")]
 
 
 class Function(DeclBase):
@@ -301,7 +291,7 @@ Value = Annotated[
     | EnumValue
     | RecordValue
     | VariantValue,
-    pydantic.Field(discriminator="kind"),
+    records.Tagged("kind"),
 ]
 
 
@@ -367,7 +357,7 @@ class ValueTerm(Node):
     type: TypeRef
 
 
-Term = Annotated[CallTerm | VarTerm | ValueTerm, pydantic.Field(discriminator="kind")]
+Term = Annotated[CallTerm | VarTerm | ValueTerm, records.Tagged("kind")]
 
 
 class Check(Node):
@@ -524,7 +514,7 @@ class Examples(Node):
     kind: Literal["examples"] = "examples"
     source: str
     examples: list[Example]
-    properties: list[Property] = pydantic.Field(default=[], exclude_if=_absent)
+    properties: list[Property] = records.field(default=[], omit_empty=True)
     """The block's `forall` lines; left out of the JSON when there are none."""
     span: Span
 
@@ -539,7 +529,7 @@ class ConversationBlock(Node):
 
 Block = Annotated[
     Prose | Commentary | Code | Declarations | Examples | ConversationBlock,
-    pydantic.Field(discriminator="kind"),
+    records.Tagged("kind"),
 ]
 
 
@@ -706,8 +696,8 @@ class Spec(Node):
         self, kind: str, items: Sequence[Any], entries: Callable[[], Iterator[Any]]
     ) -> dict[str, Any]:
         """Return the (name, node) ``entries`` as a dict, first of a name wins, built once."""
-        # kept in __dict__ beside the fields, as a cached_property would be: pydantic
-        # ignores it when comparing, dumping and validating
+        # kept in __dict__ beside the fields, as a cached_property would be: records
+        # ignore it when comparing, and their JSON leaves it out
         lookup = self.__dict__.setdefault("_name_index", {})
         cached = lookup.get(kind)
         if cached is None or cached[0] is not items or cached[1] != len(items):
@@ -764,7 +754,7 @@ class Spec(Node):
             cache[spec_id] = (
                 None
                 if found is None
-                else Spec.model_construct(
+                else Spec(
                     id=found.id,
                     title=found.id,
                     version=found.version,
@@ -780,7 +770,9 @@ class Spec(Node):
 
 def json_schema() -> dict[str, object]:
     """Return the JSON Schema of a serialised `Spec`."""
-    schema = Spec.model_json_schema()
+    from specc.records.models import json_schema as schema_of
+
+    schema = schema_of(Spec)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://specc.dev/schema/ir-{IR_VERSION}.json"
     return schema

@@ -5,17 +5,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
-
-from specc.trusted import Trusted
+from specc.records import Record
 
 
-class Span(Trusted, BaseModel):
+class Span(Record):
     """A place in a source file: 1-based line and column, inclusive start."""
 
-    # Built on first validation: a build makes spans with `Span.trusted` only.
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    record_config: ClassVar[dict[str, Any]] = {"frozen": True}
 
     path: str
     """The file's path as the user named it."""
@@ -81,6 +79,4 @@ class SourceFile:
     def span(self, line: int, col: int = 1, length: int | None = None) -> Span:
         """Return a span on one line, optionally ``length`` characters long."""
         end = col + length if length else None
-        return Span.trusted(
-            path=self.path, line=line, col=col, end_line=line, end_col=end
-        )
+        return Span(path=self.path, line=line, col=col, end_line=line, end_col=end)

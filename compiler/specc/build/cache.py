@@ -29,6 +29,8 @@ from specc.build.staging import OnDisk, digest, stat_of
 from specc.build.writer import atomic_write, sweep_folder
 from specc.diagnostics import CODES, Diagnostic, Related
 from specc.emitters.base import OutputFile
+from specc.records import fields as record_fields
+from specc.records.data import from_data, to_data
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -85,7 +87,7 @@ def input_digest(fingerprint: str, path: str, data: bytes, imports: str = "") ->
     return _sha(f"{fingerprint}\0{path}\0{imports}\0".encode() + data)
 
 
-#: A `span` in IR as `model_dump_json` writes it: an object of numbers and a path
+#: A `span` in IR as `interface_json` writes it: an object of numbers and a path
 #: (a JSON string, whatever it holds: the string is skipped whole). Within a JSON
 #: string every `"` is escaped, so `"span":{` is always a key.
 _SPAN = re.compile(r'"span":\{[^{}"]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^{}"]*)*\}')
@@ -97,7 +99,12 @@ def interface_digest(interface: ir.Interface) -> str:
     Where a declaration stands moves with every line of prose written above
     it; nothing emitted for another spec depends on it.
     """
-    return _sha(_SPAN.sub("", interface.model_dump_json()).encode())
+    return _sha(_SPAN.sub("", interface_json(interface)).encode("utf-8", "surrogatepass"))
+
+
+def interface_json(interface: ir.Interface) -> str:
+    """Return an interface as compact JSON (`to_data`), for its digest."""
+    return json.dumps(to_data(interface), ensure_ascii=False, separators=(",", ":"))
 
 
 class InterfaceDigests:
@@ -172,8 +179,8 @@ def _span(item: dict[str, Any]) -> Span:
     """Return the span the cache wrote as ``item``'s path, line, col, end_line and
     end_col; ValueError (KeyError) when one is not of its type (missing).
 
-    Checked here rather than by `Span.model_validate`: a build that validates
-    no model never builds a pydantic validator (start-up, `specc.installed`).
+    Checked here rather than by `from_data`, which a span of every diagnostic
+    would pay for.
     """
     path, line, col = item["path"], item["line"], item["col"]
     end_line, end_col = item["end_line"], item["end_col"]
@@ -185,17 +192,17 @@ def _span(item: dict[str, Any]) -> Span:
         or (end_col is not None and type(end_col) is not int)
     ):
         raise ValueError(f"not a span: {item!r}")
-    return Span.trusted(
+    return Span(
         path=path, line=line, col=col, end_line=end_line, end_col=end_col
     )
 
 
 def _span_json(span: Span) -> dict[str, object]:
-    """Return a span as `Span.model_dump` does (its fields are plain values)."""
+    """Return a span as `to_data` does (its fields are plain values)."""
     return {name: getattr(span, name) for name in _SPAN_FIELDS}
 
 
-_SPAN_FIELDS = tuple(Span.model_fields)
+_SPAN_FIELDS = tuple(record_fields(Span))
 
 
 @dataclass
@@ -275,8 +282,9 @@ class Cache:
         if entry is None or entry.get("input") != digest or "interface" not in entry:
             return None
         try:
-            return ir.Interface.model_validate(entry["interface"])
-        except ValueError:
+            found: ir.Interface = from_data(ir.Interface, entry["interface"])
+            return found
+        except (ValueError, TypeError, AttributeError):
             return None
 
     def header(self, key: str, digest: str, path: str) -> Header | None:
@@ -398,7 +406,7 @@ class Cache:
             },
         }
         if interface is not None:
-            entry["interface"] = interface.model_dump(mode="json")
+            entry["interface"] = to_data(interface)
         self.entries[key] = entry
 
 

@@ -254,7 +254,7 @@ def _spans(specs: list[ir.Spec]) -> dict[tuple[str, str], Span]:
 
 def _first(result: BuildResult) -> Span:
     """Return where build-level diagnostics point: the first spec's first line."""
-    return Span.trusted(path=result.compiled[0].path if result.compiled else "specc", line=1)
+    return Span(path=result.compiled[0].path if result.compiled else "specc", line=1)
 
 
 def _cannot_write(error: OSError, out: Path, result: BuildResult) -> Diagnostic:

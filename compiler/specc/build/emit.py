@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, Emitter, Options, OutputFile, held
+from specc.records import fields
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def as_made(target: str, files: list[OutputFile]) -> list[OutputFile]:
 
 
 def _where(specs: list[ir.Spec]) -> Span:
-    return Span.trusted(path=specs[0].path if specs else "specc", line=1)
+    return Span(path=specs[0].path if specs else "specc", line=1)
 
 
 def run_emitters(
@@ -88,8 +89,6 @@ def load_emitters(
     problems: list[Diagnostic],
 ) -> list[tuple[str, Any, Any]]:
     """Return (name, emitter, validated options) of each target; report the bad ones."""
-    from pydantic import ValidationError
-
     from specc.emitters import registry
 
     loaded = []
@@ -105,33 +104,46 @@ def load_emitters(
             continue
         try:
             opts = options_of(emitter.Options, (options or {}).get(name, {}))
-        except ValidationError as error:
-            for e in error.errors():
-                key = ".".join(str(p) for p in e["loc"])
-                problems.append(
-                    Diagnostic(
-                        "E081",
-                        f"option `{name}.{key}`: {e['msg']}",
-                        where,
-                        f"options of `{name}`: {', '.join(emitter.Options.model_fields) or 'none'}",
-                    )
-                )
+        except ValueError as error:  # pydantic's ValidationError (imported if given)
+            problems += _invalid_options(name, emitter.Options, error, where)
             continue
         loaded.append((name, emitter, opts))
     return loaded
+
+
+def _invalid_options(
+    name: str, model: type[Options], error: ValueError, where: Span
+) -> list[Diagnostic]:
+    """Return E081 for each problem of a target's options; re-raise another error."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        raise error
+    known = ", ".join(fields(model)) or "none"
+    return [
+        Diagnostic(
+            "E081",
+            f"option `{name}.{'.'.join(str(p) for p in e['loc'])}`: {e['msg']}",
+            where,
+            f"options of `{name}`: {known}",
+        )
+        for e in error.errors()
+    ]
 
 
 def options_of(model: type[Options], given: dict[str, object]) -> Options:
     """Return a target's options validated, or its defaults when none are given.
 
     The defaults are made without validation when no option is required
-    (what validating ``{}`` makes then): building a pydantic model's
-    validator, the first in a process above all, costs start-up that a build
-    without options need not pay.
+    (what validating ``{}`` makes then): importing pydantic and building a
+    model's validator cost start-up that a build without options need not pay.
     """
-    if not given and not any(f.is_required() for f in model.model_fields.values()):
-        return model.model_construct()
-    return model.model_validate(given)
+    if not given and not any(f.required for f in fields(model).values()):
+        return model()
+    from specc.records.models import validate
+
+    made: Options = validate(model, given)
+    return made
 
 
 def _emit_into(

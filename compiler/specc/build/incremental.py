@@ -118,7 +118,7 @@ class Session:
         """
         from specc.templating import environment
 
-        where = Span.trusted(path=files[0] if files else "specc", line=1)
+        where = Span(path=files[0] if files else "specc", line=1)
         self.env = environment(self.templates, cache=True)
         self.loaded = load_emitters(self.targets, self.options, where, self.problems)
         self.contexts = {
@@ -230,7 +230,7 @@ class Session:
         lists the specs the output keeps (``kept``) too."""
         files: dict[str, OutputFile] = {}
         problems = list(self.problems)
-        where = Span.trusted(path=self.states[0].path if self.states else "specc", line=1)
+        where = Span(path=self.states[0].path if self.states else "specc", line=1)
         specs = [s.spec for s in self.states if s.spec is not None]
         for number, (name, emitter, _) in enumerate(self.loaded):
             step("emit", name, number, len(self.loaded))

@@ -34,8 +34,10 @@ def ir(spec: str | None, schema: bool) -> None:
         sys.exit(EXIT_ERRORS)
     from pydantic_core import PydanticSerializationError
 
+    from specc.records.models import dump_json
+
     try:
-        text = result.spec.model_dump_json(indent=2)
+        text = dump_json(result.spec, indent=2)
     except PydanticSerializationError:  # the one string JSON in UTF-8 cannot carry
         click.echo(
             f"{spec}: error: a string in an example or default holds a lone"

@@ -128,6 +128,7 @@ def _no_config() -> Config:
 def config_command(schema: bool) -> None:
     """Print the project configuration in effect (found from here upwards) as JSON."""
     from specc.project.schema import json_schema
+    from specc.records.data import to_data
 
     if schema:
         click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
@@ -140,7 +141,7 @@ def config_command(schema: bool) -> None:
         "out": project.out_dir,
         "templates": project.templates,
         "targets": config.project.targets,
-        "llm": config.llm.model_dump(),
+        "llm": to_data(config.llm),
     }
     click.echo(json.dumps(shown, indent=2))
 

@@ -7,6 +7,7 @@ from typing import TypeAlias
 
 from specc import ir
 from specc.diff.changes import Bump, Recorder
+from specc.records.data import to_data
 from specc.source import Span
 
 Declaration: TypeAlias = (
@@ -157,4 +158,4 @@ class DeclarationDiffer(Recorder):
 
 def _dump(value: object) -> object:
     """Return a default value as plain data, so two can be compared."""
-    return value.model_dump(mode="json") if isinstance(value, ir.Node) else value
+    return to_data(value) if isinstance(value, ir.Node) else value

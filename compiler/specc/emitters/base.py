@@ -6,10 +6,9 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from specc import ir
 from specc.diagnostics import Diagnostic
+from specc.records import Record
 
 if TYPE_CHECKING:
     import jinja2
@@ -122,12 +121,14 @@ def owned_by(spec: ir.Spec, files: Iterable[OutputFile]) -> Iterator[OutputFile]
         yield replace(output, spec=spec.path)
 
 
-class Options(BaseModel):
+class Options(Record):
     """Base of every emitter's options: unknown keys are errors."""
 
-    # Built on first validation: options not given are not validated (start-up,
-    # `specc.build.emit.options_of`).
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # A record: its pydantic model, which validates options given, is made on
+    # first validation (`specc.build.emit.options_of`), so a build without
+    # options imports no pydantic.
+
+    record_config: ClassVar[dict[str, Any]] = {"extra": "forbid", "frozen": True}
 
 
 @dataclass

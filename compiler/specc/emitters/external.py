@@ -9,12 +9,13 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
-
-from pydantic import ConfigDict
+from typing import Any, ClassVar
 
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, Emitter, Options, OutputFile
+from specc.records import extras
+from specc.records.data import to_data
 from specc.source import Span
 
 PREFIX = "specc-emit-"
@@ -46,7 +47,8 @@ def names_on_path() -> list[str]:
 class ExternalOptions(Options):
     """Any options, passed on to the executable; `timeout` (seconds) is specc's."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    record_config: ClassVar[dict[str, Any]] = {"extra": "allow", "frozen": True}
+
     timeout: float = DEFAULT_TIMEOUT
 
 
@@ -63,13 +65,13 @@ class ExternalEmitter(Emitter):
     def emit(self, ctx: EmitContext) -> Iterable[OutputFile]:
         """Run the executable once for all specs and return the files it answers."""
         where = Span(path=ctx.specs[0].path if ctx.specs else "specc", line=1)
-        options = ctx.options.model_dump()
+        options = {**to_data(ctx.options), **extras(ctx.options)}
         timeout = options.pop("timeout")
         request = {
             "ir_version": ir.IR_VERSION,
             "target": self.name,
             "options": options,
-            "specs": [s.model_dump(mode="json") for s in ctx.specs],
+            "specs": [to_data(s) for s in ctx.specs],
         }
         answer = self._run(json.dumps(request), timeout, where, ctx.diagnostics)
         if answer is None:

@@ -15,8 +15,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ConfigDict, Field
-
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, Options
@@ -28,7 +26,6 @@ class SpecPackage(Options):
 
     # The docstrings under fields are the JSON Schema's descriptions, read when
     # the schema is made (`specc.project.schema`), not on every import.
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     package: str | None = None
     """The package's name (`{spec}` stands for the spec's ID)."""
@@ -41,7 +38,6 @@ class PackageOptions(Options):
 
     # The docstrings under fields are the JSON Schema's descriptions, read when
     # the schema is made (`specc.project.schema`), not on every import.
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     package: str | None = None
     """Name of the generated packages, where `{spec}` stands for the spec's ID
@@ -49,7 +45,7 @@ class PackageOptions(Options):
     dependencies: dict[str, str | dict[str, Any]] = {}
     """Runtime dependencies of every spec's package: name -> version range
     (Rust: a version, or a table such as `{ path = "…" }`)."""
-    spec: dict[str, SpecPackage] = Field(default={})
+    spec: dict[str, SpecPackage] = {}
     """Settings of one spec's package, by spec ID: `package`, `dependencies`."""
 
 

@@ -8,6 +8,7 @@ from specc.fmt.declarations import format_declarations
 from specc.fmt.examples import format_examples
 from specc.frontend.compile import Compiled, compile_source, decode
 from specc.frontend.parse import parse_document
+from specc.records.data import to_data
 from specc.source import SourceFile
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def check_meaning(
 def meaning(compiled: Compiled) -> tuple[object, list[str]]:
     """Return what a compiled spec means: its IR without layout, and its finding codes."""
     spec = compiled.spec
-    ir = _without_layout(spec.model_dump(mode="json")) if spec is not None else None
+    ir = _without_layout(to_data(spec)) if spec is not None else None
     return ir, sorted(d.code for d in compiled.diagnostics)
 
 

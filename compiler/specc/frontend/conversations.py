@@ -40,7 +40,7 @@ class _Scanner:
     def span(self, start: int, end: int) -> Span:
         line, col = self.position(start)
         end_line, end_col = self.position(end)
-        return Span.trusted(
+        return Span(
             path=self.path, line=line, col=col, end_line=end_line, end_col=end_col
         )
 
@@ -97,7 +97,7 @@ def parse_conversation(
                     "the <comparison> holds no <assistant> answer", match.start()
                 )
             comparisons.append(
-                ir.Comparison.trusted(
+                ir.Comparison(
                     after=len(turns),
                     answers=answers,
                     span=scanner.span(match.start(), stop),
@@ -106,7 +106,7 @@ def parse_conversation(
             continue
         assert tag in ROLES  # `_OPEN` matches only these besides `comparison`
         turns.append(
-            ir.Turn.trusted(
+            ir.Turn(
                 role=tag,
                 content=_content(text[match.end() : end]),
                 attributes=dict(_ATTR.findall(match.group(2))),
@@ -115,7 +115,7 @@ def parse_conversation(
         )
     if not turns and not comparisons:
         raise scanner.fail("the conversation has no turns", 0)
-    return ir.Conversation.trusted(
+    return ir.Conversation(
         rule=rule,
         index=index,
         title=title,
@@ -151,7 +151,7 @@ def _answer(scanner: _Scanner, match: re.Match[str], end: int) -> ir.Answer:
                 if r.strip()
             ]
         body_start = label.end()
-    return ir.Answer.trusted(
+    return ir.Answer(
         label=verdict,
         reason=reason,
         refs=refs,

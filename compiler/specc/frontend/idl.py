@@ -109,12 +109,12 @@ class _Parser:
         key = (kind, name, spec, *map(id, args))
         ref = self.refs.get(key)
         if ref is None:
-            ref = TypeRef.trusted(kind=kind, name=name, args=list(args), spec=spec)
+            ref = TypeRef(kind=kind, name=name, args=list(args), spec=spec)
             self.refs[key] = ref
         return ref
 
     def span(self, token: Token) -> Span:
-        return Span.trusted(
+        return Span(
             path=self.path,
             line=token.line,
             col=token.col,
@@ -204,7 +204,7 @@ class _Parser:
                 break
             member = self.stream.expect_name("an enum member")
             decl.members.append(
-                EnumMember.trusted(name=member.text, doc=doc, span=self.span(member))
+                EnumMember(name=member.text, doc=doc, span=self.span(member))
             )
             self.stream.accept(",")
         self.stream.expect("}")

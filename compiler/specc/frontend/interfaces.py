@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, ForwardRef, Literal, get_args, get_origin
 
 from specc import ir
+from specc.records.data import hints
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,12 @@ def interface_of(spec: ir.Spec) -> ir.Interface:
     The nodes are the spec's own where nothing in them changes; a `named`
     type without a spec, and every node holding one, is made anew with it.
     """
-    return ir.Interface.trusted(
+    return ir.Interface(
         id=spec.id,
         version=spec.version,
         types=[_qualified(t, spec.id) for t in spec.types],
         functions=[f.name for f in spec.functions],
-        rules=[r.id for r in spec.rules()],
+        rules=[r.id for r in spec.rules() if r.id is not None],
     )
 
 
@@ -64,18 +64,19 @@ def _qualified(node: Any, spec_id: str) -> Any:
         changed["spec"] = spec_id
     if not changed:
         return node
-    fields = {name: getattr(node, name) for name in type(node).model_fields}
-    return type(node).trusted(**{**fields, **changed})
+    return node.replace(**changed)
 
 
-@cache
 def _node_fields(cls: type[ir.Node]) -> tuple[str, ...]:
     """Return the fields of ``cls`` that may hold IR nodes (and so a type)."""
-    return tuple(
-        name
-        for name, info in cls.model_fields.items()
-        if _may_hold_nodes(info.annotation)
-    )
+    known = _NODE_FIELDS.get(cls)
+    if known is None:
+        held = [name for name, hint in hints(cls).items() if _may_hold_nodes(hint)]
+        known = _NODE_FIELDS[cls] = tuple(held)
+    return known
+
+
+_NODE_FIELDS: dict[type[ir.Node], tuple[str, ...]] = {}
 
 
 def _may_hold_nodes(annotation: Any) -> bool:

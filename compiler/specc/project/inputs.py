@@ -8,6 +8,7 @@ from pathlib import Path
 
 from specc.config import Config
 from specc.diagnostics import Diagnostic
+from specc.records import fields as record_fields
 
 
 @dataclass(eq=False, repr=False)
@@ -81,9 +82,12 @@ def merge_options(
 
 def check_targets(config: Config, targets: list[str]) -> list[Diagnostic]:
     """Check configured targets exist and their options validate, at their config line."""
+    if not config.project.targets:
+        return []
     from pydantic import ValidationError
 
     from specc.emitters import registry
+    from specc.records.models import validate
 
     problems = []
     for name, values in config.project.targets.items():
@@ -97,7 +101,7 @@ def check_targets(config: Config, targets: list[str]) -> list[Diagnostic]:
             )
             continue
         try:
-            emitter.Options.model_validate(values)
+            validate(emitter.Options, values)
         except ValidationError as error:
             for e in error.errors():
                 key = ".".join(str(p) for p in e["loc"])
@@ -112,7 +116,7 @@ def check_targets(config: Config, targets: list[str]) -> list[Diagnostic]:
                         ),
                         config.span("targets", name, *[str(p) for p in e["loc"]]),
                         f"options of `{name}`: "
-                        f"{', '.join(emitter.Options.model_fields) or 'none'}",
+                        f"{', '.join(record_fields(emitter.Options)) or 'none'}",
                     )
                 )
     return problems

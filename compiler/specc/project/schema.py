@@ -8,22 +8,23 @@ import textwrap
 import typing
 from typing import Any
 
-from pydantic import BaseModel
-
 from specc.config import SCHEMA_ID, ProjectConfig, Section
 from specc.emitters import registry
 from specc.emitters.packages import PackageOptions, SpecPackage
+from specc.records import Record, fields
+from specc.records.data import hints
+from specc.records.models import model as model_of
 from specc.targets import BUILTIN
 
 DESCRIBED = (Section, PackageOptions, SpecPackage)
-"""Models whose fields' docstrings are their descriptions in the schema."""
+"""Record classes whose fields' docstrings are their descriptions in the schema."""
 
 
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of `specc.toml`, for editors, with every built-in target's options."""
     models: dict[type, bool] = {}
     described(ProjectConfig, models)
-    schema = ProjectConfig.model_json_schema()
+    schema = model_of(ProjectConfig).model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     defs = schema.setdefault("$defs", {})
@@ -32,7 +33,7 @@ def json_schema() -> dict[str, Any]:
     for name in BUILTIN:
         model = registry.load(name).Options
         described(model, models)
-        options = model.model_json_schema()
+        options = model_of(model).model_json_schema()
         defs.update(options.pop("$defs", {}))
         targets["properties"][name] = options
     llm = schema["properties"]["llm"]
@@ -43,24 +44,27 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-def described(model: type[BaseModel], done: dict[type, bool]) -> None:
-    """Give the fields of ``model`` and of the models it holds the docstrings
-    written under them as descriptions, where a `DESCRIBED` class declares them.
+def described(record: type[Record], done: dict[type, bool]) -> None:
+    """Give the fields of ``record``'s model, and of the models of the records it
+    holds, the docstrings written under them as descriptions, where a
+    `DESCRIBED` class declares them.
 
     This is what pydantic's `use_attribute_docstrings` does when a class is made;
     done here, only for the schema, because finding each class's source on
     import cost every build about 10 ms.
     """
-    if model in done:
+    if record in done:
         return
-    done[model] = True
-    for info in model.model_fields.values():
-        for nested in _models(info.annotation):
+    done[record] = True
+    for annotation in hints(record).values():
+        for nested in _records(annotation):
             described(nested, done)
+    model = model_of(record)
     changed = False
-    for name, info in model.model_fields.items():
+    for name in fields(record):
+        info = model.model_fields[name]
         owner = next(
-            c for c in model.__mro__ if name in vars(c).get("__annotations__", {})
+            c for c in record.__mro__ if name in vars(c).get("__annotations__", {})
         )
         if info.description is None and issubclass(owner, DESCRIBED):
             info.description = _docstrings(owner).get(name)
@@ -69,11 +73,11 @@ def described(model: type[BaseModel], done: dict[type, bool]) -> None:
         model.model_rebuild(force=True)
 
 
-def _models(annotation: object) -> list[type[BaseModel]]:
-    """Return the models an annotation names (``dict[str, SpecPackage]`` names one)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def _records(annotation: object) -> list[type[Record]]:
+    """Return the record classes an annotation names (``dict[str, SpecPackage]`` names one)."""
+    if isinstance(annotation, type) and issubclass(annotation, Record):
         return [annotation]
-    return [m for arg in typing.get_args(annotation) for m in _models(arg)]
+    return [m for arg in typing.get_args(annotation) for m in _records(arg)]
 
 
 def _docstrings(cls: type) -> dict[str, str]:

@@ -13,8 +13,6 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pydantic import Field, field_validator
-
 from specc import ir
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import EmitContext, Emitter, OutputFile, header, owned_by
@@ -29,6 +27,7 @@ from specc.emitters.podcast.script import (
     to_json,
 )
 from specc.naming import path_segment
+from specc.records import field, validator
 from specc.source import Span
 
 if TYPE_CHECKING:
@@ -53,15 +52,14 @@ class PodcastEmitter(Emitter):
     class Options(BaseOptions):
         """Options of the podcast target."""
 
-        speakers: list[Speaker] = Field(default=list(DEFAULT_SPEAKERS), min_length=1)
+        speakers: list[Speaker] = field(default=list(DEFAULT_SPEAKERS), min_length=1)
         """Who speaks, with names and roles; turns rotate through them in order."""
-        minutes: float | None = Field(default=None, gt=0)
+        minutes: float | None = field(default=None, gt=0)
         """Target length of each episode; episodes are split and told to fit it."""
-        max_minutes: float = Field(default=20, gt=0)
+        max_minutes: float = field(default=20, gt=0)
         """Without a target, the longest an episode may run before the next begins."""
 
-        @field_validator("speakers")
-        @classmethod
+        @validator("speakers")
         def _distinct_names(cls, speakers: list[Speaker]) -> list[Speaker]:
             names = [s.name for s in speakers]
             if len(set(names)) != len(names):

@@ -531,9 +531,7 @@ def _literal_span(span: Span, text: str, number: int) -> Span:
     for token in tokens:
         if token.kind == "int" and token.value == number:
             end = token.col + len(token.text)
-            return span.model_copy(
-                update=dict(col=token.col, end_line=token.line, end_col=end)
-            )
+            return span.replace(col=token.col, end_line=token.line, end_col=end)
     return span
 
 

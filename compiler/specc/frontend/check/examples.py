@@ -36,7 +36,7 @@ class ExampleChecker:
             args.append(
                 self.values.value(arg, expected) if expected is not None else None
             )
-        span = Span.trusted(
+        span = Span(
             path=self.scope.path,
             line=raw.line,
             col=raw.col,
@@ -76,7 +76,7 @@ class ExampleChecker:
         typed_args = [a for a in args if a is not None]
         if not ok or len(typed_args) != len(args):
             return None
-        return ir.Example.trusted(
+        return ir.Example(
             rule=rule,
             index=index,
             text=raw.text,
@@ -152,7 +152,7 @@ class ExampleChecker:
         )
         if fields is None:
             return None
-        return ir.ExpectedError.trusted(error=name, fields=fields)
+        return ir.ExpectedError(error=name, fields=fields)
 
 
 def callee(

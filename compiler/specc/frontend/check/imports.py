@@ -410,11 +410,11 @@ def _requalify(decl: DeclDraft, local: Container[str], specs: dict[str, str]) ->
         if ref.kind == "named":
             name = str(ref.name)
             if ref.spec is None and name not in local and name in specs:
-                return ref.model_copy(update={"spec": specs[name]})
+                return ref.replace(spec=specs[name])
             return ref
         if not ref.args:
             return ref
-        return ref.model_copy(update={"args": [fix(a) for a in ref.args]})
+        return ref.replace(args=[fix(a) for a in ref.args])
 
     for field in _all_fields(decl):
         field.type = fix(field.type)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from specc import ir
 from specc.frontend.check.examples import callee
 from specc.frontend.check.resolve import Resolver
@@ -44,24 +46,24 @@ class PropertyChecker:
             if ref is None:
                 ok = False
                 continue
-            span = Span.trusted(
+            span = Span(
                 path=self.scope.path, line=line, col=col, end_line=line, end_col=None
             )
-            bindings[name] = ir.Binding.trusted(name=name, type=ref, span=span)
+            bindings[name] = ir.Binding(name=name, type=ref, span=span)
         if not ok:
             return None
         checks = [self.check(c, bindings) for c in [*raw.where, raw.check]]
         typed = [c for c in checks if c is not None]
         if len(typed) != len(checks):
             return None
-        span = Span.trusted(
+        span = Span(
             path=self.scope.path,
             line=raw.line,
             col=raw.col,
             end_line=raw.line,
             end_col=raw.end_col,
         )
-        return ir.Property.trusted(
+        return ir.Property(
             rule=rule,
             index=index,
             text=raw.text,
@@ -100,10 +102,10 @@ class PropertyChecker:
             )
             return None
         if raw.name in ("list", "map"):
-            kind = "list" if raw.name == "list" else "map"
-            ref = ir.TypeRef.trusted(kind=kind, args=[a for a in args if a])
+            kind: Literal["list", "map"] = "list" if raw.name == "list" else "map"
+            ref = ir.TypeRef(kind=kind, args=[a for a in args if a])
         elif raw.name in PRIMITIVES:
-            ref = ir.TypeRef.trusted(kind="primitive", name=raw.name)
+            ref = ir.TypeRef(kind="primitive", name=raw.name)
         else:
             decl = self.scope.types.get(raw.name)
             if decl is None or decl.kind == "error":
@@ -125,9 +127,9 @@ class PropertyChecker:
                     len(raw.name),
                 )
                 return None
-            ref = ir.TypeRef.trusted(kind="named", name=decl.name, spec=decl.spec)
+            ref = ir.TypeRef(kind="named", name=decl.name, spec=decl.spec)
         if raw.optional:
-            ref = ir.TypeRef.trusted(kind="optional", args=[ref])
+            ref = ir.TypeRef(kind="optional", args=[ref])
         return ref
 
     def check(self, raw: RawCheck, bindings: dict[str, ir.Binding]) -> ir.Check | None:
@@ -144,7 +146,7 @@ class PropertyChecker:
             right = self.term(raw.right, bindings, left.type)
         if left is None or right is None:
             return None
-        return ir.Check.trusted(op=raw.op, left=left, right=right)
+        return ir.Check(op=raw.op, left=left, right=right)
 
     def term(
         self,
@@ -167,9 +169,9 @@ class PropertyChecker:
             value = self.values.value(raw.value, expected)
             if value is None:
                 return None
-            return ir.ValueTerm.trusted(value=value, type=expected)
+            return ir.ValueTerm(value=value, type=expected)
         if raw.kind == "var":
-            found: ir.CallTerm | ir.VarTerm | None = ir.VarTerm.trusted(
+            found: ir.CallTerm | ir.VarTerm | None = ir.VarTerm(
                 name=raw.name, type=bindings[raw.name].type
             )
         else:
@@ -203,4 +205,4 @@ class PropertyChecker:
         typed = [a for a in args if a is not None]
         if returns is None or len(typed) != len(args):
             return None
-        return ir.CallTerm.trusted(function=fn.name, args=typed, type=returns)
+        return ir.CallTerm(function=fn.name, args=typed, type=returns)

@@ -75,7 +75,7 @@ class Resolver:
                 result: Expanded | None = None
             elif decl.kind != "alias":
                 result = (
-                    ir.TypeRef.trusted(kind="named", name=decl.name, spec=decl.spec),
+                    ir.TypeRef(kind="named", name=decl.name, spec=decl.spec),
                     1,
                 )
             else:
@@ -109,7 +109,7 @@ class Resolver:
         if len(expanded) != len(args):
             return None
         return (
-            ir.TypeRef.trusted(kind=ref.kind, args=[a for a, _ in expanded]),
+            ir.TypeRef(kind=ref.kind, args=[a for a, _ in expanded]),
             1 + max((h for _, h in expanded), default=0),
         )
 

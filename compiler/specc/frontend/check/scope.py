@@ -39,9 +39,7 @@ class Scope:
     ) -> None:
         """Report a diagnostic at a position of this spec."""
         end = col + length if length else None
-        span = Span.trusted(
-            path=self.path, line=line, col=col, end_line=line, end_col=end
-        )
+        span = Span(path=self.path, line=line, col=col, end_line=line, end_col=end)
         self.report(Diagnostic(code, message, span, hint))
 
     def error_at(

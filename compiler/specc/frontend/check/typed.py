@@ -92,7 +92,7 @@ class TypedExample(NamedTuple):
 
     def node(self, rule: str | None, index: int) -> ir.Example:
         """Return the example's IR, numbered ``index`` under ``rule``."""
-        return ir.Example.trusted(
+        return ir.Example(
             rule=rule,
             index=index,
             text=self.text,
@@ -213,7 +213,7 @@ class TypedReader:
         if self.pos != len(s) - 1:
             raise _GIVE_UP  # more than blanks after the value
         stripped = s[:-1].rstrip(" \t\r")
-        span = Span.trusted(
+        span = Span(
             path=self.scope.path,
             line=number,
             col=col + call.start(1),
@@ -251,7 +251,7 @@ class TypedReader:
                 key: tuple[object, ...] = ("none", id(expected))
                 node = shared.get(key)
                 if node is None:
-                    node = self._keep(key, ir.NoneValue.trusted(type=expected))
+                    node = self._keep(key, ir.NoneValue(type=expected))
                 return node
             inner = self.typed(expected.args[0], kind, token, depth)
             if id(inner) not in self.one:
@@ -274,7 +274,7 @@ class TypedReader:
             if token != "{":
                 raise _GIVE_UP
             fields = self._fields_of(decl, decl.fields)
-            return ir.RecordValue.trusted(
+            return ir.RecordValue(
                 type=expected,
                 record=decl.name,
                 fields=self._braces(decl.fields, fields, depth),
@@ -291,7 +291,7 @@ class TypedReader:
             key = ("enum", id(expected), token)
             node = shared.get(key)
             if node is None:
-                made = ir.EnumValue.trusted(type=expected, enum=decl.name, member=token)
+                made = ir.EnumValue(type=expected, enum=decl.name, member=token)
                 node = self._keep(key, made)
             return node
         if decl.kind == "variant":
@@ -316,7 +316,7 @@ class TypedReader:
             key = ("string", id(expected), text)
             node = self.shared.get(key)
             if node is None:
-                made = ir.StringValue.trusted(type=expected, value=text)
+                made = ir.StringValue(type=expected, value=text)
                 node = self._keep(key, made)
             return node
         if name == "int" and kind == _INT:
@@ -326,7 +326,7 @@ class TypedReader:
             key = ("int", id(expected), number)
             node = self.shared.get(key)
             if node is None:
-                made = ir.IntValue.trusted(type=expected, value=number)
+                made = ir.IntValue(type=expected, value=number)
                 node = self._keep(key, made)
             return node
         if name == "bool" and (token == "true" or token == "false"):
@@ -334,7 +334,7 @@ class TypedReader:
             key = ("bool", id(expected), truth)
             node = self.shared.get(key)
             if node is None:
-                made = ir.BoolValue.trusted(type=expected, value=truth)
+                made = ir.BoolValue(type=expected, value=truth)
                 node = self._keep(key, made)
             return node
         if name == "float" and (kind == _INT or kind == _FLOAT):
@@ -344,7 +344,7 @@ class TypedReader:
             key = ("float", id(expected), token)
             node = self.shared.get(key)
             if node is None:
-                made = ir.FloatValue.trusted(type=expected, value=real, text=token)
+                made = ir.FloatValue(type=expected, value=real, text=token)
                 node = self._keep(key, made)
             return node
         raise _GIVE_UP  # bytes, or a value of another kind
@@ -397,11 +397,11 @@ class TypedReader:
             break
         for item in items:
             if id(item) not in one:
-                return ir.ListValue.trusted(type=expected, items=items)
+                return ir.ListValue(type=expected, items=items)
         key = ("list", id(expected), *map(id, items))
         node = self.shared.get(key)
         if node is None:
-            node = self._keep(key, ir.ListValue.trusted(type=expected, items=items))
+            node = self._keep(key, ir.ListValue(type=expected, items=items))
         return node
 
     def _variant(
@@ -420,7 +420,7 @@ class TypedReader:
             values = self._braces(drafts, fields, depth)
         else:
             values = self._complete(drafts, {})
-        return ir.VariantValue.trusted(
+        return ir.VariantValue(
             type=expected, variant=decl.name, tag=tag.name, fields=values
         )
 
@@ -488,14 +488,12 @@ class TypedReader:
                 pos = self.pos
                 # `ValueChecker.field_value` for a value given: the field's own text.
                 if id(value) not in one:
-                    field = ir.FieldValue.trusted(name=name, value=value)
+                    field = ir.FieldValue(name=name, value=value)
                 else:
                     key = ("field", name, id(value), True)
                     field = shared.get(key)
                     if field is None:
-                        field = ir.FieldValue.trusted(
-                            name=name, value=value, explicit=True
-                        )
+                        field = ir.FieldValue(name=name, value=value, explicit=True)
                         shared[key] = field
                         one.add(id(field))
                     if kind - 1 < _OPEN:

@@ -56,7 +56,7 @@ class ValueChecker:
         if expected.kind == "optional":
             if raw.kind == "none":
                 return self.share(
-                    ("none", id(expected)), lambda: ir.NoneValue.trusted(type=expected)
+                    ("none", id(expected)), lambda: ir.NoneValue(type=expected)
                 )
             inner = self.value(raw, expected.args[0])
             if inner is None:
@@ -126,8 +126,8 @@ class ValueChecker:
                 )
                 ok = False
             seen.add(marker)
-            out.append(ir.MapEntry.trusted(key=key, value=value))
-        return ir.MapValue.trusted(type=expected, entries=out) if ok else None
+            out.append(ir.MapEntry(key=key, value=value))
+        return ir.MapValue(type=expected, entries=out) if ok else None
 
     def _enum(
         self, raw: RawValue, expected: ir.TypeRef, decl: DeclDraft
@@ -148,9 +148,7 @@ class ValueChecker:
             return None
         return self.share(
             ("enum", id(expected), raw.text),
-            lambda: ir.EnumValue.trusted(
-                type=expected, enum=decl.name, member=raw.text
-            ),
+            lambda: ir.EnumValue(type=expected, enum=decl.name, member=raw.text),
         )
 
     def _record(
@@ -164,7 +162,7 @@ class ValueChecker:
         )
         if fields is None:
             return None
-        return ir.RecordValue.trusted(type=expected, record=decl.name, fields=fields)
+        return ir.RecordValue(type=expected, record=decl.name, fields=fields)
 
     def _variant(
         self, raw: RawValue, expected: ir.TypeRef, decl: DeclDraft
@@ -189,7 +187,7 @@ class ValueChecker:
         )
         if fields is None:
             return None
-        return ir.VariantValue.trusted(
+        return ir.VariantValue(
             type=expected, variant=decl.name, tag=tag.name, fields=fields
         )
 
@@ -272,10 +270,10 @@ class ValueChecker:
         """Return a field's value: shared when the value is (a scalar, a list of
         them, a default)."""
         if explicit and id(value) not in self.one:
-            return ir.FieldValue.trusted(name=name, value=value)
+            return ir.FieldValue(name=name, value=value)
         return self.share(
             ("field", name, id(value), explicit),
-            lambda: ir.FieldValue.trusted(name=name, value=value, explicit=explicit),
+            lambda: ir.FieldValue(name=name, value=value, explicit=explicit),
         )
 
     def default(self, draft: FieldDraft) -> ir.Value | Unusable | None:
@@ -297,9 +295,7 @@ class ValueChecker:
             return UNUSABLE if draft.default is not None else None
         if draft.default is None:
             return (
-                self.share(
-                    ("none", id(expected)), lambda: ir.NoneValue.trusted(type=expected)
-                )
+                self.share(("none", id(expected)), lambda: ir.NoneValue(type=expected))
                 if expected.kind == "optional"
                 else None
             )
@@ -349,9 +345,9 @@ def _list(
     if all(id(item) in checker.one for item in typed):
         return checker.share(
             ("list", id(expected), *map(id, typed)),
-            lambda: ir.ListValue.trusted(type=expected, items=typed),
+            lambda: ir.ListValue(type=expected, items=typed),
         )
-    return ir.ListValue.trusted(type=expected, items=typed)
+    return ir.ListValue(type=expected, items=typed)
 
 
 def _primitive(
@@ -363,13 +359,13 @@ def _primitive(
         value = bool(raw.value)
         return checker.share(
             ("bool", id(expected), value),
-            lambda: ir.BoolValue.trusted(type=expected, value=value),
+            lambda: ir.BoolValue(type=expected, value=value),
         )
     if name == "string" and kind == "string":
         text = str(raw.value)
         return checker.share(
             ("string", id(expected), text),
-            lambda: ir.StringValue.trusted(type=expected, value=text),
+            lambda: ir.StringValue(type=expected, value=text),
         )
     if name == "int" and kind == "int":
         number = raw.value
@@ -385,7 +381,7 @@ def _primitive(
             return None
         return checker.share(
             ("int", id(expected), number),
-            lambda: ir.IntValue.trusted(type=expected, value=number),
+            lambda: ir.IntValue(type=expected, value=number),
         )
     if name == "float" and kind in ("int", "float"):
         assert isinstance(raw.value, (int, float))
@@ -397,7 +393,7 @@ def _primitive(
             return None
         return checker.share(
             ("float", id(expected), raw.text),
-            lambda: ir.FloatValue.trusted(type=expected, value=real, text=raw.text),
+            lambda: ir.FloatValue(type=expected, value=real, text=raw.text),
         )
     if name == "bytes" and kind == "list":
         octets = [
@@ -406,7 +402,7 @@ def _primitive(
             if i.kind == "int" and isinstance(i.value, int) and 0 <= i.value <= 255
         ]
         if len(octets) == len(raw.items):
-            return ir.BytesValue.trusted(type=expected, value=octets)
+            return ir.BytesValue(type=expected, value=octets)
         _mismatch(scope, raw, expected, "bytes are written as a list of integers 0-255")
         return None
     hint = None
@@ -444,4 +440,4 @@ def _describe_raw(raw: RawValue) -> str:
 
 def retyped(value: ir.Value, expected: ir.TypeRef) -> ir.Value:
     """Return ``value`` where an optional ``expected`` stands (its type says so)."""
-    return type(value).trusted(**{**value.__dict__, "type": expected})
+    return type(value)(**{**value.__dict__, "type": expected})

@@ -92,7 +92,7 @@ class BlockLowerer:
                     pending_title = (title, block.line)
                     continue
                 markdown = self.block_text(block)
-                items.append(ir.Prose.trusted(markdown=markdown, span=span))
+                items.append(ir.Prose(markdown=markdown, span=span))
                 self.prose.read(block, draft)
             elif block.kind == "admonition":
                 items.append(self._admonition(block, span, draft))
@@ -107,13 +107,11 @@ class BlockLowerer:
                 conversation = self._conversation(block, title, rule)
                 if conversation is not None:
                     items.append(
-                        ir.ConversationBlock.trusted(
-                            conversation=conversation, span=span
-                        )
+                        ir.ConversationBlock(conversation=conversation, span=span)
                     )
             else:
                 lang = block.info.split()[0] if block.info else ""
-                items.append(ir.Code.trusted(lang=lang, code=block.content, span=span))
+                items.append(ir.Code(lang=lang, code=block.content, span=span))
         if pending_title:
             diag(
                 "W072",
@@ -135,9 +133,9 @@ class BlockLowerer:
         kind, _, title = block.info.partition(" ")
         if kind != "meta":
             self.prose.read(block, draft)
-            return ir.Prose.trusted(markdown=self.block_text(block), span=span)
+            return ir.Prose(markdown=self.block_text(block), span=span)
         self.prose.read(block, draft, statements=False)
-        return ir.Commentary.trusted(
+        return ir.Commentary(
             title=title.strip().strip('"'), markdown=block.content, span=span
         )
 

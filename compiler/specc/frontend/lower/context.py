@@ -35,6 +35,4 @@ class SpecContext:
 
     def block_span(self, block: RawBlock) -> Span:
         """Return the lines a block covers."""
-        return Span.trusted(
-            path=self.path, line=block.line, col=1, end_line=block.end_line
-        )
+        return Span(path=self.path, line=block.line, col=1, end_line=block.end_line)

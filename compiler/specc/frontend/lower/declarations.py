@@ -34,14 +34,14 @@ def ir_declarations(
         common = _Common(name=d.name, doc=d.doc, rule=d.rule, span=d.span)
         if d.kind == "alias":
             assert d.target is not None  # the parser always reads one
-            types.append(ir.Alias.trusted(target=d.target, **common))
+            types.append(ir.Alias(target=d.target, **common))
         elif d.kind == "enum":
-            types.append(ir.Enum.trusted(members=d.members, **common))
+            types.append(ir.Enum(members=d.members, **common))
         elif d.kind == "record":
-            types.append(ir.Record.trusted(fields=_fields(d.fields, checker), **common))
+            types.append(ir.Record(fields=_fields(d.fields, checker), **common))
         elif d.kind == "variant":
             tags = [
-                ir.VariantTag.trusted(
+                ir.VariantTag(
                     name=t.name,
                     doc=t.doc,
                     span=t.span,
@@ -49,14 +49,14 @@ def ir_declarations(
                 )
                 for t in d.tags
             ]
-            types.append(ir.Variant.trusted(tags=tags, **common))
+            types.append(ir.Variant(tags=tags, **common))
         elif d.kind == "error":
             fields = _fields(d.fields, checker)
-            types.append(ir.Error.trusted(message=d.message, fields=fields, **common))
+            types.append(ir.Error(message=d.message, fields=fields, **common))
         else:
             assert d.returns is not None  # the parser always reads one
             functions.append(
-                ir.Function.trusted(
+                ir.Function(
                     params=_fields(d.fields, checker),
                     returns=d.returns,
                     raises=[u.name for u in d.raises],
@@ -72,7 +72,7 @@ def _fields(drafts: list[FieldDraft], checker: Checker) -> list[ir.Field]:
     for f in drafts:
         default = checker.default(f)
         out.append(
-            ir.Field.trusted(
+            ir.Field(
                 name=f.name,
                 type=f.type,
                 default=default if isinstance(default, ir.ValueBase) else None,

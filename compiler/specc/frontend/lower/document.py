@@ -90,7 +90,7 @@ class Lowerer:
         self.lint(sections, functions)
         title = meta.pop("title", None) or _default_title(sections, spec_id)
         version = meta.pop("version") if "version" in meta else None
-        return ir.Spec.trusted(
+        return ir.Spec(
             id=spec_id,
             title=title,
             version=version,
@@ -102,9 +102,7 @@ class Lowerer:
             types=types,
             functions=functions,
             footnotes=[
-                ir.Footnote.trusted(
-                    id=f.id, text=f.text, span=self.ctx.source.span(f.line)
-                )
+                ir.Footnote(id=f.id, text=f.text, span=self.ctx.source.span(f.line))
                 for f in self.doc.footnotes
             ],
             uses=resolver.ir_uses(),
@@ -123,7 +121,7 @@ class Lowerer:
         """Lower a heading, its blocks and its subsections."""
         heading = raw.heading
         title, rule_id, attributes = self._headings.pop(id(raw))
-        span = Span.trusted(
+        span = Span(
             path=self.ctx.path,
             line=heading.line,
             col=1,
@@ -138,7 +136,7 @@ class Lowerer:
 
     def finish(self, draft: SectionDraft) -> ir.Section:
         """Freeze a section draft, type-checking its examples."""
-        return ir.Section.trusted(
+        return ir.Section(
             id=draft.id,
             title=draft.title,
             level=draft.raw.heading.level,
@@ -153,7 +151,7 @@ class Lowerer:
     def finish_item(self, item: Item, rule: str | None = None) -> ir.Block:
         """Freeze one block."""
         if isinstance(item, PendingDecls):
-            return ir.Declarations.trusted(
+            return ir.Declarations(
                 source=item.block.content,
                 names=item.names,
                 span=self.ctx.block_span(item.block),
@@ -193,7 +191,7 @@ class Lowerer:
                 block.line,
                 hint="put them under a heading with {#id}",
             )
-        return ir.Examples.trusted(
+        return ir.Examples(
             source=block.content,
             examples=examples,
             properties=properties,

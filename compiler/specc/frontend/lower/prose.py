@@ -85,11 +85,11 @@ class ProseReader:
             head = text.split("\n", 1)[0][:30]
             col = find(line, head) + 1 or 1
             statements.append(
-                ir.Statement.trusted(
+                ir.Statement(
                     text=" ".join(text.split()),
                     strength=_strongest(text),
                     footnotes=_FOOTNOTE.findall(text),
-                    span=Span.trusted(path=path, line=line, col=col),
+                    span=Span(path=path, line=line, col=col),
                 )
             )
 
@@ -118,8 +118,8 @@ class ProseReader:
             line, col = label
             span = source.span(line, col + 1, len(text) + 2)  # at its `[`
         else:
-            return ir.Link.trusted(span=source.span(first), **made), cursor
-        return ir.Link.trusted(span=span, **made), (line, col + 1)
+            return ir.Link(span=source.span(first), **made), cursor
+        return ir.Link(span=span, **made), (line, col + 1)
 
     def _find(
         self, needle: str, first: int, offset: int, last: int

@@ -1,9 +1,10 @@
-"""The front end builds IR nodes without validating them: they must be what validation makes.
+"""The front end builds IR records without validating them: they must be what validation makes.
 
-`Trusted.trusted` skips pydantic's validation of values the checker has
-proved. With ``SPECC_VALIDATE_IR`` (`specc.trusted.VALIDATE`) every node is
-validated instead; each spec here compiles both ways to the same IR, and the
-trusted IR reads back from its own JSON.
+A record's constructor stores what it is given. With `specc.records.base.VALIDATE`
+set to `specc.records.models.validated`, every node is validated by its pydantic
+model instead; each spec here compiles both ways to the same IR, the IR reads
+back from its own JSON, and the cache's pydantic-free JSON (`specc.records.data`)
+is pydantic's.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from hypothesis import given, settings
 from test_fuzz import FUZZ, SPEC, mutated
 
 from conftest import CORPUS, DATA, EXAMPLES, ROOT
-from specc import ir, trusted
+from specc import ir
 from specc.frontend.compile import compile_source
+from specc.records import Record, base, models
+from specc.records.data import from_data, to_data
 from specc.source import Span
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -32,20 +35,24 @@ SPECS = sorted(
 
 
 def assert_same_both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Compile ``data`` trusted and validated; the IR and diagnostics must agree."""
-    monkeypatch.setattr(trusted, "VALIDATE", False)
+    """Compile ``data`` unvalidated and validated; the IR and diagnostics must agree,
+    and the IR's pydantic-free JSON data must be pydantic's and read back."""
+    monkeypatch.setattr(base, "VALIDATE", None)
     fast = compile_source("spec.md", data)
-    monkeypatch.setattr(trusted, "VALIDATE", True)
+    monkeypatch.setattr(base, "VALIDATE", models.validated)
     checked = compile_source("spec.md", data)
-    monkeypatch.setattr(trusted, "VALIDATE", False)
+    monkeypatch.setattr(base, "VALIDATE", None)
     assert fast.diagnostics == checked.diagnostics
     assert (fast.spec is None) == (checked.spec is None)
     if fast.spec is None or checked.spec is None:
         return
-    text = fast.spec.model_dump_json()
-    assert text == checked.spec.model_dump_json()
+    text = models.dump_json(fast.spec)
+    assert text == models.dump_json(checked.spec)
     assert fast.spec == checked.spec
-    assert ir.Spec.model_validate_json(text) == fast.spec
+    assert models.validate_json(ir.Spec, text) == fast.spec
+    plain = to_data(fast.spec)
+    assert plain == models.dump(fast.spec, mode="json")
+    assert from_data(ir.Spec, plain) == fast.spec
 
 
 def test_there_are_specs_to_compare() -> None:
@@ -53,7 +60,7 @@ def test_there_are_specs_to_compare() -> None:
 
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
-def test_each_spec_compiles_to_the_same_ir_trusted_or_validated(
+def test_each_spec_compiles_to_the_same_ir_unvalidated_or_validated(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert_same_both_ways(path.read_bytes(), monkeypatch)
@@ -80,22 +87,24 @@ def test_mutated_specs_compile_to_the_same_ir(data: bytes) -> None:
         assert_same_both_ways(data, monkeypatch)
 
 
-def test_a_trusted_node_refuses_unknown_and_missing_fields() -> None:
-    span = Span.trusted(path="p", line=1)
+def test_a_node_refuses_unknown_and_missing_fields() -> None:
+    span = Span(path="p", line=1)
     with pytest.raises(TypeError):
-        ir.Link.trusted(target="a", text="b", span=span, colour="red")
+        ir.Link(target="a", text="b", span=span, colour="red")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        ir.Link.trusted(target="a", span=span)
+        ir.Link(target="a", span=span)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        ir.Link(target="a", text="b", span=span).replace(colour="red")
 
 
-def test_trusted_nodes_do_not_share_mutable_defaults() -> None:
-    first = ir.TypeRef.trusted(kind="primitive", name="int")
-    second = ir.TypeRef.trusted(kind="primitive", name="int")
+def test_nodes_do_not_share_mutable_defaults() -> None:
+    first = ir.TypeRef(kind="primitive", name="int")
+    second = ir.TypeRef(kind="primitive", name="int")
     assert first.args == [] and first.args is not second.args
-    assert first == ir.TypeRef(kind="primitive", name="int")
-    changed = first.model_copy(update={"name": "float"})
+    assert first == second and hash(first.spec) == hash(second.spec)
+    changed = first.replace(name="float")
     assert (changed.name, first.name) == ("float", "int")
-    assert changed.model_fields_set >= {"name"}
+    assert changed.args is first.args and changed != first
 
 
 def test_repeated_scalars_and_types_are_one_node_each() -> None:
@@ -114,7 +123,7 @@ def test_repeated_scalars_and_types_are_one_node_each() -> None:
     assert isinstance(tags, ir.ListValue)
     assert tags.items[0] is tags.items[1] is a  # one `3` of type int, as written
     assert b is first.result and b is not a  # `3` where an int? stands
-    assert b.model_dump() == {"type": b.type.model_dump(), "kind": "int", "value": 3}
+    assert to_data(b) == {"type": to_data(b.type), "kind": "int", "value": 3}
     assert second.args[0].fields[0] is record.fields[0]  # type: ignore[attr-defined]
     p, f = spec.types[0], spec.functions[0]
     assert isinstance(p, ir.Record)
@@ -151,19 +160,20 @@ def test_lists_of_shared_values_are_shared_and_others_are_not() -> None:
     assert q4 == q5
 
 
-def test_each_model_compiles_its_own_constructor_on_first_use() -> None:
+def test_each_record_class_compiles_its_own_constructor_on_first_use() -> None:
     """Constructors are compiled when first called, not on import (start-up), each
-    for its own model: a subclass's is its own, made from its own fields."""
+    for its own class: a subclass's is its own, made from its own fields."""
     import subprocess
 
     probe = (
-        "from specc import ir, trusted\n"
-        "lazy = trusted._compile_and_build\n"
+        "from specc import ir\n"
+        "from specc.records import base\n"
+        "lazy = base._first_init\n"
         "nodes = [m for m in vars(ir).values() if isinstance(m, type)"
         " and issubclass(m, ir.Node) and m is not ir.Node]\n"
-        "print(len(nodes), sum(m.__dict__['trusted'].__func__ is lazy for m in nodes))\n"
-        "ref = ir.TypeRef.trusted(kind='primitive', name='int')\n"
-        "print(ir.TypeRef.__dict__['trusted'].__func__ is lazy, ref == ir.TypeRef("
+        "print(len(nodes), sum(m.__dict__['__init__'] is lazy for m in nodes))\n"
+        "ref = ir.TypeRef(kind='primitive', name='int')\n"
+        "print(ir.TypeRef.__dict__['__init__'] is lazy, ref == ir.TypeRef("
         "kind='primitive', name='int'))\n"
     )
     done = subprocess.run(
@@ -175,14 +185,14 @@ def test_each_model_compiles_its_own_constructor_on_first_use() -> None:
     assert total >= 40 and lazy == total
     assert after == "False True"
 
-    class Base(trusted.Trusted, ir.BaseModel):  # type: ignore[misc]
+    class Base(Record):
         a: int = 1
 
     class Sub(Base):
         b: str
 
-    assert Sub.trusted(a=2, b="x") == Sub(a=2, b="x")
-    assert Base.trusted() == Base() and Base.trusted(a=5) == Base(a=5)
-    assert "b" not in Base.trusted().__dict__
+    assert Sub(a=2, b="x") == models.validate(Sub, {"a": 2, "b": "x"})
+    assert Base() == models.validate(Base, {}) and Base(a=5).a == 5
+    assert "b" not in Base().__dict__ and Sub(b="y").a == 1
     with pytest.raises(TypeError):
-        Base.trusted(b="x")
+        Base(b="x")  # type: ignore[call-arg]

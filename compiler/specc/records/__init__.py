@@ -1,0 +1,15 @@
+"""Plain, frozen data classes (`specc.records.base`), and the pydantic models
+that validate them and write their JSON (`specc.records.models`, imported
+only when wanted)."""
+
+from specc.records.base import (
+    REQUIRED,
+    Record,
+    Tagged,
+    extras,
+    field,
+    fields,
+    validator,
+)
+
+__all__ = ["REQUIRED", "Record", "Tagged", "extras", "field", "fields", "validator"]
