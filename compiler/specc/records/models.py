@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union
 
 import pydantic
@@ -34,12 +35,12 @@ def model(cls: type[Record]) -> type[BaseModel]:
 def validate(cls: type[Record], data: Any) -> Any:
     """Return ``data`` (Python values) validated as a ``cls`` record;
     pydantic's ValidationError when it is not one."""
-    return _record(model(cls).model_validate(data))
+    return _value(model(cls).model_validate(data))
 
 
 def validate_json(cls: type[Record], text: str | bytes) -> Any:
     """Return JSON ``text`` validated as a ``cls`` record."""
-    return _record(model(cls).model_validate_json(text))
+    return _value(model(cls).model_validate_json(text))
 
 
 def dump(record: Record, **options: Any) -> dict[str, Any]:
@@ -155,9 +156,24 @@ def _absent(value: object) -> bool:
     return value is None or value == []
 
 
-def _record(instance: BaseModel) -> Record:
-    """Return the record a validated model instance stands for."""
-    cls = _RECORDS[type(instance)]
+def _mapped(value: Any, kind: type, convert: Callable[[Any], Any]) -> Any:
+    """Return ``value`` with each ``kind`` instance in it, through lists and dicts,
+    converted."""
+    if isinstance(value, kind):
+        return convert(value)
+    if type(value) is list:
+        return [_mapped(v, kind, convert) for v in value]
+    if type(value) is dict:
+        return {k: _mapped(v, kind, convert) for k, v in value.items()}
+    return value
+
+
+def _record(instance: BaseModel) -> Any:
+    """Return the record a validated model instance stands for (another pydantic
+    model, such as one a record's field holds, as it is)."""
+    cls = _RECORDS.get(type(instance))
+    if cls is None:
+        return instance
     made = object.__new__(cls)
     values = {name: _value(getattr(instance, name)) for name in fields(cls)}
     values.update(instance.__pydantic_extra__ or {})
@@ -167,40 +183,30 @@ def _record(instance: BaseModel) -> Record:
 
 def _value(value: Any) -> Any:
     """Return a validated value with its model instances as records."""
-    if type(value) in _RECORDS:
-        return _record(value)
-    if type(value) is list:
-        return [_value(v) for v in value]
-    if type(value) is dict:
-        return {k: _value(v) for k, v in value.items()}
-    return value
+    return _mapped(value, BaseModel, _record)
 
 
-def _model_of(record: Any) -> Any:
-    """Return ``record`` (or a value holding records) as model instances, unvalidated."""
-    if isinstance(record, Record):
-        cls = type(record)
-        mine = record.__dict__
-        return model(cls).model_construct(
-            **{n: _model_of(mine[n]) for n in fields(cls)}
-        )
-    if type(record) is list:
-        return [_model_of(v) for v in record]
-    if type(record) is dict:
-        return {k: _model_of(v) for k, v in record.items()}
-    return record
+def _model_of(value: Any) -> Any:
+    """Return ``value`` with its records as model instances, unvalidated."""
+    return _mapped(value, Record, _constructed)
+
+
+def _constructed(record: Record) -> BaseModel:
+    """Return ``record`` as an instance of its model, unvalidated."""
+    mine = record.__dict__
+    values = {name: _model_of(mine[name]) for name in fields(record)}
+    return model(type(record)).model_construct(**values)
 
 
 def _plain(value: Any) -> Any:
     """Return ``value`` with its records as dicts of all their fields."""
-    if isinstance(value, Record):
-        mine = value.__dict__
-        return {name: _plain(mine[name]) for name in fields(value)}
-    if type(value) is list:
-        return [_plain(v) for v in value]
-    if type(value) is dict:
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+    return _mapped(value, Record, _all_fields)
+
+
+def _all_fields(record: Record) -> dict[str, Any]:
+    """Return a record's fields, each `_plain`."""
+    mine = record.__dict__
+    return {name: _plain(mine[name]) for name in fields(record)}
 
 
 __all__ = ["REQUIRED", "dump", "dump_json", "json_schema", "model", "validate"]
