@@ -15,102 +15,21 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from specc.emitters.rust.exprs import NEVER, NO, Fit
+from specc.emitters.rust.exprs import Array as Array
+from specc.emitters.rust.exprs import Atom as Atom
+from specc.emitters.rust.exprs import Call as Call
+from specc.emitters.rust.exprs import Expr as Expr
+from specc.emitters.rust.exprs import Struct as Struct
+from specc.emitters.rust.exprs import Tuple as Tuple
+from specc.emitters.rust.exprs import flat as flat
+
 MAX_WIDTH = 100
 TAB = 4
 FN_CALL_WIDTH = 60
 ARRAY_WIDTH = 60
 STRUCT_LIT_WIDTH = 18
 SHORT_ARRAY_ITEM = 10
-
-
-# --- The model ---------------------------------------------------------------------
-
-_NEVER = 1 << 30
-"""A width no shape has, an indent every shape has: "never surely on one line"."""
-
-Fit = tuple[int, int, str]
-"""(least width, greatest indent, text): `rewrite` lays a list out as ``text``, on
-one line, in any shape at least that wide and at most that deep (`_fit`)."""
-
-_NO: Fit = (_NEVER, -1, "")
-
-
-def _kept(default: Fit | None) -> Any:
-    """Return the field a list keeps its `_fit` in, found when first laid out:
-    shared nodes (the value renderer's scalars, such as `String::from("…")`)
-    find it once for all statements. Not compared, hashed or shown."""
-    return field(default=default, init=False, repr=False, compare=False)
-
-
-# Never changed once made (but for `fit`, found once), yet not frozen: the renderer
-# makes them by the hundred thousand, and a frozen dataclass's `__init__` sets each
-# field through `object.__setattr__`, several times slower. Equal and hashed by
-# value as before.
-
-
-@dataclass(slots=True, unsafe_hash=True)
-class Atom:
-    """A literal or path, printed as is (`3`, `None`, `Priority::High`)."""
-
-    text: str
-    simple: bool = True
-    """rustfmt's `is_simple_expr`: literals and one-segment paths."""
-
-
-@dataclass(slots=True, unsafe_hash=True)
-class Call:
-    """`callee(args)`, or a macro called with parentheses (`check!(…)`)."""
-
-    callee: str
-    args: tuple[Expr, ...] = ()
-    macro: bool = False
-    fit: Fit | None = _kept(None)
-
-
-@dataclass(slots=True, unsafe_hash=True)
-class Array:
-    """`[items]`, or `vec![items]` when ``name`` is `vec!`."""
-
-    items: tuple[Expr, ...] = ()
-    name: str = ""
-    fit: Fit | None = _kept(None)
-
-
-@dataclass(slots=True, unsafe_hash=True)
-class Tuple:
-    """`(a, b)` with two or more items."""
-
-    items: tuple[Expr, ...]
-    fit: Fit | None = _kept(None)
-
-
-@dataclass(slots=True, unsafe_hash=True)
-class Struct:
-    """`Path { field: value, ..base }`; a field without value is shorthand."""
-
-    path: str
-    fields: tuple[tuple[str, Expr | None], ...] = ()
-    base: Expr | None = None
-    fit: Fit | None = _kept(_NO)  # never on one line by `_fit`
-
-
-Expr = Atom | Call | Array | Tuple | Struct
-
-
-def flat(expr: Expr) -> str:
-    """Return the expression on one line."""
-    if isinstance(expr, Atom):
-        return expr.text
-    if isinstance(expr, Call):
-        return f"{expr.callee}({', '.join(flat(a) for a in expr.args)})"
-    if isinstance(expr, Array):
-        return f"{expr.name}[{', '.join(flat(a) for a in expr.items)}]"
-    if isinstance(expr, Tuple):
-        return f"({', '.join(flat(a) for a in expr.items)})"
-    parts = [n if v is None else f"{n}: {flat(v)}" for n, v in expr.fields]
-    if expr.base is not None:
-        parts.append(".." + flat(expr.base))
-    return f"{expr.path} {{ {', '.join(parts)} }}" if parts else f"{expr.path} {{}}"
 
 
 # --- Shapes and widths ------------------------------------------------------------
@@ -206,17 +125,20 @@ class _Context:
     """What rustfmt's `RewriteContext` carries that matters here, and a memo."""
 
     inside_macro: bool = False
-    memo: dict[tuple[int, Shape, bool], str | None] = field(default_factory=dict)
-    """Layouts already found, by (expression id, shape, inside a macro).
+    memo: dict[tuple[int, Shape, bool], tuple[str | None, bool]] = field(
+        default_factory=dict
+    )
+    """Layouts already found, by (expression id, shape, inside a macro), each
+    with whether it moves a block deeper (`movable`).
 
     rustfmt tries each sub-expression in several shapes, and the parent's tries
     repeat the children's, so without it deep values cost exponential time. One
     memo serves one statement, whose expressions all stay alive (ids are stable).
     """
+    movable: bool = True
+    """Whether every choice made in the layout under way would be made the same
+    one block deeper and up to a block narrower (`_moved`)."""
 
-
-_UNKNOWN: Any = object()
-"""What the memo gives for a layout not yet found (None is a layout: "cannot fit")."""
 
 _NESTED: dict[int, Shape] = {}
 """The shape of items one block deeper than each indent (`Shape.nested`)."""
@@ -235,30 +157,86 @@ def rewrite(expr: Expr, shape: Shape, ctx: _Context | None = None) -> str | None
     if expr.__class__ is Atom:
         text = expr.text
         size = len(text) if text.isascii() else width(text)
-        return text if size <= shape[0] else None
+        if size > shape[0]:
+            return None
+        if size > shape[0] - TAB and ctx is not None:
+            ctx.movable = False
+        return text
     fit = expr.fit  # type: ignore[union-attr]
     if fit is None:
         fit = expr.fit = _fit(expr)  # type: ignore[arg-type, union-attr]
     if shape[0] >= fit[0] and shape[1] <= fit[1]:
+        if ctx is not None and (shape[0] - TAB < fit[0] or shape[1] + TAB > fit[1]):
+            ctx.movable = False
         return fit[2]
     if ctx is None:
         ctx = _Context()
     key = (id(expr), shape, ctx.inside_macro)
     memo = ctx.memo
-    found: str | None = memo.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
-        found = memo[key] = _rewrite(expr, shape, ctx)  # type: ignore[arg-type]
-    return found
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _moved(expr, shape, ctx)  # type: ignore[arg-type]
+    if not found[1]:
+        ctx.movable = False
+    return found[0]
+
+
+MOVABLE_DEPTH = 80
+"""The deepest indent whose layouts `_moved` records: past it, shapes a block
+deeper may be cut to no width at all, which moves nothing."""
+
+
+def _moved(
+    expr: Call | Array | Tuple | Struct, shape: Shape, ctx: _Context
+) -> tuple[str | None, bool]:
+    """Lay out a compound expression; return its text and whether it is movable.
+
+    A layout is movable when every choice it made (each width against its
+    bound, in the expression and all it holds) would be made the same with the
+    indent a block deeper and the width up to a block less: the layout there is
+    the same text with each line after the first a block more indented. So a
+    statement's second try a block deeper (`assign`'s next line) takes each
+    part's first layout so moved, not laid out again. Any choice too near its
+    bound, a mixed list, a layout that cannot fit, makes it not movable.
+    """
+    width_, indent, macro = shape[0], shape[1], ctx.inside_macro
+    hit = expr.moved
+    if (
+        hit is not None
+        and hit[1] == indent - TAB
+        and hit[2] is macro
+        and 0 <= hit[0] - width_ <= TAB
+    ):
+        return hit[3].replace("\n", "\n" + " " * TAB), False
+    outer = ctx.movable
+    ctx.movable = indent <= MOVABLE_DEPTH
+    kind = expr.__class__
+    if kind is Struct:
+        found = _struct(expr, shape, ctx)  # type: ignore[arg-type]
+    elif kind is Call:
+        found = _call(expr, shape, ctx)  # type: ignore[arg-type]
+    elif kind is Tuple:
+        found = _list("", expr.items, shape, ctx, FN_CALL_WIDTH, "(", ")")  # type: ignore[union-attr]
+    else:
+        found = _list(expr.name, expr.items, shape, ctx, ARRAY_WIDTH, "[", "]")  # type: ignore[union-attr]
+    movable = ctx.movable and found is not None
+    if movable:
+        expr.moved = (width_, indent, macro, found)  # type: ignore[assignment]
+    ctx.movable = outer and movable
+    return found, movable
 
 
 def _fit(expr: Call | Array | Tuple) -> Fit:
-    """Return the shapes in which a list of atoms is surely laid out on one line.
+    """Return the shapes in which a list is surely laid out on one line.
 
-    Exact by the rules `_list` follows: when every item fits the nested shape
-    (95 - indent wide), the items side by side fit both the one-line width and
-    the list's item width, and `ident(` + them + `)` fits the line, every tactic
-    `_list` tries ends horizontal and on one line; an empty list is on one line
-    when `ident()` fits. A list holding any other expression gets no such shapes.
+    Exact by the rules `_list` follows: when every item is surely on one line in
+    the nested shape (95 - indent wide, indent + 4 deep: an atom that fits it, or
+    a list whose own shapes hold it), the items side by side fit both the
+    one-line width and the list's item width, and `ident(` + them + `)` fits the
+    line, every tactic `_list` tries ends horizontal and on one line; an empty
+    list is on one line when `ident()` fits. A list holding a struct literal, or
+    one item that is not an atom (which `_list` may overflow, laid out in other
+    shapes), gets no such shapes.
     """
     if expr.__class__ is Call:
         ident, items, limit, brackets = expr.callee, expr.args, FN_CALL_WIDTH, "()"
@@ -267,40 +245,44 @@ def _fit(expr: Call | Array | Tuple) -> Fit:
     else:
         ident, items, limit, brackets = expr.name, expr.items, ARRAY_WIDTH, "[]"  # type: ignore[union-attr]
     if not items:
-        return (width(_last(ident)) + 2, _NEVER, ident + brackets)
-    total, widest = 2 * (len(items) - 1), 0
+        return (width(_last(ident)) + 2, NEVER, ident + brackets)
+    total, deepest, texts = 2 * (len(items) - 1), NEVER, []
     for item in items:
-        if item.__class__ is not Atom:
-            return _NO
-        text = item.text
-        size = len(text) if text.isascii() else width(text)
+        if item.__class__ is Atom:
+            text = item.text
+            size = len(text) if text.isascii() else width(text)
+            # in the nested shape (95 - indent wide) when the indent is at most:
+            bound = MAX_WIDTH - TAB - 1 - size
+        elif len(items) == 1 or item.__class__ is Struct:
+            return NO  # the only item may overflow: `_list` tries other shapes
+        else:
+            fit = item.fit  # type: ignore[union-attr]
+            if fit is None:
+                fit = item.fit = _fit(item)  # type: ignore[arg-type, union-attr]
+            text = fit[2]
+            if fit[1] < 0 or "\n" in text:
+                return NO
+            size = len(text) if text.isascii() else width(text)
+            # on one line in the nested shape (95 - indent wide, indent + 4 deep):
+            bound = min(MAX_WIDTH - TAB - 1 - fit[0], fit[1] - TAB)
         total += size
-        widest = max(widest, size)
-    if total > limit:
-        return _NO
-    body = ", ".join([i.text for i in items])  # type: ignore[union-attr]
+        if total > limit or bound < 0:
+            return NO
+        if bound < deepest:
+            deepest = bound
+        texts.append(text)
     least = max(total + len(ident) + 2, total + 1 + width(ident))
-    return (
-        least,
-        MAX_WIDTH - TAB - 1 - widest,
-        f"{ident}{brackets[0]}{body}{brackets[1]}",
-    )
+    return (least, deepest, f"{ident}{brackets[0]}{', '.join(texts)}{brackets[1]}")
 
 
-def _rewrite(
-    expr: Call | Array | Tuple | Struct, shape: Shape, ctx: _Context
-) -> str | None:
-    """Lay out a compound expression (the uncached part of `rewrite`)."""
-    kind = expr.__class__
-    if kind is Struct:
-        return _struct(expr, shape, ctx)  # type: ignore[arg-type]
-    if kind is Call:
-        if expr.macro and not ctx.inside_macro:  # type: ignore[union-attr]
-            ctx = _Context(True, ctx.memo)
-        return _list(expr.callee, expr.args, shape, ctx, FN_CALL_WIDTH, "(", ")")  # type: ignore[union-attr]
-    if kind is Tuple:
-        return _list("", expr.items, shape, ctx, FN_CALL_WIDTH, "(", ")")  # type: ignore[union-attr]
-    return _list(expr.name, expr.items, shape, ctx, ARRAY_WIDTH, "[", "]")  # type: ignore[union-attr]
+def _call(expr: Call, shape: Shape, ctx: _Context) -> str | None:
+    """Lay out a call: a macro's arguments inside the macro."""
+    if expr.macro and not ctx.inside_macro:
+        inner = _Context(True, ctx.memo)
+        found = _list(expr.callee, expr.args, shape, inner, FN_CALL_WIDTH, "(", ")")
+        ctx.movable = ctx.movable and inner.movable
+        return found
+    return _list(expr.callee, expr.args, shape, ctx, FN_CALL_WIDTH, "(", ")")
 
 
 def _is_nested_call(expr: Expr) -> bool:
@@ -379,17 +361,22 @@ def _list(
                 text = item.text
                 size = len(text) if text.isascii() else width(text)
                 texts.append(text if size <= room else None)
+                if room - TAB < size <= room:
+                    ctx.movable = False
             else:
                 texts.append(rewrite(item, nested, ctx))
             if texts[-1] is None and n != last:
                 return None  # an item that fits nowhere: no tactic can help
         one_line_width = max(0, width_ - (len(ident) + 2))
         limit = min(one_line_width, item_max)
+        narrower = min(max(0, one_line_width - TAB), item_max)  # `limit`, moved
         final = items[-1]
         overflowed = False
         if last == 0 and (len(ident) < TAB or final.__class__ is not Atom):
             # The only item may overflow: laid out after `ident(`, a `)` kept free.
             lead = ident_width + 1
+            if width_ - TAB < lead + 1:
+                ctx.movable = False
             if width_ < lead + 1:
                 arg_shape = Shape(0, indent, offset)
             else:
@@ -397,7 +384,10 @@ def _list(
             if _is_nested_call(final):
                 arg_shape = Shape(min(item_max, arg_shape[0]), indent, arg_shape[2])
             placeholder = rewrite(final, arg_shape, ctx)
-            if placeholder is not None and width(_first(placeholder)) <= limit:
+            first = -1 if placeholder is None else width(_first(placeholder))
+            if narrower < first <= limit:
+                ctx.movable = False
+            if placeholder is not None and first <= limit:
                 overflowed = True
                 nested_text = texts[0]
                 if (
@@ -416,22 +406,32 @@ def _list(
                 and width(texts[0]) <= one_line_width  # type: ignore[arg-type]
             ):
                 tactic = "horizontal"
+                moved_width = one_line_width - TAB  # `one_line_width`, moved
+                if moved_width <= 0 or width(texts[0]) > moved_width:  # type: ignore[arg-type]
+                    ctx.movable = False
             else:
                 tactic = definitive(texts, limit)
+                if narrower != limit and definitive(texts, narrower) != tactic:
+                    ctx.movable = False
                 if (
                     tactic == "vertical"
                     and all(_simple(i) for i in items)
                     and all(_blen(t) <= SHORT_ARRAY_ITEM for t in texts)  # type: ignore[arg-type]
                 ):
                     tactic = "mixed"
+                    ctx.movable = False  # its lines are filled to the width
         joined = write_list(texts, tactic, tactic == "vertical", nested)
         if joined is None:
             return None
         body = joined
     room = width_ - ident_width
     if ctx.inside_macro and "\n" not in body and _blen(body) + 2 <= room:
+        if _blen(body) + 2 > room - TAB:
+            ctx.movable = False
         return f"{ident}{open_}{body}{close}"
     if tactic == "horizontal" and (2 if not body else width(_first(body)) + 1) <= room:
+        if (2 if not body else width(_first(body)) + 1) > room - TAB:
+            ctx.movable = False
         return f"{ident}{open_}{body}{close}"
     inner = f"\n{' ' * nested.indent}{body}" if body else ""
     return f"{ident}{open_}{inner}\n{' ' * indent}{close}"
@@ -446,6 +446,8 @@ def _struct(expr: Struct, shape: Shape, ctx: _Context) -> str | None:
     path, width_, indent = expr.path, shape[0], shape[1]
     if width_ < 2 or width(path) > width_ - 2:
         return None
+    if width(path) > width_ - TAB - 2:
+        ctx.movable = False
     if not expr.fields and expr.base is None:
         return f"{path} {{}}"
     deeper = indent + TAB
@@ -463,6 +465,8 @@ def _struct(expr: Struct, shape: Shape, ctx: _Context) -> str | None:
         lead = len(name) + 2
         if field_width < lead:
             return None  # `write_list` would refuse the list
+        if field_width - TAB < lead:
+            ctx.movable = False
         text = rewrite(value, _new(Shape, (field_width - lead, deeper, lead)), ctx)
         if text is not None:
             items.append(f"{name}: {text}")
@@ -486,7 +490,11 @@ def _struct(expr: Struct, shape: Shape, ctx: _Context) -> str | None:
     body = write_list(items, tactic, trailing, nested)
     if body is None:
         return None
-    if "\n" in body or _blen(body) > (h_width or 0):
+    broken = "\n" in body or _blen(body) > (h_width or 0)
+    moved = min(room - TAB, STRUCT_LIT_WIDTH) if room >= TAB else None  # `h_width`
+    if moved != h_width and (tactic != "vertical" or not broken):
+        ctx.movable = False
+    if broken:
         return f"{path} {{\n{' ' * v_shape.indent}{body}\n{' ' * shape.indent}}}"
     return f"{path} {{ {body} }}"
 
@@ -495,7 +503,17 @@ def _struct(expr: Struct, shape: Shape, ctx: _Context) -> str | None:
 
 
 def _fits(text: str, shape: Shape) -> bool:
-    """rustfmt's `filtered_str_fits` for code without comments."""
+    """rustfmt's `filtered_str_fits` for code without comments (ASCII text, each
+    character a column, measured by `len` at C speed)."""
+    if text.isascii():
+        lines = text.split("\n")
+        if len(lines[0]) > shape.width:
+            return False
+        if len(lines) == 1:
+            return True
+        if max(map(len, lines[1:])) > MAX_WIDTH:
+            return False
+        return len(lines[-1]) <= shape.used() + shape.width
     if width(_first(text)) > shape.width:
         return False
     if "\n" not in text:
@@ -548,26 +566,3 @@ def statement(expr: Expr, indent: int, suffix: str = ";") -> str:
     shape = Shape(MAX_WIDTH - indent - len(suffix), indent)
     text = rewrite(expr, shape)
     return " " * indent + (flat(expr) if text is None else text) + suffix
-
-
-@dataclass(eq=False, repr=False)
-class Signature:
-    """A function signature: `fn name(params) -> returns` in rustfmt's layout."""
-
-    head: str
-    """Everything before the parameters, such as `pub fn new`."""
-    params: list[str] = field(default_factory=list)
-    returns: str = ""
-    tail: str = ";"
-    """What follows: `;` in a trait, ` {` before a body."""
-
-    def render(self, indent: int) -> str:
-        """Return the signature on one line when it fits, else one parameter a line."""
-        arrow = f" -> {self.returns}" if self.returns else ""
-        pad = " " * indent
-        line = f"{pad}{self.head}({', '.join(self.params)}){arrow}{self.tail}"
-        if width(line) <= MAX_WIDTH or not self.params:
-            return line
-        inner = " " * (indent + TAB)
-        params = "".join(f"{inner}{p},\n" for p in self.params)
-        return f"{pad}{self.head}(\n{params}{pad}){arrow}{self.tail}"

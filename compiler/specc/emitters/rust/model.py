@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -50,8 +51,12 @@ def type_name(name: str) -> str:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def member_name(name: str) -> str:
-    """Return a field, parameter or method name in snake_case (never a keyword)."""
+    """Return a field, parameter or method name in snake_case (never a keyword).
+
+    Remembered: a spec's records write the same field names over and over (9 500
+    fields of a dozen names at N = 1000)."""
     return identifier(snake(name), KEYWORDS)
 
 
@@ -228,29 +233,29 @@ class TypeFacts:
         return set()  # another spec's types cannot hold this spec's
 
     def _cycles(self) -> set[tuple[str, str, str]]:
-        """Return (type, tag, field) of fields that must be boxed to give a finite size."""
-        edges = {
-            t.name: {n for f in _fields_of(t) for n in self._direct(f.type)}
+        """Return (type, tag, field) of fields that must be boxed to give a finite size.
+
+        A field of type T holding D inline must be boxed when D leads back to T:
+        as T holds D, that is when D and T are in one strongly connected part of
+        the graph of what holds what inline, found once for all fields.
+        """
+        held = [
+            (
+                t.name,
+                [(tag, f.name, self._direct(f.type)) for tag, f in _tagged_fields(t)],
+            )
             for t in self.spec.types
+        ]
+        edges = {
+            name: {n for *_, inline in fields for n in inline} for name, fields in held
         }
-
-        def reaches(start: set[str], goal: str) -> bool:
-            seen, todo = set(), list(start)
-            while todo:
-                name = todo.pop()
-                if name == goal:
-                    return True
-                if name not in seen:
-                    seen.add(name)
-                    todo.extend(edges.get(name, ()))
-            return False
-
-        found = set()
-        for t in self.spec.types:
-            for tag, field in _tagged_fields(t):
-                if reaches(self._direct(field.type), t.name):
-                    found.add((t.name, tag, field.name))
-        return found
+        part = strong_parts(edges)
+        return {
+            (name, tag, field)
+            for name, fields in held
+            for tag, field, inline in fields
+            if any(part.get(n) == part[name] for n in inline)
+        }
 
     def boxed(self, owner: str, field: ir.Field, tag: str = "") -> bool:
         return (owner, tag, field.name) in self._boxed
@@ -339,6 +344,46 @@ class TypeFacts:
         ):
             return ["clippy::enum_variant_names"]
         return []
+
+
+def strong_parts(edges: dict[str, set[str]]) -> dict[str, int]:
+    """Return the strongly connected part of each node of a graph, as a number
+    (its root's index; Tarjan's algorithm, in a loop: a chain of a thousand types must not recurse).
+    Edges to nodes the graph does not hold are left out."""
+    part: dict[str, int] = {}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(edges[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        while work:
+            node, todo = work[-1]
+            for nxt in todo:
+                if nxt not in edges:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    work.append((nxt, iter(edges[nxt])))
+                    break
+                if nxt not in part:  # on the stack: in the part being found
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:  # the root of a part: number it
+                    while True:
+                        member = stack.pop()
+                        part[member] = index[node]
+                        if member == node:
+                            break
+    return part
 
 
 def _fields_of(decl: ir.TypeDecl) -> list[ir.Field]:

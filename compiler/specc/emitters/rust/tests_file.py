@@ -16,6 +16,7 @@ from specc.emitters.rust.model import (
 from specc.emitters.rust.ownership import Parameters, passing
 from specc.emitters.rust.part import CratePart
 from specc.emitters.rust.properties import RustProperties
+from specc.emitters.rust.signature import Signature
 
 
 class TestsFile(CratePart):
@@ -34,7 +35,7 @@ class TestsFile(CratePart):
         lints = ["clippy::too_many_arguments"] if len(typed) > 7 else []
         if fn.raises and self.facts.error_size() >= RESULT_LARGE_ERR:
             lints.append("clippy::result_large_err")
-        sig = layout.Signature(f"fn {name}", typed, self.type.returns(fn), " {")
+        sig = Signature(f"fn {name}", typed, self.type.returns(fn), " {")
         how = passing(self.spec, fn)
         args = [
             self.parameters.argument(params[p.name], p.type, how[p.name])

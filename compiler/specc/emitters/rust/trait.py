@@ -6,7 +6,6 @@ import re
 
 from specc import ir
 from specc.emitters import code
-from specc.emitters.rust import layout
 from specc.emitters.rust.comments import allow, bullet, comment_text
 from specc.emitters.rust.model import (
     RESULT_LARGE_ERR,
@@ -16,6 +15,7 @@ from specc.emitters.rust.model import (
     rust_string,
 )
 from specc.emitters.rust.ownership import Parameters, passing
+from specc.emitters.rust.signature import Signature
 
 
 def methods(
@@ -60,8 +60,8 @@ def methods(
                     for e in fn.raises
                 ],
                 allow=allow(sorted(set(lints)), 4),
-                trait=layout.Signature(head, ["&self", *typed], returns).render(4),
-                scaffold=layout.Signature(
+                trait=Signature(head, ["&self", *typed], returns).render(4),
+                scaffold=Signature(
                     head, ["&self", *("_" + t for t in typed)], returns, " {"
                 ).render(4),
                 todo=rust_string("not implemented: rule " + (fn.rule or spec.id))

@@ -10,6 +10,7 @@ from specc.emitters.rust import layout
 from specc.emitters.rust.comments import allow, comment_text, doc
 from specc.emitters.rust.model import rust_string
 from specc.emitters.rust.part import CratePart
+from specc.emitters.rust.signature import Signature
 
 STRUCT_VARIANT_WIDTH = 35
 """rustfmt's `struct_variant_width`: a wider case body is laid out vertically."""
@@ -99,7 +100,7 @@ class TypesFile(CratePart):
         fields = self.names.fields[t.name]
         params = [f"{fields[f.name]}: {self.type.field(t.name, f)}" for f in required]
         attribute = allow(["clippy::too_many_arguments"] if len(params) > 7 else [], 4)
-        sig = layout.Signature("pub fn new", params, "Self", " {").render(4)
+        sig = Signature("pub fn new", params, "Self", " {").render(4)
         body = layout.statement(self._literal(t, [f.name for f in required]), 8, "")
         return (
             f"impl {name} {{\n    /// Return a `{name}` from its required fields, "

@@ -27,7 +27,16 @@ _SCALARS = code.SCALAR_KINDS
 class _Record:
     """What rendering a record's values needs of its declaration, found once."""
 
-    __slots__ = ("decl", "name", "names", "by_name", "required", "optional", "boxed")
+    __slots__ = (
+        "decl",
+        "name",
+        "names",
+        "by_name",
+        "required",
+        "optional",
+        "boxed",
+        "all_required",
+    )
 
     def __init__(self, values: RsValues, record: str) -> None:
         decl = values.spec.type(record)
@@ -42,6 +51,8 @@ class _Record:
         """Fields `Rec::new` does not take (set after it, when given)."""
         self.boxed = frozenset(f.name for f in decl.fields if facts.boxed(record, f))
         """Fields held in a `Box` (which `RsValues.field` wraps)."""
+        self.all_required = len(self.required) == len(decl.fields)
+        """Whether `Rec::new` takes every field (a struct literal then says all)."""
 
 
 class RsValues:
@@ -68,8 +79,7 @@ class RsValues:
         """What `render_record` needs of each record, by name."""
         self._scalars: dict[int, tuple[ir.Value, layout.Expr]] = {}
         """What each scalar node was rendered as, by the node's identity."""
-        self._renders: dict[str, Callable[[Any], layout.Expr]] = {}
-        """The `render_<kind>` method of each value kind met."""
+        self.spec_id = spec.id
         self._members: dict[tuple[str, str], layout.Atom] = {}
         """Each enum member's path, made once."""
 
@@ -87,28 +97,29 @@ class RsValues:
 
         A scalar node is rendered once (the front end makes each scalar of a
         spec once, however often it is written): `code.remembered`, inlined.
+        The rest is `plain` and its `Some`, written out (70 000 calls).
         """
         kind = value.kind
         if kind in _SCALARS:
             known = self._scalars.get(id(value))
             if known is not None and known[0] is value:
                 return known[1]
-            made = self._wrapped(value, kind)
+            made = _RENDERS[kind](self, value)
+            if value.type.kind == "optional" and kind != "none":
+                made = layout.Call("Some", (made,))
             self._scalars[id(value)] = (value, made)
             return made
-        return self._wrapped(value, kind)
-
-    def _wrapped(self, value: ir.Value, kind: str) -> layout.Expr:
-        made = self.plain(value) if kind in _NAMED else self._render(kind)(value)
-        if value.type.kind == "optional" and kind != "none":
-            return layout.Call("Some", (made,))
-        return made
-
-    def _render(self, kind: str) -> Callable[[Any], layout.Expr]:
-        render = self._renders.get(kind)
-        if render is None:
-            render = self._renders[kind] = getattr(self, f"render_{kind}")
-        return render
+        optional = value.type.kind == "optional"
+        if kind in _NAMED:
+            named = value.type.args[0] if optional else value.type
+            other = named.spec
+            if other is not None and other != self.spec_id:
+                made = self.of(other).plain(value)
+            else:
+                made = _RENDERS[kind](self, value)
+        else:
+            made = _RENDERS[kind](self, value)
+        return layout.Call("Some", (made,)) if optional else made
 
     def plain(self, value: ir.Value) -> layout.Expr:
         """Render a value without the `Some` its position may need."""
@@ -117,7 +128,7 @@ class RsValues:
             other = code.foreign(self.spec, named)
             if other is not None:
                 return self.of(other).plain(value)
-        return self._render(value.kind)(value)
+        return _RENDERS[value.kind](self, value)
 
     def render_bool(self, v: ir.BoolValue) -> layout.Expr:
         return layout.Atom("true" if v.value else "false")
@@ -196,7 +207,7 @@ class RsValues:
         if shape is None:
             shape = self._records[v.record] = _Record(self, v.record)
         name, required, fields = shape.name, shape.required, v.fields
-        if len(required) == len(shape.decl.fields) or all(f.explicit for f in fields):
+        if shape.all_required or False not in [f.explicit for f in fields]:
             return layout.Struct(name, self._pairs(v, shape, fields))
         if not required:
             explicit = [f for f in fields if f.explicit]
@@ -204,12 +215,13 @@ class RsValues:
                 return layout.Atom(f"{name}::default()", simple=False)
             base = layout.Atom("Default::default()", simple=False)
             return layout.Struct(name, self._pairs(v, shape, explicit), base)
-        given = {f.name: f for f in fields}
-        field = self.field
-        new = layout.Call(
-            f"{name}::new",
-            tuple(field(v.record, f, given[f.name].value) for f in required),
-        )
+        given = {f.name: f.value for f in fields}
+        if shape.boxed:
+            field = self.field
+            args = [field(v.record, f, given[f.name]) for f in required]
+        else:  # `field` is then the value itself
+            args = [self(given[f.name]) for f in required]
+        new = layout.Call(f"{name}::new", tuple(args))
         optional = shape.optional
         others = [f for f in fields if f.explicit and f.name in optional]
         if not others:
@@ -245,3 +257,11 @@ class RsValues:
         return layout.Struct(
             path, tuple((names[f.name], self(f.value)) for f in expected.fields)
         )
+
+
+_RENDERS: dict[str, Callable[[RsValues, Any], layout.Expr]] = {
+    name.removeprefix("render_"): getattr(RsValues, name)
+    for name in dir(RsValues)
+    if name.startswith("render_")
+}
+"""Each value kind's `RsValues.render_<kind>`, by kind."""
