@@ -215,3 +215,12 @@ def test_member_names_are_remembered_as_made(name: str) -> None:
     from specc.emitters.rust.model import member_name
 
     assert member_name(name) == member_name.__wrapped__(name)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-(10**20), 10**20))
+def test_float_literals_are_what_the_character_scan_made(value: float) -> None:
+    """`float_literal` tests `repr`'s text for `.`, `e` and `n` one by one, as the
+    scan for any of `.eEn` did: integers, huge, tiny, negative zero, inf, nan."""
+    text = repr(float(value))
+    scanned = text if any(c in text for c in ".eEn") else text + ".0"
+    assert code.float_literal(value) == scanned

@@ -146,9 +146,12 @@ _ESCAPED = re.compile(
 
 
 def float_literal(value: float) -> str:
-    """Return a float literal that reads back as exactly ``value``."""
+    """Return a float literal that reads back as exactly ``value`` (`repr`, with
+    `.0` where it reads as an integer: not `1.5`, `1e+16`, `inf` nor `nan`)."""
     text = repr(float(value))
-    return text if any(c in text for c in ".eEn") else text + ".0"
+    if "." in text or "e" in text or "n" in text:  # `repr` writes no `E`
+        return text
+    return text + ".0"
 
 
 @dataclass(frozen=True, eq=False, repr=False)

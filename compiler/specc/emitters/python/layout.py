@@ -255,14 +255,14 @@ def _body(expr: Brackets, depth: int) -> Lines:
 
 def _element(item: Element, tail: str, depth: int) -> Lines:
     """Return one element of a body: on its line if it fits, else split at its bracket."""
-    text = item.text + tail
-    if not text.isascii():  # `fits`, written out: the busiest call of a layout
-        raise Unsure(text)
-    if 4 * depth + len(text) <= LINE_LENGTH:
-        return [(depth, text)]
+    text = item.text  # joined with ``tail`` only where it is the line
+    if not text.isascii() or not tail.isascii():  # `fits`, written out
+        raise Unsure(text + tail)
+    if 4 * depth + len(text) + len(tail) <= LINE_LENGTH:
+        return [(depth, text + tail)]
     value = item.value
     if not isinstance(value, Brackets) or not value.items:
-        raise Unsure(text)
+        raise Unsure(text + tail)
     return _split(
         item.prefix + value.head + value.opening, value, value.closing + tail, depth
     )
