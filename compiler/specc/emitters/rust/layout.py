@@ -356,6 +356,9 @@ def _list(
         room = nested[0]
         texts: list[str | None] = []
         last = len(items) - 1
+        final = items[-1]
+        if last and final.__class__ is Atom and width(final.text) > room:
+            return None  # as below, sooner: it fits nowhere, and cannot overflow
         for n, item in enumerate(items):
             if item.__class__ is Atom:
                 text = item.text
@@ -370,7 +373,6 @@ def _list(
         one_line_width = max(0, width_ - (len(ident) + 2))
         limit = min(one_line_width, item_max)
         narrower = min(max(0, one_line_width - TAB), item_max)  # `limit`, moved
-        final = items[-1]
         overflowed = False
         if last == 0 and (len(ident) < TAB or final.__class__ is not Atom):
             # The only item may overflow: laid out after `ident(`, a `)` kept free.
