@@ -89,22 +89,24 @@ def test_moved_layouts_are_what_laying_out_afresh_gives(
     laid_out = {True: 0, False: 0}
     for moving in (True, False):
         monkeypatch.setattr(layout, "MOVABLE_DEPTH", 80 if moving else -1)
-        counted = _counting(monkeypatch, laid_out, moving)
-        rng = random.Random(300 + seed)
-        for _ in range(250):
-            expr = _expr(rng)
-            ctx = layout._Context(rng.random() < 0.2)
-            for shape in _shifted_shapes(rng):
-                got = layout.rewrite(expr, shape, ctx)
-                macro = reference._Context(ctx.inside_macro)
-                assert got == reference.rewrite(expr, shape, macro), layout.flat(expr)
-        counted.undo()
+        counted = _counting(laid_out, moving)
+        try:
+            rng = random.Random(300 + seed)
+            for _ in range(250):
+                expr = _expr(rng)
+                ctx = layout._Context(rng.random() < 0.2)
+                for shape in _shifted_shapes(rng):
+                    got = layout.rewrite(expr, shape, ctx)
+                    plain = reference._Context(ctx.inside_macro)
+                    assert got == reference.rewrite(expr, shape, plain), layout.flat(
+                        expr
+                    )
+        finally:
+            counted.undo()
     assert laid_out[True] < laid_out[False] - 50, laid_out
 
 
-def _counting(
-    monkeypatch: pytest.MonkeyPatch, counts: dict[bool, int], key: bool
-) -> pytest.MonkeyPatch:
+def _counting(counts: dict[bool, int], key: bool) -> pytest.MonkeyPatch:
     """Count the lists and structs laid out (not taken moved) under ``key``."""
     patch = pytest.MonkeyPatch()
     for name in ("_list", "_struct"):
