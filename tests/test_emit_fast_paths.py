@@ -226,3 +226,39 @@ def test_float_literals_are_what_the_character_scan_made(value: float) -> None:
     text = repr(float(value))
     scanned = text if any(c in text for c in ".eEn") else text + ".0"
     assert code.float_literal(value) == scanned
+
+
+def _looped_doc_lines(text: str) -> list[str]:
+    """`comments.doc_lines` the long way: every text through the loop over lines."""
+    from specc.emitters.rust.comments import _CONTROL, _LIST_ITEM
+
+    lines: list[str] = []
+    hang: int | None = None
+    for raw in text.strip("\n").split("\n"):
+        line = _CONTROL.sub(" ", raw.replace("\t", "    ")).rstrip()
+        item = _LIST_ITEM.match(line)
+        if not line.strip():
+            hang = None
+        elif item:
+            hang = len(item.group(1)) + len(item.group(2)) + len(item.group(3))
+        elif hang is not None:
+            line = " " * hang + line.lstrip()
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+_DOC = (
+    st.text(alphabet=st.sampled_from(list("ab -*1.)\t\n \x01\x7f\u2028\u202e")))
+    | st.text()
+)
+
+
+@given(_DOC)
+def test_rust_doc_lines_of_one_line_are_what_the_loop_makes(text: str) -> None:
+    """One-line docs skip the loop: blank, controls, tabs, a list marker alone,
+    leading and trailing newlines; longer ones take it, as before."""
+    from specc.emitters.rust.comments import doc_lines
+
+    assert doc_lines(text) == _looped_doc_lines(text)

@@ -22,10 +22,18 @@ def comment_text(text: str) -> str:
 
 
 def doc_lines(text: str) -> list[str]:
-    """Return the lines of a doc comment, list continuations indented as rustdoc wants."""
+    """Return the lines of a doc comment, list continuations indented as rustdoc wants.
+
+    Text of one line (most field and function docs) has no continuation to
+    indent: its line, cleaned, is all there is (none when it is blank).
+    """
+    text = text.strip("\n")
+    if "\n" not in text:
+        line = _CONTROL.sub(" ", text.replace("\t", "    ")).rstrip()
+        return [line] if line else []
     lines: list[str] = []
     hang: int | None = None
-    for raw in text.strip("\n").split("\n"):
+    for raw in text.split("\n"):
         line = _CONTROL.sub(" ", raw.replace("\t", "    ")).rstrip()
         item = _LIST_ITEM.match(line)
         if not line.strip():
