@@ -36,7 +36,7 @@ from specc.emitters.python.model import (
     toml_string,
 )
 from specc.emitters.python.properties import PropertiesModel
-from specc.emitters.python.testsuite import TestsModel
+from specc.emitters.python.testsuite import PyTest, TestsModel, test_function
 
 
 class PythonEmitter(code.CodeEmitter):
@@ -194,7 +194,12 @@ def layout_helpers(lines: layout.Layout) -> dict[str, object]:
             return f'"""{body}"""'
         return lines.docstring(body, depth)
 
+    def test_functions(tests: Iterable[PyTest]) -> str:
+        """Return the test functions of the tests template's `tests` block."""
+        return "".join([test_function(test, lines, doc) for test in tests])
+
     return dict(
+        test_functions=test_functions,
         docstring=doc,
         fit=lines.statement,
         line=lines.line,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal, NamedTuple
 
 from specc import ir
@@ -80,6 +81,45 @@ class PyTest(NamedTuple):
     def watched(self) -> tuple[PyArgument, ...]:
         """Return the arguments the test checks are unchanged after the call."""
         return tuple(a for a in self.arguments if a.name)
+
+
+def test_function(
+    test: PyTest, lines: layout.Layout, doc: Callable[[str, int], str]
+) -> str:
+    """Return one test function as the tests template's `tests` block writes it,
+    two blank lines first: built here, one call a test, where the template's
+    loop made a dozen calls from Jinja for each."""
+    fit, line = lines.statement, lines.line
+    out = ["\n\n", line(f"def {test.name}() -> None:"), "\n    ", doc(test.title, 1)]
+    for arg in test.watched:
+        out += ["\n    ", fit(f"{arg.name}: {arg.annotation} = ", arg.value, "", 1)]
+    if test.check == "raises":
+        raised = " as raised" if test.fields else ""
+        out += [
+            "\n    ",
+            line(f"with pytest.raises({test.error}){raised}:", 1),
+            "\n        ",
+            fit("with ", test.calling, ":", 2),
+            "\n            ",
+            fit("result = ", test.call, "", 3),
+            "\n        ",
+            line(f"_not_raised({test.error}, result)", 2),
+        ]
+        for attr, value in test.fields:
+            check = test.expect(f"raised.value.{attr}", value, f"error.{attr}")
+            out += ["\n    ", fit("", check, "", 1)]
+    else:
+        assert test.expected is not None  # a compared result
+        out += [
+            "\n    ",
+            fit("with ", test.calling, ":", 1),
+            "\n        ",
+            fit("result = ", test.call, "", 2),
+            "\n    ",
+            fit("", test.expect("result", test.expected), "", 1),
+        ]
+    out.append("\n")
+    return "".join(out)
 
 
 class Mutability:
