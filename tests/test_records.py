@@ -157,3 +157,14 @@ def test_the_ir_reads_back_from_its_cache_data_exactly() -> None:
     again = from_data(ir.Interface, data)
     assert again == interface
     assert type(again.types[0].fields[0].default.value) is float
+
+
+def test_a_pydantic_field_on_a_record_is_refused_when_the_class_is_made() -> None:
+    """A plugin's options written the pydantic way would otherwise take pydantic's
+    `FieldInfo` itself as the default: the class is refused, saying what to use."""
+    import pydantic
+
+    with pytest.raises(TypeError, match=r"Bad\.x: .*specc\.records\.field"):
+
+        class Bad(Record):
+            x: int = pydantic.Field(3, ge=1)

@@ -128,6 +128,11 @@ class Record:
             value = cls.__dict__.get(name, REQUIRED)
             if isinstance(value, _Field):
                 spec = FieldSpec(name, annotation, *_parts(value))
+            elif type(value).__module__.startswith("pydantic"):
+                raise TypeError(
+                    f"{cls.__qualname__}.{name}: a record's field takes"
+                    " `specc.records.field(default=..., ...)`, not pydantic's `Field`"
+                )
             else:
                 spec = FieldSpec(name, annotation, value, False, {})
             if spec.default is not REQUIRED:
