@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ForwardRef, Literal, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 from specc import ir
 from specc.records.data import hints
@@ -80,10 +80,8 @@ _NODE_FIELDS: dict[type[ir.Node], tuple[str, ...]] = {}
 
 
 def _may_hold_nodes(annotation: Any) -> bool:
-    """Return whether a field of this annotation can hold an IR node: yes for a
-    name not resolved yet, no for `str`, `int`, a `Span` or a `Literal`."""
-    if isinstance(annotation, (str, ForwardRef)):
-        return True
+    """Return whether a field of this (evaluated) annotation can hold an IR node:
+    no for `str`, `int`, a `Span` or a `Literal`."""
     if isinstance(annotation, type):
         return issubclass(annotation, ir.Node)
     if get_origin(annotation) is Literal:

@@ -127,7 +127,9 @@ class Record:
                 continue
             value = cls.__dict__.get(name, REQUIRED)
             if isinstance(value, _Field):
-                spec = FieldSpec(name, annotation, *_parts(value))
+                spec = FieldSpec(
+                    name, annotation, value.default, value.omit_empty, value.constraints
+                )
             elif type(value).__module__.startswith("pydantic"):
                 raise TypeError(
                     f"{cls.__qualname__}.{name}: a record's field takes"
@@ -184,11 +186,6 @@ def _hash(self: Record) -> int:
 # Set outside the class body: a `__hash__` there makes type checkers take the
 # record classes themselves for unhashable.
 Record.__hash__ = _hash  # type: ignore[assignment,method-assign]
-
-
-def _parts(made: _Field) -> tuple[Any, bool, dict[str, Any]]:
-    """Return a `field` result's default, omit_empty and constraints."""
-    return made.default, made.omit_empty, made.constraints
 
 
 def fields(record: type[Record] | Record) -> dict[str, FieldSpec]:

@@ -18,6 +18,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict
 
 from specc.records.base import REQUIRED, Record, Tagged, fields
+from specc.records.data import hints
 
 _MODELS: dict[type[Record], type[BaseModel]] = {}
 _RECORDS: dict[type[BaseModel], type[Record]] = {}
@@ -75,7 +76,7 @@ def _make_closure(root: type[Record]) -> None:
             continue
         reached.append(cls)
         if cls not in _MODELS:
-            for hint in typing.get_type_hints(cls, include_extras=True).values():
+            for hint in hints(cls).values():
                 todo.extend(_records_in(hint))
     namespace: dict[str, Any] = {}
     new = [cls for cls in reached if cls not in _MODELS]
@@ -98,7 +99,7 @@ def _records_in(hint: Any) -> list[type[Record]]:
 
 def _create(cls: type[Record]) -> type[BaseModel]:
     """Return a pydantic model of ``cls``, its record classes named by forward reference."""
-    hints = typing.get_type_hints(cls, include_extras=True)
+    types_of = hints(cls)
     definitions: dict[str, Any] = {}
     for name, spec in fields(cls).items():
         extras = dict(spec.constraints)
@@ -106,7 +107,7 @@ def _create(cls: type[Record]) -> type[BaseModel]:
             extras["exclude_if"] = _absent
         default = ... if spec.required else _model_of(spec.default)
         definitions[name] = (
-            _translated(hints[name]),
+            _translated(types_of[name]),
             pydantic.Field(default, **extras),
         )
     validators = {
