@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from specc import ir
+from specc import ir, records
 from specc.records.data import to_data
 from specc.targets import CODE_TARGETS
 
@@ -88,7 +88,7 @@ def _named(node: ir.Node) -> list[ir.TypeRef | str]:
         if isinstance(value, ir.TypeRef) and value.kind == "named" and value.name:
             found.append(value)
         if isinstance(value, ir.Node):
-            for item in value.__dict__.values():
+            for item in records.field_values(value):
                 visit(item)
         elif isinstance(value, (list, tuple)):
             for item in value:

@@ -8,8 +8,18 @@ from specc.records.base import (
     Tagged,
     extras,
     field,
+    field_values,
     fields,
     validator,
 )
 
-__all__ = ["REQUIRED", "Record", "Tagged", "extras", "field", "fields", "validator"]
+__all__ = [
+    "REQUIRED",
+    "Record",
+    "Tagged",
+    "extras",
+    "field",
+    "field_values",
+    "fields",
+    "validator",
+]

@@ -12,7 +12,7 @@ import types
 import typing
 from typing import Annotated, Any, Literal, Union
 
-from specc.records.base import Record, Tagged, fields
+from specc.records.base import Record, Tagged, field_values, fields
 
 _NONE = type(None)
 
@@ -34,11 +34,12 @@ def to_data(value: Any) -> Any:
     """Return ``value`` with its records as dicts (fields left out when `omit_empty`
     and None or empty), as ``model_dump(mode="json")`` does."""
     if isinstance(value, Record):
-        mine = value.__dict__
         return {
-            name: to_data(mine[name])
-            for name, spec in fields(value).items()
-            if not (spec.omit_empty and (mine[name] is None or mine[name] == []))
+            name: to_data(mine)
+            for (name, spec), mine in zip(
+                fields(value).items(), field_values(value), strict=True
+            )
+            if not (spec.omit_empty and (mine is None or mine == []))
         }
     if type(value) in (list, tuple):
         return [to_data(v) for v in value]

@@ -17,7 +17,14 @@ from typing import Annotated, Any, Literal, Union
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
-from specc.records.base import REQUIRED, Record, Tagged, fields
+from specc.records.base import (
+    REQUIRED,
+    Record,
+    Tagged,
+    built,
+    field_values,
+    fields,
+)
 from specc.records.data import hints
 
 _MODELS: dict[type[Record], type[BaseModel]] = {}
@@ -175,11 +182,9 @@ def _record(instance: BaseModel) -> Any:
     cls = _RECORDS.get(type(instance))
     if cls is None:
         return instance
-    made = object.__new__(cls)
     values = {name: _value(getattr(instance, name)) for name in fields(cls)}
     values.update(instance.__pydantic_extra__ or {})
-    object.__setattr__(made, "__dict__", values)
-    return made
+    return built(cls, values)
 
 
 def _value(value: Any) -> Any:
@@ -194,9 +199,11 @@ def _model_of(value: Any) -> Any:
 
 def _constructed(record: Record) -> BaseModel:
     """Return ``record`` as an instance of its model, unvalidated."""
-    mine = record.__dict__
-    values = {name: _model_of(mine[name]) for name in fields(record)}
-    return model(type(record)).model_construct(**values)
+    made = {
+        n: _model_of(v)
+        for n, v in zip(fields(record), field_values(record), strict=True)
+    }
+    return model(type(record)).model_construct(**made)
 
 
 def _plain(value: Any) -> Any:
@@ -206,8 +213,10 @@ def _plain(value: Any) -> Any:
 
 def _all_fields(record: Record) -> dict[str, Any]:
     """Return a record's fields, each `_plain`."""
-    mine = record.__dict__
-    return {name: _plain(mine[name]) for name in fields(record)}
+    return {
+        name: _plain(v)
+        for name, v in zip(fields(record), field_values(record), strict=True)
+    }
 
 
 __all__ = ["REQUIRED", "dump", "dump_json", "json_schema", "model", "validate"]

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from specc import ir
+from specc import ir, records
 from specc.frontend.check.resolve import Resolver, type_key
 from specc.frontend.check.scope import Scope, suggest
 from specc.frontend.idl import DeclDraft, FieldDraft
@@ -440,4 +440,5 @@ def _describe_raw(raw: RawValue) -> str:
 
 def retyped(value: ir.Value, expected: ir.TypeRef) -> ir.Value:
     """Return ``value`` where an optional ``expected`` stands (its type says so)."""
-    return type(value)(**{**value.__dict__, "type": expected})
+    fields = dict(zip(records.fields(value), records.field_values(value), strict=True))
+    return type(value)(**{**fields, "type": expected})
