@@ -43,3 +43,35 @@ def test_a_paused_block_leaves_the_collector_as_it_found_it() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+_TRIM_PROBE = """
+import sys
+from specc import memory
+
+memory.TRIM_ABOVE = int(sys.argv[1])
+memory.give_back()
+print("ctypes" in sys.modules, bool(memory._TRIM))
+"""
+
+
+def test_the_heap_is_trimmed_only_in_a_process_that_grew_large() -> None:
+    """`give_back` returns freed pages (glibc's `malloc_trim`, through `ctypes`)
+    once the process's peak has passed `TRIM_ABOVE`; below it, as in every small
+    build, it does nothing and loads nothing."""
+    import subprocess
+    import sys
+
+    said = {}
+    for above in (0, 2**40):
+        done = subprocess.run(
+            [sys.executable, "-c", _TRIM_PROBE, str(above)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        said[above] = done.stdout.split()
+    assert said[2**40] == ["False", "False"]
+    trims = sys.platform.startswith("linux")
+    assert said[0] == ["True", str(trims)]

@@ -73,11 +73,15 @@ try:
 except SystemExit as stop:
     assert not stop.code, stop.code
 lazy = (
+    "ctypes",
+    "difflib",
+    "importlib.resources",
     "specc.drift",
     "specc.emitters.docs.reports",
     "specc.frontend.conversations",
     "subprocess",
     "yaml",
+    "zipfile",
 )
 print("imported:", *[m for m in lazy if m in sys.modules])
 print("compiled:", *[m.__name__ for m in (values, typed) if m._compiled])
@@ -90,7 +94,10 @@ def test_a_build_of_specs_without_examples_leaves_their_readers_alone(
     """A build of specs with no examples, conversations or verification reports
     imports none of what reads them (`specc.drift`, the docs' report models, the
     conversation parser; `subprocess`, for no toolchain runs; PyYAML, for front
-    matter of plain `key: value` lines) and compiles none
+    matter of plain `key: value` lines; `difflib`, for no name is misspelt;
+    `ctypes`, for a build this small leaves the heap alone; `importlib.resources`
+    and its `zipfile`, since the built-in templates are found by their package's
+    spec) and compiles none
     of the example readers' patterns: each is imported, or compiled, when a spec
     first needs it (`test_a_fresh_process_reads_what_it_imports_lazily`)."""
     specs = generate(20, tmp_path / "specs", split=True)

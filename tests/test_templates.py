@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "templates"
@@ -97,3 +99,15 @@ def test_the_next_build_in_the_same_process_uses_the_overrides_as_they_are_now(
     assert '<meta name="robots" content="nofollo">' in shown and meta not in shown
     override.unlink()
     assert "robots" not in page()
+
+
+def test_the_built_in_templates_are_where_importlib_resources_finds_them() -> None:
+    """`builtin_templates` finds the package's folder without `importlib.resources`
+    (whose readers cost every build about 15 ms), and finds the same folder."""
+    from importlib.resources import files
+
+    from specc.templating import builtin_templates
+
+    found = builtin_templates()
+    assert found == Path(str(files("specc.templates")))
+    assert (found / "ts").is_dir() and (found / "docs").is_dir()

@@ -59,9 +59,13 @@ def give_back() -> None:
     freed when it ends, but glibc keeps the pages it freed in its heap,
     counted in the process's memory, where the next target's allocations of
     other sizes do not all fit: at N = 10 000 records the peak grew by about
-    60 MB over four targets. Elsewhere (no glibc) this does nothing.
+    60 MB over four targets. Elsewhere (no glibc) this does nothing, and so it
+    does in a process that has never held `TRIM_ABOVE` bytes: what a small
+    build frees is too little to matter, and it skips loading `ctypes`.
     """
     global _TRIM
+    if _peak() < TRIM_ABOVE:
+        return
     if _TRIM is None:
         _TRIM = _malloc_trim()
     if _TRIM:
@@ -69,6 +73,20 @@ def give_back() -> None:
 
 
 _TRIM: Any = None
+
+TRIM_ABOVE = 256 * 2**20
+"""The peak resident memory (bytes) from which `give_back` trims the heap."""
+
+
+def _peak() -> int:
+    """Return the process's peak resident memory in bytes (0 where unknown; on
+    Linux, where `give_back` trims, the kernel counts it in KiB)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover (Windows)
+        return 0
+    kilobytes: int = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kilobytes * 1024
 
 
 def _malloc_trim() -> Any:

@@ -10,7 +10,6 @@ examples work across the boundary as they do within one spec.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Container, Iterator, Sequence
 
 from specc import ir
@@ -354,6 +353,8 @@ def _version_problem(
 
 def _close_type(used: ir.Interface, name: str) -> tuple[Related, ...]:
     """Return where the type of ``used`` closest to ``name`` is declared, if one is close."""
+    import difflib  # only for a name that is not found
+
     close = difflib.get_close_matches(name, [t.name for t in used.types], n=1)
     found = used.type(close[0]) if close else None
     if found is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -74,5 +73,7 @@ class Scope:
 
 def suggest(name: str, choices: list[str]) -> str | None:
     """Return a "did you mean" hint for the closest of ``choices``, if any is close."""
+    import difflib  # only for a name that is not found
+
     close = difflib.get_close_matches(name, choices, n=1)
     return f"did you mean `{close[0]}`?" if close else None

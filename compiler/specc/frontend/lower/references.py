@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -77,5 +76,7 @@ def _check_targets(
 
 
 def _suggest_id(name: str, ids: list[str]) -> str | None:
+    import difflib  # only for a name that is not found
+
     close = difflib.get_close_matches(name, ids, n=1)
     return f"did you mean `#{close[0]}`?" if close else None
