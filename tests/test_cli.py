@@ -156,9 +156,10 @@ def test_a_folder_given_as_the_ir_spec_is_e001(cli, tmp_path):
 
 def _loaded_modules(code: str) -> list[str]:
     """Run Python code in a fresh interpreter; return which heavy modules it loaded."""
-    probe = (
-        f"{code}\nimport sys\n"
-        f"print('loaded:', *(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    probe = (  # what the interpreter's site imported before the code does not count
+        f"import sys\nsite = set(sys.modules)\n{code}\n"
+        f"print('loaded:', *(m for m in {HEAVY!r} if m in sys.modules and m not in site),"
+        " file=sys.stderr)"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60

@@ -14,8 +14,12 @@ from synth import generate  # noqa: E402
 
 from specc.build.cache import CACHE_DIR, CACHE_FILE  # noqa: E402
 
+# Each probe counts only what the build imported: a `.pth` file in the
+# interpreter's site-packages may import modules (importlib.resources, say)
+# before specc starts.
 _BUILD_PROBE = """
 import sys
+site = set(sys.modules)
 from specc.commands.main import main
 
 try:
@@ -25,7 +29,7 @@ except SystemExit as stop:
 
 read = [
     m for m in ("importlib.metadata", "pydantic", "multiprocessing")
-    if m in sys.modules
+    if m in sys.modules and m not in site
 ]
 print("imported:", *read)
 """
@@ -64,6 +68,7 @@ def test_a_build_imports_no_pydantic_and_reads_no_package_metadata(
 
 _LAZY_PROBE = """
 import sys
+site = set(sys.modules)
 from specc.commands.main import main
 from specc.frontend import values
 from specc.frontend.check import typed
@@ -83,7 +88,7 @@ lazy = (
     "yaml",
     "zipfile",
 )
-print("imported:", *[m for m in lazy if m in sys.modules])
+print("imported:", *[m for m in lazy if m in sys.modules and m not in site])
 print("compiled:", *[m.__name__ for m in (values, typed) if m._compiled])
 """
 
