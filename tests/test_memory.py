@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
 
 import jinja2
@@ -60,9 +62,6 @@ def test_the_heap_is_trimmed_only_in_a_process_that_grew_large() -> None:
     """`give_back` returns freed pages (glibc's `malloc_trim`, through `ctypes`)
     once the process's peak has passed `TRIM_ABOVE`; below it, as in every small
     build, it does nothing and loads nothing."""
-    import subprocess
-    import sys
-
     said = {}
     for above in (0, 2**40):
         done = subprocess.run(

@@ -14,7 +14,7 @@ from collections.abc import Container, Iterator, Sequence
 
 from specc import ir
 from specc.diagnostics import Diagnostic, Related
-from specc.frontend.check.scope import Report, suggest
+from specc.frontend.check.scope import Report, closest, suggest
 from specc.frontend.frontmatter import Requirement
 from specc.frontend.idl import DeclDraft, FieldDraft, TagDraft, TypeUse, UseDraft
 from specc.frontend.interfaces import Imports
@@ -353,10 +353,8 @@ def _version_problem(
 
 def _close_type(used: ir.Interface, name: str) -> tuple[Related, ...]:
     """Return where the type of ``used`` closest to ``name`` is declared, if one is close."""
-    import difflib  # only for a name that is not found
-
-    close = difflib.get_close_matches(name, [t.name for t in used.types], n=1)
-    found = used.type(close[0]) if close else None
+    close = closest(name, [t.name for t in used.types])
+    found = used.type(close) if close else None
     if found is None:
         return ()
     return (Related(found.span, f"`{used.id}.{found.name}` is declared here"),)

@@ -71,9 +71,16 @@ class Scope:
         return [n for n, d in self.types.items() if not d.spec] + self.imported
 
 
-def suggest(name: str, choices: list[str]) -> str | None:
-    """Return a "did you mean" hint for the closest of ``choices``, if any is close."""
+def closest(name: str, choices: list[str]) -> str | None:
+    """Return the one of ``choices`` closest to ``name``, if any is close."""
     import difflib  # only for a name that is not found
 
     close = difflib.get_close_matches(name, choices, n=1)
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
+
+
+def suggest(name: str, choices: list[str], prefix: str = "") -> str | None:
+    """Return a "did you mean" hint for the closest of ``choices``, if any is close,
+    written after ``prefix`` (`#` for a rule ID)."""
+    close = closest(name, choices)
+    return f"did you mean `{prefix}{close}`?" if close else None

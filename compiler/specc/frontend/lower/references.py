@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from specc import ir
 from specc.diagnostics import Diagnostic
+from specc.frontend.check.scope import suggest
 from specc.frontend.lower.drafts import SectionDraft
 from specc.source import Span
 
@@ -52,7 +53,7 @@ def check_references(
                                     "E030",
                                     f"label cites `#{ref}`, which no heading has",
                                     answer.span,
-                                    _suggest_id(ref, ids),
+                                    suggest(ref, ids, prefix="#"),
                                 )
                             )
 
@@ -70,13 +71,6 @@ def _check_targets(
                     "E030",
                     f"link to `#{link.target}`, which no heading has",
                     link.span,
-                    _suggest_id(link.target, ids),
+                    suggest(link.target, ids, prefix="#"),
                 )
             )
-
-
-def _suggest_id(name: str, ids: list[str]) -> str | None:
-    import difflib  # only for a name that is not found
-
-    close = difflib.get_close_matches(name, ids, n=1)
-    return f"did you mean `#{close[0]}`?" if close else None
