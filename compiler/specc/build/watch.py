@@ -46,7 +46,8 @@ class Printer:
 
 
 class Watcher:
-    """Keeps each spec's compiled IR, and rebuilds with only the changed specs recompiled."""
+    """Keeps each spec's compiled IR, and rebuilds incrementally: only the changed
+    specs are compiled and emitted (the others come from the build cache)."""
 
     def __init__(self, resolve: Resolve, printer: Printer) -> None:
         self.resolve = resolve
@@ -105,6 +106,7 @@ class Watcher:
             s.options,
             llm=client,
             compile=self.compile,
+            incremental=True,
             project=s.sources,
             hold=False,
         )
