@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from test_fuzz import FUZZ, SEED_BYTES, SPEC, mutated
 
 from conftest import DATA, EXAMPLES, ROOT
-from specc.fmt.document import MeaningChanged, check_meaning, format_text, meaning
+from specc.fmt.document import MeaningChanged, check_meaning, format_text
+from specc.fmt.meaning import same_meaning
 from specc.frontend.compile import compile_source
 from specc.frontend.interfaces import Imports
 from specc.frontend.project import Project, project_files
@@ -165,6 +166,62 @@ def test_a_changed_meaning_is_caught_in_a_spec_that_uses_others(path: Path) -> N
         check_meaning(str(path), text, changed, _imports(path))
 
 
+MEANT = """\
+# Meant {#meant}
+
+## Sizes {#sizes}
+
+A size MUST be counted in whole units.
+
+```specc
+/// A box.
+record Box { width: int, height: int, label: string? }
+enum Unit { mm, cm }
+fn area(box: Box) -> int
+```
+
+```examples
+area({width: 2, height: 3, label: none}) == 6
+area({width: 1, height: 1, label: "one"}) == 1
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("== 6", "== 7"),  # an expected value
+        ('"one"', '"One"'),  # a string in an argument
+        ("width: int, height: int", "height: int, width: int"),  # field order
+        ("label: string?", "label: string"),  # a type
+        ("/// A box.", "/// A crate."),  # a doc comment
+        ("{ mm, cm }", "{ cm, mm }"),  # member order
+        ("MUST be counted", "SHOULD be counted"),  # a rule's level
+        ("in whole units", "in units"),  # a rule's text
+        ("label: none}) == 6", "label: none}) == 6.5"),  # a finding (a float for int)
+    ],
+)
+def test_the_meaning_check_sees_every_change_but_layout(
+    before: str, after: str
+) -> None:
+    """Only spans, block sources and an example's text as written may differ."""
+    assert before in MEANT
+    with pytest.raises(MeaningChanged):
+        check_meaning("meant.spec.md", MEANT, MEANT.replace(before, after))
+
+
+def test_the_meaning_check_lets_layout_change() -> None:
+    moved = MEANT.replace("## Sizes", "\n\n## Sizes").replace(
+        "area({width: 2, height: 3, label: none}) == 6",
+        "area( {width:2,height:3,label:none} )  ==  6",
+    )
+    check_meaning("meant.spec.md", MEANT, moved)
+    old = compile_source("meant.spec.md", MEANT.encode())
+    new = compile_source("meant.spec.md", moved.encode())
+    assert old.ok and old.spec is not None and new.spec is not None
+    assert old.spec.functions[0].span != new.spec.functions[0].span  # layout moved
+
+
 def test_the_repo_specs_are_formatted(cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """What CI checks: `specc fmt --check specs/ examples/` passes."""
     monkeypatch.chdir(ROOT)
@@ -236,7 +293,7 @@ def test_mutated_specs_format_stably(data: bytes) -> None:
     assert format_text("m.spec.md", once) == once
     before = compile_source("m.spec.md", text.encode())
     after = compile_source("m.spec.md", once.encode())
-    assert meaning(before) == meaning(after)
+    assert same_meaning(before, after)
 
 
 def test_the_cli_formats_a_folder(cli, tmp_path: Path) -> None:

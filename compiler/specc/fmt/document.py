@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from specc.fmt.declarations import format_declarations
 from specc.fmt.examples import format_examples
-from specc.frontend.compile import Compiled, compile_source, decode
-from specc.frontend.parse import parse_document
-from specc.records.data import to_data
+from specc.fmt.meaning import same_meaning
+from specc.frontend.compile import compile_source, decode
+from specc.frontend.parse import Document, parse_document
 from specc.source import SourceFile
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ def format_text(path: str, text: str) -> str:
         return text
     source = SourceFile(path, plain)
     lines = plain.split("\n")
-    for block in reversed(parse_document(source).preamble + _blocks(source)):
+    document = parse_document(source)
+    for block in reversed(document.preamble + _blocks(document)):
         layout = _LAYOUTS.get(block.info) if block.kind == "fence" else None
         if layout is None or not _closed(lines, block.line, block.end_line):
             continue
@@ -46,10 +47,10 @@ def format_text(path: str, text: str) -> str:
     return newline.join(lines)
 
 
-def _blocks(source: SourceFile) -> list[Any]:
-    """Return the blocks of every section, in source order."""
+def _blocks(document: Document) -> list[Any]:
+    """Return the blocks of every section of a parsed document, in source order."""
     found = []
-    stack = list(reversed(parse_document(source).sections))
+    stack = list(reversed(document.sections))
     while stack:
         section = stack.pop()
         found.extend(section.blocks)
@@ -74,24 +75,5 @@ def check_meaning(
     """
     old = compile_source(path, before.encode("utf-8", "surrogatepass"), imports)
     new = compile_source(path, after.encode("utf-8", "surrogatepass"), imports)
-    if meaning(old) != meaning(new):
+    if not same_meaning(old, new):
         raise MeaningChanged(f"formatting {path} would change what it means")
-
-
-def meaning(compiled: Compiled) -> tuple[object, list[str]]:
-    """Return what a compiled spec means: its IR without layout, and its finding codes."""
-    spec = compiled.spec
-    ir = _without_layout(to_data(spec)) if spec is not None else None
-    return ir, sorted(d.code for d in compiled.diagnostics)
-
-
-def _without_layout(data: Any) -> Any:
-    """Drop what layout changes: spans, block sources and example lines as written."""
-    if isinstance(data, list):
-        return [_without_layout(item) for item in data]
-    if not isinstance(data, dict):
-        return data
-    dropped = {"span", "source"}
-    if "function" in data and "expect" in data:  # an example
-        dropped.add("text")
-    return {k: _without_layout(v) for k, v in data.items() if k not in dropped}
