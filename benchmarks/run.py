@@ -230,6 +230,18 @@ class Bench:
             self.commands[f"one_changed_{flavour}"] = measure(
                 lambda _, command=command: command, self.runs, touch
             )
+            touch(self.runs)  # one change more, for a rebuild that lists its imports
+            listing = self.work / f"imports-{flavour}.txt"
+            run_once([sys.executable, "-c", _LISTING, str(listing), *command[3:]])
+            self.commands[f"floor_{flavour}"] = measure(
+                lambda _, listing=listing: [
+                    sys.executable,
+                    "-c",
+                    _IMPORTS,
+                    str(listing),
+                ],
+                self.runs,
+            )
             changed.write_text(original)
             self.commands[f"watch_changed_{flavour}"] = self.watch(out, changed, specs)
 
@@ -246,6 +258,35 @@ class Bench:
         wall, cpu = (float(x) for x in output.split())
         return Figure(wall, 0.0, self.runs, cpu)
 
+
+_LISTING = """
+import sys
+before = set(sys.modules)
+from specc.commands.main import main
+from specc.memory import own_process
+own_process()
+try:
+    main(sys.argv[2:], prog_name="specc")
+except SystemExit as stop:
+    if stop.code:
+        raise
+found = [name for name in sys.modules if name not in before and name != "__main__"]
+with open(sys.argv[1], "w", encoding="utf-8") as listing:
+    listing.write("\\n".join(found))
+"""
+"""Run `specc` with argv[2:]; write the modules it imported to argv[1], in order."""
+
+_IMPORTS = """
+import importlib, sys
+with open(sys.argv[1], encoding="utf-8") as listing:
+    names = listing.read().split()
+for name in names:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass  # a module only its package's code can import first
+"""
+"""Import the modules argv[1] lists, and nothing else: a rebuild's start-up alone."""
 
 _WATCH = """
 import statistics, sys, time
@@ -342,6 +383,7 @@ def table(bench: Bench) -> str:
                 ("full", "full build"),
                 ("noop", "no-op rebuild"),
                 ("one_changed", "rebuild, 1 spec of 20 changed"),
+                ("floor", "its start-up alone (Python and the modules it imports)"),
                 ("watch_changed", "`specc watch` rebuild, 1 spec of 20 changed"),
             ):
                 figure = c[f"{key}_{flavour}"]
