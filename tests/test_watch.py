@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_incremental import tree
 
 SPEC = """\
 # {title} {{#{name}}}
@@ -166,6 +167,14 @@ def test_watch_rebuilds_changed_specs_survives_errors_and_follows_config(project
         status = watch.stop()
     assert status == 0
     assert not any("Traceback" in line for line in watch.seen), watch.seen
+    # What the incremental rebuilds left is what one full build makes.
+    subprocess.run(
+        [sys.executable, "-m", "specc", "build", "--no-cache", "--out", "full"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    assert tree(project / "out") == tree(project / "full")
 
 
 def test_watch_rebuilds_when_a_template_changes(project):
