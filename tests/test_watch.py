@@ -212,3 +212,42 @@ def test_watching_a_path_that_does_not_exist_says_so_and_exits_2(tmp_path):
     assert done.returncode == 2
     assert "nope/:1:1: error[E001]: cannot read nope/" in done.stderr
     assert "watching" not in done.stdout + done.stderr
+
+
+def test_specs_compiled_in_worker_processes_are_named_and_their_errors_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed specs enough to share out are compiled in forked workers (see
+    `specc.build.workers`); the watch still names them and prints what they found."""
+    from specc.build import workers
+    from specc.build.watch import Printer, Settings, Watcher
+
+    monkeypatch.setattr(workers, "MIN_BYTES", 0)
+    monkeypatch.setenv("SPECC_JOBS", "2")
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in ("alpha", "beta"):
+        (specs / f"{name}.spec.md").write_text(
+            SPEC.format(name=name, title=name.title())
+        )
+    lines: list[str] = []
+    shown: list[str] = []
+    printer = Printer(
+        lines.append,
+        lambda compiled, _: shown.extend(
+            d.code for c in compiled for d in c.diagnostics
+        ),
+    )
+    settings = Settings([str(specs)], str(tmp_path / "out"), ["docs"])
+    watcher = Watcher(lambda: (settings, []), printer)
+    assert watcher.reload() and watcher.rebuild()
+    assert lines[0].startswith("built (alpha.spec.md, beta.spec.md recompiled): ")
+
+    alpha, beta = specs / "alpha.spec.md", specs / "beta.spec.md"
+    alpha.write_text(alpha.read_text().replace("b: int)", "b: Nope)"))
+    beta.write_text(beta.read_text().replace("MUST return the sum", "MUST add"))
+    assert not watcher.rebuild()
+    assert shown == ["E042"]
+    assert lines[-1].startswith(
+        "build failed (1 error; recompiled alpha.spec.md, beta.spec.md): "
+    )

@@ -109,11 +109,11 @@ def build(
             step("compile", name, number, len(order))
             compiled.append(specs.compile(name))
     result = BuildResult(compiled=compiled, diagnostics=problems, given=set(files))
+    if session is not None:
+        result.recompiled = session.recompiled
     if problems or not all(c.ok for c in result.compiled):
         return result
     kept = KeptSpecs(out, [c.path for c in result.compiled], project)
-    if session is not None:
-        result.recompiled = session.recompiled
     emit = partial(_emit, result, session, targets, templates, options, llm, reports, step, kept)
     return _write(result, out, list(targets), list(paths), check, step, session, emit, hold)
 

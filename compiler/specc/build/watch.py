@@ -55,6 +55,9 @@ class Watcher:
         self.settings: Settings | None = None
         self.cache: dict[str, tuple[bytes, Imports | None, Compiled]] = {}
         self.recompiled: list[str] = []
+        """The specs the last rebuild compiled, in order."""
+        self.served: set[str] = set()
+        """The specs the last rebuild took from `cache` rather than compile."""
         self.broken = False
         self.built = False
         self.usable = False
@@ -67,6 +70,7 @@ class Watcher:
             if before == imports or (
                 result.ok and before is not None and before.same_uses(imports)
             ):
+                self.served.add(path)
                 return result
         result = compile_source(path, data, imports)
         self.cache[path] = (data, imports, result)
@@ -93,7 +97,7 @@ class Watcher:
         if self.settings is None or not self.usable:
             return False
         s = self.settings
-        self.recompiled = []
+        self.recompiled, self.served = [], set()
         started = time.perf_counter()
         client = s.llm.client if s.llm is not None else None
         if client is not None:
@@ -111,6 +115,8 @@ class Watcher:
             hold=False,
         )
         seconds = time.perf_counter() - started
+        if result.recompiled is not None:  # the build's own list has what workers compiled
+            self.recompiled = [p for p in result.recompiled if p not in self.served]
         if s.llm is not None and result.ok:
             stats = s.llm.finish({f"{t}/{x.id}" for t in s.targets for x in result.specs})
             if stats:
