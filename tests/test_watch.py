@@ -251,3 +251,19 @@ def test_specs_compiled_in_worker_processes_are_named_and_their_errors_printed(
     assert lines[-1].startswith(
         "build failed (1 error; recompiled alpha.spec.md, beta.spec.md): "
     )
+
+    # Fixed: alpha is as last built, and beta alone is compiled, here, and kept.
+    alpha.write_text(alpha.read_text().replace("b: Nope)", "b: int)"))
+    assert watcher.rebuild()
+    assert summary(lines).startswith("fixed, rebuilt (beta.spec.md recompiled): ")
+    # A new option re-emits both specs, in workers: beta's IR, which they
+    # inherit, serves; alpha (only ever compiled in a worker) is compiled.
+    settings.options = {"docs": {"title": "Second"}}
+    assert watcher.rebuild()
+    assert summary(lines).startswith("rebuilt (alpha.spec.md recompiled): ")
+    assert "Second" in (tmp_path / "out" / "docs" / "alpha.html").read_text()
+
+
+def summary(lines: list[str]) -> str:
+    """Return the last line a rebuild printed that is not a file it wrote."""
+    return next(line for line in reversed(lines) if not line.startswith("  "))

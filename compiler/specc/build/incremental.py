@@ -97,7 +97,8 @@ class Session:
         self.digests = InterfaceDigests()
         self.states: list[SpecState] = []
         self.recompiled: list[str] = []
-        """The specs compiled (not found unchanged), in the order taken."""
+        """The specs compiled (neither found unchanged nor remembered), in the
+        order taken."""
         self.problems: list[Diagnostic] = []
         self.headers: dict[str, tuple[str, Header]] = {}
         """Spec key -> the digest of its bytes and its header, to remember."""
@@ -142,7 +143,6 @@ class Session:
             states = [self._state(path, per_spec, reuse_ir) for path in wave]
             self.states += states
             pending = [s for s in states if s.compiled is None]
-            self.recompiled += [s.path for s in pending]
             if reuse_ir:
                 workers.compile_and_emit(self, pending)
             for state in pending:
@@ -157,6 +157,7 @@ class Session:
                     if state.path in self.used and ok and spec:
                         state.interface = interface_of(spec)
                 state.data = b""
+            self.recompiled += [s.path for s in pending if not s.outcome.remembered]
         return [s.compiled for s in self.states if s.compiled is not None]
 
     def header(self, path: str, data: bytes) -> Header:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,8 +46,10 @@ class Printer:
 
 
 class Watcher:
-    """Keeps each spec's compiled IR, and rebuilds incrementally: only the changed
-    specs are compiled and emitted (the others come from the build cache)."""
+    """Rebuilds incrementally: only the changed specs are compiled and emitted (the
+    others come from the build cache). Keeps each spec's compiled IR, so a
+    change that re-emits unchanged specs (a template, a target's options, a
+    fix after a failed build) compiles nothing again."""
 
     def __init__(self, resolve: Resolve, printer: Printer) -> None:
         self.resolve = resolve
@@ -56,8 +58,6 @@ class Watcher:
         self.cache: dict[str, tuple[bytes, Imports | None, Compiled]] = {}
         self.recompiled: list[str] = []
         """The specs the last rebuild compiled, in order."""
-        self.served: set[str] = set()
-        """The specs the last rebuild took from `cache` rather than compile."""
         self.broken = False
         self.built = False
         self.usable = False
@@ -70,8 +70,7 @@ class Watcher:
             if before == imports or (
                 result.ok and before is not None and before.same_uses(imports)
             ):
-                self.served.add(path)
-                return result
+                return replace(result, remembered=True)
         result = compile_source(path, data, imports)
         self.cache[path] = (data, imports, result)
         self.recompiled.append(path)
@@ -97,7 +96,7 @@ class Watcher:
         if self.settings is None or not self.usable:
             return False
         s = self.settings
-        self.recompiled, self.served = [], set()
+        self.recompiled = []
         started = time.perf_counter()
         client = s.llm.client if s.llm is not None else None
         if client is not None:
@@ -115,8 +114,8 @@ class Watcher:
             hold=False,
         )
         seconds = time.perf_counter() - started
-        if result.recompiled is not None:  # the build's own list has what workers compiled
-            self.recompiled = [p for p in result.recompiled if p not in self.served]
+        if result.recompiled is not None:  # with what worker processes compiled
+            self.recompiled = list(result.recompiled)
         if s.llm is not None and result.ok:
             stats = s.llm.finish({f"{t}/{x.id}" for t in s.targets for x in result.specs})
             if stats:

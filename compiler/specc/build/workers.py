@@ -36,7 +36,11 @@ Outcome = tuple[
     dict[str, Span] | None,
     dict[str, Unit] | None,
     "ir.Interface | None",
+    bool,
 ]
+"""What a worker sends back of one spec: its diagnostics, its functions' spans
+(None if it failed), each target's unit (None if an emitter failed), its
+interface, and whether the compile was remembered (`Compiled.remembered`)."""
 
 
 def jobs(pending: list[SpecState]) -> int:
@@ -88,12 +92,14 @@ def _take(state: SpecState, outcome: Outcome) -> None:
     """Record what a worker made of one spec (nothing if emitting failed there)."""
     from specc.frontend.compile import Compiled, decode
 
-    diagnostics, spans, units, interface = outcome
+    diagnostics, spans, units, interface, remembered = outcome
     compiled_ok = spans is not None
     if compiled_ok and units is None:
         return  # an emitter failed: the caller compiles and emits it, and reports it
     source = decode(state.path, state.data)[0] if diagnostics else None
-    state.compiled = Compiled(state.path, source, None, diagnostics, reused=True)
+    state.compiled = Compiled(
+        state.path, source, None, diagnostics, reused=True, remembered=remembered
+    )
     state.spans = spans
     state.interface = interface
     state.units.update(units or {})
@@ -109,7 +115,7 @@ def _work(index: int) -> Outcome:
     compiled = session.project.compile_with(state.path, state.data, state.imports)
     spec = compiled.spec
     if not compiled.ok or spec is None:
-        return compiled.diagnostics, None, None, None
+        return compiled.diagnostics, None, None, None, compiled.remembered
     spans = {f.name: f.span for f in spec.functions}
     interface = interface_of(spec) if state.path in session.used else None
     units: dict[str, Any] = {}
@@ -123,5 +129,5 @@ def _work(index: int) -> Outcome:
             # rendered here: a `Streamed` file's rendering cannot cross processes
             units[name] = Unit(held(made), data, ctx.diagnostics[before:])
         except Exception:
-            return compiled.diagnostics, spans, None, None
-    return compiled.diagnostics, spans, units, interface
+            return compiled.diagnostics, spans, None, None, compiled.remembered
+    return compiled.diagnostics, spans, units, interface, compiled.remembered

@@ -26,6 +26,9 @@ class Compiled:
     reused: bool = False
     """Whether the IR is elsewhere (``spec`` is None): an incremental build skipped
     the unchanged spec, or compiled it in a worker process (`specc.build.workers`)."""
+    remembered: bool = False
+    """Whether this is an earlier compile of the same bytes and imports, kept in
+    memory (`specc watch`), not compiled again."""
 
     @property
     def ok(self) -> bool:
