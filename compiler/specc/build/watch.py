@@ -47,9 +47,9 @@ class Printer:
 
 class Watcher:
     """Rebuilds incrementally: only the changed specs are compiled and emitted (the
-    others come from the build cache). Keeps each spec's compiled IR, so a
-    change that re-emits unchanged specs (a template, a target's options, a
-    fix after a failed build) compiles nothing again."""
+    others come from the build cache). Keeps the IR of each spec it compiles in
+    its own process, so a change that re-emits unchanged specs (a template, a
+    target's options, a fix after a failed build) does not compile them again."""
 
     def __init__(self, resolve: Resolve, printer: Printer) -> None:
         self.resolve = resolve
