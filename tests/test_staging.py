@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,65 @@ def test_rendering_as_parts_gives_the_rendered_text(monkeypatch) -> None:
     broken = env.from_string("{{ 1 / zero }}")
     with pytest.raises(ZeroDivisionError):
         templating.render_parts(broken, zero=0)
+
+
+SIGNAL_WITH_WORKERS = """
+import os, signal, sys, time
+from specc.build import workers
+BUILD = os.getpid()
+workers.MIN_BYTES = 0  # two small specs are shared out too
+started = workers._started
+def _started(parent):
+    started(parent)
+    os.write(1, f"{{os.getpid()}}\\n".encode())  # one write: the two workers interleave
+def _work(index):
+    time.sleep(0.5)  # both workers are up
+    try:
+        os.kill(BUILD, signal.{name})
+    except ProcessLookupError:
+        pass
+    time.sleep(30)
+workers._started, workers._work = _started, _work
+from specc.commands.main import main
+sys.argv = ["specc"] + sys.argv[1:]
+main()
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Return whether a process runs (a zombie waiting to be reaped does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's prctl")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGKILL"])
+def test_a_build_stopped_while_workers_compile_leaves_no_worker_behind(
+    tmp_path: Path, name: str
+) -> None:
+    """The workers of a build that is stopped, even killed, end with it, at once."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for spec in ("todo.spec.md", "geometry.spec.md"):
+        shutil.copy(EXAMPLES / spec, specs)
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_WITH_WORKERS.format(name=name), "build"]
+        + [str(specs), "-t", "ts", "--out", str(tmp_path / "out")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=20,  # a worker left behind holds the output open for 30 s
+        env={**os.environ, "SPECC_JOBS": "2"},
+    )
+    assert done.returncode == -getattr(signal, name), done.stderr
+    workers = [int(line) for line in done.stdout.split()]
+    assert len(workers) == 2, done.stdout
+    for _ in range(50):
+        if not any(_alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    assert not (tmp_path / "out").exists()

@@ -22,6 +22,22 @@ if TYPE_CHECKING:
     import subprocess
 
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """In a child process: have Linux kill it when its parent dies, even when
+    the parent is killed outright. Elsewhere this does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 class Terminated(BaseException):
     """Raised in specc's main thread when it receives SIGTERM (see `sigterm_raises`)."""
 

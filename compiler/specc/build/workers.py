@@ -7,7 +7,8 @@ that has several changed specs
 in a forked worker. Only the outcome comes back: diagnostics, function spans
 and each target's files and site data; the IR stays in the worker. Results
 are taken in the specs' order, so the output is the same as a serial build's.
-``SPECC_JOBS=1`` turns this off; ``SPECC_JOBS=N`` caps the workers.
+``SPECC_JOBS=1`` turns this off; ``SPECC_JOBS=N`` caps the workers. A worker
+ends with the build, however the build ends.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from specc.build.cache import Unit
 from specc.diagnostics import Diagnostic
 from specc.emitters.base import held
 from specc.source import Span
+from specc.toolchain import die_with_parent
 
 if TYPE_CHECKING:
     from specc import ir
@@ -78,7 +80,9 @@ def compile_and_emit(session: Session, pending: list[SpecState]) -> None:
             import multiprocessing
 
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                workers, context, initializer=_started, initargs=(os.getpid(),)
+            ) as pool:
                 outcomes = dict(zip(order, pool.map(_work, order), strict=True))
     except Exception:  # a broken pool only costs the serial build
         return
@@ -86,6 +90,14 @@ def compile_and_emit(session: Session, pending: list[SpecState]) -> None:
         _SESSION = None
     for i, outcome in outcomes.items():
         _take(session.states[i], outcome)
+
+
+def _started(parent: int) -> None:
+    """In a new worker: end with the build however it ends (a SIGTERM or SIGKILL
+    to it included), rather than wait for work that will never come."""
+    die_with_parent()
+    if os.getppid() != parent:  # the build ended before the line above
+        os._exit(1)
 
 
 def _take(state: SpecState, outcome: Outcome) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,11 +25,10 @@ from specc import ir
 from specc.conformance import Observed, Result, all_failed, collect
 from specc.conformance.ts_compile import compile_package
 from specc.emitters.code import cases, has_operations, package_dir, property_cases
-from specc.toolchain import first_lines, kill_group, tool
+from specc.toolchain import die_with_parent, first_lines, kill_group, tool
 
 _TAP_LINE = re.compile(r"^(\s*)(not ok|ok) \d+ - (.*?)(?: # (SKIP|TODO)\b ?(.*))?$")
 _POLL = 0.05
-_PR_SET_PDEATHSIG = 1
 
 
 def run(target_dir: Path, spec: ir.Spec, timeout: float = 10.0) -> list[Result]:
@@ -105,7 +103,7 @@ def _watched(args: list[str], package: Path, timeout: float, skip: set[int]) -> 
                 stdout=out,
                 stderr=err,
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                preexec_fn=die_with_parent if sys.platform == "linux" else None,
             )
             try:
                 hung = _watch(process, progress, timeout)
@@ -141,16 +139,6 @@ def _running(progress: str) -> int | None:
         return 0
     last = lines[-1]
     return int(last[1:]) if last.startswith("+") else None
-
-
-def _die_with_parent() -> None:
-    """In the child, before node starts: have Linux kill it when specc dies."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 def parse_tap(text: str) -> Observed:
