@@ -54,7 +54,8 @@ from specc import memory
 
 memory.TRIM_ABOVE = int(sys.argv[1])
 memory.give_back()
-print("ctypes" in sys.modules and "ctypes" not in site, bool(memory._TRIM))
+loaded = "ctypes" in sys.modules
+print(loaded and "ctypes" not in site, loaded, bool(memory._TRIM))
 """
 
 
@@ -72,6 +73,8 @@ def test_the_heap_is_trimmed_only_in_a_process_that_grew_large() -> None:
         )
         assert done.returncode == 0, done.stderr
         said[above] = done.stdout.split()
-    assert said[2**40] == ["False", "False"]
+    # Below the line nothing is loaded (a `.pth` of the site may have loaded
+    # ctypes before, which does not count) and nothing is found.
+    assert [said[2**40][0], said[2**40][2]] == ["False", "False"]
     trims = sys.platform.startswith("linux")
-    assert said[0][1] == str(trims)  # `_TRIM` is glibc's malloc_trim, found by ctypes
+    assert said[0][1:] == ["True", str(trims)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing
 from typing import Any
 
+from specc import ir
 from specc.frontend.compile import Compiled
 from specc.records.base import Record, field_values, fields
 from specc.records.data import hints
@@ -39,9 +40,8 @@ def _skipped(cls: type[Record]) -> frozenset[str]:
     (the line as written) too."""
     known = _SKIPPED.get(cls)
     if known is None:
-        names = fields(cls)
-        example = "function" in names and "expect" in names
-        known = frozenset(names) & (_LAYOUT | {"text"} if example else _LAYOUT)
+        layout = _LAYOUT | {"text"} if cls is ir.Example else _LAYOUT
+        known = frozenset(fields(cls)) & layout
         _SKIPPED[cls] = known
     return known
 
